@@ -1,0 +1,198 @@
+"""Headless command line: the same services the GUI uses.
+
+Exit codes: 0 ok; 2 bad input (file, sheet, cell, regime id, country code), with one
+``FILE:SHEET!CELL: what is wrong (expected ...)`` line per problem on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional, Sequence
+
+from workbench import __version__
+from workbench.cli_format import csv_text, json_text, number, text_table
+from workbench.engine import ProductSpec, RulesetError, compare, determine
+from workbench.engine.compare import position
+from workbench.io.tables import TableError
+from workbench.io.template import parse_products
+from workbench.paths import resources_dir
+from workbench.services.regimes import UnknownRegime, bundled_library
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+class BadInput(Exception):
+    """Reported on stderr, exit code 2."""
+
+
+def _country(code: Optional[str], what: str) -> Optional[str]:
+    if code is None:
+        return None
+    code = code.strip().upper()
+    if code not in bundled_library().countries:
+        raise BadInput(f"{what}: unknown country code '{code}' (expected an ISO 3166-1 alpha-2 code such as CN, AE, MY)")
+    return code
+
+
+def _date(text: Optional[str]) -> Optional[date]:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"--date: '{text}' is not a date (expected YYYY-MM-DD)") from None
+
+
+def _load_specs(args: argparse.Namespace) -> list[ProductSpec]:
+    if args.demo:
+        path = resources_dir() / "demo" / "catalog.csv"
+    elif args.input:
+        path = Path(args.input)
+    else:
+        raise BadInput("no INPUT given (expected an .xlsx or .csv file in the product template, or --demo)")
+    try:
+        parsed = parse_products(path, args.sheet)
+    except TableError as exc:
+        raise BadInput(str(exc)) from None
+    for note in parsed.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if parsed.errors:
+        raise BadInput("\n".join(str(e) for e in parsed.errors))
+    if not parsed.specs:
+        raise BadInput(f"{parsed.file}:{parsed.sheet}: no product rows (expected at least one row under the header)")
+    return parsed.specs
+
+
+def cmd_regimes(args: argparse.Namespace) -> int:
+    lib = bundled_library()
+    items = [{
+        "id": r.id, "title": r.regime.title, "status": r.regime.status, "enforced": r.regime.enforced,
+        "effective_from": r.regime.effective_from.isoformat(),
+        "effective_to": r.regime.effective_to.isoformat() if r.regime.effective_to else None,
+        "supersedes": r.regime.supersedes,
+        "sources": [s.model_dump(exclude_none=True) for s in r.regime.sources],
+        "sha256": r.sha256,
+    } for r in lib.regimes]
+    if args.format == "json":
+        print(json_text(items))
+    else:
+        print(text_table(["id", "status", "enforced", "from", "to", "title"],
+                         [[i["id"], i["status"], "yes" if i["enforced"] else "no", i["effective_from"],
+                           i["effective_to"] or "-", i["title"]] for i in items]))
+    return EXIT_OK
+
+
+_CLASSIFY_COLUMNS = ["part_number", "regime", "classification", "paragraph", "tpp", "performance_density",
+                     "license_required", "review_policy", "license_exceptions", "nearest_margin_pct", "missing",
+                     "explanation"]
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    lib = bundled_library()
+    regimes = lib.select(args.regime)
+    destination = _country(args.destination, "--destination")
+    hq = _country(args.end_user_hq, "--end-user-hq")
+    on = _date(args.date)
+    specs = _load_specs(args)
+    dets = [determine(s, r, lib.countries, destination, hq, on) for s in specs for r in regimes]
+    if args.format == "json":
+        print(json_text([d.model_dump(mode="json") for d in dets]))
+        return EXIT_OK
+    rows = [[d.part_number, d.regime, d.classification, d.paragraph, number(d.tpp),
+             number(d.performance_density, 2) if d.performance_density is not None else "",
+             {True: "yes", False: "no", None: "-"}[d.license_required], d.review_policy or "",
+             ",".join(e.id for e in d.license_exceptions),
+             f"{d.nearest.margin_pct:+.1f}" if d.nearest else "", ",".join(d.missing), d.explanation] for d in dets]
+    print(csv_text(_CLASSIFY_COLUMNS, rows) if args.format == "csv"
+          else text_table(_CLASSIFY_COLUMNS[:-1], [r[:-1] for r in rows]), end="\n" if args.format != "csv" else "")
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    lib = bundled_library()
+    regimes = [lib.get(args.from_id), lib.get(args.to_id)]
+    destination = _country(args.destination, "--destination")
+    hq = _country(args.end_user_hq, "--end-user-hq")
+    specs = _load_specs(args)
+    result = compare(specs, regimes, lib.countries, destination, hq, _date(args.date))
+    changed = result.changed_rows
+    counts = sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if args.format == "json":
+        print(json_text({
+            "from": args.from_id, "to": args.to_id, "destination": destination, "end_user_hq": hq,
+            "products": len(result.rows), "unchanged": len(result.rows) - len(changed),
+            "changed": [{"part_number": row.part_number,
+                         "from": _brief(row.determinations[0]), "to": _brief(row.determinations[1])} for row in changed],
+            "counts": [{"from": a, "to": b, "count": n} for (a, b), n in counts],
+        }))
+        return EXIT_OK
+    rows = [[row.part_number, row.positions[0], row.positions[1]] for row in changed]
+    headers = ["part_number", args.from_id, args.to_id]
+    if args.format == "csv":
+        print(csv_text(headers, rows), end="")
+        return EXIT_OK
+    where = f" for {destination}" if destination else ""
+    print(f"{len(changed)} of {len(result.rows)} products change from {args.from_id} to {args.to_id}{where}\n")
+    if rows:
+        print(text_table(headers, rows))
+        print("\nTransitions:")
+        for (a, b), n in counts:
+            print(f"  {n:4d} product{'s' if n != 1 else ' '}: {a}  ->  {b}")
+    return EXIT_OK
+
+
+def _brief(det) -> dict:
+    return {"classification": det.classification, "paragraph": det.paragraph, "license_required": det.license_required,
+            "review_policy": det.review_policy, "license_exceptions": [e.id for e in det.license_exceptions],
+            "position": position(det), "explanation": det.explanation, "ruleset_sha256": det.ruleset_sha256}
+
+
+def _input_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", nargs="?", metavar="INPUT", help=".xlsx or .csv in the canonical product template")
+    p.add_argument("--demo", action="store_true", help="use the bundled demo catalog of real accelerators")
+    p.add_argument("--sheet", help="sheet name (default: the first visible sheet)")
+    p.add_argument("--destination", metavar="ISO2", help="destination country, e.g. CN")
+    p.add_argument("--end-user-hq", metavar="ISO2", help="country of the end user's (ultimate parent's) headquarters")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="evaluation date (default: today, within each regime's window)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description="Export-control compliance workbench for AI chips.")
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("regimes", help="list the bundled regimes (rulesets)")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_regimes)
+
+    p = sub.add_parser("classify", help="classify products under one or more regimes")
+    _input_args(p)
+    p.add_argument("--regime", action="append", metavar="ID", help="regime id (repeatable; default: all)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("compare", help="what changes for products between two regimes")
+    _input_args(p)
+    p.add_argument("--from", dest="from_id", required=True, metavar="ID")
+    p.add_argument("--to", dest="to_id", required=True, metavar="ID")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_compare)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return args.func(args)
+    except (BadInput, UnknownRegime, RulesetError) as exc:
+        print(f"error: {exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK

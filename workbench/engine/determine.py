@@ -1,0 +1,364 @@
+"""Determination: one product under one regime, optionally for a destination and end user.
+
+Returns a full trace (every criterion with value, threshold, result and margin; the licence
+position and why; eligible exceptions; citations; the ruleset's SHA-256). Deterministic: the
+same inputs give the same result, because the date is an input too.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
+
+from workbench.engine.conditions import INDETERMINATE, MET, NOT_MET, Criterion, _fmt, evaluate
+from workbench.engine.countries import DOMESTIC, CountryTable
+from workbench.engine.loader import LoadedRegime
+from workbench.engine.metrics import Metrics, compute_metrics
+from workbench.engine.places import describe, matches
+from workbench.engine.ruleset import CONFIDENCE_ORDER, Regime
+from workbench.engine.spec import ProductSpec
+
+INDETERMINATE_CLASS = "indeterminate"
+_OP_SYMBOL = {">=": "≥", "<=": "≤", "!=": "≠", "==": "=", ">": ">", "<": "<", "is": "is", "in": "in"}
+
+
+class CriterionOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: str  # the rule, requirement or policy the criterion belongs to
+    metric: str
+    label: Optional[str]
+    op: str
+    threshold: object
+    value: object
+    result: str
+    margin: Optional[float]
+    margin_pct: Optional[float]
+    note: Optional[str]
+
+
+class RuleOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: str
+    classification: str
+    paragraph: str
+    result: str
+    citation: str
+    confidence: str
+
+
+class ExceptionOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: str
+    name: str
+    conditions: list[str]
+    notification_days: Optional[int]
+    quantity_limit_tpp: Optional[float]
+    quantity_period: Optional[str]
+    citation: str
+    confidence: str
+
+
+class Determination(BaseModel):
+    """The engine's answer, with everything a memo, a comparison or the audit log needs."""
+
+    model_config = ConfigDict(frozen=True)
+    part_number: str
+    regime: str
+    regime_title: str
+    regime_status: str
+    regime_enforced: bool
+    draft: bool
+    as_of: date
+    destination: Optional[str]
+    end_user_hq: Optional[str]
+    classification: str
+    paragraph: Optional[str]
+    candidates: list[str]
+    tpp: Optional[float]
+    tpp_basis: str
+    tpp_computed: Optional[float]
+    tpp_declared: Optional[float]
+    tpp_precision: Optional[str]
+    performance_density: Optional[float]
+    license_required: Optional[bool]
+    license_reasons: list[str]
+    review_policy: Optional[str]
+    review_conditions: list[str]
+    license_exceptions: list[ExceptionOut]
+    criteria: list[CriterionOut]
+    rules: list[RuleOutcome]
+    missing: list[str]
+    notes: list[str]
+    citations: list[str]
+    confidence: str
+    explanation: str
+    nearest: Optional[CriterionOut]
+    ruleset_sha256: str
+    countries_sha256: str
+
+    @property
+    def controlled(self) -> Optional[bool]:
+        if self.classification == INDETERMINATE_CLASS:
+            return None
+        return not self.classification.startswith("not-")
+
+
+def default_date(regime: Regime, today: Optional[date] = None) -> date:
+    """Today, clamped into the regime's effective window (a superseded regime is read on its last day)."""
+    from datetime import timedelta
+
+    day = today or date.today()
+    if day < regime.effective_from:
+        return regime.effective_from
+    if regime.effective_to is not None and day >= regime.effective_to:
+        return regime.effective_to - timedelta(days=1)
+    return day
+
+
+def _out(owner: str, c: Criterion) -> CriterionOut:
+    return CriterionOut(id=owner, metric=c.metric, label=c.label, op=c.op, threshold=c.threshold,
+                        value=c.value, result=c.result, margin=c.margin, margin_pct=c.margin_pct, note=c.note)
+
+
+def _worst(*levels: str) -> str:
+    return max(levels, key=CONFIDENCE_ORDER.__getitem__)
+
+
+def determine(
+    spec: ProductSpec,
+    loaded: LoadedRegime,
+    countries: CountryTable,
+    destination: Optional[str] = None,
+    end_user_hq: Optional[str] = None,
+    on: Optional[date] = None,
+    exports_from_us: bool = True,
+    metrics: Optional[Metrics] = None,
+) -> Determination:
+    regime = loaded.regime
+    day = on or default_date(regime)
+    m = metrics or compute_metrics(spec)
+    criteria: list[CriterionOut] = []
+    outcomes: list[RuleOutcome] = []
+    notes = list(m.notes)
+    missing: set[str] = set()
+    confidence = "primary"
+    citations: list[str] = [s.citation for s in regime.sources]
+
+    matched = None
+    pending_indeterminate: list[str] = []
+    for rule in regime.rules:
+        if not rule.applies_on(day):
+            continue
+        trace: list[Criterion] = []
+        result = evaluate(rule.condition, m, trace)
+        criteria.extend(_out(rule.id, c) for c in trace)
+        outcomes.append(RuleOutcome(id=rule.id, classification=rule.classification, paragraph=rule.paragraph,
+                                    result=result, citation=rule.citation, confidence=rule.confidence))
+        # A flag leaf carries a note only when it used its conservative "unknown_as" reading.
+        notes.extend(f"{rule.paragraph}: {c.note}" for c in trace if c.op == "is" and c.note)
+        if result == INDETERMINATE and matched is None:
+            pending_indeterminate.append(rule.paragraph)
+            for c in trace:
+                if c.result == INDETERMINATE:
+                    missing.update(m.missing.get(c.metric, (c.metric,)))
+        if result == MET and matched is None:
+            matched = (rule, trace)
+
+    candidates: list[str] = []
+    if matched and not pending_indeterminate:
+        rule, trace = matched
+        classification, paragraph = rule.classification, rule.paragraph
+        confidence = _worst(confidence, rule.confidence)
+        citations.append(rule.citation)
+        notes.extend(rule.notes)
+    elif pending_indeterminate:
+        classification, paragraph = INDETERMINATE_CLASS, None
+        candidates = pending_indeterminate + ([matched[0].paragraph] if matched else [regime.otherwise.paragraph])
+    else:
+        classification, paragraph = regime.otherwise.classification, regime.otherwise.paragraph
+
+    # Product conditions of licence requirements and review policies are thresholds too (e.g. the
+    # 2026 case-by-case window); evaluate them always so proximity and comparisons can see them.
+    product_results: dict[str, str] = {}
+    for item in [*regime.licence_requirements, *(p for r in regime.licence_requirements for p in r.review_policies),
+                 *regime.licence_exceptions]:
+        if item.product is not None and item.applies_on(day):
+            trace = []
+            product_results[item.id] = evaluate(item.product, m, trace)
+            criteria.extend(_out(item.id, c) for c in trace)
+
+    lic = _licence(regime, countries, classification, paragraph, candidates, destination, end_user_hq, day,
+                   exports_from_us, product_results)
+    license_required, reasons, review, review_conditions, exceptions, lic_conf, lic_cites = lic
+    confidence = _worst(confidence, *lic_conf) if lic_conf else confidence
+    citations.extend(c for c in lic_cites if c not in citations)
+
+    numeric = [c for c in criteria if c.margin_pct is not None]
+    nearest = min(numeric, key=lambda c: (abs(c.margin_pct), c.id)) if numeric else None
+
+    det = Determination(
+        part_number=spec.part_number, regime=regime.id, regime_title=regime.title, regime_status=regime.status,
+        regime_enforced=regime.enforced, draft=loaded.draft, as_of=day,
+        destination=destination.upper() if destination else None,
+        end_user_hq=end_user_hq.upper() if end_user_hq else None,
+        classification=classification, paragraph=paragraph, candidates=candidates,
+        tpp=m.tpp, tpp_basis=m.tpp_basis, tpp_computed=m.tpp_computed, tpp_declared=m.tpp_declared,
+        tpp_precision=m.tpp_precision, performance_density=m.performance_density,
+        license_required=license_required, license_reasons=reasons, review_policy=review,
+        review_conditions=review_conditions, license_exceptions=exceptions, criteria=criteria,
+        rules=outcomes, missing=sorted(missing), notes=list(dict.fromkeys(notes)), citations=citations,
+        confidence=confidence, explanation="", nearest=nearest, ruleset_sha256=loaded.sha256,
+        countries_sha256=countries.sha256,
+    )
+    return det.model_copy(update={"explanation": explain(det, matched[1] if matched else None)})
+
+
+def _licence(regime, countries, classification, paragraph, candidates, destination, end_user_hq, day, from_us, product_results):
+    """Licence position: (required, reasons, review policy, conditions, exceptions, confidences, citations)."""
+    if destination is None and end_user_hq is None:
+        return None, ["No destination given: licence position not evaluated."], None, [], [], [], []
+    if classification == INDETERMINATE_CLASS:
+        return (None, [f"Classification indeterminate (could be {' or '.join(candidates)}): "
+                       "licence position cannot be decided until the missing figures are given."],
+                None, [], [], [], [])
+    if destination and destination.upper() in DOMESTIC:
+        return (False, [f"{destination.upper()} is part of the United States (15 CFR 772.1): not an export."],
+                None, [], [], [], [])
+
+    reasons: list[str] = []
+    confidences: list[str] = []
+    cites: list[str] = []
+    review = None
+    conditions: list[str] = []
+    required: Optional[bool] = False
+    unsure: list[str] = []
+    for req in regime.licence_requirements:
+        if not req.applies_on(day) or classification not in req.classifications:
+            continue
+        hits = []
+        if req.product is not None:
+            hits.append(product_results.get(req.id, INDETERMINATE))
+        if req.destination is not None:
+            if destination is None:
+                continue
+            hits.append(_tri(matches(req.destination, countries, destination, day)))
+        if req.end_user_hq is not None:
+            if end_user_hq is None:
+                reasons.append(f"End user's headquarters not given: {req.id} ({req.description}) not checked.")
+                continue
+            hits.append(_tri(matches(req.end_user_hq, countries, end_user_hq, day)))
+        if NOT_MET in hits:
+            continue
+        if INDETERMINATE in hits:
+            unsure.append(req.id)
+            continue
+        required = True
+        reasons.append(f"{req.description} [{req.citation}]")
+        confidences.append(req.confidence)
+        cites.append(req.citation)
+        if review is None:
+            review, conditions, conf, cite = _review(req, countries, destination, end_user_hq, day, from_us, product_results)
+            confidences.append(conf)
+            cites.append(cite)
+    if required is False and unsure:
+        required = None
+        reasons.append("Country-group data marked unknown for: " + ", ".join(unsure))
+    if required is False:
+        where = destination.upper() if destination else f"an end user headquartered in {end_user_hq.upper()}"
+        reasons.append(f"No licence requirement of {regime.id} covers {classification} for {where}.")
+        return False, reasons, None, [], [], confidences, cites
+    exceptions = _exceptions(regime, countries, classification, paragraph, destination, end_user_hq, day, product_results) if required else []
+    return required, reasons, review, conditions, exceptions, confidences + [e.confidence for e in exceptions], cites
+
+
+def _tri(value: Optional[bool]) -> str:
+    return INDETERMINATE if value is None else (MET if value else NOT_MET)
+
+
+def _review(req, countries, destination, end_user_hq, day, from_us, product_results):
+    for policy in req.review_policies:
+        if not policy.applies_on(day):
+            continue
+        if policy.exports_from_us_only and not from_us:
+            continue
+        if policy.product is not None and product_results.get(policy.id) != MET:
+            continue
+        if policy.destination is not None and (destination is None or not matches(policy.destination, countries, destination, day)):
+            continue
+        if policy.end_user_hq is not None and (end_user_hq is None or not matches(policy.end_user_hq, countries, end_user_hq, day)):
+            continue
+        return policy.policy, list(policy.conditions), policy.confidence, policy.citation
+    return req.default_review_policy, [], req.confidence, req.citation
+
+
+def _exceptions(regime, countries, classification, paragraph, destination, end_user_hq, day, product_results):
+    eligible = []
+    for exc in regime.licence_exceptions:
+        if not exc.applies_on(day) or classification not in exc.classifications:
+            continue
+        if paragraph in exc.exclude_paragraphs:
+            continue
+        if exc.product is not None and product_results.get(exc.id) != MET:
+            continue
+        by_destination = exc.destination is None or (
+            destination is not None and matches(exc.destination, countries, destination, day) is True)
+        by_hq = exc.end_user_hq is not None and end_user_hq is not None and (
+            matches(exc.end_user_hq, countries, end_user_hq, day) is True)
+        if not (by_destination or by_hq):
+            continue
+        if exc.not_destination is not None and destination is not None:
+            if matches(exc.not_destination, countries, destination, day) is not False:
+                continue
+        if exc.end_user_hq_not is not None and end_user_hq is not None:
+            if matches(exc.end_user_hq_not, countries, end_user_hq, day) is not False:
+                continue
+        eligible.append(ExceptionOut(id=exc.id, name=exc.name, conditions=list(exc.conditions),
+                                     notification_days=exc.notification_days,
+                                     quantity_limit_tpp=exc.quantity_limit_tpp, quantity_period=exc.quantity_period,
+                                     citation=exc.citation, confidence=exc.confidence))
+    return eligible
+
+
+_SHORT = {"tpp": "TPP", "performance_density": "PD", "interconnect_bandwidth_gbs": "interconnect",
+          "memory_bandwidth_gbs": "DRAM bandwidth", "hbm_bandwidth_density_gbs_mm2": "HBM density"}
+
+
+def _short(c: CriterionOut) -> str:
+    return _SHORT.get(c.metric) or c.label or c.metric
+
+
+def _phrase(c: CriterionOut) -> str:
+    value = "unknown" if c.value is None else _fmt(c.value)
+    if c.op == "is":
+        return f"{_short(c)} = {value}"
+    return f"{_short(c)} {value} {_OP_SYMBOL.get(c.op, c.op)} {_fmt(c.threshold)}"
+
+
+def explain(det: Determination, matched_trace: Optional[list[Criterion]]) -> str:
+    """One plain-language sentence, e.g. '3A090.a.1 because TPP 15,832 ≥ 4,800'."""
+    if det.classification == INDETERMINATE_CLASS:
+        head = f"Indeterminate (could be {' or '.join(det.candidates)}): missing {', '.join(det.missing) or 'inputs'}"
+    elif matched_trace is not None:
+        rule_id = next(r.id for r in det.rules if r.paragraph == det.paragraph and r.result == MET)
+        met = [c for c in det.criteria if c.id == rule_id and c.result == MET and c.margin is not None]
+        head = f"{det.paragraph} because " + " and ".join(_phrase(c) for c in met) if met else f"{det.paragraph}"
+    else:
+        head = f"{det.paragraph}: no control paragraph met"
+        if det.nearest is not None:
+            n = det.nearest
+            side = "above" if (n.margin or 0) >= 0 else "below"
+            head += (f" (nearest line: {_short(n)} {_fmt(n.value)} is {abs(n.margin_pct or 0):.1f}% "
+                     f"{side} {_fmt(n.threshold)}, {n.id})")
+    if det.license_required is True:
+        tail = f"; licence required for {det.destination or det.end_user_hq}"
+        if det.review_policy:
+            tail += f", {det.review_policy.replace('_', ' ')}"
+        if det.license_exceptions:
+            tail += "; eligible: " + ", ".join(e.id for e in det.license_exceptions)
+    elif det.license_required is False and det.destination:
+        tail = f"; no licence required for {det.destination}"
+    else:
+        tail = ""
+    return head + tail

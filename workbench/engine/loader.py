@@ -1,0 +1,106 @@
+"""Reads ruleset files (YAML, safe loader only) into validated Regime models.
+
+Errors name the file, the key path and what was expected. Duplicate keys are refused (PyYAML
+would silently keep the last one). The SHA-256 of the file bytes identifies the ruleset in every
+determination.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from workbench.engine.ruleset import Regime
+
+
+class RulesetError(ValueError):
+    """A ruleset file that cannot be used; the message names file, key and expectation."""
+
+
+@dataclass(frozen=True)
+class LoadedRegime:
+    regime: Regime
+    path: Path
+    sha256: str
+    draft: bool = False  # a user's what-if copy, never a real regime
+
+    @property
+    def id(self) -> str:
+        return self.regime.id
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}'", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _location(loc: tuple) -> str:
+    parts = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item in {"all", "any", "not", "metric", "flag", "attribute"} and parts:
+            continue  # discriminator tags add noise, the next key says where
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "(top level)"
+
+
+def format_validation_error(name: str, exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        where = _location(err["loc"])
+        got = err.get("input")
+        shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
+        lines.append(f"{name}: {where}: {err['msg']} (got {shown})")
+    return "\n".join(lines)
+
+
+def parse_regime(data: bytes, name: str) -> Regime:
+    try:
+        raw = yaml.load(data.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise RulesetError(f"{name}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise RulesetError(f"{name}: expected a mapping of regime fields at the top level")
+    try:
+        return Regime.model_validate(raw)
+    except ValidationError as exc:
+        raise RulesetError(format_validation_error(name, exc)) from None
+
+
+def load_regime(path: Path, draft: bool = False) -> LoadedRegime:
+    data = path.read_bytes()
+    regime = parse_regime(data, path.name)
+    if not draft and path.stem != regime.id:
+        raise RulesetError(f"{path.name}: id '{regime.id}' does not match the file name (expected '{path.stem}')")
+    if draft and regime.status != "proposed":
+        raise RulesetError(f"{path.name}: status: a draft must have status 'proposed' (got '{regime.status}')")
+    return LoadedRegime(regime, path, hashlib.sha256(data).hexdigest(), draft)
+
+
+def load_all_regimes(folder: Path) -> list[LoadedRegime]:
+    """Every ``*.yaml`` regime in a folder, ordered by effective date then id."""
+    loaded = [load_regime(p) for p in sorted(folder.glob("*.yaml"))]
+    ids = [r.id for r in loaded]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise RulesetError(f"{folder}: regime ids used twice: {', '.join(sorted(dupes))}")
+    return sorted(loaded, key=lambda r: (r.regime.effective_from, r.id))

@@ -1,0 +1,1 @@
+"""File formats: reading product tables (CSV, xlsx via python-calamine) and writing exports."""

@@ -1,0 +1,127 @@
+"""Turning one spreadsheet cell into a typed template value, or a clear error.
+
+Defined behaviours (nothing guessed silently): "4,800" is accepted with a note; a unit typed into
+the cell ("989 TFLOPS") is accepted with a note when it is the column's unit and refused
+otherwise; dates, booleans in number columns and negative or non-finite numbers are refused.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, time
+from typing import Optional
+
+from workbench.engine.spec import FIELD_UNITS, THROUGHPUT_BIT_LENGTH
+
+BOOL_FIELDS = {"datacenter", "non_planar", "has_hbm", "weights_published"}
+TEXT_FIELDS = {"part_number", "vendor", "name", "source", "notes"}
+CHOICE_FIELDS = {"product_type": ("ic", "board", "server", "hbm", "model_weights"), "tpp_basis": ("computed", "declared")}
+
+_TRUE = {"yes", "y", "true", "1", "是", "是的", "x", "✓"}
+_FALSE = {"no", "n", "false", "0", "否", "不是", "不"}
+
+# Units a user may type after a number, per field (lower-case, spaces removed).
+_UNITS: dict[str, set[str]] = {
+    **{f: ({"tops"} if f.endswith("_tops") else {"tflops", "tflop/s"}) for f in THROUGHPUT_BIT_LENGTH},
+    "die_area_mm2": {"mm2", "mm²", "mm^2"},
+    "process_node_nm": {"nm"},
+    "memory_gb": {"gb"},
+    "memory_bandwidth_gbs": {"gb/s", "gbps", "gbyte/s"},
+    "interconnect_bandwidth_gbs": {"gb/s", "gbps", "gbyte/s"},
+    "hbm_bandwidth_density_gbs_mm2": {"gb/s/mm2", "gb/s/mm²"},
+    "transistors_billion": {"b", "billion", "bn"},
+}
+_NUMBER_WITH_UNIT = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([^\d\s].*)?$")
+
+
+class CellProblem(ValueError):
+    """Why a cell was refused and what was expected."""
+
+    def __init__(self, what: str, expected: str):
+        self.what, self.expected = what, expected
+        super().__init__(f"{what} (expected {expected})")
+
+
+def convert(field: str, value: object, text_source: bool = False) -> tuple[object, Optional[str]]:
+    """(typed value or None for empty, note or None). Raises CellProblem.
+
+    ``text_source``: the file only has text (CSV), so a plain "19.5" is the normal spelling of a
+    number and gets no note; in a spreadsheet a number stored as text is worth telling.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if field in TEXT_FIELDS:
+        return _text(field, value)
+    if field in BOOL_FIELDS:
+        return _bool(field, value), None
+    if field in CHOICE_FIELDS:
+        text = str(value).strip().lower()
+        if text not in CHOICE_FIELDS[field]:
+            raise CellProblem(f"'{value}' is not a valid {field}", FIELD_UNITS[field])
+        return text, None
+    return _number(field, value, text_source)
+
+
+def _text(field: str, value: object) -> tuple[str, Optional[str]]:
+    if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
+        raise CellProblem(f"{value!r} is not text", "text")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellProblem(f"{value!r} is not text", "text")
+        if value.is_integer():
+            return str(int(value)), f"{field}: number {value:g} read as text '{int(value)}'"
+        return repr(value), f"{field}: number read as text '{value!r}'"
+    if isinstance(value, int):
+        return str(value), f"{field}: number {value} read as text"
+    text = str(value)
+    stripped = text.strip()
+    note = f"{field}: surrounding spaces removed" if stripped != text and field == "part_number" else None
+    return stripped if field == "part_number" else text, note
+
+
+def _bool(field: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellProblem(f"'{value}' is not yes or no", "yes or no")
+
+
+def _number(field: str, value: object, text_source: bool = False) -> tuple[float, Optional[str]]:
+    unit = FIELD_UNITS.get(field, "a number")
+    if isinstance(value, bool):
+        raise CellProblem(f"{value!r} is a true/false value, not a number", f"a number in {unit}")
+    if isinstance(value, (datetime, date, time)):
+        raise CellProblem(f"{value} is a date or time, not a number (a number formatted as a date?)", f"a number in {unit}")
+    note = None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = str(value).strip()
+        match = _NUMBER_WITH_UNIT.match(text)
+        if not match:
+            raise CellProblem(f"'{value}' is not a number", f"a number in {unit}")
+        digits, suffix = match.groups()
+        number = float(digits.replace(",", ""))
+        notes = []
+        if "," in digits:
+            notes.append(f"text number '{text}' read as {number:g}")
+        if suffix:
+            typed = re.sub(r"\s+", "", suffix.lower())
+            if typed not in _UNITS.get(field, set()):
+                raise CellProblem(f"'{value}' has unit '{suffix.strip()}'", f"a number in {unit}")
+            notes.append(f"unit '{suffix.strip()}' removed from '{text}'")
+        elif "," not in digits and not text_source:
+            notes.append(f"text '{text}' read as the number {number:g}")
+        note = f"{field}: " + "; ".join(notes) if notes else None
+    if not math.isfinite(number):
+        raise CellProblem(f"{value!r} is not a finite number", f"a number in {unit}")
+    if number < 0:
+        raise CellProblem(f"{value!r} is negative", f"a non-negative number in {unit}")
+    return number, note

@@ -1,0 +1,113 @@
+"""Canonical-template rows -> ProductSpec objects, with one addressed error per bad cell.
+
+Error lines read ``FILE:SHEET!CELL: what is wrong (expected ...)`` so an officer can go straight
+to the cell. Parsing never stops at the first error: the whole sheet is checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from pydantic import ValidationError
+
+from workbench.engine.spec import ProductSpec, spec_errors
+from workbench.io.cells import CellProblem, convert
+from workbench.io.headers import map_header
+from workbench.io.tables import Table, column_letter, read_table
+
+
+@dataclass(frozen=True)
+class CellError:
+    file: str
+    sheet: str
+    cell: str
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.sheet}!{self.cell}: {self.message}"
+
+
+@dataclass
+class ParsedProducts:
+    file: str
+    sheet: str
+    specs: list[ProductSpec] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)  # part number -> spreadsheet row
+    errors: list[CellError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)  # header as written -> field
+    unmapped: list[str] = field(default_factory=list)
+
+
+def parse_table(table: Table) -> ParsedProducts:
+    out = ParsedProducts(table.file, table.sheet, notes=list(table.notes))
+    columns: dict[int, str] = {}
+    for index, header in enumerate(table.header):
+        if header is None or str(header).strip() == "":
+            continue
+        name = str(header)
+        target = map_header(name)
+        cell = f"{column_letter(index)}1"
+        if target is None:
+            out.unmapped.append(name)
+        elif target in columns.values():
+            out.errors.append(CellError(table.file, table.sheet, cell, name,
+                                        f"column '{name}' maps to {target}, which another column already gives (expected each field once)"))
+        else:
+            columns[index] = target
+            out.mapping[name] = target
+    if "part_number" not in columns.values():
+        out.errors.append(CellError(table.file, table.sheet, "1:1", None,
+                                    "no part_number column (expected a header 'part_number' or an alias such as 'Part number' or '型号')"))
+        return out
+
+    first_row: dict[str, str] = {}
+    for row_number, cells in table.rows:
+        values: dict[str, object] = {}
+        cell_of: dict[str, str] = {}
+        bad = False
+        for index, target in columns.items():
+            raw = cells[index] if index < len(cells) else None
+            cell = f"{column_letter(index)}{row_number}"
+            cell_of[target] = cell
+            try:
+                value, note = convert(target, raw, table.text_only)
+            except CellProblem as problem:
+                out.errors.append(CellError(table.file, table.sheet, cell, raw, str(problem)))
+                bad = True
+                continue
+            if note:
+                out.notes.append(f"{table.file}:{table.sheet}!{cell}: {note}")
+            if value is not None:
+                values[target] = value
+        if bad:
+            continue
+        part = values.get("part_number")
+        if not part:
+            out.errors.append(CellError(table.file, table.sheet, cell_of["part_number"], None,
+                                        "part_number is empty (expected a part number on every product row)"))
+            continue
+        if part in first_row:
+            out.errors.append(CellError(table.file, table.sheet, cell_of["part_number"], part,
+                                        f"duplicate part number '{part}', first given at {first_row[part]} (expected each part number once)"))
+            continue
+        first_row[part] = cell_of["part_number"]
+        try:
+            spec = ProductSpec(**values)
+        except ValidationError as exc:
+            for fld, value, expected in spec_errors(exc):
+                out.errors.append(CellError(table.file, table.sheet, cell_of.get(fld, f"row {row_number}"), value,
+                                            f"{value!r} is not valid for {fld} (expected {expected})"))
+            continue
+        out.specs.append(spec)
+        out.rows[part] = row_number
+    if out.unmapped:
+        out.notes.append(f"{table.file}:{table.sheet}: columns not in the template, ignored: {', '.join(out.unmapped)}")
+    return out
+
+
+def parse_products(path: Path, sheet: Optional[str] = None) -> ParsedProducts:
+    return parse_table(read_table(path, sheet))

@@ -1,0 +1,1 @@
+"""Named operations users perform, shared by the CLI and the GUI."""

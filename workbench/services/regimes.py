@@ -1,0 +1,35 @@
+"""Loading the bundled regimes and country data once, and finding a regime by id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from workbench.engine import CountryTable, LoadedRegime, load_all_regimes, load_countries
+from workbench.paths import rulesets_dir
+
+
+class UnknownRegime(KeyError):
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+@dataclass(frozen=True)
+class RegimeLibrary:
+    regimes: tuple[LoadedRegime, ...]
+    countries: CountryTable
+
+    def get(self, regime_id: str) -> LoadedRegime:
+        for regime in self.regimes:
+            if regime.id == regime_id:
+                return regime
+        raise UnknownRegime(f"unknown regime '{regime_id}' (expected one of {', '.join(r.id for r in self.regimes)})")
+
+    def select(self, ids: list[str] | None) -> list[LoadedRegime]:
+        return [self.get(i) for i in ids] if ids else list(self.regimes)
+
+
+@lru_cache(maxsize=1)
+def bundled_library() -> RegimeLibrary:
+    folder = rulesets_dir()
+    return RegimeLibrary(tuple(load_all_regimes(folder)), load_countries(folder / "countries.csv"))
