@@ -1,0 +1,60 @@
+"""Opening the catalog: connect, migrate, and on first start load the demo catalog with the
+provenance of every figure, all in the transaction that creates the schema.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+from pathlib import Path
+from typing import Optional
+
+from workbench.engine.spec import ProductSpec
+from workbench.io.template import parse_products
+from workbench.paths import resources_dir
+from workbench.store import connect, migrate, resolve_db_path
+from workbench.store.products import ProductWrite, load_specs, write_products
+
+
+class CatalogError(Exception):
+    """The demo data shipped with the app could not be read (a packaging bug, not user input)."""
+
+
+def demo_batch() -> ProductWrite:
+    demo = resources_dir() / "demo"
+    parsed = parse_products(demo / "catalog.csv")
+    if parsed.errors:
+        raise CatalogError("demo catalog is invalid: " + "; ".join(str(e) for e in parsed.errors[:5]))
+    records = [spec.model_dump() for spec in parsed.specs]
+    known = {r["part_number"] for r in records}
+    provenance = []
+    with open(demo / "sources.csv", encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["part_number"] not in known or row["field"] not in ProductSpec.model_fields:
+                raise CatalogError(f"sources.csv names an unknown product or field: {row['part_number']}.{row['field']}")
+            provenance.append((row["part_number"], row["field"], row["source"], row.get("confidence") or None,
+                               row.get("note") or None))
+    return ProductWrite(added=records, provenance=provenance, origin={"file": "demo/catalog.csv"},
+                        origin_rows={p: n for p, n in parsed.rows.items()})
+
+
+def load_demo(conn: sqlite3.Connection) -> None:
+    """Write the demo catalog inside the caller's transaction."""
+    write_products(conn, demo_batch())
+
+
+def open_catalog(db: Optional[str | os.PathLike] = None, *, with_demo: bool = True) -> sqlite3.Connection:
+    """Open (creating on first start) the catalog at --db / WORKBENCH_DB / the default location."""
+    path = resolve_db_path(db)
+    conn = connect(path)
+    try:
+        migrate(conn, Path(path), on_create=load_demo if with_demo else None)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def catalog_specs(conn: sqlite3.Connection) -> list[ProductSpec]:
+    return load_specs(conn)
