@@ -51,13 +51,17 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+_TAGS = {"all", "any", "not", "metric", "flag", "attribute"}
+_HOLDERS = {"condition", "product", "not"}
+
+
 def _location(loc: tuple) -> str:
     parts = []
-    for item in loc:
+    for index, item in enumerate(loc):
         if isinstance(item, int):
             parts.append(f"[{item}]")
-        elif item in {"all", "any", "not", "metric", "flag", "attribute"} and parts:
-            continue  # discriminator tags add noise, the next key says where
+        elif item in _TAGS and index + 1 < len(loc) and (isinstance(loc[index - 1], int) or loc[index - 1] in _HOLDERS):
+            continue  # pydantic's union tag, not a key in the file
         else:
             parts.append(("." if parts else "") + str(item))
     return "".join(parts) or "(top level)"
