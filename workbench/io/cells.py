@@ -64,7 +64,9 @@ def convert(field: str, value: object, text_source: bool = False) -> tuple[objec
 
 
 def _text(field: str, value: object) -> tuple[str, Optional[str]]:
-    if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
+    if isinstance(value, (datetime, date, time)):
+        raise CellProblem(f"{value.isoformat()} is a date or time, not text", "text: format the cell as text")
+    if isinstance(value, bool):
         raise CellProblem(f"{value!r} is not text", "text")
     if isinstance(value, float):
         if not math.isfinite(value):

@@ -1,6 +1,9 @@
 """Reading a rectangular table of cells from a CSV file or an xlsx sheet (python-calamine).
 
-Rows keep their 1-based spreadsheet row number so every error can name its cell.
+Rows keep their 1-based spreadsheet row number so every error can name its cell. An xlsx file
+passes workbench.io.xlsx_guard's pre-flight first (bombs, DTDs, size caps); what calamine cannot
+say (formulas without a cached value, hidden rows) comes from that pre-flight, merged ranges from
+calamine, and the template layer decides what each means.
 """
 
 from __future__ import annotations
@@ -8,7 +11,9 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
+
+from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits, UnsafeFile, inspect_xlsx
 
 
 class TableError(ValueError):
@@ -23,6 +28,9 @@ class Table:
     rows: list[tuple[int, list[object]]]  # (spreadsheet row number, cells)
     notes: tuple[str, ...] = ()
     text_only: bool = False  # CSV: every cell is text by nature
+    header_row: int = 1  # 1-based
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col), 0-based
+    formulas_without_value: tuple[tuple[int, int, str], ...] = ()  # (row 1-based, col 0-based, formula)
 
 
 def column_letter(index: int) -> str:
@@ -35,53 +43,99 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_table(path: Path, sheet: Optional[str] = None) -> Table:
+def cell_name(row: int, col: int) -> str:
+    """(1-based row, 0-based column) -> 'B7'."""
+    return f"{column_letter(col)}{row}"
+
+
+def read_table(path: Path, sheet: Optional[str] = None, limits: Limits = DEFAULT_LIMITS,
+               is_header: Optional[HeaderTest] = None) -> Table:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise TableError(f"{path}: no such file")
     if suffix == ".csv":
-        return _read_csv(path)
+        return _read_csv(path, is_header)
     if suffix in {".xlsx", ".xlsm"}:
-        return _read_xlsx(path, sheet)
+        return _read_xlsx(path, sheet, limits, is_header)
     raise TableError(f"{path}: unsupported file type '{suffix}' (expected .xlsx or .csv)")
 
 
-def _split(file: str, sheet: str, grid: list[list[object]], notes: tuple[str, ...] = (), text_only: bool = False) -> Table:
-    header_index = next((i for i, row in enumerate(grid) if any(str(c).strip() for c in row if c is not None)), None)
-    if header_index is None:
+HeaderTest = Callable[[list[object]], bool]
+HEADER_SEARCH_ROWS = 20
+
+
+def _split(file: str, sheet: str, grid: list[list[object]], notes: tuple[str, ...] = (), text_only: bool = False,
+           is_header: Optional[HeaderTest] = None, **extra) -> Table:
+    """The header is the first non-empty row, or with ``is_header`` the first of the first 20
+    non-empty rows it accepts (so a title row above the header is skipped, with a note)."""
+    filled = [i for i, row in enumerate(grid) if any(str(c).strip() for c in row if c is not None)]
+    if not filled:
         raise TableError(f"{file}:{sheet}: the sheet is empty (expected a header row with part_number)")
+    header_index = filled[0]
+    if is_header is not None:
+        header_index = next((i for i in filled[:HEADER_SEARCH_ROWS] if is_header(list(grid[i]))), filled[0])
+        if header_index != filled[0]:
+            notes = (*notes, f"{file}:{sheet}: rows {filled[0] + 1}-{header_index} above the header row "
+                             f"{header_index + 1} were not read")
     rows = [(i + 1, list(r)) for i, r in enumerate(grid) if i > header_index]
     rows = [(n, r) for n, r in rows if any(c is not None and str(c).strip() != "" for c in r)]
-    return Table(file, sheet, list(grid[header_index]), rows, notes, text_only)
+    return Table(file, sheet, list(grid[header_index]), rows, notes, text_only, header_index + 1, **extra)
 
 
-def _read_csv(path: Path) -> Table:
+def _read_csv(path: Path, is_header: Optional[HeaderTest] = None) -> Table:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TableError(f"{path.name}: not UTF-8 text at byte {exc.start} (expected a UTF-8 CSV)") from None
     grid = [[c if c != "" else None for c in row] for row in csv.reader(text.splitlines())]
-    return _split(path.name, "csv", grid, text_only=True)
+    return _split(path.name, "csv", grid, text_only=True, is_header=is_header)
 
 
-def _read_xlsx(path: Path, sheet: Optional[str]) -> Table:
+def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Optional[HeaderTest] = None) -> Table:
     from python_calamine import CalamineWorkbook
 
+    try:
+        facts, scanned = inspect_xlsx(path, sheet, limits)
+    except UnsafeFile as exc:
+        raise TableError(str(exc)) from None
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for broken files
         raise TableError(f"{path.name}: cannot be read as an xlsx workbook ({exc})") from None
     notes: list[str] = []
     if sheet is None:
-        visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")]
+        visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")
+                   and not str(m.visible).endswith("Hidden")]
         if not visible:
             raise TableError(f"{path.name}: no visible sheet (expected --sheet NAME)")
         sheet = visible[0]
         hidden = [m.name for m in book.sheets_metadata if m.name not in visible]
         if hidden:
-            notes.append(f"hidden sheets not read: {', '.join(hidden)}")
+            notes.append(f"{path.name}: hidden sheets not read: {', '.join(hidden)}")
     elif sheet not in book.sheet_names:
         raise TableError(f"{path.name}: no sheet named '{sheet}' (sheets: {', '.join(book.sheet_names)})")
-    grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    else:
+        state = next((str(m.visible) for m in book.sheets_metadata if m.name == sheet), "")
+        if "Hidden" in state:
+            notes.append(f"{path.name}:{sheet}: the sheet is hidden in the workbook; read because --sheet named it")
+    data = book.get_sheet_by_name(sheet)
+    if data.height > limits.max_rows + 1 or data.width > limits.max_columns:
+        raise TableError(f"{path.name}:{sheet}: {data.height:,} rows x {data.width:,} columns, over the import limits "
+                         f"of {limits.max_rows:,} rows and {limits.max_columns:,} columns (expected a smaller sheet)")
+    grid = data.to_python(skip_empty_area=False)
     grid = [[None if c == "" else c for c in row] for row in grid]
-    return _split(path.name, sheet, grid, tuple(notes))
+    merged = tuple((a[0], a[1], b[0], b[1]) for a, b in (data.merged_cell_ranges or ()))
+    gaps: tuple[tuple[int, int, str], ...] = ()
+    if scanned is not None and scanned.name == sheet:
+        gaps = tuple((r, c, text) for (r, c), text in sorted(scanned.formulas_without_value.items()))
+        if scanned.formulas_with_value:
+            notes.append(f"{path.name}:{sheet}: {scanned.formulas_with_value} formula cells read by the value "
+                         "Excel last calculated for them")
+        if scanned.hidden_rows:
+            rows = ", ".join(str(r) for r in scanned.hidden_rows[:20]) + (" ..." if len(scanned.hidden_rows) > 20 else "")
+            notes.append(f"{path.name}:{sheet}: {len(scanned.hidden_rows)} hidden rows were read like the others "
+                         f"(rows {rows})")
+    if facts.date1904:
+        notes.append(f"{path.name}: the workbook uses the 1904 date system (dates are read in it; no template "
+                     "column takes a date)")
+    return _split(path.name, sheet, grid, tuple(notes), is_header=is_header, merged=merged, formulas_without_value=gaps)

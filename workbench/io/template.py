@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from workbench.engine.spec import ProductSpec, spec_errors
 from workbench.io.cells import CellProblem, convert
 from workbench.io.headers import map_header
-from workbench.io.tables import Table, column_letter, read_table
+from workbench.io.tables import Table, cell_name, column_letter, read_table
+from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def parse_table(table: Table) -> ParsedProducts:
             continue
         name = str(header)
         target = map_header(name)
-        cell = f"{column_letter(index)}1"
+        cell = f"{column_letter(index)}{table.header_row}"
         if target is None:
             out.unmapped.append(name)
         elif target in columns.values():
@@ -60,10 +61,11 @@ def parse_table(table: Table) -> ParsedProducts:
             columns[index] = target
             out.mapping[name] = target
     if "part_number" not in columns.values():
-        out.errors.append(CellError(table.file, table.sheet, "1:1", None,
+        out.errors.append(CellError(table.file, table.sheet, f"{table.header_row}:{table.header_row}", None,
                                     "no part_number column (expected a header 'part_number' or an alias such as 'Part number' or '型号')"))
         return out
 
+    _layout_problems(table, columns, out)
     first_row: dict[str, str] = {}
     for row_number, cells in table.rows:
         values: dict[str, object] = {}
@@ -109,5 +111,36 @@ def parse_table(table: Table) -> ParsedProducts:
     return out
 
 
-def parse_products(path: Path, sheet: Optional[str] = None) -> ParsedProducts:
-    return parse_table(read_table(path, sheet))
+def _layout_problems(table: Table, columns: dict[int, str], out: ParsedProducts) -> None:
+    """Merged ranges and formulas without a cached value: errors where they touch template data.
+
+    Calamine reads both as empty cells, which would silently turn a figure into "unknown".
+    Outside the template's columns (or above the header) they only earn a note.
+    """
+    for r0, c0, r1, c1 in table.merged:
+        span = f"{cell_name(r0 + 1, c0)}:{cell_name(r1 + 1, c1)}"
+        touches = any(c0 <= c <= c1 for c in columns) and r1 + 1 >= table.header_row
+        if touches:
+            out.errors.append(CellError(table.file, table.sheet, cell_name(r0 + 1, c0), span,
+                                        f"cells {span} are merged: only {cell_name(r0 + 1, c0)} holds a value and the "
+                                        "other cells would read as empty (expected one value per cell: unmerge the "
+                                        "cells and fill each one)"))
+        else:
+            out.notes.append(f"{table.file}:{table.sheet}!{span}: merged cells outside the template's data, ignored")
+    for row, col, formula in table.formulas_without_value:
+        cell = cell_name(row, col)
+        if col in columns and row >= table.header_row:
+            out.errors.append(CellError(table.file, table.sheet, cell, f"={formula}",
+                                        f"formula ={formula} has no saved result, so its value is unknown (expected a "
+                                        "value: recalculate and save the file in Excel, or paste values)"))
+        else:
+            out.notes.append(f"{table.file}:{table.sheet}!{cell}: formula ={formula} without a saved result, outside "
+                             "the template's data, ignored")
+
+
+def parse_products(path: Path, sheet: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> ParsedProducts:
+    return parse_table(read_table(path, sheet, limits, is_header=has_part_number_header))
+
+
+def has_part_number_header(row: list[object]) -> bool:
+    return any(map_header(str(c)) == "part_number" for c in row if c is not None and not isinstance(c, bool))

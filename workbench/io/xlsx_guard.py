@@ -1,0 +1,241 @@
+"""Pre-flight for untrusted xlsx files, before python-calamine reads a byte of cell data.
+
+Checks, each with a clear message and without decompressing more than needed:
+- the zip's central directory: file size, member count, per-member and total *declared*
+  uncompressed size, compression ratio, duplicate or overlapping members (zip bombs; zipfile
+  stops at the declared size, so the declared sizes bound the work);
+- every XML part's prolog: a DTD (<!DOCTYPE / <!ENTITY) is refused outright (entity bombs,
+  external entities); workbook.xml and its relationships are parsed with defusedxml;
+- the chosen sheet, streamed in chunks: its <dimension> (which may lie) and its real row count
+  against the caps, formulas without a cached value (calamine returns '' for those), hidden rows.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+
+class UnsafeFile(ValueError):
+    """The file was refused before reading (bomb, DTD, over a size cap); the message names the file."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 200 * 2**20
+    max_members: int = 2_000
+    max_member_bytes: int = 1 * 2**30  # declared uncompressed size of one part
+    max_total_bytes: int = 2 * 2**30  # declared uncompressed size of all parts
+    max_ratio: float = 100.0  # uncompressed : compressed, for parts over ratio_floor_bytes
+    ratio_floor_bytes: int = 1 * 2**20
+    max_rows: int = 200_000
+    max_columns: int = 512
+    prolog_bytes: int = 64 * 2**10
+
+
+DEFAULT_LIMITS = Limits()
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?\"")
+_FORMULA_HINTS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")
+_HIDDEN_HINTS = (b'hidden="1"', b'hidden="true"')
+
+
+@dataclass
+class SheetFacts:
+    name: str
+    state: str  # visible | hidden | veryHidden
+    part: str
+    declared: Optional[str] = None
+    rows_seen: int = 0
+    formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 1/0-based -> text
+    formulas_with_value: int = 0
+    hidden_rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class WorkbookFacts:
+    sheets: list[SheetFacts]
+    date1904: bool = False
+
+
+def column_index(letters: str) -> int:
+    """'A' -> 0, 'AA' -> 26."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def _refuse(path: Path, what: str) -> UnsafeFile:
+    return UnsafeFile(f"{path.name}: unsafe or oversized file, not read: {what}")
+
+
+def _check_zip(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise _refuse(path, f"{len(infos)} parts in the zip (expected at most {limits.max_members})")
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise _refuse(path, "the zip lists the same part twice (expected unique part names)")
+    total = 0
+    size = path.stat().st_size
+    for info in infos:
+        if info.file_size > limits.max_member_bytes:
+            raise _refuse(path, f"part {info.filename} declares {info.file_size:,} bytes uncompressed "
+                                f"(expected at most {limits.max_member_bytes:,})")
+        if info.compress_size > size:
+            raise _refuse(path, f"part {info.filename} claims to be larger than the file (a damaged or crafted zip)")
+        if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise _refuse(path, f"part {info.filename} expands {info.file_size / max(info.compress_size, 1):,.0f}:1 "
+                                f"(expected at most {limits.max_ratio:g}:1; a zip bomb?)")
+        total += info.file_size
+    if total > limits.max_total_bytes:
+        raise _refuse(path, f"parts total {total:,} bytes uncompressed (expected at most {limits.max_total_bytes:,})")
+    ordered = sorted(infos, key=lambda i: i.header_offset)
+    for a, b in zip(ordered, ordered[1:]):  # each local header is at least 30 bytes + name
+        if a.header_offset + 30 + len(a.orig_filename.encode()) + a.compress_size > b.header_offset:
+            raise _refuse(path, f"parts {a.filename} and {b.filename} overlap in the zip (a crafted zip bomb?)")
+
+
+def _check_prolog(path: Path, zf: zipfile.ZipFile, name: str, limits: Limits) -> bytes:
+    """Refuse a DTD in the part's prolog; return the first bytes read."""
+    with zf.open(name) as fh:
+        head = fh.read(limits.prolog_bytes)
+    pos = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while pos < len(head) and head[pos:pos + 1].isspace():
+            pos += 1
+        if head.startswith(b"<?", pos):
+            end = head.find(b"?>", pos)
+        elif head.startswith(b"<!--", pos):
+            end = head.find(b"-->", pos)
+        elif head.startswith(b"<!", pos):
+            raise _refuse(path, f"part {name} declares a DTD or entities (an XML entity bomb or external entity?)")
+        else:
+            if pos >= len(head) and len(head) == limits.prolog_bytes:
+                raise _refuse(path, f"part {name} has a prolog longer than {limits.prolog_bytes:,} bytes")
+            return head
+        if end < 0:
+            raise _refuse(path, f"part {name} has an unterminated or oversized prolog")
+        pos = end + 2
+
+
+def _parse(path: Path, zf: zipfile.ZipFile, name: str):
+    try:
+        return SafeET.fromstring(zf.read(name))
+    except DefusedXmlException as exc:
+        raise _refuse(path, f"part {name}: {exc}") from None
+    except SafeET.ParseError as exc:
+        raise UnsafeFile(f"{path.name}: part {name} is not valid XML ({exc}); expected an xlsx saved by a spreadsheet program") from None
+
+
+def _workbook(path: Path, zf: zipfile.ZipFile) -> WorkbookFacts:
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names:
+        raise UnsafeFile(f"{path.name}: no xl/workbook.xml (expected an .xlsx workbook)")
+    wb = _parse(path, zf, "xl/workbook.xml")
+    targets = {}
+    if "xl/_rels/workbook.xml.rels" in names:
+        for rel in _parse(path, zf, "xl/_rels/workbook.xml.rels"):
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id")] = target
+    pr = wb.find(f"{_MAIN}workbookPr")
+    date1904 = pr is not None and pr.get("date1904", "").lower() in {"1", "true"}
+    sheets = []
+    for s in wb.iter(f"{_MAIN}sheet"):
+        sheets.append(SheetFacts(s.get("name", ""), s.get("state", "visible"), targets.get(s.get(f"{_REL}id"), "")))
+    return WorkbookFacts(sheets, date1904)
+
+
+def _scan_sheet(path: Path, zf: zipfile.ZipFile, facts: SheetFacts, limits: Limits) -> None:
+    if facts.part not in zf.namelist():
+        return
+    head = _check_prolog(path, zf, facts.part, limits)
+    m = _DIMENSION.search(head)
+    if m:
+        facts.declared = m.group(0).split(b'"')[1].decode()
+        last_col, last_row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
+        rows = int(last_row or 1)
+        cols = column_index(last_col.decode()) + 1 if last_col else 1
+        if rows > limits.max_rows + 1 or cols > limits.max_columns:
+            raise UnsafeFile(
+                f"{path.name}:{facts.name}: the sheet declares its size as {facts.declared} ({rows:,} rows x "
+                f"{cols:,} columns), over the import limits of {limits.max_rows:,} rows and {limits.max_columns:,} "
+                "columns (expected a smaller sheet; if the sheet is really smaller, its size record is wrong: "
+                "re-save it in a spreadsheet program)")
+    formulas = hidden = False
+    tail = b""
+    with zf.open(facts.part) as fh:
+        while chunk := fh.read(1 << 20):
+            facts.rows_seen += chunk.count(b"<row ") + chunk.count(b"<row>")
+            if facts.rows_seen > limits.max_rows + 1:
+                raise UnsafeFile(f"{path.name}:{facts.name}: more than {limits.max_rows:,} rows "
+                                 f"(expected at most {limits.max_rows:,}; split the file or raise the limit)")
+            window = tail + chunk
+            formulas = formulas or any(h in window for h in _FORMULA_HINTS)
+            hidden = hidden or any(h in window for h in _HIDDEN_HINTS)
+            tail = chunk[-16:]
+    if formulas or hidden:
+        _walk_cells(path, zf, facts)
+
+
+def _walk_cells(path: Path, zf: zipfile.ZipFile, facts: SheetFacts) -> None:
+    """Second, exact pass (only when the fast scan saw a formula or a hidden attribute)."""
+    with zf.open(facts.part) as fh:
+        try:
+            for _, el in SafeET.iterparse(fh, events=("end",)):
+                tag = el.tag.rsplit("}", 1)[-1]
+                if tag == "c":
+                    f = next((ch for ch in el if ch.tag.endswith("}f") or ch.tag == "f"), None)
+                    if f is not None:
+                        v = next((ch for ch in el if ch.tag.endswith("}v") or ch.tag == "v"), None)
+                        m = _CELL_REF.match(el.get("r", ""))
+                        if v is None or v.text is None:
+                            if m:
+                                facts.formulas_without_value[(int(m.group(2)), column_index(m.group(1)))] = f.text or ""
+                        else:
+                            facts.formulas_with_value += 1
+                    el.clear()
+                elif tag == "row":
+                    if el.get("hidden", "").lower() in {"1", "true"} and el.get("r", "").isdigit():
+                        facts.hidden_rows.append(int(el.get("r")))
+                    el.clear()
+        except DefusedXmlException as exc:
+            raise _refuse(path, f"part {facts.part}: {exc}") from None
+        except SafeET.ParseError as exc:
+            raise UnsafeFile(f"{path.name}:{facts.name}: the sheet is not valid XML ({exc})") from None
+
+
+def inspect_xlsx(path: Path, sheet: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> tuple[WorkbookFacts, Optional[SheetFacts]]:
+    """Run every check; returns the workbook's facts and the scanned sheet (``sheet`` or the first visible)."""
+    path = Path(path)
+    size = os.stat(path).st_size
+    if size > limits.max_file_bytes:
+        raise _refuse(path, f"{size:,} bytes (expected at most {limits.max_file_bytes:,})")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnsafeFile(f"{path.name}: not an xlsx workbook ({exc}; expected a zip-based .xlsx file)") from None
+    with zf:
+        _check_zip(path, zf, limits)
+        for name in zf.namelist():
+            if name.endswith((".xml", ".rels", ".vml")):
+                _check_prolog(path, zf, name, limits)
+        book = _workbook(path, zf)
+        chosen = next((s for s in book.sheets if s.name == sheet), None) if sheet is not None else \
+            next((s for s in book.sheets if s.state == "visible"), None)
+        if chosen is not None:
+            _scan_sheet(path, zf, chosen, limits)
+    return book, chosen
