@@ -250,7 +250,7 @@ def test_foundry_transistor_tests_by_year(regime, countries, day, has_hbm, thres
 def test_foundry_presumption_bars_nac(regime, countries):
     s = spec(**FOUNDRY_BASE, process_node_nm=5.0, has_hbm=True, transistors_billion=80.0)
     det = classify(regime("us-foundry-2025-01"), countries, s, destination="CN", on=date(2026, 6, 1))
-    assert det.license_required is True and det.license_exceptions == []
+    assert det.license_required is True and not det.license_exceptions
 
 
 # --- Coverage of the rulesets by this file ---------------------------------------------------------

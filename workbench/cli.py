@@ -99,7 +99,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     specs = _load_specs(args)
     dets = [determine(s, r, lib.countries, destination, hq, on) for s in specs for r in regimes]
     if args.format == "json":
-        print(json_text([d.model_dump(mode="json") for d in dets]))
+        print(json_text([d.to_json() for d in dets]))
         return EXIT_OK
     rows = [[d.part_number, d.regime, d.classification, d.paragraph, number(d.tpp),
              number(d.performance_density, 2) if d.performance_density is not None else "",

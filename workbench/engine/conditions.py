@@ -7,9 +7,9 @@ into "not controlled". Every leaf leaves a trace with its value, threshold and m
 from __future__ import annotations
 
 import difflib
-import math
+import operator
 from dataclasses import dataclass
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, Callable, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
@@ -113,10 +113,11 @@ Any_.model_rebuild()
 Not.model_rebuild()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Criterion:
     """The trace of one leaf: what was compared, against what, with what result and margin."""
 
+    id: str  # the rule, requirement, policy or exception the leaf belongs to
     metric: str
     op: str
     threshold: object
@@ -146,72 +147,99 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-_OPS = {
-    ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
+_OPS = {">=": operator.ge, ">": operator.gt, "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne}
+
+Evaluator = Callable[[Metrics, list], str]
 
 
-def evaluate(condition: Condition, metrics: Metrics, trace: list[Criterion]) -> str:
+def evaluate(condition: Condition, metrics: Metrics, trace: list[Criterion], owner: str = "") -> str:
     """Evaluate a condition tree with Kleene logic, appending one Criterion per leaf."""
+    return compile_condition(condition, owner)(metrics, trace)
+
+
+def compile_condition(condition: Condition, owner: str) -> Evaluator:
+    """Turn a validated condition tree into nested closures, once per ruleset.
+
+    Every leaf is always evaluated (no short-circuit) so the trace lists every criterion.
+    """
     if isinstance(condition, All):
-        results = [evaluate(c, metrics, trace) for c in condition.all]
-        if NOT_MET in results:
-            return NOT_MET
-        return INDETERMINATE if INDETERMINATE in results else MET
+        parts = [compile_condition(c, owner) for c in condition.all]
+
+        def all_(m: Metrics, trace: list) -> str:
+            results = [p(m, trace) for p in parts]
+            if NOT_MET in results:
+                return NOT_MET
+            return INDETERMINATE if INDETERMINATE in results else MET
+        return all_
     if isinstance(condition, Any_):
-        results = [evaluate(c, metrics, trace) for c in condition.any]
-        if MET in results:
-            return MET
-        return INDETERMINATE if INDETERMINATE in results else NOT_MET
+        parts = [compile_condition(c, owner) for c in condition.any]
+
+        def any_(m: Metrics, trace: list) -> str:
+            results = [p(m, trace) for p in parts]
+            if MET in results:
+                return MET
+            return INDETERMINATE if INDETERMINATE in results else NOT_MET
+        return any_
     if isinstance(condition, Not):
-        inner = evaluate(condition.not_, metrics, trace)
-        return {MET: NOT_MET, NOT_MET: MET}.get(inner, INDETERMINATE)
+        inner = compile_condition(condition.not_, owner)
+        return lambda m, trace: {MET: NOT_MET, NOT_MET: MET}.get(inner(m, trace), INDETERMINATE)
     if isinstance(condition, Compare):
-        return _compare(condition, metrics, trace)
+        return _compile_compare(condition, owner)
     if isinstance(condition, Flag):
-        value = metrics.values.get(condition.flag)
-        note = None
-        if value is None and condition.unknown_as is not None:
-            value = condition.unknown_as
-            note = f"{condition.flag} unknown: treated as {_fmt(value)} (conservative reading)"
-        if value is None:
-            result = INDETERMINATE
-        else:
-            result = MET if value == condition.is_ else NOT_MET
-        trace.append(Criterion(condition.flag, "is", condition.is_, metrics.values.get(condition.flag),
-                               result, label=condition.label or FLAG_METRICS[condition.flag], note=note))
-        return result
+        return _compile_flag(condition, owner)
     if isinstance(condition, OneOf):
-        value = metrics.values.get(condition.attribute)
-        result = MET if value in condition.one_of else NOT_MET
-        trace.append(Criterion(condition.attribute, "in", list(condition.one_of), value, result,
-                               label=condition.label or CATEGORY_METRICS[condition.attribute]))
-        return result
+        return _compile_one_of(condition, owner)
     raise TypeError(f"not a condition: {condition!r}")
 
 
-def _compare(leaf: Compare, metrics: Metrics, trace: list[Criterion]) -> str:
-    value = metrics.values.get(leaf.metric)
-    label = leaf.label or NUMERIC_METRICS[leaf.metric]
-    if value is None:
-        why = metrics.not_applicable.get(leaf.metric)
-        if why:
-            # A quantity that does not exist (planar device: no PD) cannot meet a threshold.
-            trace.append(Criterion(leaf.metric, leaf.op, leaf.value, None, NOT_MET, label=label, note=why))
-            return NOT_MET
-        missing = ", ".join(metrics.missing.get(leaf.metric, (leaf.metric,)))
-        trace.append(Criterion(leaf.metric, leaf.op, leaf.value, None, INDETERMINATE, label=label,
-                               note=f"missing input: {missing}"))
-        return INDETERMINATE
-    margin = float(value) - leaf.value
-    pct = margin / leaf.value * 100.0 if leaf.value else None
-    result = MET if _OPS[leaf.op](value, leaf.value) else NOT_MET
-    if pct is not None and not math.isfinite(pct):
-        pct = None
-    trace.append(Criterion(leaf.metric, leaf.op, leaf.value, value, result, margin, pct, label=label))
-    return result
+def _compile_flag(leaf: Flag, owner: str) -> Evaluator:
+    name, wanted, fallback = leaf.flag, leaf.is_, leaf.unknown_as
+    label = leaf.label or FLAG_METRICS[name]
+    note = None if fallback is None else f"{name} unknown: treated as {_fmt(fallback)} (conservative reading)"
+
+    def flag(m: Metrics, trace: list) -> str:
+        value = m.values.get(name)
+        used = value if value is not None else fallback
+        result = INDETERMINATE if used is None else (MET if used == wanted else NOT_MET)
+        trace.append(Criterion(owner, name, "is", wanted, value, result, None, None, label,
+                               note if value is None else None))
+        return result
+    return flag
+
+
+def _compile_one_of(leaf: OneOf, owner: str) -> Evaluator:
+    name, allowed = leaf.attribute, tuple(leaf.one_of)
+    label = leaf.label or CATEGORY_METRICS[name]
+
+    def one_of(m: Metrics, trace: list) -> str:
+        value = m.values.get(name)
+        result = MET if value in allowed else NOT_MET
+        trace.append(Criterion(owner, name, "in", list(allowed), value, result, None, None, label, None))
+        return result
+    return one_of
+
+
+def _compile_compare(leaf: Compare, owner: str) -> Evaluator:
+    name, op_name, threshold = leaf.metric, leaf.op, leaf.value
+    test = _OPS[op_name]
+    label = leaf.label or NUMERIC_METRICS[name]
+    per_cent = 100.0 / threshold if threshold else None
+
+    def compare(m: Metrics, trace: list) -> str:
+        value = m.values.get(name)
+        if value is None:
+            why = m.not_applicable.get(name)
+            if why:
+                # A quantity that does not exist (planar device: no PD) cannot meet a threshold.
+                trace.append(Criterion(owner, name, op_name, threshold, None, NOT_MET, None, None, label, why))
+                return NOT_MET
+            missing = ", ".join(m.missing.get(name, (name,)))
+            trace.append(Criterion(owner, name, op_name, threshold, None, INDETERMINATE, None, None, label,
+                                   f"missing input: {missing}"))
+            return INDETERMINATE
+        margin = value - threshold
+        result = MET if test(value, threshold) else NOT_MET
+        trace.append(Criterion(owner, name, op_name, threshold, value, result, margin,
+                               margin * per_cent if per_cent is not None else None, label, None))
+        return result
+    return compare

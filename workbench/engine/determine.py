@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass, fields
+from functools import cached_property
 
-from workbench.engine.conditions import INDETERMINATE, MET, NOT_MET, Criterion, _fmt, evaluate
+from workbench.engine.conditions import INDETERMINATE, MET, NOT_MET, Criterion, _fmt
 from workbench.engine.countries import DOMESTIC, CountryTable
 from workbench.engine.loader import LoadedRegime
 from workbench.engine.metrics import Metrics, compute_metrics
-from workbench.engine.places import describe, matches
+from workbench.engine.places import matches
 from workbench.engine.ruleset import CONFIDENCE_ORDER, Regime
 from workbench.engine.spec import ProductSpec
 
@@ -24,22 +25,11 @@ INDETERMINATE_CLASS = "indeterminate"
 _OP_SYMBOL = {">=": "≥", "<=": "≤", "!=": "≠", "==": "=", ">": ">", "<": "<", "is": "is", "in": "in"}
 
 
-class CriterionOut(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    id: str  # the rule, requirement or policy the criterion belongs to
-    metric: str
-    label: Optional[str]
-    op: str
-    threshold: object
-    value: object
-    result: str
-    margin: Optional[float]
-    margin_pct: Optional[float]
-    note: Optional[str]
+CriterionOut = Criterion  # one trace entry; ``id`` names the rule, requirement or policy
 
 
-class RuleOutcome(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
     id: str
     classification: str
     paragraph: str
@@ -48,11 +38,11 @@ class RuleOutcome(BaseModel):
     confidence: str
 
 
-class ExceptionOut(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class ExceptionOut:
     id: str
     name: str
-    conditions: list[str]
+    conditions: tuple[str, ...]
     notification_days: Optional[int]
     quantity_limit_tpp: Optional[float]
     quantity_period: Optional[str]
@@ -60,10 +50,14 @@ class ExceptionOut(BaseModel):
     confidence: str
 
 
-class Determination(BaseModel):
-    """The engine's answer, with everything a memo, a comparison or the audit log needs."""
+@dataclass(frozen=True)
+class Determination:
+    """The engine's answer, with everything a memo, a comparison or the audit log needs.
 
-    model_config = ConfigDict(frozen=True)
+    Plain frozen dataclasses (not pydantic): a catalog of 100,000 products under nine regimes
+    makes close to a million of these, and validation of our own output buys nothing.
+    """
+
     part_number: str
     regime: str
     regime_title: str
@@ -75,7 +69,7 @@ class Determination(BaseModel):
     end_user_hq: Optional[str]
     classification: str
     paragraph: Optional[str]
-    candidates: list[str]
+    candidates: tuple[str, ...]
     tpp: Optional[float]
     tpp_basis: str
     tpp_computed: Optional[float]
@@ -83,18 +77,17 @@ class Determination(BaseModel):
     tpp_precision: Optional[str]
     performance_density: Optional[float]
     license_required: Optional[bool]
-    license_reasons: list[str]
+    license_reasons: tuple[str, ...]
     review_policy: Optional[str]
-    review_conditions: list[str]
-    license_exceptions: list[ExceptionOut]
-    criteria: list[CriterionOut]
-    rules: list[RuleOutcome]
-    missing: list[str]
-    notes: list[str]
-    citations: list[str]
+    review_conditions: tuple[str, ...]
+    license_exceptions: tuple[ExceptionOut, ...]
+    criteria: tuple[Criterion, ...]
+    rules: tuple[RuleOutcome, ...]
+    missing: tuple[str, ...]
+    notes: tuple[str, ...]
+    citations: tuple[str, ...]
     confidence: str
-    explanation: str
-    nearest: Optional[CriterionOut]
+    nearest: Optional[Criterion]
     ruleset_sha256: str
     countries_sha256: str
 
@@ -103,6 +96,26 @@ class Determination(BaseModel):
         if self.classification == INDETERMINATE_CLASS:
             return None
         return not self.classification.startswith("not-")
+
+    @cached_property
+    def explanation(self) -> str:
+        return explain(self)
+
+    def to_json(self) -> dict:
+        """JSON-ready dict (dates as ISO strings, tuples as lists), explanation included."""
+        data = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+        data["explanation"] = self.explanation
+        return data
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 def default_date(regime: Regime, today: Optional[date] = None) -> date:
@@ -115,11 +128,6 @@ def default_date(regime: Regime, today: Optional[date] = None) -> date:
     if regime.effective_to is not None and day >= regime.effective_to:
         return regime.effective_to - timedelta(days=1)
     return day
-
-
-def _out(owner: str, c: Criterion) -> CriterionOut:
-    return CriterionOut(id=owner, metric=c.metric, label=c.label, op=c.op, threshold=c.threshold,
-                        value=c.value, result=c.result, margin=c.margin, margin_pct=c.margin_pct, note=c.note)
 
 
 def _worst(*levels: str) -> str:
@@ -139,7 +147,7 @@ def determine(
     regime = loaded.regime
     day = on or default_date(regime)
     m = metrics or compute_metrics(spec)
-    criteria: list[CriterionOut] = []
+    criteria: list[Criterion] = []
     outcomes: list[RuleOutcome] = []
     notes = list(m.notes)
     missing: set[str] = set()
@@ -148,12 +156,13 @@ def determine(
 
     matched = None
     pending_indeterminate: list[str] = []
-    for rule in regime.rules:
+    compiled = loaded.compiled
+    for rule, evaluator in compiled.rules:
         if not rule.applies_on(day):
             continue
         trace: list[Criterion] = []
-        result = evaluate(rule.condition, m, trace)
-        criteria.extend(_out(rule.id, c) for c in trace)
+        result = evaluator(m, trace)
+        criteria.extend(trace)
         outcomes.append(RuleOutcome(id=rule.id, classification=rule.classification, paragraph=rule.paragraph,
                                     result=result, citation=rule.citation, confidence=rule.confidence))
         # A flag leaf carries a note only when it used its conservative "unknown_as" reading.
@@ -182,12 +191,9 @@ def determine(
     # Product conditions of licence requirements and review policies are thresholds too (e.g. the
     # 2026 case-by-case window); evaluate them always so proximity and comparisons can see them.
     product_results: dict[str, str] = {}
-    for item in [*regime.licence_requirements, *(p for r in regime.licence_requirements for p in r.review_policies),
-                 *regime.licence_exceptions]:
-        if item.product is not None and item.applies_on(day):
-            trace = []
-            product_results[item.id] = evaluate(item.product, m, trace)
-            criteria.extend(_out(item.id, c) for c in trace)
+    for item, evaluator in compiled.products:
+        if item.applies_on(day):
+            product_results[item.id] = evaluator(m, criteria)
 
     lic = _licence(regime, countries, classification, paragraph, candidates, destination, end_user_hq, day,
                    exports_from_us, product_results)
@@ -198,21 +204,20 @@ def determine(
     numeric = [c for c in criteria if c.margin_pct is not None]
     nearest = min(numeric, key=lambda c: (abs(c.margin_pct), c.id)) if numeric else None
 
-    det = Determination(
+    return Determination(
         part_number=spec.part_number, regime=regime.id, regime_title=regime.title, regime_status=regime.status,
         regime_enforced=regime.enforced, draft=loaded.draft, as_of=day,
         destination=destination.upper() if destination else None,
         end_user_hq=end_user_hq.upper() if end_user_hq else None,
-        classification=classification, paragraph=paragraph, candidates=candidates,
+        classification=classification, paragraph=paragraph, candidates=tuple(candidates),
         tpp=m.tpp, tpp_basis=m.tpp_basis, tpp_computed=m.tpp_computed, tpp_declared=m.tpp_declared,
         tpp_precision=m.tpp_precision, performance_density=m.performance_density,
-        license_required=license_required, license_reasons=reasons, review_policy=review,
-        review_conditions=review_conditions, license_exceptions=exceptions, criteria=criteria,
-        rules=outcomes, missing=sorted(missing), notes=list(dict.fromkeys(notes)), citations=citations,
-        confidence=confidence, explanation="", nearest=nearest, ruleset_sha256=loaded.sha256,
+        license_required=license_required, license_reasons=tuple(reasons), review_policy=review,
+        review_conditions=tuple(review_conditions), license_exceptions=tuple(exceptions), criteria=tuple(criteria),
+        rules=tuple(outcomes), missing=tuple(sorted(missing)), notes=tuple(dict.fromkeys(notes)),
+        citations=tuple(citations), confidence=confidence, nearest=nearest, ruleset_sha256=loaded.sha256,
         countries_sha256=countries.sha256,
     )
-    return det.model_copy(update={"explanation": explain(det, matched[1] if matched else None)})
 
 
 def _licence(regime, countries, classification, paragraph, candidates, destination, end_user_hq, day, from_us, product_results):
@@ -314,7 +319,7 @@ def _exceptions(regime, countries, classification, paragraph, destination, end_u
         if exc.end_user_hq_not is not None and end_user_hq is not None:
             if matches(exc.end_user_hq_not, countries, end_user_hq, day) is not False:
                 continue
-        eligible.append(ExceptionOut(id=exc.id, name=exc.name, conditions=list(exc.conditions),
+        eligible.append(ExceptionOut(id=exc.id, name=exc.name, conditions=tuple(exc.conditions),
                                      notification_days=exc.notification_days,
                                      quantity_limit_tpp=exc.quantity_limit_tpp, quantity_period=exc.quantity_period,
                                      citation=exc.citation, confidence=exc.confidence))
@@ -325,22 +330,22 @@ _SHORT = {"tpp": "TPP", "performance_density": "PD", "interconnect_bandwidth_gbs
           "memory_bandwidth_gbs": "DRAM bandwidth", "hbm_bandwidth_density_gbs_mm2": "HBM density"}
 
 
-def _short(c: CriterionOut) -> str:
+def _short(c: Criterion) -> str:
     return _SHORT.get(c.metric) or c.label or c.metric
 
 
-def _phrase(c: CriterionOut) -> str:
+def _phrase(c: Criterion) -> str:
     value = "unknown" if c.value is None else _fmt(c.value)
     if c.op == "is":
         return f"{_short(c)} = {value}"
     return f"{_short(c)} {value} {_OP_SYMBOL.get(c.op, c.op)} {_fmt(c.threshold)}"
 
 
-def explain(det: Determination, matched_trace: Optional[list[Criterion]]) -> str:
+def explain(det: Determination) -> str:
     """One plain-language sentence, e.g. '3A090.a.1 because TPP 15,832 ≥ 4,800'."""
     if det.classification == INDETERMINATE_CLASS:
         head = f"Indeterminate (could be {' or '.join(det.candidates)}): missing {', '.join(det.missing) or 'inputs'}"
-    elif matched_trace is not None:
+    elif det.controlled:
         rule_id = next(r.id for r in det.rules if r.paragraph == det.paragraph and r.result == MET)
         met = [c for c in det.criteria if c.id == rule_id and c.result == MET and c.margin is not None]
         head = f"{det.paragraph} because " + " and ".join(_phrase(c) for c in met) if met else f"{det.paragraph}"

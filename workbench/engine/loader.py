@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from workbench.engine.ruleset import Regime
+from workbench.engine.conditions import Evaluator, compile_condition
+from workbench.engine.ruleset import Regime, Rule
 
 
 class RulesetError(ValueError):
@@ -31,6 +33,26 @@ class LoadedRegime:
     @property
     def id(self) -> str:
         return self.regime.id
+
+    @cached_property
+    def compiled(self) -> "CompiledRegime":
+        """Condition trees turned into closures once, reused for every product."""
+        return CompiledRegime.build(self.regime)
+
+
+@dataclass(frozen=True)
+class CompiledRegime:
+    rules: tuple[tuple[Rule, Evaluator], ...]
+    # Product conditions of requirements, review policies and exceptions, by item.
+    products: tuple[tuple[object, Evaluator], ...]
+
+    @classmethod
+    def build(cls, regime: Regime) -> "CompiledRegime":
+        rules = tuple((rule, compile_condition(rule.condition, rule.id)) for rule in regime.rules)
+        items = [*regime.licence_requirements, *(p for r in regime.licence_requirements for p in r.review_policies),
+                 *regime.licence_exceptions]
+        products = tuple((item, compile_condition(item.product, item.id)) for item in items if item.product is not None)
+        return cls(rules, products)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
