@@ -180,7 +180,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="to_id", required=True, metavar="ID")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_compare)
+
+    # Each feature area registers its own subcommands from a module of its own, so this file does
+    # not grow with every feature: module.register(subparsers) adds parsers with set_defaults(func=...).
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
+
+
+COMMAND_MODULES: list[str] = []
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
