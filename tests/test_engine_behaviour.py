@@ -135,3 +135,10 @@ def test_engine_imports_without_qt_or_sqlite():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_unknown_dram_bandwidth_makes_the_2026_review_policy_indeterminate(regime, countries):
+    det = determine(spec(fp8_tflops=1979.0, die_area_mm2=814.0), regime("us-h200-2026-01"), countries, "CN")
+    assert det.license_required is True
+    assert det.review_policy == "indeterminate"
+    assert "case by case" in det.review_conditions[0]

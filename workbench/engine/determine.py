@@ -288,11 +288,17 @@ def _review(req, countries, destination, end_user_hq, day, from_us, product_resu
             continue
         if policy.exports_from_us_only and not from_us:
             continue
-        if policy.product is not None and product_results.get(policy.id) != MET:
-            continue
         if policy.destination is not None and (destination is None or not matches(policy.destination, countries, destination, day)):
             continue
         if policy.end_user_hq is not None and (end_user_hq is None or not matches(policy.end_user_hq, countries, end_user_hq, day)):
+            continue
+        product = product_results.get(policy.id, MET) if policy.product is not None else MET
+        if product == INDETERMINATE:
+            # E.g. the 2026 window with an unknown DRAM bandwidth: do not fall through to denial silently.
+            return (INDETERMINATE, [f"Would be {policy.policy.replace('_', ' ')} ({policy.id}) if its product "
+                                    "criteria are met; fill in the missing figures."] + list(policy.conditions),
+                    policy.confidence, policy.citation)
+        if product != MET:
             continue
         return policy.policy, list(policy.conditions), policy.confidence, policy.citation
     return req.default_review_policy, [], req.confidence, req.citation
