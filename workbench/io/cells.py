@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, time
-from typing import Optional
+from functools import partial
+from typing import Callable, Optional
 
 from workbench.engine.spec import FIELD_UNITS, THROUGHPUT_BIT_LENGTH
 
@@ -61,6 +62,35 @@ def convert(field: str, value: object, text_source: bool = False) -> tuple[objec
             raise CellProblem(f"'{value}' is not a valid {field}", FIELD_UNITS[field])
         return text, None
     return _number(field, value, text_source)
+
+
+_FAST_BOOL = {"yes": True, "no": False, "Yes": True, "No": False, "YES": True, "NO": False, True: True, False: False}
+_INF = math.inf
+
+
+def fast_converter(field: str, text_source: bool = False) -> Callable[[object], tuple[object, Optional[str]]]:
+    """``convert`` for one column, with a fast path for the clean, common cell (a finite
+    non-negative number in a number column, plain text, yes/no, a listed choice). Same results
+    as ``convert``; anything unusual falls through to it."""
+    slow = partial(convert, field, text_source=text_source)
+    if field == "part_number":
+        return slow
+    if field in TEXT_FIELDS:
+        return lambda v: (v, None) if type(v) is str and not v.isspace() else slow(v)
+    if field in BOOL_FIELDS:
+        def boolean(v):
+            b = _FAST_BOOL.get(v) if type(v) in (str, bool) else None
+            return (b, None) if b is not None else slow(v)
+        return boolean
+    if field in CHOICE_FIELDS:
+        choices = frozenset(CHOICE_FIELDS[field])
+        return lambda v: (v, None) if type(v) is str and v in choices else slow(v)
+
+    def number(v):
+        if type(v) is float and 0.0 <= v < _INF:
+            return v, None
+        return slow(v)
+    return number
 
 
 def _text(field: str, value: object) -> tuple[str, Optional[str]]:

@@ -13,7 +13,7 @@ from typing import Optional
 from pydantic import ValidationError
 
 from workbench.engine.spec import ProductSpec, spec_errors
-from workbench.io.cells import CellProblem, convert
+from workbench.io.cells import CellProblem, fast_converter
 from workbench.io.headers import map_header
 from workbench.io.tables import Table, cell_name, column_letter, read_table
 from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits
@@ -66,43 +66,52 @@ def parse_table(table: Table) -> ParsedProducts:
         return out
 
     _layout_problems(table, columns, out)
+    # One converter per column, chosen once: the common, clean cell takes a fast path and
+    # anything else goes through cells.convert, which defines every other case.
+    plan = [(index, target, column_letter(index), fast_converter(target, table.text_only))
+            for index, target in columns.items()]
+    part_letter = next(letter for _, target, letter, _ in plan if target == "part_number")
+    file, sheet = table.file, table.sheet
+    errors, notes = out.errors, out.notes
     first_row: dict[str, str] = {}
     for row_number, cells in table.rows:
         values: dict[str, object] = {}
-        cell_of: dict[str, str] = {}
         bad = False
-        for index, target in columns.items():
-            raw = cells[index] if index < len(cells) else None
-            cell = f"{column_letter(index)}{row_number}"
-            cell_of[target] = cell
+        width = len(cells)
+        for index, target, letter, conv in plan:
+            raw = cells[index] if index < width else None
+            if raw is None:
+                continue
             try:
-                value, note = convert(target, raw, table.text_only)
+                value, note = conv(raw)
             except CellProblem as problem:
-                out.errors.append(CellError(table.file, table.sheet, cell, raw, str(problem)))
+                errors.append(CellError(file, sheet, f"{letter}{row_number}", raw, str(problem)))
                 bad = True
                 continue
             if note:
-                out.notes.append(f"{table.file}:{table.sheet}!{cell}: {note}")
+                notes.append(f"{file}:{sheet}!{letter}{row_number}: {note}")
             if value is not None:
                 values[target] = value
         if bad:
             continue
         part = values.get("part_number")
+        part_cell = f"{part_letter}{row_number}"
         if not part:
-            out.errors.append(CellError(table.file, table.sheet, cell_of["part_number"], None,
-                                        "part_number is empty (expected a part number on every product row)"))
+            errors.append(CellError(file, sheet, part_cell, None,
+                                    "part_number is empty (expected a part number on every product row)"))
             continue
         if part in first_row:
-            out.errors.append(CellError(table.file, table.sheet, cell_of["part_number"], part,
-                                        f"duplicate part number '{part}', first given at {first_row[part]} (expected each part number once)"))
+            errors.append(CellError(file, sheet, part_cell, part,
+                                    f"duplicate part number '{part}', first given at {first_row[part]} (expected each part number once)"))
             continue
-        first_row[part] = cell_of["part_number"]
+        first_row[part] = part_cell
         try:
             spec = ProductSpec(**values)
         except ValidationError as exc:
+            letters = {target: letter for _, target, letter, _ in plan}
             for fld, value, expected in spec_errors(exc):
-                out.errors.append(CellError(table.file, table.sheet, cell_of.get(fld, f"row {row_number}"), value,
-                                            f"{value!r} is not valid for {fld} (expected {expected})"))
+                cell = f"{letters[fld]}{row_number}" if fld in letters else f"row {row_number}"
+                errors.append(CellError(file, sheet, cell, value, f"{value!r} is not valid for {fld} (expected {expected})"))
             continue
         out.specs.append(spec)
         out.rows[part] = row_number

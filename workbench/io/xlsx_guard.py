@@ -47,8 +47,8 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?\"")
-_FORMULA_HINTS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")
-_HIDDEN_HINTS = (b'hidden="1"', b'hidden="true"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_HIDDEN = re.compile(rb"hidden=[\"'](?:1|true)[\"']")
 
 
 @dataclass
@@ -179,13 +179,14 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, facts: SheetFacts, limits: Limi
     tail = b""
     with zf.open(facts.part) as fh:
         while chunk := fh.read(1 << 20):
-            facts.rows_seen += chunk.count(b"<row ") + chunk.count(b"<row>")
+            facts.rows_seen += chunk.count(b"<row")  # (+ a rare <rowBreaks>: only ever over-counts)
             if facts.rows_seen > limits.max_rows + 1:
                 raise UnsafeFile(f"{path.name}:{facts.name}: more than {limits.max_rows:,} rows "
                                  f"(expected at most {limits.max_rows:,}; split the file or raise the limit)")
             window = tail + chunk
-            formulas = formulas or any(h in window for h in _FORMULA_HINTS)
-            hidden = hidden or any(h in window for h in _HIDDEN_HINTS)
+            # plain substring tests first (fast); the regex only confirms a candidate
+            formulas = formulas or ((b"<f" in window or b":f" in window) and _FORMULA.search(window) is not None)
+            hidden = hidden or (b"hidden=" in window and _HIDDEN.search(window) is not None)
             tail = chunk[-16:]
     if formulas or hidden:
         _walk_cells(path, zf, facts)

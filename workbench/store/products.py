@@ -8,6 +8,7 @@ the audit rows commit together or not at all.
 from __future__ import annotations
 
 import hashlib
+from operator import itemgetter
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
@@ -24,8 +25,12 @@ def _from_db(row: tuple) -> dict:
     return {f: (bool(v) if f in _BOOLS and v is not None else v) for f, v in zip(TEMPLATE_FIELDS, row)}
 
 
-def _to_db(record: dict) -> list:
-    return [int(record[f]) if f in _BOOLS and record.get(f) is not None else record.get(f) for f in TEMPLATE_FIELDS]
+_FIELDS_OF = itemgetter(*TEMPLATE_FIELDS)
+
+
+def _to_db(record: dict) -> tuple:
+    """Template-field order; sqlite3 stores bools as 0/1 itself (bool is an int)."""
+    return _FIELDS_OF(record)
 
 
 def all_products(conn: sqlite3.Connection) -> dict[str, dict]:

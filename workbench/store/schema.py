@@ -31,7 +31,7 @@ def _product_column(name: str) -> str:
         return f"{name} INTEGER CHECK ({name} IN (0, 1))"
     if name in TEXT_COLUMNS:
         return f"{name} TEXT"
-    return f"{name} REAL CHECK ({name} >= 0)"
+    return f"{name} REAL"  # ranges are validated by ProductSpec before any write
 
 
 _APPEND_ONLY = """CREATE TRIGGER {table}_no_{op} BEFORE {OP} ON {table}
@@ -88,7 +88,7 @@ V1: list[str] = [
   after_json TEXT,
   ruleset_sha256 TEXT,
   prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL UNIQUE
+  hash TEXT NOT NULL
 ) STRICT""",
     _APPEND_ONLY.format(table="audit", op="update", OP="UPDATE"),
     _APPEND_ONLY.format(table="audit", op="delete", OP="DELETE"),

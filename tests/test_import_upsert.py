@@ -1,0 +1,125 @@
+"""Upsert by part number, the preview, dry run, the audit trail of an import, and the round trip
+catalog -> openpyxl template -> catalog."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalog_helpers import HEADER, export_catalog_xlsx, fresh_catalog, product_row, snapshot
+from workbench.services.import_products import import_products, render_plan
+from workbench.store.products import all_products, get_product
+from xlsx_builder import Sheet, write_xlsx
+
+H100 = "NVIDIA-H100-SXM5-80GB"
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    conn = fresh_catalog(tmp_path)
+    yield conn
+    conn.close()
+
+
+def test_round_trip_through_an_openpyxl_template_gives_identical_rows(catalog, tmp_path):
+    path = export_catalog_xlsx(catalog, tmp_path / "export.xlsx")
+    target = fresh_catalog(tmp_path, "empty.db", with_demo=False)
+    plan = import_products(target, path)
+    assert len(plan.added) == 53 and not plan.changed
+    assert all_products(target) == all_products(catalog)
+    target.close()
+
+
+def test_reimporting_the_same_template_changes_nothing(catalog, tmp_path):
+    path = export_catalog_xlsx(catalog, tmp_path / "export.xlsx")
+    before = snapshot(catalog)
+    plan = import_products(catalog, path)
+    assert (len(plan.added), len(plan.changed), len(plan.unchanged), plan.left_alone) == (0, 0, 53, 0)
+    assert plan.audit_rows == 0 and snapshot(catalog) == before
+
+
+def test_changes_are_shown_field_by_field_and_audited(catalog, tmp_path):
+    old = get_product(catalog, H100)
+    rows = [["Part number", "FP16 TFLOPS", "notes", "Colour"],
+            [H100, 990, None, "green"],  # fp16 changes, notes cleared (empty = unknown)
+            ["NEW-CHIP", 5, "new", "blue"]]
+    path = write_xlsx(tmp_path / "upd.xlsx", [Sheet("Sheet1", rows)])
+    dry = import_products(catalog, path, dry_run=True)
+    text = render_plan(dry)
+    assert "columns not in the template (ignored): Colour" in text
+    assert "    + NEW-CHIP" in text
+    assert f"    ~ {H100}" in text and f"        fp16_tflops: {old['fp16_tflops']:g} -> 990" in text
+    assert "        notes: " in text and "-> (empty)" in text
+    assert "leave alone 0 unchanged products in the file and 52 catalog products not in it" in text
+    assert text.endswith("Dry run: nothing was written.")
+    assert get_product(catalog, "NEW-CHIP") is None
+
+    seq_before = catalog.execute("SELECT max(seq) FROM audit").fetchone()[0]
+    plan = import_products(catalog, path)
+    assert render_plan(plan).endswith("Written: 1 added, 1 changed, 2 audit rows.")
+    new = get_product(catalog, H100)
+    assert new["fp16_tflops"] == 990 and new["notes"] is None
+    assert {k: v for k, v in new.items() if k not in ("fp16_tflops", "notes")} == \
+        {k: v for k, v in old.items() if k not in ("fp16_tflops", "notes")}  # absent columns left alone
+    assert get_product(catalog, "NEW-CHIP")["product_type"] == "ic"
+    audit = catalog.execute("SELECT action, entity, before_json, after_json FROM audit WHERE seq > ? ORDER BY seq",
+                            (seq_before,)).fetchall()
+    assert [(a, e) for a, e, _, _ in audit] == [("product.add", "NEW-CHIP"), ("product.update", H100)]
+    before, after = json.loads(audit[1][2]), json.loads(audit[1][3])
+    assert before["fields"] == {"fp16_tflops": old["fp16_tflops"], "notes": old["notes"]}
+    assert after["fields"] == {"fp16_tflops": 990.0, "notes": None}
+    assert after["origin"] == {"file": "upd.xlsx", "sheet": "Sheet1", "row": 2}
+    # the changed figure's old provenance no longer claims to support it; others stay
+    fields = {r[0] for r in catalog.execute("SELECT field FROM spec_provenance WHERE part_number = ?", (H100,))}
+    assert "fp16_tflops" not in fields and "die_area_mm2" in fields
+
+
+def test_an_error_during_the_write_rolls_everything_back(catalog, tmp_path, monkeypatch):
+    rows = [HEADER] + [product_row(i) for i in range(2000)] + [[H100] + [None] * 7 + ["changed"]]
+    path = write_xlsx(tmp_path / "many.xlsx", [Sheet("Products", rows)])
+    before = snapshot(catalog)
+    from workbench.store import audit
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(audit, "append", broken)  # fails after every product row was written
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        import_products(catalog, path)
+    assert not catalog.in_transaction and snapshot(catalog) == before
+
+
+def test_csv_files_import_too(catalog, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("part_number,fp16_tflops,datacenter\nCSV-1,\"1,000\",yes\n", encoding="utf-8")
+    plan = import_products(catalog, path)
+    assert len(plan.added) == 1 and get_product(catalog, "CSV-1")["fp16_tflops"] == 1000.0
+
+
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
+    lambda s: s.strip() == s and not s.startswith(("=", "+", "-", "@")))
+_num = st.one_of(st.none(), st.floats(min_value=0, max_value=1e7, allow_nan=False).map(lambda x: round(x, 3)))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(_text, st.one_of(st.none(), _text), _num, st.one_of(st.none(), st.booleans()),
+                               st.sampled_from(["ic", "board", "server", "hbm", "model_weights"])),
+                     min_size=1, max_size=8, unique_by=lambda r: r[0]))
+def test_any_valid_sheet_round_trips_exactly(tmp_path_factory, rows):
+    tmp = tmp_path_factory.mktemp("rt")
+    conn = fresh_catalog(tmp, with_demo=False)
+    sheet = [["part_number", "vendor", "fp16_tflops", "datacenter", "product_type"]] + [list(r) for r in rows]
+    import_products(conn, write_xlsx(tmp / "in.xlsx", [Sheet("P", sheet)]))
+    exported = export_catalog_xlsx(conn, tmp / "out.xlsx")
+    again = fresh_catalog(tmp, "again.db", with_demo=False)
+    import_products(again, exported)
+    assert all_products(again) == all_products(conn)
+    for part, vendor, fp16, dc, kind in rows:
+        rec = all_products(conn)[part]
+        assert (rec["vendor"], rec["fp16_tflops"], rec["datacenter"], rec["product_type"]) == (vendor, fp16, dc, kind)
+    conn.close()
+    again.close()
