@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import difflib
 import operator
-from dataclasses import dataclass
-from typing import Annotated, Callable, Literal, Optional, Union
+from typing import Annotated, Callable, Literal, NamedTuple, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
@@ -113,9 +112,11 @@ Any_.model_rebuild()
 Not.model_rebuild()
 
 
-@dataclass(frozen=True, slots=True)
-class Criterion:
-    """The trace of one leaf: what was compared, against what, with what result and margin."""
+class Criterion(NamedTuple):
+    """The trace of one leaf: what was compared, against what, with what result and margin.
+
+    A NamedTuple because the engine makes tens of millions of these for a large catalog.
+    """
 
     id: str  # the rule, requirement, policy or exception the leaf belongs to
     metric: str

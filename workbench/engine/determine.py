@@ -111,6 +111,8 @@ class Determination:
 def _jsonable(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
+    if hasattr(value, "_asdict"):  # NamedTuple (Criterion) before plain tuples
+        return {k: _jsonable(v) for k, v in value._asdict().items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if hasattr(value, "__dataclass_fields__"):
@@ -128,6 +130,10 @@ def default_date(regime: Regime, today: Optional[date] = None) -> date:
     if regime.effective_to is not None and day >= regime.effective_to:
         return regime.effective_to - timedelta(days=1)
     return day
+
+
+def _distance(c: Criterion) -> float:
+    return abs(c.margin_pct)
 
 
 def _worst(*levels: str) -> str:
@@ -202,7 +208,7 @@ def determine(
     citations.extend(c for c in lic_cites if c not in citations)
 
     numeric = [c for c in criteria if c.margin_pct is not None]
-    nearest = min(numeric, key=lambda c: (abs(c.margin_pct), c.id)) if numeric else None
+    nearest = min(numeric, key=_distance) if numeric else None  # first of equals: criteria order is fixed
 
     return Determination(
         part_number=spec.part_number, regime=regime.id, regime_title=regime.title, regime_status=regime.status,
