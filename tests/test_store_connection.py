@@ -72,12 +72,13 @@ def test_db_location_precedence(tmp_path, monkeypatch):
     assert resolve_db_path().name == "catalog.sqlite3"
 
 
-def test_newer_database_is_refused_and_left_byte_for_byte(tmp_path):
+@pytest.mark.parametrize("journal", ["DELETE", "WAL"])
+def test_newer_database_is_refused_and_left_byte_for_byte(tmp_path, journal):
     db = tmp_path / "newer.db"
     open_catalog(db).close()
     raw = sqlite3.connect(db)
     raw.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
-    raw.execute("PRAGMA journal_mode = DELETE")  # as another version might leave it
+    raw.execute(f"PRAGMA journal_mode = {journal}")
     raw.close()
     before = db.read_bytes()
     with pytest.raises(NewerDatabase, match=f"schema version {LATEST_VERSION + 1}.*not opened or changed"):
@@ -185,3 +186,19 @@ def test_write_transaction_rolls_back_on_error(tmp_path):
 def test_memory_database_is_refused():
     with pytest.raises(StoreError, match="file path"):
         connect(":memory:")
+
+
+def test_store_never_opens_files_itself():
+    """howtocorrupt §2: closing any descriptor on the database drops SQLite's POSIX locks, so the
+    store module never calls open() / read_bytes() / shutil copies; SQLite does all file I/O."""
+    import ast
+    from pathlib import Path
+
+    import workbench.store
+
+    banned = {"open", "read_bytes", "read_text", "write_bytes", "copy", "copyfile", "copy2"}
+    for source in Path(workbench.store.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+                assert name not in banned, f"{source.name}:{node.lineno} calls {name}()"

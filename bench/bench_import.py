@@ -1,0 +1,92 @@
+"""Import benchmark: a 50,000-row product workbook, full import (pre-flight, validate every cell,
+write products and audit rows in one transaction) versus just parsing the same file with
+python-calamine. Prints both medians and their ratio (target: at most 1.5x). The machine is
+noisy, so compare the ratio from one run, not absolute times.
+
+    .venv/bin/python bench/bench_import.py [--rows 50000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from workbench.engine.spec import TEMPLATE_FIELDS  # noqa: E402
+from workbench.services.catalog import open_catalog  # noqa: E402
+from workbench.services.import_products import import_products, read_products  # noqa: E402
+
+
+def _row(i: int) -> list:
+    values = {
+        "part_number": f"BENCH-{i:06d}", "vendor": ("Acme", "Globex", "Initech")[i % 3], "name": f"Accelerator {i}",
+        "product_type": ("ic", "board", "server")[i % 3], "datacenter": "yes" if i % 4 else "no",
+        "fp64_tflops": 10 + i % 50, "fp32_tflops": 20 + i % 70, "tf32_tflops": 150 + i % 300,
+        "fp16_tflops": 300.5 + i % 700, "bf16_tflops": 300.5 + i % 700, "fp8_tflops": 600 + i % 1400,
+        "int8_tops": 600 + i % 1400, "fp4_tflops": None, "int4_tops": None, "tpp": None,
+        "die_area_mm2": 400 + i % 450, "non_planar": "yes", "process_node_nm": (4, 5, 7)[i % 3],
+        "transistors_billion": 50 + i % 150, "has_hbm": "yes", "memory_gb": (80, 96, 141)[i % 3],
+        "memory_bandwidth_gbs": 2000 + i % 6000, "interconnect_bandwidth_gbs": 400 + i % 1400,
+        "hbm_bandwidth_density_gbs_mm2": None, "training_ops": None, "weights_published": None,
+        "source": "synthetic benchmark row", "notes": f"row {i}", "tpp_basis": "computed",
+    }
+    return [values[f] for f in TEMPLATE_FIELDS]
+
+
+def write_workbook(path: Path, rows: int) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Products")
+    ws.append(list(TEMPLATE_FIELDS))
+    for i in range(rows):
+        ws.append(_row(i))
+    wb.save(path)
+
+
+def calamine_parse(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    return len(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python())
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=50_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        xlsx = tmp / "products.xlsx"
+        t = time.perf_counter()
+        write_workbook(xlsx, args.rows)
+        print(f"wrote {args.rows:,} rows x {len(TEMPLATE_FIELDS)} columns with openpyxl in "
+              f"{time.perf_counter() - t:.1f} s ({xlsx.stat().st_size / 2**20:.1f} MiB)")
+        parse, validate, full = [], [], []
+        for run in range(args.repeat):
+            t = time.perf_counter()
+            assert calamine_parse(xlsx) == args.rows + 1
+            parse.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            assert len(read_products(xlsx).specs) == args.rows
+            validate.append(time.perf_counter() - t)
+            conn = open_catalog(tmp / f"run{run}.db", with_demo=False)
+            t = time.perf_counter()
+            plan = import_products(conn, xlsx)
+            full.append(time.perf_counter() - t)
+            conn.close()
+            assert len(plan.added) == args.rows and plan.audit_rows == args.rows
+        p, v, f = (statistics.median(x) for x in (parse, validate, full))
+        print(f"python-calamine parse only          : {p:6.2f} s")
+        print(f"pre-flight + parse + validate       : {v:6.2f} s  ({v / p:.2f}x parse)")
+        print(f"full import (validate + write+audit): {f:6.2f} s  ({f / p:.2f}x parse; target <= 1.5x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
