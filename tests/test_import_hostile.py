@@ -225,3 +225,15 @@ def test_one_bad_cell_among_many_good_rows_writes_nothing(catalog, tmp_path):
     rows[400][5] = "n/a"
     path = write_xlsx(tmp_path / "one.xlsx", [Sheet("Products", rows)])
     assert refused(catalog, path) == ["one.xlsx:Products!F401: 'n/a' is not a number (expected a number in TFLOPS (dense))"]
+
+
+def test_csv_caps_apply_too(catalog, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("part_number\n" + "".join(f"P{i}\n" for i in range(30)), encoding="utf-8")
+    (line,) = refused(catalog, path, limits=replace(DEFAULT_LIMITS, max_rows=20))
+    assert line == "long.csv: more than 20 rows (expected at most 20; split the file or raise the limit)"
+    (line,) = refused(catalog, path, limits=replace(DEFAULT_LIMITS, max_file_bytes=10))
+    assert line.startswith("long.csv: ") and "over the import limit of 10 bytes" in line
+    path.write_bytes(b"part_number\n\xff\xfe\n")
+    (line,) = refused(catalog, path)
+    assert line == "long.csv: not UTF-8 text at byte 12 (expected a UTF-8 CSV)"

@@ -54,7 +54,7 @@ def read_table(path: Path, sheet: Optional[str] = None, limits: Limits = DEFAULT
     if not path.is_file():
         raise TableError(f"{path}: no such file")
     if suffix == ".csv":
-        return _read_csv(path, is_header)
+        return _read_csv(path, is_header, limits)
     if suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(path, sheet, limits, is_header)
     raise TableError(f"{path}: unsupported file type '{suffix}' (expected .xlsx or .csv)")
@@ -82,12 +82,20 @@ def _split(file: str, sheet: str, grid: list[list[object]], notes: tuple[str, ..
     return Table(file, sheet, list(grid[header_index]), rows, notes, text_only, header_index + 1, **extra)
 
 
-def _read_csv(path: Path, is_header: Optional[HeaderTest] = None) -> Table:
+def _read_csv(path: Path, is_header: Optional[HeaderTest] = None, limits: Limits = DEFAULT_LIMITS) -> Table:
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise TableError(f"{path.name}: {size:,} bytes, over the import limit of {limits.max_file_bytes:,} bytes "
+                         "(expected a smaller file)")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TableError(f"{path.name}: not UTF-8 text at byte {exc.start} (expected a UTF-8 CSV)") from None
-    grid = [[c if c != "" else None for c in row] for row in csv.reader(text.splitlines())]
+    lines = text.splitlines()
+    if len(lines) > limits.max_rows + 1 and sum(1 for _ in csv.reader(lines)) > limits.max_rows + 1:
+        raise TableError(f"{path.name}: more than {limits.max_rows:,} rows (expected at most {limits.max_rows:,}; "
+                         "split the file or raise the limit)")
+    grid = [[c if c != "" else None for c in row] for row in csv.reader(lines)]
     return _split(path.name, "csv", grid, text_only=True, is_header=is_header)
 
 

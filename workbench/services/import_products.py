@@ -69,7 +69,7 @@ def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts) -> tuple[Impo
     existing = all_products(conn)
     seen = 0
     for spec in parsed.specs:
-        rec = dict(spec.__dict__)  # the validated field values (model_dump is 5x slower here)
+        rec = spec.__dict__  # the validated field values, read only (a copy costs 0.3 s per 50,000 rows)
         part = rec["part_number"]
         batch.origin_rows[part] = parsed.rows.get(part)
         old = existing.get(part)
