@@ -237,3 +237,13 @@ def test_csv_caps_apply_too(catalog, tmp_path):
     path.write_bytes(b"part_number\n\xff\xfe\n")
     (line,) = refused(catalog, path)
     assert line == "long.csv: not UTF-8 text at byte 12 (expected a UTF-8 CSV)"
+
+
+def test_notes_are_listed_for_the_first_cells_of_a_column_then_counted(catalog, tmp_path):
+    rows = [HEADER] + [product_row(i) for i in range(12)]
+    for r in rows[1:]:
+        r[5] = f"{r[5]:,.1f} TFLOPS"
+    plan = import_products(catalog, write_xlsx(tmp_path / "notes.xlsx", [Sheet("Products", rows)]))
+    column = [n for n in plan.notes if n.startswith("notes.xlsx:Products!F")]
+    assert len(column) == 6 and column[0] == "notes.xlsx:Products!F2: fp16_tflops: unit 'TFLOPS' removed from '100.0 TFLOPS'"
+    assert column[-1] == "notes.xlsx:Products!F: 7 more cells in column F (fp16_tflops) with notes like the ones above"

@@ -19,6 +19,9 @@ from workbench.io.tables import Table, cell_name, column_letter, read_table
 from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits
 
 
+NOTES_PER_COLUMN = 5  # accepted-with-a-note cells listed per column; the rest are counted
+
+
 @dataclass(frozen=True)
 class CellError:
     file: str
@@ -73,6 +76,7 @@ def parse_table(table: Table) -> ParsedProducts:
     part_letter = next(letter for _, target, letter, _ in plan if target == "part_number")
     file, sheet = table.file, table.sheet
     errors, notes = out.errors, out.notes
+    noted: dict[int, int] = {}  # column -> notes so far (only the first few are listed)
     first_row: dict[str, str] = {}
     for row_number, cells in table.rows:
         values: dict[str, object] = {}
@@ -89,7 +93,10 @@ def parse_table(table: Table) -> ParsedProducts:
                 bad = True
                 continue
             if note:
-                notes.append(f"{file}:{sheet}!{letter}{row_number}: {note}")
+                shown = noted.get(index, 0)
+                noted[index] = shown + 1
+                if shown < NOTES_PER_COLUMN:
+                    notes.append(f"{file}:{sheet}!{letter}{row_number}: {note}")
             if value is not None:
                 values[target] = value
         if bad:
@@ -115,6 +122,10 @@ def parse_table(table: Table) -> ParsedProducts:
             continue
         out.specs.append(spec)
         out.rows[part] = row_number
+    for index, count in noted.items():
+        if count > NOTES_PER_COLUMN:
+            notes.append(f"{file}:{sheet}!{column_letter(index)}: {count - NOTES_PER_COLUMN} more cells in column "
+                         f"{column_letter(index)} ({columns[index]}) with notes like the ones above")
     if out.unmapped:
         out.notes.append(f"{table.file}:{table.sheet}: columns not in the template, ignored: {', '.join(out.unmapped)}")
     return out
