@@ -13,7 +13,7 @@ from typing import Optional
 from workbench.engine.spec import ProductSpec
 from workbench.io.template import parse_products
 from workbench.paths import resources_dir
-from workbench.store import connect, migrate, resolve_db_path
+from workbench.store import APPLICATION_ID, StoreError, connect, migrate, resolve_db_path
 from workbench.store.products import ProductWrite, load_specs, write_products
 
 
@@ -50,6 +50,9 @@ def open_catalog(db: Optional[str | os.PathLike] = None, *, with_demo: bool = Tr
     conn = connect(path)
     try:
         migrate(conn, Path(path), on_create=load_demo if with_demo else None)
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise StoreError(f"{path}: application_id {app_id:#x} after migration (expected {APPLICATION_ID:#x})")
     except BaseException:
         conn.close()
         raise
