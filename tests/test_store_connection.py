@@ -114,7 +114,7 @@ def test_failed_migration_leaves_old_schema_and_data(tmp_path):
     assert not conn.in_transaction
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     assert database_digest(conn) == digest  # no 'extra' table, same rows
-    assert list(tmp_path.glob("m.db.v1-*.bak")), "a VACUUM INTO snapshot precedes the migration"
+    assert list(tmp_path.glob(f"m.db.v{LATEST_VERSION}-*.bak")), "a VACUUM INTO snapshot precedes the migration"
     ok = {**MIGRATIONS, LATEST_VERSION + 1: ["CREATE TABLE extra (x INTEGER)"]}
     assert migrate(conn, db, migrations=ok) == 1
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION + 1

@@ -95,7 +95,9 @@ V1: list[str] = [
     f"PRAGMA application_id = {APPLICATION_ID}",
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: V1}
+from workbench.store.letters import LETTER_TABLES  # noqa: E402  (issue 5: is-informed letters)
+
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES}
 LATEST_VERSION = max(MIGRATIONS)
 
 OnCreate = Callable[[sqlite3.Connection], None]
