@@ -126,13 +126,18 @@ def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Opti
         state = next((str(m.visible) for m in book.sheets_metadata if m.name == sheet), "")
         if "Hidden" in state:
             notes.append(f"{path.name}:{sheet}: the sheet is hidden in the workbook; read because --sheet named it")
-    data = book.get_sheet_by_name(sheet)
+    try:
+        data = book.get_sheet_by_name(sheet)
+        grid = data.to_python(skip_empty_area=False)
+        merged_ranges = data.merged_cell_ranges or ()
+    except Exception as exc:  # calamine's XmlError, ZipError, CalamineError ... for damaged sheets
+        raise TableError(f"{path.name}:{sheet}: the sheet cannot be read ({exc}; expected a workbook saved by a "
+                         "spreadsheet program)") from None
     if data.height > limits.max_rows + 1 or data.width > limits.max_columns:
         raise TableError(f"{path.name}:{sheet}: {data.height:,} rows x {data.width:,} columns, over the import limits "
                          f"of {limits.max_rows:,} rows and {limits.max_columns:,} columns (expected a smaller sheet)")
-    grid = data.to_python(skip_empty_area=False)
     grid = [[None if c == "" else c for c in row] for row in grid]
-    merged = tuple((a[0], a[1], b[0], b[1]) for a, b in (data.merged_cell_ranges or ()))
+    merged = tuple((a[0], a[1], b[0], b[1]) for a, b in merged_ranges)
     gaps: tuple[tuple[int, int, str], ...] = ()
     if scanned is not None and scanned.name == sheet:
         gaps = tuple((r, c, text) for (r, c), text in sorted(scanned.formulas_without_value.items()))

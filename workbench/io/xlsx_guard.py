@@ -16,6 +16,7 @@ import os
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -230,13 +231,20 @@ def inspect_xlsx(path: Path, sheet: Optional[str] = None, limits: Limits = DEFAU
     except (zipfile.BadZipFile, OSError) as exc:
         raise UnsafeFile(f"{path.name}: not an xlsx workbook ({exc}; expected a zip-based .xlsx file)") from None
     with zf:
-        _check_zip(path, zf, limits)
-        for name in zf.namelist():
-            if name.endswith((".xml", ".rels", ".vml")):
-                _check_prolog(path, zf, name, limits)
-        book = _workbook(path, zf)
-        chosen = next((s for s in book.sheets if s.name == sheet), None) if sheet is not None else \
-            next((s for s in book.sheets if s.state == "visible"), None)
-        if chosen is not None:
-            _scan_sheet(path, zf, chosen, limits)
+        try:
+            _check_zip(path, zf, limits)
+            for name in zf.namelist():
+                if name.endswith((".xml", ".rels", ".vml")):
+                    _check_prolog(path, zf, name, limits)
+            book = _workbook(path, zf)
+            chosen = next((s for s in book.sheets if s.name == sheet), None) if sheet is not None else \
+                next((s for s in book.sheets if s.state == "visible"), None)
+            if chosen is not None:
+                _scan_sheet(path, zf, chosen, limits)
+        except UnsafeFile:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
+                UnicodeDecodeError) as exc:  # what zipfile raises for damaged, encrypted or odd archives
+            raise UnsafeFile(f"{path.name}: damaged xlsx file ({exc}; expected a workbook saved by a "
+                             "spreadsheet program)") from None
     return book, chosen
