@@ -1,0 +1,250 @@
+"""Deals and ledgers as officers use them: determine a deal under each regime, check it against
+every limit before it is saved, save/edit/cancel it (audited), and read the ledgers.
+
+Qt-free; the CLI and the deals widgets share it. The service keeps one :class:`LedgerBook` per
+regime in memory and updates it one deal at a time on every save, edit and cancel, so a check
+does not re-determine every deal; ``LedgerBook.from_scratch`` over the stored deals must always
+give the same totals (tests/test_ledgers_state_machine.py). Listeners registered with
+``on_change`` are called after every committed write (the widgets refresh on it).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Optional, Sequence
+
+from workbench.engine.deals import Deal, DealDetermination, determine_deal, letters_overlay
+from workbench.engine.ledgers import (Ledger, LedgerBook, LedgerContext, LedgerLimits, LedgerSettings, LimitFlag,
+                                      NacClock, check_deal, contributions, ledgers, nac_clocks, parse_limits)
+from workbench.engine.loader import LoadedRegime
+from workbench.engine.spec import ProductSpec
+from workbench.paths import resources_dir
+from workbench.services.regimes import RegimeLibrary
+from workbench.store import deals as store
+from workbench.store.connection import write_transaction
+from workbench.store.products import load_specs
+
+LIMITS_FILE = "ledger_limits.yaml"
+# Regimes a deal is checked against before saving: those in force on its date that are law
+# (as codified, as enforced), not proposals or announcements.
+CHECKED_STATUSES = ("codified", "enforced", "superseded")
+
+
+@lru_cache(maxsize=4)
+def load_limits(path: Optional[Path] = None) -> LedgerLimits:
+    path = path or resources_dir() / LIMITS_FILE
+    return parse_limits(path.read_bytes(), path.name)
+
+
+class OverLimit(Exception):
+    """Saving would exceed a limit; ``flags`` say which, with the room left. Nothing was saved."""
+
+    def __init__(self, deal: Deal, flags: Sequence[LimitFlag]):
+        self.deal, self.flags = deal, list(flags)
+        super().__init__(f"deal {deal.reference}: " + "; ".join(str(f) for f in flags))
+
+
+def in_force(loaded: LoadedRegime, day: date) -> bool:
+    r = loaded.regime
+    return r.effective_from <= day and (r.effective_to is None or day < r.effective_to)
+
+
+@dataclass(frozen=True)
+class DealRow:
+    """One deal as the list shows it under a regime."""
+
+    deal: Deal
+    evaluation: DealDetermination
+
+
+class DealService:
+    def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, limits: Optional[LedgerLimits] = None,
+                 db_label: object = "database", use_letters: bool = True):
+        self.conn, self.library, self.db_label = conn, library, db_label
+        self.limits = limits or load_limits()
+        self.use_letters = use_letters
+        self._specs: Optional[dict[str, ProductSpec]] = None
+        self._books: dict[str, LedgerBook] = {}
+        self._listeners: list[Callable[[], None]] = []
+
+    # --- reading ----------------------------------------------------------------------------------
+    def on_change(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    def specs(self) -> dict[str, ProductSpec]:
+        if self._specs is None:
+            self._specs = {s.part_number: s for s in load_specs(self.conn)}
+        return self._specs
+
+    def refresh(self) -> None:
+        """Forget cached specs and books (after a catalog import or a letter change)."""
+        self._specs = None
+        self._books.clear()
+
+    def deals(self) -> list[Deal]:
+        return store.all_deals(self.conn)
+
+    def get(self, deal_id: int) -> Optional[Deal]:
+        return store.get_deal(self.conn, deal_id)
+
+    def settings(self) -> LedgerSettings:
+        return LedgerSettings(store.us_shipments(self.conn), store.g2g_countries(self.conn))
+
+    def context(self, regime_id: str) -> LedgerContext:
+        return LedgerContext(self.library.get(regime_id), self.library.countries, self.limits, self.settings(), self.specs())
+
+    def _overlay(self):
+        if not self.use_letters:
+            return None
+        try:
+            from workbench.store.letters import all_letters
+        except ImportError:
+            return None
+        try:
+            letters = all_letters(self.conn)
+        except sqlite3.OperationalError:  # letters tables not in this database
+            return None
+        return letters_overlay(letters, self.specs(), self.library.countries)
+
+    def evaluate(self, deal: Deal, regime_id: str) -> DealDetermination:
+        return determine_deal(deal, self.specs(), self.library.get(regime_id), self.library.countries, self._overlay())
+
+    def evaluate_all(self, regime_id: str, deals: Optional[Iterable[Deal]] = None) -> list[DealRow]:
+        loaded, overlay, specs = self.library.get(regime_id), self._overlay(), self.specs()
+        return [DealRow(d, determine_deal(d, specs, loaded, self.library.countries, overlay))
+                for d in (self.deals() if deals is None else deals)]
+
+    def book(self, regime_id: str) -> LedgerBook:
+        if regime_id not in self._books:
+            ctx = self.context(regime_id)
+            self._books[regime_id] = LedgerBook.from_scratch((r.evaluation for r in self.evaluate_all(regime_id)), ctx)
+        return self._books[regime_id]
+
+    def ledgers(self, regime_id: str, year: Optional[int] = None) -> list[Ledger]:
+        return ledgers(self.book(regime_id), self.context(regime_id), year)
+
+    def nac_clocks(self, regime_id: str) -> list[NacClock]:
+        ctx = self.context(regime_id)
+        return nac_clocks((r.evaluation for r in self.evaluate_all(regime_id)), ctx)
+
+    def checked_regimes(self, deal: Deal) -> list[str]:
+        return [r.id for r in self.library.regimes
+                if not r.draft and r.regime.status in CHECKED_STATUSES and in_force(r, deal.deal_date)]
+
+    def check(self, deal: Deal, regime_ids: Optional[Sequence[str]] = None) -> list[LimitFlag]:
+        """Every limit ``deal`` would exceed (as if saved with a counted status), per regime."""
+        flags: list[LimitFlag] = []
+        for rid in (regime_ids if regime_ids is not None else self.checked_regimes(deal)):
+            flags.extend(check_deal(self.evaluate(deal, rid), self.book(rid), self.context(rid)))
+        return flags
+
+    # --- writing ----------------------------------------------------------------------------------
+    def _after_write(self, deal: Deal) -> None:
+        """Update every built book with this deal's new contributions (none if not counted)."""
+        for rid, book in self._books.items():
+            if deal.counted:
+                book.put(deal.id, contributions(self.evaluate(deal, rid), self.context(rid)))
+            else:
+                book.remove(deal.id)
+
+    def save(self, deal: Deal, *, allow_over_limit: bool = False, actor: Optional[str] = None,
+             origin: Optional[dict] = None) -> tuple[Deal, list[LimitFlag]]:
+        """Insert (no id) or update (id) a deal. A counted deal that exceeds a limit raises
+        :class:`OverLimit` unless ``allow_over_limit``; drafts are saved with their flags."""
+        flags = self.check(deal) if deal.status != "cancelled" else []
+        if flags and deal.counted and not allow_over_limit:
+            raise OverLimit(deal, flags)
+        with write_transaction(self.conn, self.db_label):
+            saved = (store.insert_deal(self.conn, deal, actor=actor, origin=origin) if deal.id is None
+                     else store.update_deal(self.conn, deal, actor=actor))
+        self._after_write(saved)
+        self._changed()
+        return saved, flags
+
+    def save_many(self, deals: Sequence[Deal], *, allow_over_limit: bool = False, actor: Optional[str] = None,
+                  origin: Optional[dict] = None) -> tuple[list[Deal], list[LimitFlag]]:
+        """All-or-nothing: every deal is checked against the ledgers including the ones before it
+        in ``deals``; one transaction writes them all."""
+        flags: list[LimitFlag] = []
+        saved: list[Deal] = []
+        try:
+            with write_transaction(self.conn, self.db_label):
+                for deal in deals:
+                    deal_flags = self.check(deal)
+                    if deal_flags and deal.counted and not allow_over_limit:
+                        raise OverLimit(deal, deal_flags)
+                    flags.extend(deal_flags)
+                    s = store.insert_deal(self.conn, deal, actor=actor, origin=origin)
+                    saved.append(s)
+                    self._after_write(s)  # later deals of the file are checked against earlier ones
+        except BaseException:
+            self._books.clear()  # the books saw deals that were rolled back: rebuild on next use
+            raise
+        self._changed()
+        return saved, flags
+
+    def cancel(self, deal_id: int, *, actor: Optional[str] = None) -> Deal:
+        deal = self.get(deal_id)
+        if deal is None:
+            raise store.DealStoreError(f"no deal with id {deal_id}")
+        cancelled = deal.model_copy(update={"status": "cancelled"})
+        with write_transaction(self.conn, self.db_label):
+            store.update_deal(self.conn, cancelled, actor=actor, action="deal.cancel")
+        self._after_write(cancelled)
+        self._changed()
+        return cancelled
+
+    def set_us_shipments(self, part_number: str, units: Optional[int], source: str = "") -> None:
+        with write_transaction(self.conn, self.db_label):
+            store.set_us_shipments(self.conn, part_number, units, source)
+        self._changed()
+
+    def set_g2g(self, country: str, agreement: bool, note: str = "") -> None:
+        with write_transaction(self.conn, self.db_label):
+            store.set_g2g(self.conn, country, agreement, note)
+        self._changed()
+
+
+# --- the Deals sheet for the workbook export (workbench/io/workbook.py) ----------------------------
+
+DEALS_SHEET_HEADERS: tuple[str, ...] = (
+    "deal_ref", "deal_date", "exporter", "consignee_name", "consignee_country", "consignee_hq", "consignee_parent_hq",
+    "end_user_name", "end_user_country", "end_user_hq", "end_user_parent_hq", "destination", "end_use",
+    "authorization", "notified_on", "exports_from_us", "status", "part_number", "quantity", "unit_value_usd", "notes",
+    # computed under the chosen regime (ignored by the deals import):
+    "regime", "classification", "line_tpp_total", "license_required", "review_policy", "eligible_exceptions",
+    "confidence", "ruleset_sha256",
+)
+
+
+def deals_sheet(service: DealService, regime_id: str) -> tuple[tuple[str, ...], list[list[object]]]:
+    """Headers and rows (one per deal line) for a "Deals" sheet: the import columns, so the sheet
+    can be read back by ``workbench deals add``, then the line's determination under ``regime_id``.
+    Values are plain Python (str, int, date, bool, None); money and TPP as decimal text, exactly."""
+    rows: list[list[object]] = []
+    for row in service.evaluate_all(regime_id):
+        d = row.deal
+        for res in row.evaluation.lines:
+            det = res.determination
+            rows.append([
+                d.reference, d.deal_date, d.exporter, d.consignee.name, d.consignee.country, d.consignee.hq_country,
+                d.consignee.parent_hq_country, d.end_user.name, d.end_user.country, d.end_user.hq_country,
+                d.end_user.parent_hq_country, d.destination, d.end_use, d.authorization, d.notified_on,
+                "yes" if d.exports_from_us else "no", d.status, res.line.part_number, res.line.quantity,
+                str(res.line.unit_value_usd), d.notes, regime_id,
+                det.paragraph or det.classification if det else None,
+                None if res.tpp_total is None else str(res.tpp_total),
+                None if det is None else {True: "yes", False: "no", None: "unknown"}[det.license_required],
+                det.review_policy if det else None,
+                ", ".join(e.id for e in det.license_exceptions) if det else None,
+                det.confidence if det else None, det.ruleset_sha256 if det else None,
+            ])
+    return DEALS_SHEET_HEADERS, rows
