@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["workbench.cli_letters"]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -255,7 +255,7 @@ class DeadlineView:
     cutoff_local: datetime  # the cut-off on the user's clock
     last_local_day: date  # the last day, on the user's calendar, on which it can still be met
     days_left: int  # calendar days in the agency's zone: 0 = due today there, -1 = overdue since yesterday
-    local_days_left: int  # the same count on the user's calendar
+    local_days_left: int  # calendar days on the user's clock to the last local day (-1 or less once overdue)
     hours_left: float
     overdue: bool
     done: bool
@@ -278,12 +278,16 @@ def deadline_view(letter: Letter, deadline: Deadline, now: datetime, user_tz: st
     local_now, local_cut = now.astimezone(user), cutoff.astimezone(user)
     last_local = (local_cut - timedelta(microseconds=1)).date()
     agency_today = now.astimezone(zone(letter.agency_tz)).date()
+    overdue = now >= cutoff
+    local_left = (last_local - local_now.date()).days
+    if overdue:  # past the cut-off later on its own last local day: overdue all the same
+        local_left = min(local_left, -1)
     return DeadlineView(
         ref=letter.ref, id=deadline.id, label=deadline.label, due=deadline.due, agency_tz=letter.agency_tz,
         user_tz=user_tz, cutoff_utc=cutoff.astimezone(timezone.utc), cutoff_local=local_cut,
         last_local_day=last_local, days_left=(deadline.due - agency_today).days,
-        local_days_left=(last_local - local_now.date()).days,
-        hours_left=(cutoff - now).total_seconds() / 3600.0, overdue=now >= cutoff, done=deadline.done_on is not None)
+        local_days_left=local_left, hours_left=(cutoff - now).total_seconds() / 3600.0, overdue=overdue,
+        done=deadline.done_on is not None)
 
 
 # --- coverage: which products a letter catches ----------------------------------------------------

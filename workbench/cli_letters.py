@@ -1,0 +1,331 @@
+"""``workbench letters ...`` and the ``--letters`` option of ``classify``.
+
+    workbench letters list [--status S] [--format table|json] [--db PATH]
+    workbench letters show REF [--format text|json] [--db PATH]
+    workbench letters add FILE.json [--attach SCAN] [--db PATH]
+    workbench letters status REF NEW_STATUS [--on YYYY-MM-DD] [--note TEXT] [--db PATH]
+    workbench letters attach REF FILE [--db PATH]
+    workbench letters dashboard [--tz ZONE] [--days N] [--db PATH]
+    workbench letters export --out FILE.xlsx [--db PATH]
+    workbench classify ... --letters FILE.json|CATALOG.db
+
+Exit codes: 0 ok; 2 bad input (file, reference, refused status change); 3 database problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Optional
+
+from workbench.cli_format import json_text, text_table
+from workbench.engine.letters import STATUSES, TransitionRefused
+from workbench.store import StoreError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_STORE = 0, 2, 3
+DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 in the user data directory)"
+
+
+def _service(db: Optional[str]):
+    from workbench.services.letters import open_letter_service
+
+    return open_letter_service(db)
+
+
+def _run(args: argparse.Namespace, body) -> int:
+    from workbench.services.letters import LetterInputError
+
+    try:
+        service = _service(args.db)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    try:
+        return body(service)
+    except (LetterInputError, TransitionRefused) as exc:
+        print(str(exc) if "\n" in str(exc) else f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    finally:
+        service.conn.close()
+
+
+def _next_deadline(letter) -> str:
+    open_ = sorted(d.due for d in letter.deadlines if d.done_on is None)
+    return open_[0].isoformat() if open_ else ""
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    def body(service) -> int:
+        letters = service.list(args.status)
+        if args.format == "json":
+            print(json_text([x.to_json() for x in letters]))
+            return EXIT_OK
+        print(text_table(["ref", "status", "addressee", "received", "effective", "next deadline", "summary"],
+                         [[x.ref, x.status, x.addressee, x.received, x.effective, _next_deadline(x),
+                           x.summary if len(x.summary) <= 60 else x.summary[:57] + "..."] for x in letters]))
+        return EXIT_OK
+    return _run(args, body)
+
+
+def _show_text(service, letter) -> str:
+    from workbench.engine.letters import STATUS_LABELS, TRANSITIONS, deadline_view
+    from workbench.engine.places import describe
+
+    now = datetime.now(timezone.utc)
+    lines = [f"{letter.ref}  [{STATUS_LABELS[letter.status]}]",
+             f"  addressee:     {letter.addressee}", f"  agency:        {letter.agency} ({letter.agency_tz})",
+             f"  received:      {letter.received}    effective: {letter.effective}",
+             f"  legal basis:   {letter.legal_basis}", f"  summary:       {letter.summary}",
+             f"  licence:       {'required' if letter.requirement.licence_required else 'not required'}, "
+             f"review policy {letter.requirement.review_policy.replace('_', ' ')}",
+             f"  destinations:  {describe(letter.destinations)}"]
+    if letter.end_user_hq:
+        lines.append(f"  end users:     {describe(letter.end_user_hq)}")
+    if letter.covered.part_numbers:
+        lines.append(f"  part numbers:  {', '.join(letter.covered.part_numbers)}")
+    for c in letter.covered.criteria:
+        lines.append(f"  criterion {c.id}: {c.description} ({c.confidence})")
+    nxt = TRANSITIONS[letter.status]
+    lines.append(f"  next status:   {', '.join(STATUS_LABELS[s] for s in nxt) or '(none: closed)'}")
+    for d in letter.deadlines:
+        lines.append("  deadline " + deadline_view(letter, d, now, "UTC").describe())
+    for a in letter.applications:
+        lines.append(f"  application {a.number}: {a.status}, submitted {a.submitted or '-'}, decided {a.decided or '-'}"
+                     + (f", qty {a.quantity}" if a.quantity is not None else "")
+                     + (f", USD {a.value_usd:,.0f}" if a.value_usd is not None else ""))
+    for chk in service.verify_attachments(letter.ref):
+        a = chk.attachment
+        lines.append(f"  attachment {a.file_name}: sha256 {a.sha256} ({'verified' if chk.ok else chk.problem})")
+    for n in letter.notes:
+        lines.append(f"  note: {n}")
+    lines.append("  history:")
+    for h in service.history(letter.ref):
+        if h.action in ("letter.add", "letter.sample"):
+            what = "recorded" + (f" from {h.after['origin'].get('file')}" if (h.after or {}).get("origin") else "")
+        elif h.action == "letter.status":
+            what = f"{_brief(h.before.get('status'))} -> {_brief(h.after.get('status'))}" + (
+                f" ({h.after['reason']})" if h.after.get("reason") else "")
+        elif h.action == "letter.attach":
+            what = f"{h.after['file_name']} (sha256 {h.after['sha256'][:12]}...)"
+        else:
+            what = ", ".join(f"{k}: {_brief(h.before.get(k) if h.before else None)} -> {_brief(v)}"
+                             for k, v in (h.after or {}).items())
+        lines.append(f"    #{h.seq} {h.ts_utc} {h.actor} {h.action}: {what}")
+    return "\n".join(lines)
+
+
+def _brief(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    def body(service) -> int:
+        letter = service.get(args.ref)
+        if args.format == "json":
+            data = letter.to_json()
+            data["attachments"] = [{"file_name": c.attachment.file_name, "sha256": c.attachment.sha256,
+                                    "size": c.attachment.size, "verified": c.ok, "problem": c.problem}
+                                   for c in service.verify_attachments(letter.ref)]
+            data["audit"] = [{"seq": h.seq, "ts_utc": h.ts_utc, "actor": h.actor, "action": h.action,
+                              "before": h.before, "after": h.after} for h in service.history(letter.ref)]
+            print(json_text(data))
+        else:
+            print(_show_text(service, letter))
+        return EXIT_OK
+    return _run(args, body)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    def body(service) -> int:
+        letters = service.add_file(Path(args.file), Path(args.attach) if args.attach else None)
+        for x in letters:
+            print(f"added letter {x.ref} ({x.status})")
+        return EXIT_OK
+    return _run(args, body)
+
+
+def _day(text: Optional[str]) -> date:
+    from workbench.services.letters import LetterInputError
+
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise LetterInputError(f"--on: '{text}' is not a date (expected YYYY-MM-DD)") from None
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    def body(service) -> int:
+        letter = service.set_status(args.ref, args.status, _day(args.on), args.note)
+        print(f"letter {letter.ref} is now {letter.status}")
+        return EXIT_OK
+    return _run(args, body)
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    def body(service) -> int:
+        att = service.attach(args.ref, Path(args.file))
+        print(f"attached {att.file_name} to {args.ref} (sha256 {att.sha256})")
+        return EXIT_OK
+    return _run(args, body)
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    def body(service) -> int:
+        from workbench.engine.letters import zone
+        from workbench.services.letters import LetterInputError
+
+        try:
+            zone(args.tz)
+        except ValueError as exc:
+            raise LetterInputError(f"--tz: {exc}") from None
+        print(json_text(service.dashboard(user_tz=args.tz, horizon_days=args.days).to_json()))
+        return EXIT_OK
+    return _run(args, body)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    def body(service) -> int:
+        out = service.export_xlsx(Path(args.out))
+        print(f"{len(service.list())} letters written to {out}")
+        return EXIT_OK
+    return _run(args, body)
+
+
+# --- classify --letters: wraps the existing classify command --------------------------------------
+
+def _letters_from(source: str):
+    """Letters from a JSON file, or the letters recorded in a catalog database file."""
+    from workbench.services.letters import LetterInputError, load_letter_file
+
+    path = Path(source)
+    if not path.is_file():
+        raise LetterInputError(f"--letters: {source} not found (expected a letters .json file or a catalog database)")
+    with open(path, "rb") as fh:
+        magic = fh.read(16)
+    if magic == b"SQLite format 3\x00":
+        service = _service(str(path))
+        try:
+            return service.list()
+        finally:
+            service.conn.close()
+    return load_letter_file(path)
+
+
+def wrap_classify(original):
+    """classify with ``--letters``: the same determinations, with open letters applied on top."""
+
+    def classify(args: argparse.Namespace) -> int:
+        if not getattr(args, "letters", None):
+            return original(args)
+        from workbench import cli
+        from workbench.cli_format import csv_text, number
+        from workbench.engine import determine
+        from workbench.engine.letters import apply_letters, compile_letters
+        from workbench.services.letters import LetterInputError
+        from workbench.services.regimes import bundled_library
+
+        try:
+            letters = compile_letters(_letters_from(args.letters))
+        except LetterInputError as exc:
+            raise cli.BadInput(str(exc)) from None
+        except StoreError as exc:
+            raise cli.BadInput(f"--letters: {exc}") from None
+        lib = bundled_library()
+        regimes = lib.select(args.regime)
+        destination = cli._country(args.destination, "--destination")
+        hq = cli._country(args.end_user_hq, "--end-user-hq")
+        on = cli._date(args.date)
+        if getattr(args, "db", None) and not args.input and not args.demo:
+            from workbench.cli_catalog import catalog_specs
+
+            specs = catalog_specs(args.db)
+        else:
+            specs = cli._load_specs(args)
+        results = []
+        for s in specs:
+            for r in regimes:
+                det = determine(s, r, lib.countries, destination, hq, on)
+                results.append((det, apply_letters(det, s, letters, lib.countries)))
+        if args.format == "json":
+            print(json_text([o.apply_to(d.to_json()) for d, o in results]))
+            return EXIT_OK
+        headers = ["part_number", "regime", "classification", "license_required", "review_policy", "letters",
+                   "tpp", "explanation"]
+        rows = [[d.part_number, d.regime, d.classification,
+                 {True: "yes", False: "no", None: "-"}[o.license_required], o.review_policy or "",
+                 ",".join(m.ref for m in o.binding) or ("may: " + ",".join(m.ref for m in o.letters
+                                                                           if m.result == "may bind")
+                                                         if any(m.result == "may bind" for m in o.letters) else ""),
+                 number(d.tpp), o.explanation] for d, o in results]
+        if args.format == "csv":
+            print(csv_text(headers, rows), end="")
+        else:
+            print(text_table(headers[:-1], [r[:-1] for r in rows]))
+        return EXIT_OK
+    return classify
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("letters", help="is-informed letters: company-specific licence requirements")
+    lsub = p.add_subparsers(dest="letters_command", metavar="ACTION", required=True)
+
+    def db(q):
+        q.add_argument("--db", metavar="PATH", help=DB_HELP)
+
+    q = lsub.add_parser("list", help="list recorded letters")
+    q.add_argument("--status", choices=STATUSES)
+    q.add_argument("--format", choices=["table", "json"], default="table")
+    db(q)
+    q.set_defaults(func=cmd_list)
+
+    q = lsub.add_parser("show", help="one letter with deadlines, applications, attachments and history")
+    q.add_argument("ref", metavar="REF")
+    q.add_argument("--format", choices=["text", "json"], default="text")
+    db(q)
+    q.set_defaults(func=cmd_show)
+
+    q = lsub.add_parser("add", help="record the letter(s) in a JSON file (see resources/demo/letters/)")
+    q.add_argument("file", metavar="FILE.json")
+    q.add_argument("--attach", metavar="SCAN", help="the scanned letter, copied into the data folder with its SHA-256")
+    db(q)
+    q.set_defaults(func=cmd_add)
+
+    q = lsub.add_parser("status", help="move a letter to its next status")
+    q.add_argument("ref", metavar="REF")
+    q.add_argument("status", metavar="STATUS", help=" | ".join(STATUSES))
+    q.add_argument("--on", metavar="YYYY-MM-DD", help="date of the change (default: today)")
+    q.add_argument("--note")
+    db(q)
+    q.set_defaults(func=cmd_status)
+
+    q = lsub.add_parser("attach", help="attach the scanned letter (copied, SHA-256 recorded)")
+    q.add_argument("ref", metavar="REF")
+    q.add_argument("file", metavar="FILE")
+    db(q)
+    q.set_defaults(func=cmd_attach)
+
+    q = lsub.add_parser("dashboard", help="letters by status, deadlines due and overdue, affected products (JSON)")
+    q.add_argument("--tz", default="UTC", metavar="ZONE", help="your IANA time zone, e.g. Asia/Shanghai (default UTC)")
+    q.add_argument("--days", type=int, default=30, metavar="N", help="deadline horizon in days (default 30)")
+    db(q)
+    q.set_defaults(func=cmd_dashboard)
+
+    q = lsub.add_parser("export", help="write every letter to an .xlsx workbook")
+    q.add_argument("--out", required=True, metavar="FILE.xlsx")
+    db(q)
+    q.set_defaults(func=cmd_export)
+
+    classify = sub.choices.get("classify")
+    if classify is not None:
+        classify.add_argument("--letters", metavar="FILE.json|DB",
+                              help="apply is-informed letters from a JSON file or a catalog database on top")
+        classify.set_defaults(func=wrap_classify(classify.get_default("func")))
