@@ -97,7 +97,9 @@ V1: list[str] = [
 
 from workbench.store.letters import LETTER_TABLES  # noqa: E402  (issue 5: is-informed letters)
 
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES}
+from workbench.store.deals import DEAL_TABLES  # noqa: E402  (issue 8: deals and ledgers)
+
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES}
 LATEST_VERSION = max(MIGRATIONS)
 
 OnCreate = Callable[[sqlite3.Connection], None]
