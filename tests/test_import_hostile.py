@@ -247,3 +247,13 @@ def test_notes_are_listed_for_the_first_cells_of_a_column_then_counted(catalog, 
     column = [n for n in plan.notes if n.startswith("notes.xlsx:Products!F")]
     assert len(column) == 6 and column[0] == "notes.xlsx:Products!F2: fp16_tflops: unit 'TFLOPS' removed from '100.0 TFLOPS'"
     assert column[-1] == "notes.xlsx:Products!F: 7 more cells in column F (fp16_tflops) with notes like the ones above"
+
+
+def test_xml_in_another_encoding_is_refused(catalog, tmp_path):
+    """A DTD hidden in UTF-16 would slip past byte-level checks: such parts are refused outright."""
+    utf16 = f'<?xml version="1.0" encoding="UTF-16"?>{ENTITY_BOMB_DTD}<sst/>'.encode("utf-16")
+    path = write_xlsx(tmp_path / "utf16.xlsx", [Sheet("Products", good_rows())],
+                      extra_members={"xl/sharedStrings.xml": utf16})
+    (line,) = refused(catalog, path)
+    assert line == ("utf16.xlsx: unsafe or oversized file, not read: part xl/sharedStrings.xml is not UTF-8 XML "
+                    "(expected XML as spreadsheet programs write it)")

@@ -190,15 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES: list[str] = ["workbench.cli_letters"]
+COMMAND_MODULES: list[str] = ["workbench.cli_letters", "workbench.cli_gui"]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_OK
+        # No subcommand: open the desktop app (workbench --help still prints the usage).
+        from workbench.cli_gui import default_args
+
+        args = default_args()
     try:
         return args.func(args)
     except (BadInput, UnknownRegime, RulesetError) as exc:

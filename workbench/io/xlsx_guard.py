@@ -126,6 +126,8 @@ def _check_prolog(path: Path, zf: zipfile.ZipFile, name: str, limits: Limits) ->
         else:
             if pos >= len(head) and len(head) == limits.prolog_bytes:
                 raise _refuse(path, f"part {name} has a prolog longer than {limits.prolog_bytes:,} bytes")
+            if pos < len(head) and head[pos:pos + 1] != b"<":  # e.g. UTF-16, where the checks above see nothing
+                raise _refuse(path, f"part {name} is not UTF-8 XML (expected XML as spreadsheet programs write it)")
             return head
         if end < 0:
             raise _refuse(path, f"part {name} has an unterminated or oversized prolog")

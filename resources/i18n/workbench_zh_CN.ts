@@ -1,0 +1,552 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<!-- Simplified Chinese UI text. Terms follow shared/reference/glossary.md. Edit with pyside6-linguist. -->
+<context>
+    <name>Workbench</name>
+    <message>
+        <source>Near a line</source>
+        <translation>接近红线</translation>
+    </message>
+    <message>
+        <source>All vendors</source>
+        <translation>全部厂商</translation>
+    </message>
+    <message>
+        <source>All classifications</source>
+        <translation>全部分类</translation>
+    </message>
+    <message>
+        <source>All product lines</source>
+        <translation>全部产品线</translation>
+    </message>
+    <message>
+        <source>Search part number, vendor or name</source>
+        <translation>搜索料号、厂商或名称</translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation>厂商</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Product line</source>
+        <translation>产品线</translation>
+    </message>
+    <message>
+        <source>%1 of %2 products</source>
+        <translation>%1 / %2 个产品</translation>
+    </message>
+    <message>
+        <source>As codified</source>
+        <translation>按法规文本（已编入法规）</translation>
+    </message>
+    <message>
+        <source>As enforced</source>
+        <translation>按实际执法</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Only changed</source>
+        <translation>仅显示有变化的</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>no destination</source>
+        <translation>无目的地</translation>
+    </message>
+    <message>
+        <source>Transition</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>From → to</source>
+        <translation>从 → 到</translation>
+    </message>
+    <message>
+        <source>Products</source>
+        <translation>产品数</translation>
+    </message>
+    <message>
+        <source>Regimes to compare (in order)</source>
+        <translation>要比较的管制规则版本（按顺序）</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>目的地</translation>
+    </message>
+    <message>
+        <source>Pick two or more regimes.</source>
+        <translation>请至少选择两个管制规则版本。</translation>
+    </message>
+    <message>
+        <source>Export comparison</source>
+        <translation>导出比较结果</translation>
+    </message>
+    <message>
+        <source>as enforced</source>
+        <translation>按实际执法</translation>
+    </message>
+    <message>
+        <source>%1 of %2 products change position (destination: %3).</source>
+        <translation>%2 个产品中有 %1 个的管制地位发生变化（目的地：%3）。</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Near a line within</source>
+        <translation>接近红线的范围</translation>
+    </message>
+    <message>
+        <source>About the workbench</source>
+        <translation>关于本工作台</translation>
+    </message>
+    <message>
+        <source>Catalog</source>
+        <translation>产品目录</translation>
+    </message>
+    <message>
+        <source>Regime</source>
+        <translation>管制规则版本</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Export-control compliance workbench</source>
+        <translation>出口管制合规工作台</translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <source>Something went wrong; the error was logged and the workbench keeps running.</source>
+        <translation>出现错误；错误已记录，工作台继续运行。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Importing… (Cancel rolls everything back)</source>
+        <translation>正在导入…（取消将全部回滚）</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was imported.</source>
+        <translation>已取消：未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>Import products</source>
+        <translation>导入产品</translation>
+    </message>
+    <message>
+        <source>column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>ignored column</source>
+        <translation>忽略的列</translation>
+    </message>
+    <message>
+        <source>add</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>change</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Column / part number</source>
+        <translation>列 / 料号</translation>
+    </message>
+    <message>
+        <source>Template field / change</source>
+        <translation>模板字段 / 修改内容</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Reading and checking %1…</source>
+        <translation>正在读取并检查 %1…</translation>
+    </message>
+    <message>
+        <source>Cell</source>
+        <translation>单元格</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Import failed: %1</source>
+        <translation>导入失败：%1</translation>
+    </message>
+    <message>
+        <source>%1 problems: nothing can be imported until they are fixed.</source>
+        <translation>%1 个问题：修正之前无法导入任何内容。</translation>
+    </message>
+    <message>
+        <source>Imported: %1 added, %2 changed, %3 audit rows.</source>
+        <translation>已导入：新增 %1 个，修改 %2 个，审计追踪记录 %3 条。</translation>
+    </message>
+    <message>
+        <source>%1 new, %2 changed, %3 unchanged products. Nothing is written until you press Import.</source>
+        <translation>新增 %1 个、修改 %2 个、未变 %3 个产品。按“导入”之前不会写入任何内容。</translation>
+    </message>
+    <message>
+        <source>Loading the catalog…</source>
+        <translation>正在加载产品目录…</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Import products…</source>
+        <translation>导入产品…</translation>
+    </message>
+    <message>
+        <source>Export comparison (CSV)…</source>
+        <translation>导出比较结果 (CSV)…</translation>
+    </message>
+    <message>
+        <source>Export map (PNG)…</source>
+        <translation>导出分布图 (PNG)…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Find product</source>
+        <translation>查找产品</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <source>Compare regimes</source>
+        <translation>比较管制规则版本</translation>
+    </message>
+    <message>
+        <source>Red-line proximity</source>
+        <translation>红线临近</translation>
+    </message>
+    <message>
+        <source>TPP × PD map</source>
+        <translation>TPP × PD 分布图</translation>
+    </message>
+    <message>
+        <source>What-if</source>
+        <translation>假设分析</translation>
+    </message>
+    <message>
+        <source>Run comparison</source>
+        <translation>运行比较</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Preferences…</source>
+        <translation>首选项…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Classifying %p%</source>
+        <translation>正在分类 %p%</translation>
+    </message>
+    <message>
+        <source>Product sheets (*.xlsx *.csv)</source>
+        <translation>产品表 (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>DRAFT: a what-if copy, not a real regime</source>
+        <translation>草稿：假设分析副本，并非真实的管制规则版本</translation>
+    </message>
+    <message>
+        <source>not enforced</source>
+        <translation>暂停执法</translation>
+    </message>
+    <message>
+        <source>%1 products in %2</source>
+        <translation>%2 中有 %1 个产品</translation>
+    </message>
+    <message>
+        <source>Total processing performance (TPP), log scale</source>
+        <translation>总处理性能 (TPP)，对数坐标</translation>
+    </message>
+    <message>
+        <source>Performance density (PD)</source>
+        <translation>性能密度 (PD)</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <source>Controlled</source>
+        <translation>受管制</translation>
+    </message>
+    <message>
+        <source>Not controlled</source>
+        <translation>不受管制</translation>
+    </message>
+    <message>
+        <source>Indeterminate (missing inputs)</source>
+        <translation>无法判定（缺少输入）</translation>
+    </message>
+    <message>
+        <source>Export map</source>
+        <translation>导出分布图</translation>
+    </message>
+    <message>
+        <source>2026 case-by-case window</source>
+        <translation>2026 年逐案审查窗口</translation>
+    </message>
+    <message>
+        <source>Regions drawn from the thresholds of %1. Products without a performance density (planar or die area unknown) sit on the PD = 0 line: %2.</source>
+        <translation>区域按 %1 的阈值绘制。没有性能密度的产品（平面工艺或芯片面积未知）位于 PD = 0 线上：%2 个。</translation>
+    </message>
+    <message>
+        <source>Part number</source>
+        <translation>料号</translation>
+    </message>
+    <message>
+        <source>TPP</source>
+        <translation>TPP</translation>
+    </message>
+    <message>
+        <source>PD</source>
+        <translation>PD</translation>
+    </message>
+    <message>
+        <source>Total processing performance (TPP)</source>
+        <translation>总处理性能 (TPP)</translation>
+    </message>
+    <message>
+        <source>Performance density (PD): TPP per mm² of applicable die area</source>
+        <translation>性能密度 (PD)：每平方毫米适用芯片面积的 TPP</translation>
+    </message>
+    <message>
+        <source>DRAM bandwidth (GB/s)</source>
+        <translation>显存带宽 (GB/s)</translation>
+    </message>
+    <message>
+        <source>Margin to nearest threshold</source>
+        <translation>距最近阈值余量</translation>
+    </message>
+    <message>
+        <source>Nearest threshold</source>
+        <translation>最近的阈值</translation>
+    </message>
+    <message>
+        <source>Margin</source>
+        <translation>距阈值余量</translation>
+    </message>
+    <message>
+        <source>Select a product in the catalog.</source>
+        <translation>请在产品目录中选择一个产品。</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Regime / criterion</source>
+        <translation>管制规则版本 / 判定条件</translation>
+    </message>
+    <message>
+        <source>Classification / metric</source>
+        <translation>分类 / 指标</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Citation</source>
+        <translation>出处</translation>
+    </message>
+    <message>
+        <source>Specifications and sources (double-click a value to edit it)</source>
+        <translation>规格及来源（双击数值可编辑）</translation>
+    </message>
+    <message>
+        <source>Determination under each regime</source>
+        <translation>各管制规则版本下的判定</translation>
+    </message>
+    <message>
+        <source>Value refused</source>
+        <translation>数值被拒绝</translation>
+    </message>
+    <message>
+        <source>Edit %1 of %2</source>
+        <translation>编辑 %2 的 %1</translation>
+    </message>
+    <message>
+        <source>Within</source>
+        <translation>在</translation>
+    </message>
+    <message>
+        <source>of a threshold</source>
+        <translation>阈值范围内</translation>
+    </message>
+    <message>
+        <source>%1 products near a line of %2, nearest first.</source>
+        <translation>%1 个产品接近 %2 的红线，按距离由近到远排列。</translation>
+    </message>
+    <message>
+        <source>Duplicate as draft</source>
+        <translation>复制为草稿</translation>
+    </message>
+    <message>
+        <source>No draft yet: pick a regime and duplicate it.</source>
+        <translation>尚无草稿：请选择一个管制规则版本并复制。</translation>
+    </message>
+    <message>
+        <source>Classifying…</source>
+        <translation>正在分类…</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Base regime</source>
+        <translation>基准管制规则版本</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Thresholds of the draft (edit a number)</source>
+        <translation>草稿的阈值（可编辑数值）</translation>
+    </message>
+    <message>
+        <source>A threshold must be a number.</source>
+        <translation>阈值必须是数字。</translation>
+    </message>
+    <message>
+        <source>DRAFT %1 (a what-if copy of %2, status proposed; not a real regime). Saved to %3</source>
+        <translation>草稿 %1（%2 的假设分析副本，状态：拟议；并非真实的管制规则版本）。已保存至 %3</translation>
+    </message>
+    <message>
+        <source>%1 products flip between %2 and %3.</source>
+        <translation>%1 个产品在 %2 与 %3 之间发生变化。</translation>
+    </message>
+    <message>
+        <source>(no destination)</source>
+        <translation>（无目的地）</translation>
+    </message>
+    <message>
+        <source>proposed</source>
+        <translation>拟议</translation>
+    </message>
+    <message>
+        <source>announced</source>
+        <translation>已宣布</translation>
+    </message>
+    <message>
+        <source>codified</source>
+        <translation>已编入法规</translation>
+    </message>
+    <message>
+        <source>enforced</source>
+        <translation>执行中</translation>
+    </message>
+    <message>
+        <source>suspended</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>rescinded</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <source>superseded</source>
+        <translation>已被取代</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,149 @@
+"""Table models (checked with qtmodeltester), the filter/sort function, the task runner, the
+map regions, the CSV neutralisation and the "as enforced" substitution."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from workbench.services.catalog import open_catalog  # noqa: E402
+from workbench.services.regimes import bundled_library  # noqa: E402
+from workbench.ui import catalog_query as cq  # noqa: E402
+from workbench.ui.catalog_data import load_snapshot  # noqa: E402
+from workbench.ui.classify import as_enforced, classify_catalog  # noqa: E402
+from workbench.ui.csv_export import csv_text, neutralise  # noqa: E402
+from workbench.ui.map_regions import regions  # noqa: E402
+from workbench.ui.models import CatalogModel, CompareModel, ProximityModel  # noqa: E402
+from workbench.ui.tasks import Cancelled, TaskRunner  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    conn = open_catalog(tmp_path_factory.mktemp("ui") / "catalog.db")
+    lib = bundled_library()
+    snap = load_snapshot(conn)
+    results = {rid: classify_catalog(conn, snap, lib.get(rid), lib.countries, "CN")
+               for rid in ("us-ear-2022-10", "us-ear-2023-10", "us-h200-2026-01")}
+    yield conn, snap, results
+    conn.close()
+
+
+def test_catalog_model_passes_qtmodeltester(qtmodeltester, qtbot, demo):
+    _, snap, results = demo
+    model = CatalogModel(TaskRunner())
+    model.set_data(snap, results["us-h200-2026-01"])
+    assert model.rowCount() == len(snap) == 53
+    qtmodeltester.check(model)
+    model.set_query(cq.Query(vendor="NVIDIA", sort_column=cq.COL_TPP, descending=True))
+    qtmodeltester.check(model)
+    assert all(model.snap.vendors[i] == "NVIDIA" for i in model.rows)
+
+
+def test_catalog_model_filters_off_the_ui_thread_for_big_catalogs(qtbot, demo, monkeypatch):
+    _, snap, results = demo
+    monkeypatch.setattr(CatalogModel, "SYNC_LIMIT", 0)
+    runner = TaskRunner()
+    model = CatalogModel(runner)
+    with qtbot.waitSignal(model.rowsApplied, timeout=10000):
+        model.set_data(snap, results["us-h200-2026-01"])
+    with qtbot.waitSignal(model.rowsApplied, timeout=10000) as blocker:
+        model.set_query(cq.Query(text="h100"))
+    assert blocker.args[0] == len(model.rows) > 0
+    assert all("h100" in model.part_at(r).lower() for r in range(model.rowCount()))
+    runner.wait()
+
+
+def test_compare_and_proximity_models_pass_qtmodeltester(qtmodeltester, demo):
+    _, snap, results = demo
+    cmp_model = CompareModel()
+    order = ["us-ear-2022-10", "us-ear-2023-10", "us-h200-2026-01"]
+    cmp_model.set_result(snap, [results[r] for r in order], order)
+    qtmodeltester.check(cmp_model)
+    cmp_model.set_only_changed(True)
+    qtmodeltester.check(cmp_model)
+    assert 0 < cmp_model.rowCount() < len(snap)
+    prox = ProximityModel()
+    prox.set_rows(snap, results["us-h200-2026-01"], 10.0)
+    qtmodeltester.check(prox)
+    margins = [abs(results["us-h200-2026-01"].margin_pct[i]) for i in prox.rows]
+    assert margins == sorted(margins) and all(m <= 10.0 for m in margins) and margins
+
+
+def test_select_rows_filters_and_sorts_with_unknown_last(demo):
+    _, snap, results = demo
+    cls = results["us-ear-2023-10"]
+    rows = cq.select_rows(snap, cls, cq.Query(sort_column=cq.COL_TPP, descending=True))
+    known = [cls.tpp[i] for i in rows if cls.tpp[i] is not None]
+    assert known == sorted(known, reverse=True)
+    assert all(cls.tpp[i] is None for i in rows[len(known):])
+    near = cq.select_rows(snap, cls, cq.Query(near_pct=5.0))
+    assert near and all(abs(cls.margin_pct[i]) <= 5.0 for i in near)
+    only = cq.select_rows(snap, cls, cq.Query(classification="3A090.a.1", vendor="AMD"))
+    assert only and all(cls.shown[i] == "3A090.a.1" and snap.vendors[i] == "AMD" for i in only)
+    assert cq.select_rows(snap, cls, cq.Query(text="no such part")) == []
+
+
+def test_task_runner_reports_progress_result_failure_and_cancel(qtbot):
+    import threading
+
+    runner = TaskRunner()
+    events = []
+
+    def ok(ctx):
+        ctx.progress(1, 2, "half")
+        return 42
+
+    runner.start("ok", ok, on_done=lambda r: events.append(("done", r)),
+                 on_progress=lambda d, t, text: events.append(("progress", d, t, text)))
+    qtbot.waitUntil(lambda: ("done", 42) in events, timeout=5000)
+    assert events == [("progress", 1, 2, "half"), ("done", 42)]
+
+    def boom(ctx):
+        raise ValueError("bad")
+
+    runner.start("boom", boom, on_failed=lambda exc, text: events.append(("failed", exc, text)))
+    qtbot.waitUntil(lambda: events[-1][0] == "failed", timeout=5000)
+    assert isinstance(events[-1][1], ValueError) and "ValueError: bad" in events[-1][2]
+
+    gate = threading.Event()
+
+    def slow(ctx):
+        gate.wait(5)
+        ctx.check()
+        return "not reached"
+
+    handle = runner.start("slow", slow, on_done=lambda r: events.append(("done", r)),
+                          on_cancelled=lambda: events.append(("cancelled",)))
+    handle.cancel()
+    gate.set()
+    qtbot.waitUntil(lambda: events[-1] == ("cancelled",), timeout=5000)
+    runner.wait()
+    assert ("done", "not reached") not in events
+
+
+def test_map_regions_come_from_the_rule_thresholds():
+    lib = bundled_library()
+    h200 = {g.label: g for g in regions(lib.get("us-h200-2026-01"))}
+    assert h200["3A090.a.1"].tpp_lo == 4800 and h200["3A090.a.2"].pd_lo == 5.92
+    assert (h200["3A090.b.1"].tpp_lo, h200["3A090.b.1"].tpp_hi) == (2400, 4800)
+    window = [g for g in h200.values() if g.kind == "window"]
+    assert window and window[0].tpp_hi == 21000 and "6,500" in window[0].note
+    old = regions(lib.get("us-ear-2022-10"))
+    assert [g.tpp_lo for g in old] == [4800] and "interconnect" in old[0].note
+
+
+def test_csv_export_neutralises_formula_prefixes():
+    for bad in ("=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"):
+        assert neutralise(bad) == "'" + bad
+    assert neutralise("3A090.a.1") == "3A090.a.1"
+    text = csv_text(["part", "=x"], [["=cmd|' /C calc'!A0", "ok"]])
+    assert text.splitlines()[1].startswith("\"'=cmd") or text.splitlines()[1].startswith("'=cmd")
+
+
+def test_as_enforced_replaces_the_codified_only_ai_diffusion_rule():
+    lib = bundled_library()
+    regimes = list(lib.regimes)
+    assert as_enforced(lib.get("us-ai-diffusion-2025-01"), regimes).id == "us-enforced-2025-05"
+    assert as_enforced(lib.get("us-ear-2023-10"), regimes).id == "us-ear-2023-10"
+    assert as_enforced(lib.get("us-proposed-2025-04"), regimes).id == "us-proposed-2025-04"

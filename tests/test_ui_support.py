@@ -1,0 +1,42 @@
+"""Fixtures for the desktop-app tests (imported by the test_ui_* modules; holds no tests).
+
+Each test gets a fresh catalog created through the store's first-start path (demo catalog), a
+private data/cache folder and a private settings file, and the real main window, offscreen.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from workbench.app import build_services  # noqa: E402
+
+
+def make_gui(tmp_path, qtbot, lang="en", settings_name="settings.ini"):
+    from workbench.ui.launcher import Gui
+
+    services = build_services(tmp_path / "catalog.db", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    settings = QSettings(str(tmp_path / settings_name), QSettings.Format.IniFormat)
+    gui = Gui(services, settings, lang)
+    qtbot.addWidget(gui.window)
+    gui.window.resize(1366, 768)
+    gui.window.show()
+    qtbot.waitUntil(lambda: gui.session.current is not None, timeout=60000)
+    return gui
+
+
+def close_gui(gui) -> None:
+    gui.runner.cancel_all()
+    gui.runner.wait()
+    gui.language.apply("en")
+    gui.services.close()
+
+
+@pytest.fixture
+def gui(tmp_path, qtbot):
+    g = make_gui(tmp_path, qtbot)
+    yield g
+    close_gui(g)

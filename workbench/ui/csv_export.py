@@ -1,0 +1,36 @@
+"""CSV export of a matrix with spreadsheet-formula neutralisation (OWASP ASVS V1.2.10, CWE-1236):
+a field starting with = + - @ tab or CR (or NUL) gets a leading apostrophe. Written atomically
+with QSaveFile so a failed write leaves the old file or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from PySide6.QtCore import QSaveFile
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def neutralise(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(TRIGGERS) else text
+
+
+def csv_text(header: list[str], rows: list[list[object]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    writer.writerows([neutralise(v) for v in row] for row in rows)
+    return buf.getvalue()
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    out = QSaveFile(str(path))
+    if not out.open(QSaveFile.OpenModeFlag.WriteOnly):
+        raise OSError(f"{path}: {out.errorString()}")
+    out.write(("\ufeff" + csv_text(header, rows)).encode("utf-8"))  # BOM: Excel reads UTF-8 (Chinese) correctly
+    if not out.commit():
+        raise OSError(f"{path}: {out.errorString()}")

@@ -1,0 +1,129 @@
+"""Starting the GUI from AppServices: QApplication, translator, error hooks, the window; the
+language switch (a fresh window and session sharing the loaded catalog and its cache); and the
+offscreen ``--screenshot`` mode.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from workbench.app import AppServices
+from workbench.ui.errors import ErrorReporter
+from workbench.ui.i18n import LanguageSwitch
+from workbench.ui.main_window import TABS, MainWindow
+from workbench.ui.session import Session
+from workbench.ui.tasks import TaskRunner
+
+log = logging.getLogger("workbench.ui")
+VIEWS = ("catalog", "product", "compare", "map", "proximity", "whatif")
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Export-control workbench")
+    app.setOrganizationName("export-control-workbench")
+    return app
+
+
+class Gui:
+    """Owns the runner, the session and the window; rebuilds the last two on a language switch."""
+
+    def __init__(self, services: AppServices, settings: QSettings, lang: Optional[str] = None,
+                 errors: Optional[ErrorReporter] = None):
+        self.services, self.settings = services, settings
+        self.runner = TaskRunner()
+        self.language = LanguageSwitch(services.cache_dir / "i18n")
+        self.language.apply(lang or str(settings.value("language", "en")))
+        self.errors = errors
+        self.session: Optional[Session] = None
+        self.window: Optional[MainWindow] = None
+        self._build(None)
+
+    def _build(self, previous: Optional[Session]) -> None:
+        session = Session(self.services, self.runner, cache=previous.cache if previous else None)
+        s = self.settings
+        wanted = str(s.value("regime", "") or "")
+        for r in self.services.regimes():
+            if r.id == wanted and not r.draft:
+                session.regime = r
+        if s.contains("destination"):
+            session.destination = str(s.value("destination") or "") or None
+        if previous is not None:
+            session.regime, session.destination = previous.regime, previous.destination
+        self.session = session
+        self.window = MainWindow(session, self.runner, s, self.language.lang)
+        self.window.languageChangeRequested.connect(self.switch_language)
+        if self.errors is not None:
+            self.errors.parent_widget = self.window
+        if previous is not None and previous.loaded:
+            session._loaded(previous.snapshot, keep_cache=True)
+        else:
+            session.load_catalog()
+
+    def switch_language(self, lang: str) -> None:
+        old_window, old_session = self.window, self.session
+        old_window.save_state()
+        self.runner.cancel_all()
+        self.runner.wait()
+        QApplication.processEvents()  # deliver the cancelled jobs' last signals to the old objects
+        self.language.apply(lang)
+        self._build(old_session)
+        self.window.show()
+        old_window.hide()
+        old_window.deleteLater()
+        old_session.deleteLater()
+
+    def wait_until_classified(self, timeout_ms: int = 300000) -> bool:
+        if self.session.current is not None:
+            return True
+        loop = QEventLoop()
+        self.session.classified.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        return self.session.current is not None
+
+
+def _pick_product(session: Session) -> Optional[str]:
+    cls = session.current
+    if cls is None or not len(cls):
+        return None
+    for prefer in ("NVIDIA-H200-SXM-141GB", "NVIDIA-H100-SXM5-80GB"):
+        if prefer in session.snapshot.index:
+            return prefer
+    controlled = [i for i, c in enumerate(cls.classification) if not c.startswith("not-") and c != "indeterminate"]
+    return session.snapshot.parts[controlled[0] if controlled else 0]
+
+
+def screenshot(gui: Gui, path: Path, view: str, size: tuple[int, int]) -> int:
+    window = gui.window
+    window.resize(*size)
+    window.show()
+    if not gui.wait_until_classified():
+        print("error: the catalog was not classified in time", file=sys.stderr)
+        return 3
+    session = gui.session
+    part = _pick_product(session)
+    if part:
+        session.select_product(part)
+    if view == "compare":
+        loop = QEventLoop()
+        window.compare.compared.connect(loop.quit)
+        window.show_tab("compare")
+        window.compare.run()
+        if window.compare.model.results == []:
+            loop.exec()
+    else:
+        window.show_tab(view if view in TABS else "catalog")
+    QApplication.processEvents()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(path), "PNG"):
+        print(f"error: could not write {path}", file=sys.stderr)
+        return 3
+    print(f"screenshot written to {path} ({size[0]}x{size[1]}, view {view})")
+    return 0

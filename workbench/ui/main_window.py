@@ -1,0 +1,224 @@
+"""The main window: regime and destination pickers, one tab per view, menus with shortcuts,
+drag-and-drop import, remembered state (QSettings). It wires views to the Session; the views
+do the work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget,
+                               QToolBar)
+
+from workbench.ui.catalog_view import CatalogView
+from workbench.ui.compare_view import CompareView
+from workbench.ui.dialogs import AboutDialog, SettingsDialog
+from workbench.ui.i18n import tr
+from workbench.ui.import_dialog import ImportDialog
+from workbench.ui.map_view import MapView
+from workbench.ui.product_view import ProductView
+from workbench.ui.proximity_view import ProximityView
+from workbench.ui.session import Session
+from workbench.ui.tasks import TaskRunner
+from workbench.ui.whatif_view import WhatIfView
+from workbench.ui.widgets import destination_combo, fill_regime_combo, split_key
+
+TABS = ("catalog", "product", "compare", "proximity", "map", "whatif")
+IMPORTABLE = (".xlsx", ".csv")
+
+
+class MainWindow(QMainWindow):
+    """Signals: languageChangeRequested(lang)."""
+
+    languageChangeRequested = Signal(str)
+
+    def __init__(self, session: Session, runner: TaskRunner, settings: QSettings, lang: str = "en"):
+        super().__init__()
+        self.session, self.runner, self.settings, self.lang = session, runner, settings, lang
+        self.setWindowTitle(tr("Export-control compliance workbench"))
+        self.setAcceptDrops(True)
+        self.undo = QUndoStack(self)
+        self.regime = QComboBox()
+        self.regime.setMinimumContentsLength(24)
+        self.regime.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.destination = destination_combo(session.services.library.countries, session.destination)
+        bar = QToolBar(tr("Regime"))
+        bar.setObjectName("regime-toolbar")
+        bar.setMovable(False)
+        bar.addWidget(QLabel(" " + tr("Regime") + " "))
+        bar.addWidget(self.regime)
+        bar.addWidget(QLabel("  " + tr("Destination") + " "))
+        bar.addWidget(self.destination)
+        self.regime_note = QLabel()
+        bar.addWidget(self.regime_note)
+        self.addToolBar(bar)
+
+        self.catalog = CatalogView(session, runner)
+        self.product = ProductView(session, self.undo)
+        self.compare = CompareView(session)
+        self.proximity = ProximityView(session)
+        self.map = MapView(session)
+        self.whatif = WhatIfView(session)
+        self.tabs = QTabWidget()
+        for widget, title in ((self.catalog, tr("Catalog")), (self.product, tr("Product")),
+                              (self.compare, tr("Compare regimes")), (self.proximity, tr("Red-line proximity")),
+                              (self.map, tr("TPP × PD map")), (self.whatif, tr("What-if"))):
+            self.tabs.addTab(widget, title)
+        self.setCentralWidget(self.tabs)
+
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(260)
+        self.progress.setVisible(False)
+        self.status = QLabel(tr("Loading the catalog…"))
+        self.statusBar().addWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+        self._menus()
+
+        fill_regime_combo(self.regime, session.services.regimes(), session.regime)
+        self._regime_note()
+        self.regime.currentIndexChanged.connect(self._regime_picked)
+        self.destination.currentIndexChanged.connect(lambda: session.set_destination(self.destination.currentData()))
+        session.regimesChanged.connect(lambda: fill_regime_combo(self.regime, session.services.regimes(), session.regime))
+        session.regimeChanged.connect(self._regime_note)
+        session.classifyProgress.connect(self._classify_progress)
+        session.classified.connect(self._classified)
+        session.catalogLoaded.connect(lambda: self.status.setText(
+            tr("%1 products in %2").replace("%1", f"{len(session.snapshot):,}").replace("%2", str(session.services.db_path))))
+        session.failed.connect(lambda msg: QMessageBox.warning(self, tr("Error"), msg))
+        session.productSelected.connect(lambda part: self.catalog.select_part(part, emit=False))
+        self.catalog.table.doubleClicked.connect(lambda _i: self.show_tab("product"))
+        self.restore_state()
+
+    # menus and shortcuts --------------------------------------------------------------
+    def _action(self, menu, text: str, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _menus(self) -> None:
+        m = self.menuBar().addMenu(tr("&File"))
+        self.import_action = self._action(m, tr("Import products…"), "Ctrl+I", lambda: self.import_file())
+        self._action(m, tr("Export comparison (CSV)…"), "Ctrl+E", lambda: self.compare.export())
+        self._action(m, tr("Export map (PNG)…"), "Ctrl+Shift+E", lambda: self.map.export_png())
+        m.addSeparator()
+        self._action(m, tr("Quit"), QKeySequence.StandardKey.Quit, self.close)
+        m = self.menuBar().addMenu(tr("&Edit"))
+        undo = self.undo.createUndoAction(self, tr("Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo.createRedoAction(self, tr("Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        m.addAction(undo)
+        m.addAction(redo)
+        self._action(m, tr("Find product"), QKeySequence.StandardKey.Find, self._find)
+        m = self.menuBar().addMenu(tr("&View"))
+        names = (tr("Catalog"), tr("Product"), tr("Compare regimes"), tr("Red-line proximity"), tr("TPP × PD map"),
+                 tr("What-if"))
+        for k, name in enumerate(names):
+            self._action(m, name, f"Ctrl+{k + 1}", lambda _=False, k=k: self.tabs.setCurrentIndex(k))
+        self._action(m, tr("Run comparison"), "Ctrl+R", lambda: (self.show_tab("compare"), self.compare.run()))
+        m = self.menuBar().addMenu(tr("&Settings"))
+        self._action(m, tr("Preferences…"), "Ctrl+,", self.open_settings)
+        m = self.menuBar().addMenu(tr("&Help"))
+        self._action(m, tr("About"), "F1", lambda: AboutDialog(self.session.services, self).exec())
+
+    def _find(self) -> None:
+        self.show_tab("catalog")
+        self.catalog.search.setFocus()
+        self.catalog.search.selectAll()
+
+    def show_tab(self, name: str) -> None:
+        self.tabs.setCurrentIndex(TABS.index(name))
+
+    # regime ---------------------------------------------------------------------------
+    def _regime_picked(self) -> None:
+        data = self.regime.currentData()
+        if data:
+            self.session.set_regime(self.session.services.regime(*split_key(data)))
+
+    def _regime_note(self) -> None:
+        r = self.session.regime
+        if r.draft:
+            self.regime_note.setText("  " + tr("DRAFT: a what-if copy, not a real regime"))
+            self.regime_note.setStyleSheet("color: #8a5a00; font-weight: bold;")
+        else:
+            note = tr(r.regime.status) + ("" if r.regime.enforced else ", " + tr("not enforced"))
+            self.regime_note.setText(f"  {note}")
+            self.regime_note.setStyleSheet("")
+        self.regime.setToolTip(r.regime.title)
+
+    def _classify_progress(self, done: int, total: int) -> None:
+        self.progress.setVisible(done < total)
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(tr("Classifying %p%"))
+
+    def _classified(self, cls) -> None:
+        self.progress.setVisible(False)
+
+    # import ---------------------------------------------------------------------------
+    def import_file(self, path: Optional[Path] = None, exec_dialog: bool = True) -> Optional[ImportDialog]:
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, tr("Import products"), "", tr("Product sheets (*.xlsx *.csv)"))
+            if not name:
+                return None
+            path = Path(name)
+        dialog = ImportDialog(self.session, self.runner, path, self)
+        dialog.start()
+        if exec_dialog:
+            dialog.open()
+        return dialog
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        urls = event.mimeData().urls()
+        if urls and all(u.isLocalFile() and u.toLocalFile().lower().endswith(IMPORTABLE) for u in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        urls = event.mimeData().urls()
+        if urls:
+            self.import_file(Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()
+
+    # settings -------------------------------------------------------------------------
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.lang, self.catalog.near_pct.value(), self)
+        if dialog.exec():
+            self.catalog.near_pct.setValue(dialog.near_pct.value())
+            self.proximity.pct.setValue(dialog.near_pct.value())
+            lang = dialog.language.currentData()
+            if lang != self.lang:
+                self.settings.setValue("language", lang)
+                self.languageChangeRequested.emit(lang)
+
+    def restore_state(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        tab = s.value("window/tab")
+        if tab in TABS:
+            self.show_tab(tab)
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/tab", TABS[self.tabs.currentIndex()])
+        s.setValue("regime", self.session.regime.id if not self.session.regime.draft else "")
+        s.setValue("destination", self.session.destination or "")
+        s.setValue("near_pct", self.catalog.near_pct.value())
+        s.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.save_state()
+        self.runner.cancel_all()
+        super().closeEvent(event)

@@ -1,0 +1,212 @@
+"""The product tab: every figure with its source (editable: audited, undoable), and the
+determination under each regime with every criterion, value, threshold, margin and citation, plus
+the plain-language sentence per regime.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (QHeaderView, QLabel, QMessageBox, QSizePolicy, QSplitter, QTableWidget, QTableWidgetItem,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from workbench.engine import SpecError, determine, make_spec
+from workbench.engine.spec import FIELD_UNITS, TEMPLATE_FIELDS
+from workbench.store.schema import BOOL_COLUMNS
+from workbench.ui.catalog_data import product_spec, provenance, update_figure
+from workbench.ui.classify import regime_label
+from workbench.ui.i18n import tr
+from workbench.ui.session import Session
+
+EDITABLE = [f for f in TEMPLATE_FIELDS if f != "part_number"]
+
+
+def parse_value(name: str, text: str) -> object:
+    """Text typed in the value column -> the field's type (empty = unknown). Raises SpecError."""
+    text = text.strip()
+    if not text:
+        return None
+    if name in BOOL_COLUMNS:
+        low = text.lower()
+        if low in ("yes", "y", "true", "1", "是"):
+            return True
+        if low in ("no", "n", "false", "0", "否"):
+            return False
+        raise SpecError([(name, text, FIELD_UNITS.get(name, "yes or no"))])
+    if name in ("vendor", "name", "product_type", "source", "notes", "tpp_basis"):
+        return text
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        raise SpecError([(name, text, FIELD_UNITS.get(name, "a number"))]) from None
+
+
+def show_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+class EditFigure(QUndoCommand):
+    """One figure edit; redo and undo are both audited writes."""
+
+    def __init__(self, session: Session, part: str, name: str, value: object):
+        super().__init__(tr("Edit %1 of %2").replace("%1", name).replace("%2", part))
+        self.session, self.part, self.name, self.value = session, part, name, value
+        self.old: object = None
+        self.old_source = None
+
+    def redo(self) -> None:
+        conn = self.session.services.conn
+        self.old, self.old_source = update_figure(conn, self.part, self.name, self.value, db_label=self.session.services.db_path)
+        self.session.edited(self.part)
+
+    def undo(self) -> None:
+        conn = self.session.services.conn
+        update_figure(conn, self.part, self.name, self.old, source=self.old_source or ("", None, None),
+                      db_label=self.session.services.db_path)
+        self.session.edited(self.part)
+
+
+class ProductView(QWidget):
+    COL_FIELD, COL_VALUE, COL_UNIT, COL_SOURCE = range(4)
+
+    def __init__(self, session: Session, undo: QUndoStack, parent=None):
+        super().__init__(parent)
+        self.session, self.undo = session, undo
+        self.title = QLabel(tr("Select a product in the catalog."))
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.sentences = QLabel()
+        self.sentences.setWordWrap(True)
+        self.sentences.setTextFormat(Qt.TextFormat.RichText)
+        self.sentences.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.specs = QTableWidget(0, 4)
+        self.specs.setHorizontalHeaderLabels([tr("Field"), tr("Value"), tr("Unit"), tr("Source")])
+        self.specs.verticalHeader().setVisible(False)
+        self.specs.setWordWrap(False)
+        self.specs.verticalHeader().setDefaultSectionSize(22)
+        h = self.specs.horizontalHeader()
+        h.setSectionResizeMode(self.COL_SOURCE, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((self.COL_FIELD, 170), (self.COL_VALUE, 110), (self.COL_UNIT, 110)):
+            h.resizeSection(col, width)
+        self.dets = QTreeWidget()
+        self.dets.setColumnCount(7)
+        self.dets.setHeaderLabels([tr("Regime / criterion"), tr("Classification / metric"), tr("Value"), tr("Test"),
+                                   tr("Threshold"), tr("Margin"), tr("Citation")])
+        self.dets.setWordWrap(True)
+        for col, width in enumerate((230, 190, 80, 40, 80, 70)):
+            self.dets.header().resizeSection(col, width)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(QLabel(tr("Specifications and sources (double-click a value to edit it)")))
+        lv.addWidget(self.specs)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(QLabel(tr("Determination under each regime")))
+        rv.addWidget(self.sentences)
+        rv.addWidget(self.dets, 1)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([560, 760])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(split, 1)
+        self.specs.itemChanged.connect(self._item_changed)
+        session.productSelected.connect(self.show_product)
+        session.catalogEdited.connect(lambda part: part == self.part and self.show_product(part))
+        session.regimeChanged.connect(lambda: self.part and self.show_product(self.part))
+        session.regimesChanged.connect(lambda: self.part and self.show_product(self.part))
+        self.part: Optional[str] = None
+
+    def show_product(self, part: str) -> None:
+        conn = self.session.services.conn
+        spec = product_spec(conn, part)
+        if spec is None:
+            return
+        self.part = part
+        sources = provenance(conn, part)
+        self.title.setText(f"{part} — {spec.vendor or ''} {spec.name or ''}".strip())
+        self.specs.blockSignals(True)
+        self.specs.setRowCount(len(EDITABLE))
+        for row, name in enumerate(EDITABLE):
+            src = sources.get(name)
+            cells = [name, show_value(getattr(spec, name)), FIELD_UNITS.get(name, ""),
+                     (src[0] + (f" [{src[1]}]" if src[1] else "")) if src else ""]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col != self.COL_VALUE:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if col == self.COL_SOURCE and src and src[2]:
+                    item.setToolTip(src[2])
+                self.specs.setItem(row, col, item)
+        self.specs.blockSignals(False)
+        self._fill_determinations(spec)
+
+    def _fill_determinations(self, spec) -> None:
+        lib = self.session.services.library
+        self.dets.clear()
+        lines = []
+        for loaded in self.session.services.regimes():
+            det = determine(spec, loaded, lib.countries, self.session.destination)
+            cites = {r.id: r.citation for r in det.rules}
+            reg = loaded.regime
+            cites.update({x.id: x.citation for x in reg.licence_requirements})
+            cites.update({p.id: p.citation for x in reg.licence_requirements for p in x.review_policies})
+            cites.update({x.id: x.citation for x in reg.licence_exceptions})
+            top = QTreeWidgetItem([regime_label(loaded), det.paragraph or det.classification, "", "", "", "",
+                                   det.explanation])
+            top.setToolTip(6, det.explanation)
+            lines.append(f"<b>{html.escape(regime_label(loaded))}</b>: {html.escape(det.explanation)}")
+            font = top.font(0)
+            font.setBold(True)
+            top.setFont(0, font)
+            top.setFont(1, font)
+            if loaded is self.session.regime:
+                top.setExpanded(True)
+            self.dets.addTopLevelItem(top)
+            for c in det.criteria:
+                value = "?" if c.value is None else show_value(c.value)
+                margin = "" if c.margin_pct is None else f"{c.margin_pct:+.1f}%"
+                child = QTreeWidgetItem([f"{c.id}: {c.result}", c.label or c.metric, value, c.op,
+                                         show_value(c.threshold), margin, cites.get(c.id, "")])
+                child.setToolTip(6, cites.get(c.id, ""))
+                if c.note:
+                    child.setToolTip(0, c.note)
+                top.addChild(child)
+            if loaded is self.session.regime:
+                top.setExpanded(True)
+        self.sentences.setText("<br>".join(lines))
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() != self.COL_VALUE or self.part is None:
+            return
+        name = EDITABLE[item.row()]
+        try:
+            value = parse_value(name, item.text())
+            spec = product_spec(self.session.services.conn, self.part)
+            make_spec(**{**{k: v for k, v in spec.__dict__.items() if v is not None}, name: value})
+        except SpecError as exc:
+            QMessageBox.warning(self, tr("Value refused"), str(exc))
+            self.show_product(self.part)
+            return
+        if value == getattr(spec, name):
+            return
+        self.undo.push(EditFigure(self.session, self.part, name, value))
+
+    def edit_value(self, name: str, text: str) -> None:
+        """Type ``text`` into the value cell of ``name`` (what a double-click and typing does)."""
+        self.specs.item(EDITABLE.index(name), self.COL_VALUE).setText(text)

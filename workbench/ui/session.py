@@ -1,0 +1,148 @@
+"""The app's shared state on the UI thread: the catalog snapshot, the selected regime and
+destination, the selected product, and the per-regime classification cache. Views listen to
+its signals instead of talking to each other.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, Optional
+
+from PySide6.QtCore import QObject, Signal
+
+from workbench.app import AppServices
+from workbench.engine import LoadedRegime
+from workbench.ui.catalog_data import CatalogSnapshot, load_snapshot
+from workbench.ui.classify import ClassificationCache, Classified, classify_catalog
+from workbench.ui.tasks import JobContext, TaskHandle, TaskRunner
+
+log = logging.getLogger("workbench.ui.session")
+
+
+class Session(QObject):
+    """Signals: catalogLoaded(), classified(Classified) for the selected regime,
+    classifyProgress(done, total), regimeChanged(), productSelected(part), regimesChanged()
+    (a draft added or removed), catalogEdited(part), failed(message)."""
+
+    catalogLoaded = Signal()
+    classified = Signal(object)
+    classifyProgress = Signal(int, int)
+    regimeChanged = Signal()
+    productSelected = Signal(str)
+    regimesChanged = Signal()
+    catalogEdited = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, services: AppServices, runner: TaskRunner, parent=None,
+                 cache: Optional[ClassificationCache] = None):
+        super().__init__(parent)
+        self.services, self.runner = services, runner
+        self.snapshot = CatalogSnapshot()
+        self.loaded = False
+        self.cache = cache or ClassificationCache()
+        regimes = services.regimes()
+        self.regime: LoadedRegime = next((r for r in regimes if r.id == "us-h200-2026-01"), regimes[-1])
+        self.destination: Optional[str] = "CN"
+        self.part: Optional[str] = None
+        self.current: Optional[Classified] = None
+        self._classify_job: Optional[TaskHandle] = None
+        self._waiting: dict[tuple, list[Callable[[Classified], None]]] = {}
+
+    # catalog --------------------------------------------------------------------------
+    def load_catalog(self) -> TaskHandle:
+        def job(ctx: JobContext) -> CatalogSnapshot:
+            conn = self.services.open_reader()
+            try:
+                return load_snapshot(conn, lambda d, t: ctx.progress(d, t, "load"))
+            finally:
+                conn.close()
+
+        return self.runner.start("load catalog", job, on_done=self._loaded, on_failed=self._failed)
+
+    def _loaded(self, snap: CatalogSnapshot, keep_cache: bool = False) -> None:
+        self.snapshot, self.loaded = snap, True
+        if not keep_cache:
+            self.cache.clear()
+        self.current = None
+        self.catalogLoaded.emit()
+        self.classify_current()
+
+    def _failed(self, exc: BaseException, text: str) -> None:
+        self.failed.emit(f"{type(exc).__name__}: {exc}")
+
+    # regime and destination -----------------------------------------------------------
+    def set_regime(self, regime: LoadedRegime) -> None:
+        if regime is self.regime:
+            return
+        self.regime = regime
+        self.regimeChanged.emit()
+        self.classify_current()
+
+    def set_destination(self, destination: Optional[str]) -> None:
+        destination = destination or None
+        if destination == self.destination:
+            return
+        self.destination = destination
+        self.regimeChanged.emit()
+        self.classify_current()
+
+    def select_product(self, part: str) -> None:
+        if part and part != self.part:
+            self.part = part
+            self.productSelected.emit(part)
+
+    def classify_current(self) -> None:
+        if not self.loaded:
+            return
+        if self._classify_job is not None and self._classify_job.running:
+            self._classify_job.cancel()
+        regime, dest = self.regime, self.destination
+        self._classify_job = self.ensure(regime, dest, self._got_current, progress=True)
+
+    def _got_current(self, result: Classified) -> None:
+        if result.regime is self.regime and result.destination == self.destination:
+            self.current = result
+            self.classified.emit(result)
+
+    def ensure(self, regime: LoadedRegime, destination: Optional[str], then: Callable[[Classified], None],
+               progress: bool = False) -> Optional[TaskHandle]:
+        """Call ``then(result)`` with the classification of the catalog under ``regime`` (cached,
+        or computed by a background job). Returns the job's handle, or None if it was cached."""
+        cached = self.cache.get(regime, destination)
+        if cached is not None:
+            then(cached)
+            return None
+        snap, services, cache = self.snapshot, self.services, self.cache
+
+        def job(ctx: JobContext) -> Optional[Classified]:
+            conn = services.open_reader()
+            try:
+                result = classify_catalog(conn, snap, regime, services.library.countries, destination,
+                                          lambda d, t: ctx.progress(d, t, regime.id), lambda: ctx.cancelled)
+            finally:
+                conn.close()
+            if result is not None:
+                cache.put(result)
+            return result
+
+        def done(result: Optional[Classified]) -> None:
+            if result is not None and snap is self.snapshot:
+                then(result)
+
+        return self.runner.start(f"classify {regime.id}", job, on_done=done, on_failed=self._failed,
+                                 on_progress=(lambda d, t, _text: self.classifyProgress.emit(d, t)) if progress else None)
+
+    # drafts and edits -----------------------------------------------------------------
+    def add_draft(self, draft: LoadedRegime) -> None:
+        self.services.drafts = [d for d in self.services.drafts if d.id != draft.id] + [draft]
+        self.regimesChanged.emit()
+        if self.regime.draft and self.regime.id == draft.id:
+            self.regime = draft
+            self.regimeChanged.emit()
+            self.classify_current()
+
+    def edited(self, part: str) -> None:
+        """A figure changed: cached classifications are stale; reclassify the selected regime."""
+        self.cache.clear()
+        self.catalogEdited.emit(part)
+        self.classify_current()
