@@ -78,3 +78,29 @@ def test_kill_9_during_a_50000_row_import_leaves_the_catalog_unchanged(tmp_path)
     conn = open_catalog(db)
     assert snapshot(conn)[0] == before[0] + 50_000 and integrity_check(conn) == []
     conn.close()
+
+
+@pytest.mark.slow
+def test_backup_while_an_import_is_writing_is_consistent(tmp_path):
+    """Target 6: VACUUM INTO while another process is inside its import transaction copies the last
+    committed state, and the copy passes integrity_check; the import then commits normally."""
+    from workbench.store.backup import backup_to
+
+    db = tmp_path / "catalog.db"
+    conn = fresh_catalog(tmp_path)
+    before = snapshot(conn)
+    xlsx = write_xlsx(tmp_path / "big.xlsx", [Sheet("Products", [HEADER] + [product_row(i) for i in range(20_000)])])
+    child = _start(db, xlsx)
+    for line in child.stdout:
+        if line.startswith("add 10000"):  # the child is mid-transaction, holding the write lock
+            backup = backup_to(conn, tmp_path / "during.db")
+            break
+    rest = child.stdout.read()
+    child.wait()
+    child.stdout.close()
+    assert child.returncode == 0 and rest.strip().endswith("done 20000")
+    copy = open_catalog(backup)
+    assert snapshot(copy) == before and integrity_check(copy) == []
+    copy.close()
+    assert snapshot(conn)[0] == before[0] + 20_000
+    conn.close()

@@ -110,9 +110,13 @@ def write_products(conn: sqlite3.Connection, batch: ProductWrite, *, actor: Opti
 
 
 def database_digest(conn: sqlite3.Connection) -> str:
-    """SHA-256 of the full SQL dump (schema and every row): equal digests mean equal content."""
+    """SHA-256 of the full SQL dump (schema and every row): equal digests mean equal content.
+
+    The dump's statements are sorted, so the digest ignores physical order (VACUUM may reorder
+    schema entries and rows) but nothing else.
+    """
     h = hashlib.sha256()
-    for line in conn.iterdump():
+    for line in sorted(conn.iterdump()):
         h.update(line.encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
