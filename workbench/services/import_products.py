@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,11 +63,16 @@ def read_products(path: Path, sheet: Optional[str] = None, limits: Limits = DEFA
     return parsed
 
 
+def _loose(part: str) -> str:
+    return re.sub(r"[\W_]+", "", part).casefold()
+
+
 def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts) -> tuple[ImportPlan, ProductWrite]:
     given = ["part_number"] + [f for f in TEMPLATE_FIELDS if f != "part_number" and f in parsed.mapping.values()]
     plan = ImportPlan(parsed.file, parsed.sheet, given, list(parsed.unmapped), list(parsed.notes))
     batch = ProductWrite(origin={"file": parsed.file, "sheet": parsed.sheet})
     existing = all_products(conn)
+    lookalikes = {_loose(p): p for p in existing}
     seen = 0
     for spec in parsed.specs:
         rec = spec.__dict__  # the validated field values, read only (a copy costs 0.3 s per 50,000 rows)
@@ -76,6 +82,11 @@ def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts) -> tuple[Impo
         if old is None:
             plan.added.append(rec)
             batch.added.append(rec)
+            similar = lookalikes.get(_loose(part))
+            if similar is not None:
+                plan.notes.append(f"{parsed.file}:{parsed.sheet}: row {parsed.rows.get(part)}: new part number '{part}' "
+                                  f"differs from the catalog's '{similar}' only in case, spaces or punctuation; it is "
+                                  "added as a new product (spell it as in the catalog to update that one instead)")
             continue
         seen += 1
         diff = {f: (old[f], rec[f]) for f in given if old[f] != rec[f]}
