@@ -4,7 +4,7 @@ same run; asserts nothing.
 1. Cold start: process start to a usable window on the demo catalog (catalog loaded and
    classified: ``workbench gui --screenshot``) versus a bare PySide6 QMainWindow. Target <= 2x.
 2. Filter and sort on 100,000 products in the real catalog table: the UI thread's blocks are
-   measured with a 1 ms heartbeat timer (gap between ticks); target 95th percentile <= 50 ms.
+   measured with a 2 ms heartbeat timer (gap between ticks); target 95th percentile <= 50 ms.
 3. Peak memory (max RSS) with 100,000 products loaded and classified, versus the bare window.
 
 Usage: python bench/bench_gui.py [N]      (N products for parts 2-3, default 100,000)
@@ -119,15 +119,22 @@ def ui_blocks(n: int, tmp: Path) -> None:
         gaps.append((now - last[0]) / 1e6)
         last[0] = now
 
-    heartbeat = QTimer(interval=1)
+    heartbeat = QTimer(interval=2)
     heartbeat.timeout.connect(tick)
     heartbeat.start()
 
     def wait(predicate, timeout=600.0) -> None:
+        """Run the event loop (not a busy loop, which would fight the workers for the GIL)."""
+        from PySide6.QtCore import QEventLoop
+
         end = time.perf_counter() + timeout
-        while not predicate() and time.perf_counter() < end:
-            app.processEvents()
-            QTimer.singleShot(1, lambda: None)
+        loop = QEventLoop()
+        poll = QTimer(interval=5)
+        poll.timeout.connect(lambda: (predicate() or time.perf_counter() > end) and loop.quit())
+        poll.start()
+        if not predicate():
+            loop.exec()
+        poll.stop()
 
     wait(lambda: gui.session.current is not None)
     classified = time.perf_counter() - start

@@ -147,3 +147,20 @@ def test_as_enforced_replaces_the_codified_only_ai_diffusion_rule():
     assert as_enforced(lib.get("us-ai-diffusion-2025-01"), regimes).id == "us-enforced-2025-05"
     assert as_enforced(lib.get("us-ear-2023-10"), regimes).id == "us-ear-2023-10"
     assert as_enforced(lib.get("us-proposed-2025-04"), regimes).id == "us-proposed-2025-04"
+
+
+@pytest.mark.parametrize("chunk", [3, 8192])
+def test_chunked_sort_matches_a_plain_sort(demo, monkeypatch, chunk):
+    _, snap, results = demo
+    monkeypatch.setattr(cq, "_CHUNK", chunk)
+    cls = results["us-ear-2023-10"]
+    for column in range(cq.COLUMN_COUNT):
+        for descending in (False, True):
+            for query in (cq.Query(sort_column=column, descending=descending),
+                          cq.Query(vendor="NVIDIA", sort_column=column, descending=descending)):
+                got = cq.select_rows(snap, cls, query)
+                values = cq.sort_values(column, snap, cls)
+                rows = [i for i in range(len(snap)) if not query.vendor or snap.vendors[i] == query.vendor]
+                known = sorted((i for i in rows if values[i] is not None), key=values.__getitem__, reverse=descending)
+                assert [values[i] for i in got[:len(known)]] == [values[i] for i in known]
+                assert sorted(got) == sorted(rows) and all(values[i] is None for i in got[len(known):])

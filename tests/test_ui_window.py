@@ -75,6 +75,22 @@ def test_search_and_filters_narrow_the_table(gui, qtbot):
     assert all(abs(margins[i]) <= 10.0 for i in view.model.rows)
 
 
+def test_multi_select_and_copy(gui, qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    view = gui.window.catalog
+    _select_in_catalog(qtbot, gui.window, "AMD-MI210-64GB")
+    row = view.model.row_of("AMD-MI300X-192GB")
+    rect = view.table.visualRect(view.model.index(row, cq.COL_PART))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, rect.center())
+    parts = view.selected_parts()
+    assert "AMD-MI210-64GB" in parts and "AMD-MI300X-192GB" in parts and len(parts) >= 3
+    view.table.setFocus()
+    qtbot.keySequence(view.table, "Ctrl+C")
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[0].startswith("Part number\t") and len(lines) == 1 + len(parts)
+
+
 def test_comparison_matrix_highlights_changes_counts_and_exports(gui, qtbot, tmp_path):
     w = gui.window
     w.show_tab("compare")

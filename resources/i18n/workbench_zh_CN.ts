@@ -521,6 +521,10 @@
         <translation>（无目的地）</translation>
     </message>
     <message>
+        <source>Copy selected rows</source>
+        <translation>复制所选行</translation>
+    </message>
+    <message>
         <source>proposed</source>
         <translation>拟议</translation>
     </message>

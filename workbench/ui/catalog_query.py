@@ -7,6 +7,7 @@ catalog model is these lists).
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from typing import Optional
 
@@ -50,30 +51,59 @@ def sort_values(column: int, snap: CatalogSnapshot, cls: Optional[Classified]) -
     raise ValueError(f"unknown column {column}")
 
 
-def select_rows(snap: CatalogSnapshot, cls: Optional[Classified], q: Query, keys: Optional[list] = None) -> list[int]:
-    """Row indices matching ``q``, in ``q``'s order. ``keys`` may pass precomputed sort values."""
-    rows = range(len(snap))
+def sort_order(values: list) -> list[int]:
+    """Indices of the rows with a known value, ascending.
+
+    Sorted in chunks and merged with heapq.merge (a Python generator) so that a worker thread
+    never holds the GIL for one long C-level sort: the UI thread gets it back every few ms.
+    """
+    known = [i for i in range(len(values)) if values[i] is not None]
+    key = values.__getitem__
+    chunks = [sorted(known[k:k + _CHUNK], key=key) for k in range(0, len(known), _CHUNK)]
+    if len(chunks) <= 1:
+        return chunks[0] if chunks else []
+    return list(heapq.merge(*chunks, key=key))
+
+
+_CHUNK = 8192
+
+
+def select_rows(snap: CatalogSnapshot, cls: Optional[Classified], q: Query, keys: Optional[list] = None,
+                order: Optional[list[int]] = None) -> list[int]:
+    """Row indices matching ``q``, in ``q``'s order, unknown values last.
+
+    ``keys`` and ``order`` may pass the column's sort values and :func:`sort_order` from an
+    earlier call (the model caches them per column until the classification changes).
+    """
+    n = len(snap)
+    rows: Optional[list[int]] = None  # None: every row
     if q.text:
         needle = q.text.strip().lower()
         hay = snap.haystack
-        rows = [i for i in rows if needle in hay[i]]
+        rows = [i for i in range(n) if needle in hay[i]]
     if q.vendor:
         vendors = snap.vendors
-        rows = [i for i in rows if vendors[i] == q.vendor]
+        rows = [i for i in (range(n) if rows is None else rows) if vendors[i] == q.vendor]
     if q.line:
         lines = snap.lines
-        rows = [i for i in rows if q.line in lines[i]]
+        rows = [i for i in (range(n) if rows is None else rows) if q.line in lines[i]]
     if cls is not None and q.classification:
         shown = cls.shown
-        rows = [i for i in rows if shown[i] == q.classification]
+        rows = [i for i in (range(n) if rows is None else rows) if shown[i] == q.classification]
     if cls is not None and q.near_pct is not None:
         margins, limit = cls.margin_pct, q.near_pct
-        rows = [i for i in rows if margins[i] is not None and abs(margins[i]) <= limit]
+        rows = [i for i in (range(n) if rows is None else rows) if margins[i] is not None and abs(margins[i]) <= limit]
     values = keys if keys is not None else sort_values(q.sort_column, snap, cls)
-    known = [i for i in rows if values[i] is not None]
-    unknown = [i for i in rows if values[i] is None]
-    known.sort(key=values.__getitem__, reverse=q.descending)
-    return known + unknown
+    if order is None:
+        order = sort_order(values)
+    if q.descending:
+        order = order[::-1]
+    if rows is None:
+        return list(order) + [i for i in range(n) if values[i] is None]
+    member = bytearray(n)
+    for i in rows:
+        member[i] = 1
+    return [i for i in order if member[i]] + [i for i in rows if values[i] is None]
 
 
 def near_rows(snap: CatalogSnapshot, cls: Classified, pct: float) -> list[int]:

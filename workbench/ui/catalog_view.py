@@ -6,6 +6,7 @@ large catalogs); typing is debounced so each keystroke does not start a job.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget)
 
@@ -69,6 +70,11 @@ class CatalogView(QWidget):
         self.near.toggled.connect(self.apply_query)
         self.near_pct.valueChanged.connect(self._near_changed)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        copy = QAction(tr("Copy selected rows"), self.table)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        copy.triggered.connect(self.copy_selection)
+        self.table.addAction(copy)
         self.model.rowsApplied.connect(self._rows_applied)
         session.catalogLoaded.connect(self._catalog_loaded)
         session.classified.connect(self._classified)
@@ -137,6 +143,16 @@ class CatalogView(QWidget):
         sel.blockSignals(False)
         self.table.scrollTo(index)
         return True
+
+    def copy_selection(self) -> str:
+        """The selected rows (multi-select) as tab-separated text on the clipboard, with the header."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        m = self.model
+        lines = ["\t".join(str(m.headerData(c, Qt.Orientation.Horizontal)) for c in range(m.columnCount()))]
+        lines += ["\t".join(m.index(r, c).data() or "" for c in range(m.columnCount())) for r in rows]
+        text = "\n".join(lines)
+        QGuiApplication.clipboard().setText(text)
+        return text
 
     def selected_parts(self) -> list[str]:
         return [i.data(PART_ROLE) for i in self.table.selectionModel().selectedRows()]

@@ -53,7 +53,7 @@ class CatalogModel(QAbstractTableModel):
         self.query = cq.Query()
         self.near_pct = 10.0
         self._generation = 0
-        self._keys: dict[int, list] = {}
+        self._keys: dict[int, tuple[list, list[int]]] = {}  # column -> (sort values, ascending order)
 
     # data -----------------------------------------------------------------------------
     def set_data(self, snap: CatalogSnapshot, cls: Optional[Classified]) -> None:
@@ -74,11 +74,14 @@ class CatalogModel(QAbstractTableModel):
     def refresh(self) -> None:
         self._generation += 1
         gen, snap, cls, query = self._generation, self.snap, self.cls, self.query
-        keys = self._keys.get(query.sort_column)
+        cached = self._keys.get(query.sort_column)
 
         def job(ctx=None):
-            values = keys if keys is not None else cq.sort_values(query.sort_column, snap, cls)
-            return gen, query.sort_column, values, cq.select_rows(snap, cls, query, values)
+            values, order = cached if cached is not None else (None, None)
+            if values is None:
+                values = cq.sort_values(query.sort_column, snap, cls)
+                order = cq.sort_order(values)
+            return gen, query.sort_column, (values, order), cq.select_rows(snap, cls, query, values, order)
 
         if len(snap) <= self.SYNC_LIMIT:
             self._apply(job())

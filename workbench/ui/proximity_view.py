@@ -22,6 +22,8 @@ class ProximityView(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setWordWrap(False)
         h = self.table.horizontalHeader()
         h.setStretchLastSection(False)
         for col, width in enumerate((240, 110, 220, 330, 90)):
