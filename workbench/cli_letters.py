@@ -230,6 +230,7 @@ def wrap_classify(original):
         from workbench.cli_format import csv_text, number
         from workbench.engine import determine
         from workbench.engine.letters import apply_letters, compile_letters
+        from workbench.engine.metrics import compute_metrics
         from workbench.services.letters import LetterInputError
         from workbench.services.regimes import bundled_library
 
@@ -252,9 +253,10 @@ def wrap_classify(original):
             specs = cli._load_specs(args)
         results = []
         for s in specs:
+            m = compute_metrics(s)
             for r in regimes:
-                det = determine(s, r, lib.countries, destination, hq, on)
-                results.append((det, apply_letters(det, s, letters, lib.countries)))
+                det = determine(s, r, lib.countries, destination, hq, on, metrics=m)
+                results.append((det, apply_letters(det, s, letters, lib.countries, metrics=m)))
         if args.format == "json":
             print(json_text([o.apply_to(d.to_json()) for d, o in results]))
             return EXIT_OK

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterable, Literal, Optional, Sequence, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -297,11 +298,15 @@ class CompiledLetter:
     letter: Letter
     criteria: tuple[tuple[LetterCriterion, Evaluator], ...]
     patterns: tuple[str, ...]
+    where: str = ""  # the destinations, described once
+    hq_where: str = ""
 
     @classmethod
     def build(cls, letter: Letter) -> "CompiledLetter":
         crits = tuple((c, compile_condition(c.condition, f"{letter.ref}:{c.id}")) for c in letter.covered.criteria)
-        return cls(letter, crits, tuple(p.strip().casefold() for p in letter.covered.part_numbers))
+        return cls(letter, crits, tuple(p.strip().casefold() for p in letter.covered.part_numbers),
+                   describe_places(letter.destinations),
+                   describe_places(letter.end_user_hq) if letter.end_user_hq else "")
 
 
 LetterLike = Union[Letter, CompiledLetter]
@@ -313,19 +318,41 @@ def compile_letters(letters: Iterable[LetterLike]) -> list[CompiledLetter]:
 
 @dataclass(frozen=True)
 class ProductCoverage:
+    """Whether a product is covered by a letter, with the trace; the sentences are built on demand
+    (a dashboard over 100,000 products needs only ``result``)."""
+
     ref: str
     part_number: str
     result: str  # met (covered) / not met / indeterminate (a figure the criteria need is missing)
-    matched: tuple[str, ...]  # human-readable: which criterion (or the part-number list) caught it
-    brief: tuple[str, ...]  # the same, short
+    listed: Optional[str]  # the part-number entry (or pattern) that lists the product
+    met: tuple[tuple[LetterCriterion, tuple[Criterion, ...]], ...]  # criteria met, each with its leaves
     criteria: tuple[Criterion, ...]
     confidence: str
     missing: tuple[str, ...]
+
+    @cached_property
+    def matched(self) -> tuple[str, ...]:
+        """Which criterion (or the part-number list) caught the product, in full."""
+        out = []
+        if self.listed is not None:
+            pattern = self.listed != self.part_number.strip().casefold()
+            out.append(f"part number {self.part_number} is listed in the letter"
+                       + (f" (pattern {self.listed})" if pattern else ""))
+        for crit, leaves in self.met:
+            out.append(f"{crit.description} [{crit.id}]: {_met_text(crit, leaves)}")
+        return tuple(out)
+
+    @cached_property
+    def brief(self) -> tuple[str, ...]:
+        """The same, short: 'memory bandwidth 4,000 ≥ 4,000 (unverified)'."""
+        return (("part number listed",) if self.listed is not None else ()) + tuple(
+            _met_text(crit, leaves) for crit, leaves in self.met)
 
 
 _SYM = {">=": "≥", "<=": "≤", "!=": "≠", "==": "="}
 _SHORT = {"memory_bandwidth_gbs": "memory bandwidth", "interconnect_bandwidth_gbs": "interconnect bandwidth",
           "tpp": "TPP", "performance_density": "PD"}
+_ORDER = {"primary": 0, "secondary": 1, "unverified": 2}
 
 
 def phrase(c: Criterion) -> str:
@@ -333,56 +360,52 @@ def phrase(c: Criterion) -> str:
     return f"{_SHORT.get(c.metric, c.label or c.metric)} {value} {_SYM.get(c.op, c.op)} {_fmt(c.threshold)}"
 
 
+def _met_text(crit: LetterCriterion, leaves: tuple[Criterion, ...]) -> str:
+    text = " and ".join(phrase(c) for c in leaves if c.result == MET) or crit.description
+    return text + (f" ({crit.confidence})" if crit.confidence != "primary" else "")
+
+
 def coverage(compiled: CompiledLetter, spec: ProductSpec, metrics: Optional[Metrics] = None) -> ProductCoverage:
     """Is this product covered by the letter? Every criterion is evaluated, so the trace is complete."""
     m = metrics or compute_metrics(spec)
-    letter = compiled.letter
-    matched: list[str] = []
-    brief: list[str] = []
-    part = spec.part_number.strip().casefold()
-    listed = next((p for p in compiled.patterns if fnmatch.fnmatchcase(part, p)), None)
-    if listed is not None:
-        matched.append(f"part number {spec.part_number} is listed in the letter"
-                       + (f" (pattern {listed})" if listed != part else ""))
-        brief.append("part number listed")
+    listed = None
+    if compiled.patterns:
+        part = spec.part_number.strip().casefold()
+        listed = next((p for p in compiled.patterns if fnmatch.fnmatchcase(part, p)), None)
     trace: list[Criterion] = []
-    results, levels, missing = [], ["primary"], set()
+    met, level, missing, unsure = [], "primary", set(), False
     for crit, evaluate in compiled.criteria:
-        leaf: list[Criterion] = []
-        result = evaluate(m, leaf)
-        trace.extend(leaf)
-        results.append(result)
+        start = len(trace)
+        result = evaluate(m, trace)
         if result == MET:
-            levels.append(crit.confidence)
-            met = " and ".join(phrase(c) for c in leaf if c.result == MET) or crit.description
-            matched.append(f"{crit.description} [{crit.id}]: {met}"
-                           + (f" ({crit.confidence})" if crit.confidence != "primary" else ""))
-            brief.append(met + (f" ({crit.confidence})" if crit.confidence != "primary" else ""))
+            met.append((crit, tuple(trace[start:])))
+            if _ORDER[crit.confidence] > _ORDER[level]:
+                level = crit.confidence
         elif result == INDETERMINATE:
-            for c in leaf:
+            unsure = True
+            for c in trace[start:]:
                 if c.result == INDETERMINATE:
                     missing.update(m.missing.get(c.metric, (c.metric,)))
-    if listed is not None or MET in results:
+    if listed is not None or met:
         result = MET
-    elif INDETERMINATE in results:
-        result = INDETERMINATE
     else:
-        result = NOT_MET
-    order = {"primary": 0, "secondary": 1, "unverified": 2}
-    return ProductCoverage(letter.ref, spec.part_number, result, tuple(matched), tuple(brief), tuple(trace),
-                           max(levels, key=order.__getitem__), tuple(sorted(missing)))
+        result = INDETERMINATE if unsure else NOT_MET
+    return ProductCoverage(compiled.letter.ref, spec.part_number, result, listed, tuple(met), tuple(trace), level,
+                           tuple(sorted(missing)))
 
 
 def _tri(value: Optional[bool]) -> str:
     return INDETERMINATE if value is None else (MET if value else NOT_MET)
 
 
-def place_result(letter: Letter, countries: CountryTable, destination: Optional[str], end_user_hq: Optional[str],
-                 day: date) -> tuple[str, str]:
+def place_result(letter: Letter | CompiledLetter, countries: CountryTable, destination: Optional[str],
+                 end_user_hq: Optional[str], day: date) -> tuple[str, str]:
     """(result, reason) for the letter's destinations and its end-user headquarters rule."""
+    compiled = letter if isinstance(letter, CompiledLetter) else CompiledLetter.build(letter)
+    letter = compiled.letter
     if destination is None and end_user_hq is None:
         return INDETERMINATE, "no destination or end-user headquarters given"
-    where = describe_places(letter.destinations)
+    where = compiled.where
     results, reasons = [], []
     if destination is not None:
         r = _tri(matches(letter.destinations, countries, destination, day))
@@ -394,7 +417,7 @@ def place_result(letter: Letter, countries: CountryTable, destination: Optional[
         results.append(r)
         reasons.append(f"end user headquartered in {end_user_hq.upper()} " + {
             MET: "is covered by", NOT_MET: "is not covered by", INDETERMINATE: "may be covered by"}[r]
-            + f" the headquarters rule ({describe_places(letter.end_user_hq)})")
+            + f" the headquarters rule ({compiled.hq_where})")
     if MET in results:
         return MET, "; ".join(r for r in reasons if " is in " in r or "is covered by" in r)
     return (INDETERMINATE if INDETERMINATE in results else NOT_MET), "; ".join(reasons)
@@ -474,9 +497,10 @@ def match_letter(compiled: CompiledLetter, det: Determination, spec: ProductSpec
     day = day or det.as_of
 
     def verdict(result: str, reason: str, cov: Optional[ProductCoverage] = None, place: str = NOT_MET) -> LetterMatch:
+        said = cov is not None and result != DOES_NOT_BIND  # sentences only where someone will read them
         return LetterMatch(letter.ref, letter.addressee, letter.status, result, reason,
-                           cov.result if cov else NOT_MET, place, cov.matched if cov else (),
-                           cov.brief if cov else (), cov.criteria if cov else (), letter.requirement.review_policy,
+                           cov.result if cov else NOT_MET, place, cov.matched if said else (),
+                           cov.brief if said else (), cov.criteria if cov else (), letter.requirement.review_policy,
                            cov.confidence if cov else "primary", cov.missing if cov else ())
 
     if not letter.is_open:
@@ -490,7 +514,7 @@ def match_letter(compiled: CompiledLetter, det: Determination, spec: ProductSpec
     cov = coverage(compiled, spec, metrics)
     if cov.result == NOT_MET:
         return verdict(DOES_NOT_BIND, f"{spec.part_number} is not covered by letter {letter.ref}", cov)
-    place, where = place_result(letter, countries, det.destination, det.end_user_hq, day)
+    place, where = place_result(compiled, countries, det.destination, det.end_user_hq, day)
     if place == NOT_MET:
         return verdict(DOES_NOT_BIND, where, cov, place)
     if cov.result == MET and place == MET:
@@ -527,6 +551,9 @@ def apply_letters(det: Determination, spec: ProductSpec, letters: Sequence[Lette
         reasons += [x.reason for x in maybe]
     elif maybe:
         reasons += [x.reason for x in maybe]
+    if not binding and not maybe:  # the common case: nothing to say, nothing to build
+        return LetterOverlay(det.part_number, det.regime, det.destination, det.end_user_hq, on or det.as_of, found,
+                             det.license_required, required, tuple(reasons), review, det.explanation)
     head = explain(replace(det, license_required=None))
     where = " / ".join(filter(None, [det.destination, det.end_user_hq and f"end user headquartered in {det.end_user_hq}"]))
     if binding:
