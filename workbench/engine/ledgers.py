@@ -202,7 +202,12 @@ def contributions(dd: DealDetermination, ctx: LedgerContext) -> list[Contributio
     incomplete = "" if dd.tpp_total is not None else "TPP unknown for some lines: counted without them"
     exc = quantity_exceptions(ctx.regime).get(deal.authorization)
     if exc is not None:
-        add("lpp", f"{exc.id}|{deal.consignee.key}|{day.year}", dd.tpp_known, incomplete)
+        # Lines the exception is for (3A090.a/4A090.a), and lines whose classification is not yet
+        # known (counted: the conservative reading).
+        amount = sum((r.tpp_total for r in dd.lines if r.determination and r.tpp_total is not None
+                      and (r.determination.classification in exc.classifications
+                           or r.determination.classification == "indeterminate")), Decimal(0))
+        add("lpp", f"{exc.id}|{deal.consignee.key}|{day.year}", amount, incomplete)
 
     t2 = lim.tier2_allocation
     if (rid in t2.regimes and t2.period_from <= day <= t2.period_to
