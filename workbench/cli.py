@@ -190,7 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES: list[str] = ["workbench.cli_letters", "workbench.cli_gui"]
+COMMAND_MODULES: list[str] = ["workbench.cli_letters", "workbench.cli_gui", "workbench.cli_reports",
+                              "workbench.cli_deals"]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

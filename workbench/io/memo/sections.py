@@ -1,0 +1,455 @@
+"""The memo's sections, in order: title block, summary, one part per product (specifications with
+sources, TPP/PD step by step, every criterion, licence exceptions), regime comparison, is-informed
+letters, the chart, citations, caveats, sign-off and the memo's own provenance.
+
+Every piece of data reaches reportlab through ``Kit.p``/``Kit.table`` (escaped); only constant
+strings of this package add markup.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+from reportlab.lib import colors
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
+
+from workbench.engine.determine import INDETERMINATE_CLASS
+from workbench.engine.spec import TEMPLATE_FIELDS, THROUGHPUT_BIT_LENGTH
+from workbench.io.memo.chart import Point, tpp_pd_chart
+from workbench.io.memo.layout import CHANGED_BG, WIDTH, Kit
+from workbench.io.memo.strings import OPS, PRECISION, English, fmt_num, fmt_pct
+
+_SPEC_SKIP = {"part_number", "source", "notes"}
+
+
+def _current(data) -> int:
+    """Index of the regime a conclusion is written for: the last one in force and enforced."""
+    regimes = data.context.regimes
+    for i in range(len(regimes) - 1, -1, -1):
+        r = regimes[i]
+        if r.regime.enforced and r.regime.status not in ("proposed", "superseded", "rescinded") and not r.draft:
+            return i
+    return len(regimes) - 1
+
+
+def _dest(data, s: English) -> str:
+    ctx = data.context
+    return s.place(ctx.destination, ctx.destination_name_en, ctx.destination_name_zh)
+
+
+def title_block(data, kit: Kit, s: English) -> list:
+    ctx = data.context
+    story = []
+    if ctx.company:
+        story.append(kit.p(ctx.company, "company"))
+    story.append(Paragraph(kit.t(s.L["title"]), kit.styles["title"]))
+    dest = _dest(data, s) or s.L["none_given"]
+    rows = [
+        (s.L["memo_id"], data.memo_id),
+        (s.L["date"], ctx.generated_utc.strftime("%Y-%m-%d")),
+        (s.L["company"], ctx.company or s.L["blank"]),
+        (s.L["prepared_by"], ctx.prepared_by or s.L["blank"]),
+        (s.L["reviewed_by"], ctx.reviewed_by or s.L["blank"]),
+        (s.L["subject"], s.subject(len(data.products), len(ctx.regimes), _dest(data, s))),
+        (s.L["destination"], dest),
+    ]
+    if ctx.end_user_hq:
+        rows.append((s.L["end_user_hq"], ctx.end_user_hq))
+    rows.append((s.L["regimes"], ", ".join(r.id for r in ctx.regimes)))
+    story.append(kit.table(rows, [90, WIDTH - 90], style="small", header=False, bold_first_col=True))
+    return story
+
+
+def summary(data, kit: Kit, s: English) -> list:
+    ctx = data.context
+    dest = _dest(data, s)
+    story = [Paragraph(kit.t("1  " + s.L["s_summary"]), kit.styles["h2"]),
+             kit.p(s.summary_intro(len(data.products), len(ctx.regimes), dest))]
+    now = _current(data)
+    for prod in data.products:
+        det = prod.determinations[now]
+        text = s.conclusion(s.product(prod.spec), det, s.regime(ctx.regimes[now]), dest)
+        hits = [(letter.ref, h.result) for letter in data.letters for h in letter.hits
+                if h.part_number == prod.spec.part_number and h.regime == det.regime]
+        binds = sorted({ref for ref, result in hits if result == "binds"})
+        maybe = sorted({ref for ref, result in hits if result != "binds"} - set(binds))
+        gap = "" if s.lang == "zh" else " "
+        if binds:
+            text += gap + s.L["letter_binds"].format(refs=", ".join(binds))
+        if maybe:
+            text += gap + s.L["letter_may"].format(refs=", ".join(maybe))
+        story.append(kit.p(text, "body"))
+    header = [s.L["c_product"], s.L["c_regime"], s.L["c_classification"], s.L["c_licence"], s.L["c_review"],
+              s.L["c_exceptions"]]
+    rows, extra = [header], []
+    for prod in data.products:
+        first = len(rows)
+        for i, det in enumerate(prod.determinations):
+            rows.append([prod.spec.part_number if i == 0 else "", det.regime, s.classification(det), s.licence(det),
+                         s.policy(det.review_policy), ", ".join(e.id for e in det.license_exceptions) or "—"])
+        if first > 1:
+            extra.append(("LINEABOVE", (0, first), (-1, first), 0.8, colors.HexColor("#8A9099")))
+    story.append(kit.table(rows, [108, 104, 92, 68, 78, WIDTH - 450], extra=extra))
+    return story
+
+
+def product_part(data, kit: Kit, s: English, index: int, prod) -> list:
+    spec, m = prod.spec, prod.metrics
+    story = [CondPageBreak(120), Paragraph(kit.t(f"2.{index}  {s.product(spec)}"), kit.styles["h3"])]
+    # Specifications with their sources: each distinct source once, cited by number in the table.
+    sources = {p.field: p for p in prod.provenance}
+    numbers: dict[str, int] = {}
+    rows = [[s.L["c_field"], s.L["c_value"], s.L["c_source"], s.L["c_confidence"]]]
+    for name in TEMPLATE_FIELDS:
+        value = getattr(spec, name)
+        if name in _SPEC_SKIP or (value is None and name not in sources):
+            continue
+        if name == "tpp_basis" and value == "computed" and spec.tpp is None:
+            continue
+        prov = sources.get(name)
+        if prov is None:
+            cite = s.L["spec_unsourced"]
+        else:
+            n = numbers.setdefault(prov.source, len(numbers) + 1)
+            cite = f"[{n}]" + (f" {prov.note}" if prov.note else "")
+        rows.append([s.field(name), s.value(name, value), cite,
+                     s.CONFIDENCE.get(prov.confidence, prov.confidence) if prov else "—"])
+    story += [Paragraph(kit.t(s.L["h_specs"]), kit.styles["h4"]), kit.table(rows, [150, 80, WIDTH - 280, 50])]
+    for source, n in numbers.items():
+        story.append(Paragraph(kit.t(source), kit.styles["note"], bulletText=f"[{n}]"))
+    if spec.source:
+        story.append(kit.p(s.L["record_source"].format(source=spec.source), "small"))
+    if spec.notes:
+        story.append(kit.p(s.L["record_notes"].format(notes=spec.notes), "small"))
+    story += calculation(kit, s, spec, m)
+    story += criteria(data, kit, s, prod)
+    story += exceptions(data, kit, s, prod)
+    return story
+
+
+def calculation(kit: Kit, s: English, spec, m) -> list:
+    story = [Paragraph(kit.t(s.L["h_calc"]), kit.styles["h4"])]
+    given = [(f, getattr(spec, f), bits) for f, bits in THROUGHPUT_BIT_LENGTH.items() if getattr(spec, f) is not None]
+    if given:
+        rows = [[s.L["c_precision"], s.L["c_throughput"], s.L["c_bits"], s.L["c_product_bits"]]]
+        best = None
+        for i, (f, figure, bits) in enumerate(given, start=1):
+            rows.append([PRECISION[f], f"{fmt_num(figure)} {'TOPS' if f.endswith('_tops') else 'TFLOPS'}", str(bits),
+                         fmt_num(figure * bits)])
+            if f == m.tpp_precision or (best is None and m.tpp_precision is None and figure * bits == m.tpp_computed):
+                best = i
+        extra = [("BACKGROUND", (0, best), (-1, best), colors.HexColor("#E2F0D9"))] if best else []
+        story.append(kit.table(rows, [70, 100, 60, 100], extra=extra))
+        top = next((g for g in given if g[1] * g[2] == m.tpp_computed), None)
+        if top and m.tpp_computed is not None:
+            story.append(kit.p(s.tpp_line(m, PRECISION[top[0]], top[1], top[2])))
+    else:
+        story.append(kit.p(s.L["no_throughput"]))
+    if m.tpp_declared is not None:
+        story.append(kit.p(s.tpp_declared(m.tpp_declared, m.tpp_discrepancy_pct, m.tpp_basis, m.tpp)))
+    elif m.tpp is None:
+        story.append(kit.p(s.tpp_missing()))
+    if m.performance_density is not None:
+        story.append(kit.p(s.pd_line(m.tpp, spec.die_area_mm2, m.performance_density)))
+    elif "performance_density" in m.not_applicable:
+        story.append(kit.p(s.pd_na(m.not_applicable["performance_density"])))
+    else:
+        story.append(kit.p(s.pd_missing(list(m.missing.get("performance_density", ())))))
+    return story
+
+
+def _threshold(c, s: English) -> str:
+    if c.op == "is":
+        return "= " + s.yes_no(c.threshold)
+    if c.op == "in":
+        return "∈ {" + ", ".join(str(x) for x in c.threshold) + "}"
+    return f"{OPS.get(c.op, c.op)} {fmt_num(c.threshold)}"
+
+
+def _value(c, s: English) -> str:
+    if c.value is None:
+        return s.yes_no(None)
+    if isinstance(c.value, bool):
+        return s.yes_no(c.value)
+    return fmt_num(c.value) if isinstance(c.value, (int, float)) else str(c.value)
+
+
+def _leaves(det) -> list[tuple[list[str], object]]:
+    """The determination's criteria with identical leaves (same metric, test and threshold) merged:
+    [(paragraphs that use it, criterion)], in first-seen order. Every distinct criterion stays."""
+    paragraphs = {r.id: r.paragraph for r in det.rules}
+    merged: dict[tuple, tuple[list[str], object]] = {}
+    for c in det.criteria:
+        key = (c.metric, c.op, repr(c.threshold), c.label)
+        owner = paragraphs.get(c.id, c.id)
+        if key in merged:
+            if owner not in merged[key][0]:
+                merged[key][0].append(owner)
+        else:
+            merged[key] = ([owner], c)
+    return list(merged.values())
+
+
+def criteria(data, kit: Kit, s: English, prod) -> list:
+    story = [Paragraph(kit.t(s.L["h_criteria"]), kit.styles["h4"])]
+    for loaded, det in zip(data.context.regimes, prod.determinations):
+        rows = [[s.L["c_criterion"], s.L["c_value"], s.L["c_threshold"], s.L["c_result"], s.L["c_margin"],
+                 s.L["c_margin_pct"], s.L["c_rule"]]]
+        extra = []
+        for owners, c in _leaves(det):
+            rows.append([s.metric(c) + (f" ({c.note})" if c.note else ""), _value(c, s), _threshold(c, s),
+                         s.result(c.result), fmt_num(c.margin) if c.margin is not None else "—", fmt_pct(c.margin_pct),
+                         ", ".join(owners)])
+            if c.result == "met":
+                extra.append(("TEXTCOLOR", (3, len(rows) - 1), (3, len(rows) - 1), colors.HexColor("#9C2A1E")))
+            elif c.result == "indeterminate":
+                extra.append(("BACKGROUND", (3, len(rows) - 1), (3, len(rows) - 1), CHANGED_BG))
+        outcome = "; ".join(f"{r.paragraph} {s.result(r.result)}" for r in det.rules)
+        head = kit.p(s.regime_heading(det, loaded), "small", bold=True)
+        verdict = kit.p(f"{s.L['c_classification']}: {s.classification(det)}. "
+                        + s.L["licence_line"].format(text=s.licence_detail(det)), "small")
+        table = kit.table(rows, [150, 50, 62, 48, 48, 44, WIDTH - 402], extra=extra)
+        story += [Spacer(1, 4), CondPageBreak(90), head, table, Spacer(1, 1.5),
+                  KeepTogether([kit.p(s.L["rule_results"] + outcome, "tiny"), verdict])]
+    return story
+
+
+def exceptions(data, kit: Kit, s: English, prod) -> list:
+    story = [Paragraph(kit.t(s.L["h_exceptions"]), kit.styles["h4"])]
+    ctx = data.context
+    dest = _dest(data, s)
+    if not (ctx.destination or ctx.end_user_hq):
+        return story + [kit.p(s.L["exceptions_need_destination"], "small")]
+    found = False
+    for det in prod.determinations:
+        for e in det.license_exceptions:
+            found = True
+            story.append(kit.p(f"{e.id} — {e.name} ({det.regime}; {e.citation}; "
+                               f"{s.L['c_confidence']}: {s.CONFIDENCE.get(e.confidence, e.confidence)})", "small",
+                               bold=True))
+            lines = list(e.conditions)
+            if e.notification_days:
+                lines.append(s.L["notification"].format(days=e.notification_days))
+            if e.quantity_limit_tpp:
+                lines.append(s.L["quantity"].format(limit=fmt_num(e.quantity_limit_tpp), period=e.quantity_period or "—"))
+            for line in lines:
+                story.append(Paragraph(kit.t(line), kit.styles["bullet"], bulletText="•"))
+    if not found:
+        where = ("" if not dest else (f" for export to {dest}" if s.lang == "en" else f"出口至{dest}"))
+        story.append(kit.p(s.L["no_exceptions"].format(where=where), "small"))
+    return story
+
+
+def _regime_header(rid: str) -> str:
+    return re.sub(r"-(\d{4}-\d{2})", r"- \1", rid, count=1)
+
+
+def comparison(data, kit: Kit, s: English, number: int) -> list:
+    ctx = data.context
+    story = [Paragraph(kit.t(f"{number}  {s.L['s_comparison']}"), kit.styles["h2"])]
+    if len(ctx.regimes) < 2:
+        return story + [kit.p(s.L["comparison_single"])]
+    story.append(kit.p(s.L["comparison_intro"]))
+    first = 86.0
+    each = (WIDTH - first) / len(ctx.regimes)
+    rows = [[kit.p(s.L["c_product"], "tiny", bold=True)] + [kit.p(_regime_header(r.id), "tiny", bold=True)
+                                                             for r in ctx.regimes]]
+    extra = []
+    for prod in data.products:
+        row = [kit.p(prod.spec.part_number, "tiny")]
+        previous = None
+        for j, det in enumerate(prod.determinations, start=1):
+            cell = _short_position(det, s)
+            row.append(kit.p(cell, "tiny"))
+            if previous is not None and cell != previous:
+                extra.append(("BACKGROUND", (j, len(rows)), (j, len(rows)), CHANGED_BG))
+            previous = cell
+        rows.append(row)
+    story.append(kit.table(rows, [first] + [each] * len(ctx.regimes), style="tiny", extra=extra))
+    return story
+
+
+def _short_position(det, s: English) -> str:
+    text = s.classification(det) if det.classification == INDETERMINATE_CLASS else (det.paragraph or det.classification)
+    if det.license_required is True:
+        text += " / " + s.L["lic_required"]
+        if det.review_policy:
+            text += " (" + s.policy(det.review_policy) + ")"
+        if det.license_exceptions:
+            text += " / " + ", ".join(e.id for e in det.license_exceptions)
+    elif det.license_required is False and (det.destination or det.end_user_hq):
+        text += " / " + s.L["lic_not_required"]
+    return text
+
+
+def letters(data, kit: Kit, s: English, number: int) -> list:
+    story = [Paragraph(kit.t(f"{number}  {s.L['s_letters']}"), kit.styles["h2"])]
+    dest = _dest(data, s)
+    if not data.letters:
+        where = ("" if not dest else (f" or to {dest}" if s.lang == "en" else f"或{dest}"))
+        return story + [kit.p(s.L["no_letters"].format(where=where))]
+    story.append(kit.p(s.L["letters_intro"]))
+    for letter in data.letters:
+        story.append(kit.p(f"{letter.ref} — {s.L['c_status']}: {letter.status.replace('_', ' ')}; "
+                           f"{s.L['c_received']}: {letter.received}; {s.L['effective']}: {letter.effective}; "
+                           f"{s.L['addressee']}: {letter.addressee}", "small", bold=True))
+        story.append(kit.p(f"{s.L['c_summary']}: {letter.summary}", "small"))
+        story.append(kit.p(f"{s.L['c_destinations']}: {letter.destinations}. {s.L['legal_basis']}: {letter.legal_basis}. "
+                           f"{s.L['c_review']}: {s.policy(letter.review_policy)}", "small"))
+        rows = [[s.L["c_product"], s.L["c_regime"], s.L["c_result"], s.L["letter_reason"]]]
+        grouped: dict[tuple, list[str]] = {}
+        for hit in letter.hits:
+            grouped.setdefault((hit.part_number, hit.result, "; ".join(hit.matched) or hit.reason), []).append(hit.regime)
+        for (part, result, why), regimes in grouped.items():
+            rows.append([part, ", ".join(regimes), s.letter_result(result), why])
+        story += [Spacer(1, 2), kit.table(rows, [110, 100, 50, WIDTH - 260]), Spacer(1, 6)]
+    return story
+
+
+def chart(data, kit: Kit, s: English, number: int) -> list:
+    tpp_lines, pd_lines = set(), set()
+    for prod in data.products:
+        for det in prod.determinations:
+            for c in det.criteria:
+                if isinstance(c.threshold, (int, float)) and not isinstance(c.threshold, bool):
+                    if c.metric == "tpp":
+                        tpp_lines.add(float(c.threshold))
+                    elif c.metric == "performance_density":
+                        pd_lines.add(float(c.threshold))
+    numbered = len(data.products) > 1
+    marked = [Point(p.spec.part_number, p.metrics.tpp, p.metrics.performance_density) for p in data.products]
+    context = [Point(part, tpp, pd) for part, tpp, pd in data.context_points]
+    font = kit.base if kit.lang == "zh" else "Helvetica"
+    drawing = tpp_pd_chart(WIDTH, marked, context, sorted(tpp_lines), sorted(pd_lines), font,
+                           s.L["chart_x"], s.L["chart_y"], s.L["chart_pd_na"], numbered)
+    intro = s.L["chart_intro"].format(numbered=s.L["chart_numbered"] if numbered else "")
+    story = [CondPageBreak(WIDTH * 0.62 + 60), Paragraph(kit.t(f"{number}  {s.L['s_chart']}"), kit.styles["h2"]),
+             kit.p(intro, "small"), Spacer(1, 4), drawing]
+    if numbered:
+        half = (len(data.products) + 1) // 2
+        items = [f"{i}  {p.spec.part_number}" for i, p in enumerate(data.products, start=1)]
+        rows = [[items[i], items[i + half] if i + half < len(items) else ""] for i in range(half)]
+        story += [Spacer(1, 4), kit.p(s.L["key"], "small", bold=True),
+                  kit.table(rows, [WIDTH / 2, WIDTH / 2], style="tiny", header=False)]
+    return story
+
+
+def citations(data, kit: Kit, s: English, number: int) -> list:
+    seen: dict[str, None] = {}
+    for loaded in data.context.regimes:
+        for src in loaded.regime.sources:
+            text = src.citation + (f"; {src.cfr}" if src.cfr else "") + (f"; {src.url}" if src.url else "")
+            seen.setdefault(text, None)
+    for prod in data.products:
+        for det in prod.determinations:
+            for cite in det.citations:
+                if not any(cite in known for known in seen):
+                    seen.setdefault(cite, None)
+    story = [Paragraph(kit.t(f"{number}  {s.L['s_citations']}"), kit.styles["h2"])]
+    for i, text in enumerate(seen, start=1):
+        story.append(Paragraph(kit.t(text), kit.styles["bullet"], bulletText=f"[{i}]"))
+    return story
+
+
+def caveats(data, kit: Kit, s: English, number: int) -> list:
+    lines: list[str] = []
+    for prod in data.products:
+        part = prod.spec.part_number
+        by_level: dict[str, list[str]] = {}
+        sourced = set()
+        for p in prod.provenance:
+            sourced.add(p.field)
+            if p.confidence in ("secondary", "unverified") or p.confidence is None:
+                by_level.setdefault(p.confidence or "unverified", []).append(s.field(p.field))
+        for level in ("secondary", "unverified"):
+            if by_level.get(level):
+                lines.append(s.L["caveat_prov"].format(part=part, level=s.CONFIDENCE[level], fields=", ".join(by_level[level])))
+        unsourced = [s.field(f) for f in TEMPLATE_FIELDS
+                     if f not in _SPEC_SKIP and f != "tpp_basis" and getattr(prod.spec, f) is not None and f not in sourced]
+        if unsourced:
+            lines.append(s.L["caveat_unsourced"].format(part=part, fields=", ".join(unsourced)))
+    by_status: dict[tuple[str, bool], list[str]] = {}
+    for loaded in data.context.regimes:
+        r = loaded.regime
+        if loaded.draft:
+            lines.append(s.L["caveat_draft"].format(regime=loaded.id))
+        if r.status in ("proposed", "superseded", "rescinded", "suspended") or not r.enforced:
+            by_status.setdefault((r.status, r.enforced), []).append(loaded.id)
+    for (status, enforced), ids in by_status.items():
+        lines.append(s.L["caveat_status"].format(regime=", ".join(ids), status=s.STATUS.get(status, status),
+                                                 enforced="" if enforced else s.L["not_enforced"]))
+    by_level: dict[str, tuple[list[str], set[str]]] = {}
+    for j, loaded in enumerate(data.context.regimes):
+        for prod in data.products:
+            det = prod.determinations[j]
+            rules = [r for r in det.rules if r.paragraph == det.paragraph and r.result == "met"]
+            for rule in rules:
+                if rule.confidence != "primary":
+                    ids, paras = by_level.setdefault(rule.confidence, ([], set()))
+                    if loaded.id not in ids:
+                        ids.append(loaded.id)
+                    paras.add(rule.paragraph)
+    for level, (ids, paras) in by_level.items():
+        lines.append(s.L["caveat_rule"].format(regime=", ".join(ids), level=s.CONFIDENCE.get(level, level),
+                                               rules=", ".join(sorted(paras))))
+    for prod in data.products:
+        for det in prod.determinations:
+            if det.classification == INDETERMINATE_CLASS:
+                lines.append(s.L["caveat_missing"].format(part=prod.spec.part_number, regime=det.regime,
+                                                          missing=", ".join(det.missing)))
+            for note in det.notes:
+                lines.append(s.L["caveat_note"].format(part=prod.spec.part_number, regime=det.regime, note=note))
+    story = [Paragraph(kit.t(f"{number}  {s.L['s_caveats']}"), kit.styles["h2"]), kit.p(s.L["caveat_general"])]
+    for line in dict.fromkeys(lines):
+        story.append(Paragraph(kit.t(line), kit.styles["bullet"], bulletText="•"))
+    interpretations = list(dict.fromkeys(i for r in data.context.regimes for i in r.regime.interpretations))
+    if interpretations:
+        story.append(kit.p(s.L["caveat_interpretations"], "small", bold=True))
+        for text in interpretations:
+            story.append(Paragraph(kit.t(text), kit.styles["bullet"], bulletText="–"))
+    return story
+
+
+def signoff(data, kit: Kit, s: English, number: int) -> list:
+    ctx = data.context
+    rows = [["", s.L["sign_name"], s.L["sign_signature"], s.L["sign_date"]],
+            [s.L["prepared_by"], ctx.prepared_by or "", "", ""],
+            [s.L["reviewed_by"], ctx.reviewed_by or "", "", ""]]
+    table = kit.table(rows, [90, 150, 170, WIDTH - 410], style="small",
+                      extra=[("TOPPADDING", (0, 1), (-1, -1), 16), ("LINEBELOW", (1, 1), (-1, -1), 0.6, colors.black)])
+    return [KeepTogether([Paragraph(kit.t(f"{number}  {s.L['s_signoff']}"), kit.styles["h2"]),
+                          kit.p(s.L["sign_intro"]), Spacer(1, 4), table])]
+
+
+def about(data, kit: Kit, s: English, number: int, font_note: Callable[[], str]) -> list:
+    ctx = data.context
+    story = [Paragraph(kit.t(f"{number}  {s.L['s_about']}"), kit.styles["h2"]),
+             kit.p(s.L["about_app"].format(version=ctx.app_version, ts=ctx.generated_utc.strftime("%Y-%m-%d %H:%M:%S")), "small"),
+             kit.p(s.L["about_db"].format(path=ctx.db_path or "—"), "small"),
+             kit.p(s.L["about_audit"].format(seq=ctx.audit_seq, hash=ctx.audit_head), "small"),
+             kit.p(s.L["about_font"].format(font=font_note()), "small"),
+             kit.p(s.L["about_rulesets"], "small")]
+    rows = [[r.id, kit.p(r.sha256, "mono")] for r in ctx.regimes]
+    story.append(kit.table(rows, [120, WIDTH - 120], style="small", header=False))
+    story.append(kit.p(s.L["about_countries"].format(sha=ctx.countries_sha256), "small"))
+    return story
+
+
+def build_story(data, kit: Kit, s: English, cancel: Optional[Callable[[], bool]], font_note: Callable[[], str]) -> list:
+    from workbench.services.reports import Cancelled
+
+    story = title_block(data, kit, s) + summary(data, kit, s)
+    story.append(Paragraph(kit.t("2  " + s.L["s_products"]), kit.styles["h2"]))
+    for i, prod in enumerate(data.products, start=1):
+        if cancel is not None and cancel():
+            raise Cancelled("cancelled: nothing was written")
+        story += product_part(data, kit, s, i, prod)
+    story += comparison(data, kit, s, 3)
+    story += letters(data, kit, s, 4)
+    story += chart(data, kit, s, 5)
+    story += citations(data, kit, s, 6)
+    story += caveats(data, kit, s, 7)
+    story += signoff(data, kit, s, 8)
+    story += about(data, kit, s, 9, font_note)
+    return story

@@ -1,0 +1,282 @@
+"""The Excel workbook export (openpyxl, write-only mode): Catalog, Determinations, Comparison,
+Letters, Sources, About.
+
+* Catalog has exactly the canonical template columns (workbench.engine.spec.TEMPLATE_FIELDS), with
+  yes/no for flags and plain numbers, and is the first sheet: the catalog's own import reads it
+  back to identical rows.
+* Every text cell goes through workbench.io.xlsx_safe (text stays text, nothing is evaluated,
+  nothing is truncated silently); cells that could not be written exactly are returned and listed
+  on the About sheet.
+* Frozen header rows, filters, column widths and number formats on every sheet.
+* The file is written atomically (workbench.io.atomic).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from workbench.engine.compare import position
+from workbench.engine.spec import TEMPLATE_FIELDS
+from workbench.io.atomic import atomic_write
+from workbench.io.xlsx_safe import CellIssue, column_letter, text_cell
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+CHANGED_FILL = PatternFill("solid", fgColor="FFF2CC")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+_BOOL_FIELDS = {"datacenter", "non_planar", "has_hbm", "weights_published"}
+_TEXT_FIELDS = {"part_number", "vendor", "name", "product_type", "source", "notes", "tpp_basis"}
+_WIDE = {"part_number": 28, "vendor": 14, "name": 28, "source": 50, "notes": 50}
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    width: float = 12
+    number_format: Optional[str] = None
+    wrap: bool = False
+
+
+class SheetWriter:
+    """Appends rows of plain values to a write-only sheet, making every cell safe and formatted."""
+
+    def __init__(self, wb: Workbook, title: str, columns: Sequence[Col], issues: list[CellIssue], freeze: str = "A2"):
+        self.ws = wb.create_sheet(title)
+        self.title, self.columns, self.issues = title, list(columns), issues
+        self.letters = [column_letter(i) for i in range(len(self.columns))]
+        for letter, col in zip(self.letters, self.columns):
+            self.ws.column_dimensions[letter].width = col.width
+        self.ws.freeze_panes = freeze
+        self.row = 0
+        self.append([c.header for c in self.columns], header=True)
+
+    def append(self, values: Sequence[object], header: bool = False, fills: Optional[dict[int, PatternFill]] = None) -> None:
+        self.row += 1
+        cells = []
+        for i, value in enumerate(values):
+            col = self.columns[i] if i < len(self.columns) else Col("")
+            coordinate = f"{self.letters[i] if i < len(self.letters) else column_letter(i)}{self.row}"
+            if value is None or value == "":
+                cell = WriteOnlyCell(self.ws)  # empty means unknown, as in the import
+            elif isinstance(value, bool):
+                cell = text_cell(self.ws, "yes" if value else "no", sheet=self.title, coordinate=coordinate,
+                                 issues=self.issues)
+            elif isinstance(value, (int, float)):
+                cell = WriteOnlyCell(self.ws, value=value)
+                if col.number_format:
+                    cell.number_format = col.number_format
+            else:
+                cell = text_cell(self.ws, str(value), sheet=self.title, coordinate=coordinate, issues=self.issues)
+                if col.wrap and not header:
+                    cell.alignment = WRAP
+            if header:
+                cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            elif fills and i in fills:
+                cell.fill = fills[i]
+            cells.append(cell)
+        self.ws.append(cells)
+
+    def finish(self) -> None:
+        self.ws.auto_filter.ref = f"A1:{self.letters[-1]}{max(self.row, 1)}"
+
+
+Cancel = Optional[Callable[[], bool]]
+
+
+def _check(cancel: Cancel) -> None:
+    if cancel is not None and cancel():
+        from workbench.services.reports import Cancelled
+
+        raise Cancelled("cancelled: nothing was written")
+
+
+def write_workbook(data, out: Path, cancel: Cancel = None) -> list[CellIssue]:
+    """Write ``data`` (services.reports.WorkbookData) to ``out``; returns the cells flagged in the report."""
+    issues: list[CellIssue] = []
+    wb = Workbook(write_only=True)
+    try:
+        _catalog(wb, data, issues, cancel)
+        _determinations(wb, data, issues, cancel)
+        _comparison(wb, data, issues)
+        _letters(wb, data, issues)
+        _sources(wb, data, issues)
+        _check(cancel)
+        _about(wb, data, issues)
+        with atomic_write(out) as fh:
+            wb.save(fh)
+    except BaseException:
+        _discard(wb)
+        raise
+    return issues
+
+
+def _discard(wb: Workbook) -> None:
+    """Close and delete the write-only sheets' temporary files after a cancel or a failed save."""
+    import contextlib
+
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            ws.close()
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.cleanup()
+
+
+def _catalog(wb, data, issues, cancel) -> None:
+    cols = [Col(f, _WIDE.get(f, 12 if f not in _BOOL_FIELDS else 10), "General") for f in TEMPLATE_FIELDS]
+    sheet = SheetWriter(wb, "Catalog", cols, issues, freeze="B2")
+    for i, rec in enumerate(data.records.values(), start=1):
+        if i % 500 == 0:
+            _check(cancel)
+        sheet.append([rec.get(f) for f in TEMPLATE_FIELDS])
+    sheet.finish()
+
+
+_DET_COLS = [
+    Col("part_number", 28), Col("vendor", 14), Col("name", 28), Col("regime", 24), Col("regime_status", 11),
+    Col("as_of", 11), Col("destination", 11), Col("end_user_hq", 11), Col("classification", 14),
+    Col("paragraph", 22), Col("controlled", 10), Col("tpp", 11, "#,##0"), Col("tpp_basis", 10),
+    Col("tpp_precision", 12), Col("performance_density", 12, "#,##0.00"), Col("licence_required", 11),
+    Col("review_policy", 20), Col("licence_exceptions", 16), Col("letters_binding", 18),
+    Col("nearest_criterion", 30), Col("nearest_value", 12, "#,##0.00"), Col("nearest_threshold", 12, "#,##0.00"),
+    Col("nearest_margin", 12, "#,##0.00"), Col("nearest_margin_pct", 12, '+0.0"%";-0.0"%";0.0"%"'),
+    Col("criteria", 70, wrap=True), Col("missing", 20), Col("confidence", 11), Col("explanation", 70, wrap=True),
+    Col("ruleset_sha256", 20),
+]
+
+
+def _criterion_line(c, paragraphs: dict[str, str]) -> str:
+    from workbench.io.memo.strings import OPS, fmt_num, fmt_pct
+
+    owner = paragraphs.get(c.id, c.id)
+    if c.op == "is":
+        test = f"= {'yes' if c.threshold else 'no'}"
+        value = "unknown" if c.value is None else ("yes" if c.value else "no")
+    elif c.op == "in":
+        test, value = "in {" + ", ".join(map(str, c.threshold)) + "}", str(c.value)
+    else:
+        test, value = f"{OPS.get(c.op, c.op)} {fmt_num(c.threshold)}", "unknown" if c.value is None else fmt_num(c.value)
+    margin = f" (margin {fmt_num(c.margin)}, {fmt_pct(c.margin_pct)})" if c.margin is not None else ""
+    return f"{owner}: {c.label or c.metric} {value} {test}: {c.result}{margin}"
+
+
+def _letters_binding(data) -> dict[tuple[str, str], list[str]]:
+    out: dict[tuple[str, str], list[str]] = {}
+    for letter in data.letters:
+        for hit in letter.hits:
+            tag = letter.ref if hit.result == "binds" else f"{letter.ref} (may bind)"
+            refs = out.setdefault((hit.part_number, hit.regime), [])
+            if tag not in refs:
+                refs.append(tag)
+    return out
+
+
+def _determinations(wb, data, issues, cancel) -> None:
+    sheet = SheetWriter(wb, "Determinations", _DET_COLS, issues, freeze="B2")
+    binding = _letters_binding(data)
+    status = {r.id: r.regime.status for r in data.context.regimes}
+    for i, prod in enumerate(data.products, start=1):
+        if i % 200 == 0:
+            _check(cancel)
+        spec = prod.spec
+        for det in prod.determinations:
+            paragraphs = {r.id: r.paragraph for r in det.rules}
+            n = det.nearest
+            sheet.append([
+                spec.part_number, spec.vendor, spec.name, det.regime, status.get(det.regime), det.as_of.isoformat(),
+                det.destination, det.end_user_hq, det.classification, det.paragraph,
+                {True: "yes", False: "no", None: "unknown"}[det.controlled], det.tpp, det.tpp_basis, det.tpp_precision,
+                det.performance_density, {True: "yes", False: "no", None: "not decided"}[det.license_required],
+                det.review_policy, ", ".join(e.id for e in det.license_exceptions) or None,
+                ", ".join(binding.get((spec.part_number, det.regime), ())) or None,
+                f"{paragraphs.get(n.id, n.id)}: {n.label or n.metric} {n.op}" if n else None,
+                n.value if n else None, n.threshold if n else None, n.margin if n else None, n.margin_pct if n else None,
+                "\n".join(_criterion_line(c, paragraphs) for c in det.criteria), ", ".join(det.missing) or None,
+                det.confidence, det.explanation, det.ruleset_sha256,
+            ])
+    sheet.finish()
+
+
+def _comparison(wb, data, issues) -> None:
+    regimes = data.context.regimes
+    cols = [Col("part_number", 28), Col("name", 24)] + [Col(r.id, 26, wrap=True) for r in regimes] + [Col("changes", 9, "0")]
+    sheet = SheetWriter(wb, "Comparison", cols, issues, freeze="C2")
+    for prod in data.products:
+        positions = [position(d) for d in prod.determinations]
+        fills = {j + 2: CHANGED_FILL for j in range(1, len(positions)) if positions[j] != positions[j - 1]}
+        sheet.append([prod.spec.part_number, prod.spec.name, *positions, len(fills)], fills=fills)
+    sheet.finish()
+
+
+_LETTER_COLS = [
+    Col("ref", 26), Col("status", 14), Col("addressee", 28), Col("received", 11), Col("effective", 11),
+    Col("licence_required", 11), Col("review_policy", 18), Col("destinations", 30, wrap=True),
+    Col("legal_basis", 40, wrap=True), Col("summary", 60, wrap=True), Col("part_number", 28), Col("regimes", 30, wrap=True),
+    Col("result", 11), Col("why", 60, wrap=True),
+]
+
+
+def _letters(wb, data, issues) -> None:
+    sheet = SheetWriter(wb, "Letters", _LETTER_COLS, issues, freeze="B2")
+    for letter in data.letters:
+        head = [letter.ref, letter.status, letter.addressee, letter.received, letter.effective, letter.licence_required,
+                letter.review_policy, letter.destinations, letter.legal_basis, letter.summary]
+        grouped: dict[tuple, list[str]] = {}
+        for hit in letter.hits:
+            grouped.setdefault((hit.part_number, hit.result, "; ".join(hit.matched) or hit.reason), []).append(hit.regime)
+        if not grouped:
+            sheet.append(head + [None, None, "none", "no catalog product is covered (or the letter is closed)"])
+        for (part, result, why), regs in grouped.items():
+            sheet.append(head + [part, ", ".join(regs), result, why])
+    sheet.finish()
+
+
+def _sources(wb, data, issues) -> None:
+    cols = [Col("part_number", 28), Col("field", 24), Col("value", 14, "General"), Col("source", 70, wrap=True),
+            Col("confidence", 12), Col("note", 50, wrap=True)]
+    sheet = SheetWriter(wb, "Sources", cols, issues, freeze="C2")
+    for prod in data.products:
+        for p in prod.provenance:
+            sheet.append([p.part_number, p.field, p.value, p.source, p.confidence, p.note])
+    sheet.finish()
+
+
+def _about(wb, data, issues) -> None:
+    ctx = data.context
+    from datetime import datetime, timezone
+
+    sheet = SheetWriter(wb, "About", [Col("item", 30), Col("value", 70, wrap=True), Col("detail", 70, wrap=True)],
+                        issues, freeze="A2")
+    rows = [
+        ("app", f"export-control workbench {ctx.app_version}", None),
+        ("exported_utc", datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), None),
+        ("data_read_utc", ctx.generated_utc.strftime("%Y-%m-%dT%H:%M:%SZ"), None),
+        ("database", ctx.db_path or None, None),
+        ("audit_head_seq", ctx.audit_seq, "the last audit-log entry when the data was read"),
+        ("audit_head_sha256", ctx.audit_head, "the hash-chained audit log's head when the data was read: any later change appends after it"),
+        ("destination", ctx.destination, "licence positions are evaluated for this destination" if ctx.destination
+         else "no destination: licence positions not evaluated"),
+        ("end_user_hq", ctx.end_user_hq, None),
+        ("products", len(data.products), None),
+        ("determinations", sum(len(p.determinations) for p in data.products), None),
+        ("country_groups_sha256", ctx.countries_sha256, "rulesets/countries.csv"),
+    ]
+    for row in rows:
+        sheet.append(list(row))
+    for r in ctx.regimes:
+        sheet.append([f"ruleset {r.id}", r.sha256, f"{r.regime.title} (status: {r.regime.status})"])
+    # The export report: listed last, so it includes the cells flagged on this sheet above.
+    flagged = list(issues)
+    sheet.append(["export_report", f"{len(flagged)} cell{'s' if len(flagged) != 1 else ''} could not be written exactly"
+                  if flagged else "every cell was written exactly", None])
+    for issue in flagged:
+        sheet.append([f"{issue.sheet}!{issue.cell}", issue.kind, issue.detail])
+    sheet.finish()

@@ -1,0 +1,364 @@
+"""write_memo and export_workbook: the catalog and the engine's determinations, rendered to files.
+
+Both are plain functions over an open catalog connection and a RegimeLibrary, so the CLI, the GUI's
+task runner (which passes ``progress`` and ``cancel``) and the tests call the same code:
+
+    write_memo(conn, library, ["NVIDIA-H100-SXM5-80GB"], ["us-ear-2023-10"], "CN", "zh", out)
+    export_workbook(conn, library, out, regimes=None)
+
+``progress(phase, done, total)`` is called between phases and every few products; ``cancel()``
+returning True stops the job with :class:`Cancelled` before anything is written at ``out``. The
+files are written atomically (workbench.io.atomic). Gathering reads the store inside one read
+transaction, so the audit-log head printed in a memo footer matches the data it shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from workbench import __version__
+from workbench.engine import Determination, LoadedRegime, ProductSpec, determine
+from workbench.engine.metrics import Metrics, compute_metrics
+from workbench.engine.spec import TEMPLATE_FIELDS
+from workbench.store import audit
+from workbench.store.products import all_products
+
+Progress = Callable[[str, int, int], None]
+Cancel = Callable[[], bool]
+
+# A memo draws the rest of the catalog as grey context points on its chart, up to this many.
+CHART_CONTEXT_LIMIT = 2000
+
+
+class ReportError(ValueError):
+    """Bad input for a memo or an export (unknown part number, no products); nothing was written."""
+
+
+class Cancelled(Exception):
+    """The user cancelled; nothing was written at the destination."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    part_number: str
+    field: str
+    value: object
+    source: str
+    confidence: Optional[str]
+    note: Optional[str]
+
+
+@dataclass(frozen=True)
+class ProductReport:
+    spec: ProductSpec
+    metrics: Metrics
+    determinations: tuple[Determination, ...]  # one per regime, in the order asked for
+    provenance: tuple[Provenance, ...]
+
+
+@dataclass(frozen=True)
+class LetterHit:
+    """One product under one regime that an is-informed letter binds (or may bind: a figure is missing)."""
+
+    part_number: str
+    regime: str
+    result: str  # "binds" | "may bind"
+    reason: str
+    matched: tuple[str, ...]
+    confidence: str
+
+
+@dataclass(frozen=True)
+class LetterRef:
+    """An is-informed letter as a memo or the workbook shows it, with the products it applies to."""
+
+    ref: str
+    addressee: str
+    status: str
+    received: str
+    effective: str
+    legal_basis: str
+    summary: str
+    destinations: str
+    review_policy: str
+    licence_required: bool
+    hits: tuple[LetterHit, ...]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != "closed"
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    app_version: str
+    generated_utc: datetime
+    db_path: str
+    audit_seq: int
+    audit_head: str
+    regimes: tuple[LoadedRegime, ...]
+    countries_sha256: str
+    destination: Optional[str]
+    destination_name_en: Optional[str]
+    destination_name_zh: Optional[str]
+    end_user_hq: Optional[str]
+    on: Optional[date]
+    company: str = ""
+    prepared_by: str = ""
+    reviewed_by: str = ""
+
+
+@dataclass(frozen=True)
+class MemoData:
+    memo_id: str
+    context: ReportContext
+    products: tuple[ProductReport, ...]
+    letters: tuple[LetterRef, ...]
+    context_points: tuple[tuple[str, Optional[float], Optional[float]], ...]  # (part, tpp, pd) of the catalog
+
+
+@dataclass(frozen=True)
+class MemoResult:
+    path: Path
+    memo_id: str
+    font: str  # which CJK font was used (or "none needed")
+    font_embedded: bool
+    pages: int
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    products: int
+    determinations: int
+    flagged: list = field(default_factory=list)  # workbench.io.xlsx_safe.CellIssue
+
+
+def _check(cancel: Optional[Cancel]) -> None:
+    if cancel is not None and cancel():
+        raise Cancelled("cancelled: nothing was written")
+
+
+def _provenance(conn: sqlite3.Connection, records: dict[str, dict], parts: Optional[set[str]] = None) -> dict[str, list[Provenance]]:
+    out: dict[str, list[Provenance]] = {}
+    rows = conn.execute("SELECT part_number, field, source, confidence, note FROM spec_provenance "
+                        "ORDER BY part_number, field")
+    order = {f: i for i, f in enumerate(TEMPLATE_FIELDS)}
+    for part, fld, source, confidence, note in rows:
+        if parts is not None and part not in parts:
+            continue
+        value = records.get(part, {}).get(fld)
+        out.setdefault(part, []).append(Provenance(part, fld, value, source, confidence, note))
+    for items in out.values():
+        items.sort(key=lambda p: order.get(p.field, len(order)))
+    return out
+
+
+def _read_letters(conn: sqlite3.Connection) -> list:
+    """Every recorded letter (workbench.store.letters), or [] where the catalog has no letters table."""
+    try:
+        from workbench.store.letters import all_letters
+    except ImportError:  # the letters feature is not part of this build
+        return []
+    try:
+        return all_letters(conn)
+    except sqlite3.OperationalError:  # a catalog from before the letters migration
+        return []
+
+
+def letter_refs(letters: Sequence, products: Sequence["ProductReport"], countries, *,
+                only_applying: bool) -> list[LetterRef]:
+    """Match each letter against every product determination (engine.letters.match_letter).
+
+    ``only_applying``: keep only open letters that bind or may bind at least one determination
+    (what a memo lists); otherwise every letter, with its hits (the workbook's Letters sheet).
+    """
+    if not letters:
+        return []
+    from workbench.engine.letters import BINDS, MAY_BIND, compile_letters, match_letter
+    from workbench.engine.places import describe
+
+    out = []
+    for compiled in compile_letters(letters):
+        letter = compiled.letter
+        hits = []
+        for prod in products:
+            for det in prod.determinations:
+                m = match_letter(compiled, det, prod.spec, countries, metrics=prod.metrics)
+                if m.result in (BINDS, MAY_BIND):
+                    hits.append(LetterHit(prod.spec.part_number, det.regime, m.result, m.reason, m.matched,
+                                          m.confidence))
+        if only_applying and not hits:
+            continue
+        out.append(LetterRef(letter.ref, letter.addressee, letter.status, letter.received.isoformat(),
+                             letter.effective.isoformat(), letter.legal_basis, letter.summary,
+                             describe(letter.destinations), letter.requirement.review_policy,
+                             letter.requirement.licence_required, tuple(hits)))
+    return out
+
+
+def _spec(record: dict) -> ProductSpec:
+    return ProductSpec(**{k: v for k, v in record.items() if v is not None})
+
+
+def _db_path(conn: sqlite3.Connection) -> str:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return row[2] if row and row[2] else ""
+
+
+def build_context(conn: sqlite3.Connection, library, regimes: Sequence[LoadedRegime], destination: Optional[str],
+                  end_user_hq: Optional[str], on: Optional[date], company: str = "", prepared_by: str = "",
+                  reviewed_by: str = "") -> ReportContext:
+    seq, head = audit.head(conn)
+    name_en = name_zh = None
+    if destination:
+        try:
+            country = library.countries.get(destination)
+        except KeyError:
+            raise ReportError(f"unknown destination '{destination}' (expected an ISO 3166-1 alpha-2 code such as CN)") from None
+        name_en, name_zh = country.name_en, country.name_zh
+    if end_user_hq and end_user_hq not in library.countries:
+        raise ReportError(f"unknown end-user headquarters '{end_user_hq}' (expected an ISO 3166-1 alpha-2 code)")
+    return ReportContext(
+        app_version=__version__, generated_utc=datetime.now(timezone.utc), db_path=_db_path(conn),
+        audit_seq=seq, audit_head=head, regimes=tuple(regimes), countries_sha256=library.countries.sha256,
+        destination=destination.upper() if destination else None, destination_name_en=name_en,
+        destination_name_zh=name_zh, end_user_hq=end_user_hq.upper() if end_user_hq else None, on=on,
+        company=company or "", prepared_by=prepared_by or "", reviewed_by=reviewed_by or "")
+
+
+def gather_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], regimes: Optional[Sequence[str]] = None,
+                destination: Optional[str] = None, *, end_user_hq: Optional[str] = None, on: Optional[date] = None,
+                company: str = "", prepared_by: str = "", reviewed_by: str = "",
+                progress: Optional[Progress] = None, cancel: Optional[Cancel] = None) -> MemoData:
+    """Everything a memo shows, read in one read transaction (a consistent snapshot)."""
+    wanted = list(dict.fromkeys(p.strip() for p in part_numbers if p and p.strip()))
+    if not wanted:
+        raise ReportError("no product given (expected --product PART_NUMBER, one or more)")
+    chosen = library.select(list(regimes) if regimes else None)
+    started = not conn.in_transaction
+    if started:
+        conn.execute("BEGIN")
+    try:
+        records = all_products(conn)
+        unknown = [p for p in wanted if p not in records]
+        if unknown:
+            raise ReportError(f"unknown part number{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
+                              "(expected part numbers of the catalog)")
+        context = build_context(conn, library, chosen, destination, end_user_hq, on, company, prepared_by, reviewed_by)
+        provenance = _provenance(conn, records, set(wanted))
+        letters = _read_letters(conn)
+    finally:
+        if started and conn.in_transaction:
+            conn.execute("COMMIT")
+    products = []
+    for i, part in enumerate(wanted):
+        _check(cancel)
+        spec = _spec(records[part])
+        metrics = compute_metrics(spec)
+        dets = tuple(determine(spec, r, library.countries, context.destination, context.end_user_hq, on, metrics=metrics)
+                     for r in chosen)
+        products.append(ProductReport(spec, metrics, dets, tuple(provenance.get(part, ()))))
+        if progress:
+            progress("determine", i + 1, len(wanted))
+    points = []
+    if len(records) <= CHART_CONTEXT_LIMIT:
+        for part, rec in records.items():
+            if part in wanted:
+                continue
+            m = compute_metrics(_spec(rec))
+            points.append((part, m.tpp, m.performance_density))
+    memo_id = _memo_id(context, wanted)
+    refs = letter_refs(letters, products, library.countries, only_applying=True)
+    return MemoData(memo_id, context, tuple(products), tuple(refs), tuple(points))
+
+
+def _memo_id(context: ReportContext, parts: Sequence[str]) -> str:
+    basis = "|".join([context.generated_utc.isoformat(), context.audit_head, context.destination or "",
+                      *(r.id for r in context.regimes), *parts])
+    return f"CM-{context.generated_utc:%Y%m%d}-{hashlib.sha256(basis.encode()).hexdigest()[:8].upper()}"
+
+
+def write_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], regimes: Optional[Sequence[str]] = None,
+               destination: Optional[str] = None, lang: str = "en", out: str | os.PathLike = "memo.pdf",
+               progress: Optional[Progress] = None, cancel: Optional[Cancel] = None, *,
+               end_user_hq: Optional[str] = None, on: Optional[date] = None, company: str = "",
+               prepared_by: str = "", reviewed_by: str = "") -> MemoResult:
+    """Write a compliance memo (PDF) for ``part_numbers`` under ``regimes`` (default: all) to ``out``."""
+    from workbench.io.memo import render_memo
+
+    if lang not in ("en", "zh"):
+        raise ReportError(f"unknown memo language '{lang}' (expected en or zh)")
+    data = gather_memo(conn, library, part_numbers, regimes, destination, end_user_hq=end_user_hq, on=on,
+                       company=company, prepared_by=prepared_by, reviewed_by=reviewed_by, progress=progress,
+                       cancel=cancel)
+    _check(cancel)
+    if progress:
+        progress("render", 0, 1)
+    rendered = render_memo(data, lang, Path(out), cancel=cancel)
+    if progress:
+        progress("render", 1, 1)
+    return MemoResult(Path(out), data.memo_id, rendered.font, rendered.embedded, rendered.pages)
+
+
+@dataclass(frozen=True)
+class WorkbookData:
+    context: ReportContext
+    records: dict  # part -> template record, in part-number order
+    products: tuple[ProductReport, ...]
+    letters: tuple[LetterRef, ...]
+
+
+def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequence[str]] = None,
+                    destination: Optional[str] = None, *, end_user_hq: Optional[str] = None, on: Optional[date] = None,
+                    progress: Optional[Progress] = None, cancel: Optional[Cancel] = None) -> WorkbookData:
+    chosen = library.select(list(regimes) if regimes else None)
+    started = not conn.in_transaction
+    if started:
+        conn.execute("BEGIN")
+    try:
+        records = all_products(conn)
+        context = build_context(conn, library, chosen, destination, end_user_hq, on)
+        provenance = _provenance(conn, records)
+        letters = _read_letters(conn)
+    finally:
+        if started and conn.in_transaction:
+            conn.execute("COMMIT")
+    products = []
+    total = len(records)
+    for i, (part, rec) in enumerate(records.items(), start=1):
+        if i % 200 == 0:
+            _check(cancel)
+            if progress:
+                progress("determine", i, total)
+        spec = _spec(rec)
+        metrics = compute_metrics(spec)
+        dets = tuple(determine(spec, r, library.countries, context.destination, context.end_user_hq, on,
+                               metrics=metrics) for r in chosen)
+        products.append(ProductReport(spec, metrics, dets, tuple(provenance.get(part, ()))))
+    refs = letter_refs(letters, products, library.countries, only_applying=False)
+    return WorkbookData(context, records, tuple(products), tuple(refs))
+
+
+def export_workbook(conn: sqlite3.Connection, library, out: str | os.PathLike, regimes: Optional[Sequence[str]] = None,
+                    destination: Optional[str] = None, progress: Optional[Progress] = None,
+                    cancel: Optional[Cancel] = None, *, end_user_hq: Optional[str] = None,
+                    on: Optional[date] = None) -> ExportResult:
+    """Write the catalog, its determinations and their comparison as an .xlsx workbook to ``out``."""
+    from workbench.io.workbook import write_workbook
+
+    data = gather_workbook(conn, library, regimes, destination, end_user_hq=end_user_hq, on=on, progress=progress,
+                           cancel=cancel)
+    _check(cancel)
+    if progress:
+        progress("write", 0, 1)
+    flagged = write_workbook(data, Path(out), cancel=cancel)
+    if progress:
+        progress("write", 1, 1)
+    return ExportResult(Path(out), len(data.products), sum(len(p.determinations) for p in data.products), flagged)
