@@ -131,6 +131,13 @@ def tpp_decimal(tpp: Optional[float]) -> Optional[Decimal]:
     return Decimal(repr(float(tpp))).normalize() if tpp != int(tpp) else Decimal(int(tpp))
 
 
+def plain(value: Decimal) -> Decimal:
+    """Without trailing zeros or exponent: 264240.0 -> 264240, 62757.60 -> 62757.6."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 # --- strictness ordering used by the headquarters rule -------------------------------------------
 
 _LICENCE_RANK = {False: 0, None: 1, True: 2}
@@ -214,11 +221,11 @@ class DealDetermination:
     @property
     def tpp_total(self) -> Optional[Decimal]:
         totals = [r.tpp_total for r in self.lines]
-        return None if any(t is None for t in totals) else sum(totals, Decimal(0))
+        return None if any(t is None for t in totals) else plain(sum(totals, Decimal(0)))
 
     @property
     def tpp_known(self) -> Decimal:
-        return sum((r.tpp_total for r in self.lines if r.tpp_total is not None), Decimal(0))
+        return plain(sum((r.tpp_total for r in self.lines if r.tpp_total is not None), Decimal(0)))
 
     @property
     def confidence(self) -> str:
@@ -253,7 +260,7 @@ def determine_line(spec: ProductSpec, deal: Deal, line: DealLine, loaded: Loaded
     assert best is not None
     tpp = tpp_decimal(best.tpp)
     hq_note = best_hq if len(deal.hq_candidates) > 1 else None
-    return LineResult(line, best, hq_note, None if tpp is None else tpp * line.quantity)
+    return LineResult(line, best, hq_note, None if tpp is None else plain(tpp * line.quantity))
 
 
 def determine_deal(deal: Deal, specs: dict[str, ProductSpec], loaded: LoadedRegime, countries: CountryTable,

@@ -310,7 +310,7 @@ class LedgerBook:
 
 # --- ledgers and flags --------------------------------------------------------------------------
 
-_TITLES = {"lpp": "Licence Exception {0}: {1}, {2}", "tier2": "Tier 2 allocation: {0}",
+_TITLES = {"lpp": "Licence Exception {0}, {1}, {2}", "tier2": "Tier 2 allocation: {0}",
            "h200_share": "H200 window, China/Macau share of US shipments: {0}"}
 
 
@@ -331,7 +331,7 @@ def describe(key: LedgerKey, ctx: LedgerContext) -> LedgerMeta:
         parts = k.split("|")
         exc_id, year = parts[0], parts[-1]
         name, _, country = "|".join(parts[1:-1]).rpartition("|")
-        consignee = f"consignee {name} ({country})"
+        consignee = f"consignee '{name}' ({country})"
         exc = quantity_exceptions(ctx.regime)[exc_id]
         note = "" if "calendar year" in (exc.quantity_period or "") else (
             f"period '{exc.quantity_period}': counted per calendar year like LPP")
