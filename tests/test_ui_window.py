@@ -142,6 +142,15 @@ def test_edit_a_figure_then_undo_both_audited(gui, qtbot):
     assert gui.session.current.shown[i] == "not 3A090/4A090"
 
 
+def test_editing_memory_bandwidth_updates_the_catalog_column(gui, qtbot):
+    part = "NVIDIA-H20-HGX-96GB"
+    gui.session.select_product(part)
+    with qtbot.waitSignal(gui.session.classified, timeout=30000):
+        gui.window.product.edit_value("memory_bandwidth_gbs", "7,000")
+    model = gui.window.catalog.model
+    qtbot.waitUntil(lambda: model.index(model.row_of(part), cq.COL_BW).data() == "7,000", timeout=5000)
+
+
 def test_a_refused_value_is_not_written(gui, qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 

@@ -143,6 +143,13 @@ class Session(QObject):
 
     def edited(self, part: str) -> None:
         """A figure changed: cached classifications are stale; reclassify the selected regime."""
+        i = self.snapshot.index.get(part)
+        row = self.services.conn.execute(
+            "SELECT vendor, name, memory_bandwidth_gbs FROM products WHERE part_number = ?", (part,)).fetchone()
+        if i is not None and row is not None:
+            snap = self.snapshot
+            snap.vendors[i], snap.names[i], snap.mem_bw[i] = row
+            snap.haystack[i] = f"{part}\t{row[0] or ''}\t{row[1] or ''}".lower()
         self.cache.clear()
         self.catalogEdited.emit(part)
         self.classify_current()
