@@ -67,18 +67,20 @@ def test_sheets_layout_and_number_formats(catalog, library, tmp_path):
 
 def test_catalog_sheet_reimports_to_identical_rows(catalog, library, tmp_path):
     add_products(catalog, ProductSpec(part_number="HOSTILE-1", fp16_tflops=10.0, **HOSTILE),
-                 ProductSpec(part_number="CR-1", name="\rstarts with CR", notes="a\r\nb _x000D_ literal"))
+                 ProductSpec(part_number="CR-1", name="\rstarts with CR", notes="a\r\nb _x000D_ literal"),
+                 ProductSpec(part_number="ERR-1", name="#N/A", vendor="#DIV/0!", notes="  spaced  "))
     out = tmp_path / "export.xlsx"
     export_workbook(catalog, library, out, ["us-ear-2023-10"])
     target = fresh_catalog(tmp_path, "empty.db", with_demo=False)
     plan = import_products(target, out)
-    assert plan.sheet == "Catalog" and len(plan.added) == 55 and not plan.changed
+    assert plan.sheet == "Catalog" and len(plan.added) == 56 and not plan.changed
     assert all_products(target) == all_products(catalog)
     target.close()
 
 
 def test_no_exported_cell_is_a_formula_and_trigger_text_is_quote_prefixed(catalog, library, tmp_path):
     add_products(catalog, ProductSpec(part_number="=HOSTILE()", fp16_tflops=10.0, **HOSTILE),
+                 ProductSpec(part_number="ERR-1", name="#N/A"),
                  provenance=[("=HOSTILE()", "fp16_tflops", "=1+1", "@secondary", "+note")])
     out = tmp_path / "export.xlsx"
     export_workbook(catalog, library, out)
@@ -96,6 +98,8 @@ def test_no_exported_cell_is_a_formula_and_trigger_text_is_quote_prefixed(catalo
     assert found >= 8
     values = {c.value for c in wb["Catalog"]["A"]}
     assert "=HOSTILE()" in values
+    err = next(r for r in wb["Catalog"].iter_rows(min_row=2) if r[0].value == "ERR-1")
+    assert (err[2].value, err[2].data_type) == ("#N/A", "s")
 
 
 def test_control_characters_are_marked_and_over_long_text_refused_and_reported(catalog, library, tmp_path):

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from workbench.engine.compare import position
 from workbench.engine.spec import TEMPLATE_FIELDS
 from workbench.io.atomic import atomic_write
-from workbench.io.xlsx_safe import CellIssue, column_letter, text_cell
+from workbench.io.xlsx_safe import CellIssue, column_letter, is_plain, text_cell
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -58,30 +58,46 @@ class SheetWriter:
         self.append([c.header for c in self.columns], header=True)
 
     def append(self, values: Sequence[object], header: bool = False, fills: Optional[dict[int, PatternFill]] = None) -> None:
+        """Plain text and unformatted numbers go in as bare values (openpyxl stores them exactly as
+        strings/numbers); everything else becomes a styled or made-safe cell."""
         self.row += 1
-        cells = []
+        cells: list[object] = []
         for i, value in enumerate(values):
             col = self.columns[i] if i < len(self.columns) else Col("")
-            coordinate = f"{self.letters[i] if i < len(self.letters) else column_letter(i)}{self.row}"
+            styled = header or col.wrap or (fills is not None and i in fills)
             if value is None or value == "":
-                cell = WriteOnlyCell(self.ws)  # empty means unknown, as in the import
-            elif isinstance(value, bool):
-                cell = text_cell(self.ws, "yes" if value else "no", sheet=self.title, coordinate=coordinate,
-                                 issues=self.issues)
-            elif isinstance(value, (int, float)):
+                cells.append(WriteOnlyCell(self.ws) if styled else None)  # empty means unknown, as in the import
+                if styled:
+                    self._style(cells[-1], header, fills, i)
+                continue
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            if isinstance(value, (int, float)):
+                if not col.number_format and not styled:
+                    cells.append(value)
+                    continue
                 cell = WriteOnlyCell(self.ws, value=value)
                 if col.number_format:
                     cell.number_format = col.number_format
             else:
-                cell = text_cell(self.ws, str(value), sheet=self.title, coordinate=coordinate, issues=self.issues)
+                text = str(value)
+                if not styled and is_plain(text):
+                    cells.append(text)
+                    continue
+                coordinate = f"{self.letters[i] if i < len(self.letters) else column_letter(i)}{self.row}"
+                cell = text_cell(self.ws, text, sheet=self.title, coordinate=coordinate, issues=self.issues)
                 if col.wrap and not header:
                     cell.alignment = WRAP
-            if header:
-                cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            elif fills and i in fills:
-                cell.fill = fills[i]
+            self._style(cell, header, fills, i)
             cells.append(cell)
         self.ws.append(cells)
+
+    @staticmethod
+    def _style(cell, header: bool, fills, i: int) -> None:
+        if header:
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        elif fills and i in fills:
+            cell.fill = fills[i]
 
     def finish(self) -> None:
         self.ws.auto_filter.ref = f"A1:{self.letters[-1]}{max(self.row, 1)}"
@@ -131,7 +147,7 @@ def _discard(wb: Workbook) -> None:
 
 
 def _catalog(wb, data, issues, cancel) -> None:
-    cols = [Col(f, _WIDE.get(f, 12 if f not in _BOOL_FIELDS else 10), "General") for f in TEMPLATE_FIELDS]
+    cols = [Col(f, _WIDE.get(f, 12 if f not in _BOOL_FIELDS else 10)) for f in TEMPLATE_FIELDS]
     sheet = SheetWriter(wb, "Catalog", cols, issues, freeze="B2")
     for i, rec in enumerate(data.records.values(), start=1):
         if i % 500 == 0:
@@ -240,7 +256,7 @@ def _letters(wb, data, issues) -> None:
 
 
 def _sources(wb, data, issues) -> None:
-    cols = [Col("part_number", 28), Col("field", 24), Col("value", 14, "General"), Col("source", 70, wrap=True),
+    cols = [Col("part_number", 28), Col("field", 24), Col("value", 14), Col("source", 70, wrap=True),
             Col("confidence", 12), Col("note", 50, wrap=True)]
     sheet = SheetWriter(wb, "Sources", cols, issues, freeze="C2")
     for prod in data.products:

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from openpyxl.cell.cell import ERROR_CODES
+
 MAX_CELL_CHARS = 32_767
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -65,6 +67,14 @@ def prepare_text(value: str) -> SafeText:
         return SafeText(refused, refused, False, ("too long", f"{len(text):,} characters refused (limit {MAX_CELL_CHARS:,}); "
                                                               "the cell holds a notice instead"))
     return SafeText(text, stored, quote, issue)
+
+
+def is_plain(text: str) -> bool:
+    """Text openpyxl would store exactly as given, as a string: no trigger character first, no
+    error-code look-alike (openpyxl turns "#N/A" into an error cell), no CR, no control character,
+    no escape look-alike, within the cell limit. Such text may be appended as a bare str (faster)."""
+    return (bool(text) and not text.startswith(TRIGGERS) and text not in ERROR_CODES and len(text) <= MAX_CELL_CHARS
+            and "\r" not in text and "_x" not in text and not _ILLEGAL.search(text))
 
 
 def text_cell(ws, value: str, *, sheet: str, coordinate: str, issues: list, style: Optional[dict] = None):
