@@ -188,6 +188,30 @@ def test_draft_threshold_edit_flips_products_and_is_labelled_draft(gui, qtbot):
     assert load_regime(whatif.draft.path, draft=True).draft
 
 
+def test_a_saved_draft_is_loaded_at_start_and_can_be_edited_again(tmp_path, qtbot):
+    g = make_gui(tmp_path, qtbot)
+    whatif = g.window.whatif
+    whatif.base.setCurrentIndex(whatif.base.findText("us-ear-2023-10"))
+    with qtbot.waitSignal(whatif.flipsShown, timeout=60000):
+        whatif.make_draft()
+    draft_id = whatif.draft.id
+    g.window.close()
+    close_gui(g)
+    g2 = make_gui(tmp_path, qtbot)
+    try:
+        assert [d.id for d in g2.services.drafts] == [draft_id] and g2.services.drafts[0].draft
+        w2 = g2.window.whatif
+        assert w2.saved.currentText() == f"DRAFT {draft_id}"
+        with qtbot.waitSignal(w2.flipsShown, timeout=60000):
+            qtbot.mouseClick(w2.open_button, Qt.MouseButton.LeftButton)
+        row = next(r for r, t in enumerate(w2.draft.thresholds) if t.owner == "3a090-a-1" and t.metric == "tpp")
+        with qtbot.waitSignal(w2.flipsShown, timeout=60000) as blocker:
+            w2.set_threshold(row, 20000)
+        assert blocker.args[0] > 0 and w2.draft.base_id == "us-ear-2023-10"
+    finally:
+        close_gui(g2)
+
+
 def test_map_draws_points_hover_and_click_select(gui, qtbot, tmp_path):
     w = gui.window
     w.show_tab("map")

@@ -525,6 +525,18 @@
         <translation>复制所选行</translation>
     </message>
     <message>
+        <source>Open draft</source>
+        <translation>打开草稿</translation>
+    </message>
+    <message>
+        <source>indeterminate</source>
+        <translation>无法判定（缺少输入）</translation>
+    </message>
+    <message>
+        <source>Saved drafts</source>
+        <translation>已保存的草稿</translation>
+    </message>
+    <message>
         <source>proposed</source>
         <translation>拟议</translation>
     </message>

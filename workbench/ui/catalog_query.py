@@ -16,7 +16,7 @@ from workbench.ui.classify import Classified
 
 COL_PART, COL_VENDOR, COL_TPP, COL_PD, COL_BW, COL_CLASS, COL_MARGIN = range(7)
 COLUMN_COUNT = 7
-NUMERIC_COLUMNS = (COL_TPP, COL_PD, COL_BW, COL_MARGIN)
+NUMERIC_COLUMNS = (COL_TPP, COL_PD, COL_BW)  # right-aligned
 
 
 @dataclass(frozen=True)

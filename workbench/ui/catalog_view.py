@@ -57,6 +57,7 @@ class CatalogView(QWidget):
         for col, width in ((cq.COL_PART, 230), (cq.COL_VENDOR, 110), (cq.COL_TPP, 80), (cq.COL_PD, 60),
                            (cq.COL_BW, 160), (cq.COL_CLASS, 250)):
             header.resizeSection(col, width)
+        self._fit_headers()
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -84,12 +85,14 @@ class CatalogView(QWidget):
 
     @staticmethod
     def _fill_combo(combo: QComboBox, everything: str, values: list[str]) -> None:
+        from workbench.ui.models import show_class
+
         keep = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(everything, None)
         for v in values:
-            combo.addItem(v, v)
+            combo.addItem(show_class(v), v)
         i = combo.findData(keep) if keep is not None else 0
         combo.setCurrentIndex(max(i, 0))
         combo.setEnabled(bool(values))
@@ -104,6 +107,13 @@ class CatalogView(QWidget):
     def _classified(self, cls) -> None:
         self._fill_combo(self.classification, tr("All classifications"), cls.classes)
         self.model.set_data(self.session.snapshot, cls)
+        self._fit_headers()
+
+    def _fit_headers(self) -> None:
+        """Widen a column whose header text (any language, regime name) would be clipped."""
+        header = self.table.horizontalHeader()
+        for col in range(cq.COLUMN_COUNT - 1):
+            header.resizeSection(col, max(header.sectionSize(col), header.sectionSizeHint(col)))
 
     def _near_changed(self, value: float) -> None:
         self.model.near_pct = value

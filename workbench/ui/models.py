@@ -31,6 +31,11 @@ def fmt_number(value: Optional[float], digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def show_class(shown: str) -> str:
+    """A classification as displayed: ECCN paragraphs stay as written; "indeterminate" is translated."""
+    return tr("indeterminate") if shown == "indeterminate" else shown
+
+
 def fmt_margin(value: Optional[float]) -> str:
     return "" if value is None else f"{value:+.1f}%"
 
@@ -168,7 +173,7 @@ class CatalogModel(QAbstractTableModel):
         if col == cq.COL_PD:
             return fmt_number(cls.pd[i], 2)
         if col == cq.COL_CLASS:
-            return cls.shown[i]
+            return show_class(cls.shown[i])
         if col == cq.COL_MARGIN:
             m = cls.margin_pct[i]
             return "" if m is None else f"{fmt_margin(m)}  {cls.nearest[i]}"
@@ -290,5 +295,5 @@ class ProximityModel(QAbstractTableModel):
             return _ALIGN_RIGHT
         if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return None
-        return [self.snap.parts[i], self.snap.vendors[i] or "", self.cls.shown[i], self.cls.nearest[i],
+        return [self.snap.parts[i], self.snap.vendors[i] or "", show_class(self.cls.shown[i]), self.cls.nearest[i],
                 fmt_margin(self.cls.margin_pct[i])][col]

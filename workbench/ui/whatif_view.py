@@ -33,6 +33,8 @@ class WhatIfView(QWidget):
         real = [r for r in session.services.regimes() if not r.draft]
         fill_regime_combo(self.base, real, session.regime if not session.regime.draft else real[-1])
         self.duplicate = QPushButton(tr("Duplicate as draft"))
+        self.saved = QComboBox()
+        self.open_button = QPushButton(tr("Open draft"))
         self.banner = QLabel(tr("No draft yet: pick a regime and duplicate it."))
         self.banner.setWordWrap(True)
         self.thresholds = QTableWidget(0, 4)
@@ -50,6 +52,10 @@ class WhatIfView(QWidget):
         top.addWidget(QLabel(tr("Base regime")))
         top.addWidget(self.base, 1)
         top.addWidget(self.duplicate)
+        top.addSpacing(20)
+        top.addWidget(QLabel(tr("Saved drafts")))
+        top.addWidget(self.saved, 1)
+        top.addWidget(self.open_button)
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
@@ -69,7 +75,16 @@ class WhatIfView(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(split, 1)
         self.duplicate.clicked.connect(self.make_draft)
+        self.open_button.clicked.connect(self.open_saved)
+        session.regimesChanged.connect(self._fill_saved)
+        self._fill_saved()
         self.thresholds.itemChanged.connect(self._threshold_edited)
+
+    def _fill_saved(self) -> None:
+        drafts = [d for d in self.session.services.regimes() if d.draft]
+        fill_regime_combo(self.saved, drafts, None)
+        self.saved.setEnabled(bool(drafts))
+        self.open_button.setEnabled(bool(drafts))
 
     def make_draft(self) -> None:
         rid, _ = split_key(self.base.currentData())
@@ -77,6 +92,18 @@ class WhatIfView(QWidget):
         self.draft = Draft.from_regime(base, self.session.services.drafts_dir)
         loaded = self.draft.save()
         self.session.add_draft(loaded)
+        self._show_draft(base, loaded)
+
+    def open_saved(self) -> None:
+        """Continue editing a draft saved earlier (this session or a previous one)."""
+        if not self.saved.currentData():
+            return
+        rid, _ = split_key(self.saved.currentData())
+        loaded = self.session.services.regime(rid, draft=True)
+        self.draft = Draft.open(loaded.path)
+        self._show_draft(self.session.services.regime(self.draft.base_id), loaded)
+
+    def _show_draft(self, base, loaded) -> None:
         self.banner.setText(tr("DRAFT %1 (a what-if copy of %2, status proposed; not a real regime). Saved to %3")
                             .replace("%1", loaded.id).replace("%2", base.id).replace("%3", str(self.draft.path)))
         self.banner.setStyleSheet("background: #fff3c4; color: #6b4e00; padding: 6px; font-weight: bold;")
