@@ -233,10 +233,17 @@ def test_overlay_turns_not_3a090_h20_for_cn_into_letter_licence(h20_det, countri
     assert f"licence required for CN under letter {REF}" in overlay.explanation
     assert "memory bandwidth 4,000 ≥ 4,000" in overlay.explanation
     assert any(r.startswith(f"Licence required under letter {REF}") and "[mem]" in r for r in overlay.license_reasons)
-    assert overlay.review_policy == "not_stated"
+    assert overlay.review_policy == "not_stated" and overlay.confidence == det.confidence == "primary"
+    unverified = make_letter(covered={"criteria": [{"id": "mem", "description": "memory bandwidth of the H20",
+                                                    "confidence": "unverified", "condition": {
+                                                        "metric": "memory_bandwidth_gbs", "op": ">=", "value": 4000}}]})
+    assert apply_letters(det, s, [unverified], countries).confidence == "unverified"
+    listed = make_letter(covered={"part_numbers": ["H20-TEST"], "criteria": unverified.to_json()["covered"]["criteria"]})
+    assert apply_letters(det, s, [listed], countries).confidence == "primary"  # named in the letter
     assert overlay_position(det, overlay) == f"{det.paragraph} / licence under letter {REF}"
     out = overlay.apply_to(det.to_json())
     assert out["license_required"] is True and out["regime_only"]["license_required"] is False
+    assert out["confidence"] == overlay.confidence and out["regime_only"]["confidence"] == det.confidence
     assert out["letters"]["binding"] == [REF]
     json.dumps(out)
 

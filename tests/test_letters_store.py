@@ -182,3 +182,39 @@ def test_add_file_is_all_or_nothing(service, tmp_path):
     with pytest.raises(LetterInputError, match="already exists"):
         service.add_file(f)
     assert sorted(x.ref for x in service.list()) == ["B-2", REF]
+
+
+def test_service_questions_on_the_demo_catalog(tmp_path, countries, regime):
+    from workbench.engine import determine
+    from workbench.engine.spec import make_spec
+    from workbench.store.products import load_specs
+
+    svc = open_letter_service(tmp_path / "demo.db", countries=countries)
+    ref = sample_letter().ref
+    specs = {s.part_number: s for s in load_specs(svc.conn)}
+    h20 = specs["NVIDIA-H20-HGX-96GB"]
+    det = determine(h20, regime("us-h200-2026-01"), countries, "CN", None, date(2026, 3, 1))
+    assert svc.overlay(det, h20).license_required is True
+    # an import that edits the A100 up to the H20's interconnect, and adds a new small SKU
+    a100 = specs["NVIDIA-A100-SXM4-80GB"]
+    edited = a100.model_copy(update={"interconnect_bandwidth_gbs": 900.0})
+    new = make_spec(part_number="NEW-SMALL", memory_bandwidth_gbs=300.0, interconnect_bandwidth_gbs=64.0)
+    caught = svc.newly_caught([edited, new, h20])  # "before" = the catalog as stored
+    assert [(c.part_number, c.ref, c.before) for c in caught] == [("NVIDIA-A100-SXM4-80GB", ref, "not covered")]
+    assert "interconnect bandwidth 900 ≥ 900" in caught[0].matched[0]
+    events = []
+    stop = svc.subscribe(lambda a, r: events.append(a))
+    for step in ("response_due", "licence_applied"):
+        if step == "licence_applied":
+            svc.set_application(ref, {"number": "D-1", "status": "submitted", "submitted": "2026-01-05"})
+        svc.set_status(ref, step, date(2026, 1, 5))
+    stop()
+    svc.set_application(ref, {"number": "D-1", "status": "denied", "submitted": "2026-01-05", "decided": "2026-02-01"})
+    svc.set_status(ref, "denied", date(2026, 2, 1))
+    svc.close(ref, date(2026, 2, 2), "superseded")
+    assert events == ["letter.status", "letter.application", "letter.status"]
+    assert svc.overlay(det, h20).license_required is False  # closed: no overlay
+    assert svc.newly_caught([edited]) == []  # closed letters catch nothing
+    board = svc.dashboard(now=datetime(2026, 2, 3, tzinfo=timezone.utc))
+    assert board.by_status["closed"] == (ref,) and board.affected == {}
+    svc.conn.close()

@@ -386,7 +386,9 @@ def coverage(compiled: CompiledLetter, spec: ProductSpec, metrics: Optional[Metr
             for c in trace[start:]:
                 if c.result == INDETERMINATE:
                     missing.update(m.missing.get(c.metric, (c.metric,)))
-    if listed is not None or met:
+    if listed is not None:  # named in the letter: the criteria's reading does not matter
+        result, level = MET, "primary"
+    elif met:
         result = MET
     else:
         result = INDETERMINATE if unsure else NOT_MET
@@ -462,6 +464,7 @@ class LetterOverlay:
     license_reasons: tuple[str, ...]
     review_policy: Optional[str]
     explanation: str
+    confidence: str  # the determination's, lowered to the weakest reading a binding letter relied on
 
     @property
     def binding(self) -> tuple[LetterMatch, ...]:
@@ -485,8 +488,10 @@ class LetterOverlay:
         out = dict(det_json)
         out["regime_only"] = {k: det_json.get(k) for k in ("license_required", "license_reasons", "review_policy",
                                                            "explanation")}
+        out["regime_only"]["confidence"] = det_json.get("confidence")
         out.update(license_required=self.license_required, license_reasons=list(self.license_reasons),
-                   review_policy=self.review_policy, explanation=self.explanation, letters=self.to_json())
+                   review_policy=self.review_policy, explanation=self.explanation, confidence=self.confidence,
+                   letters=self.to_json())
         return out
 
 
@@ -553,7 +558,7 @@ def apply_letters(det: Determination, spec: ProductSpec, letters: Sequence[Lette
         reasons += [x.reason for x in maybe]
     if not binding and not maybe:  # the common case: nothing to say, nothing to build
         return LetterOverlay(det.part_number, det.regime, det.destination, det.end_user_hq, on or det.as_of, found,
-                             det.license_required, required, tuple(reasons), review, det.explanation)
+                             det.license_required, required, tuple(reasons), review, det.explanation, det.confidence)
     head = explain(replace(det, license_required=None))
     where = " / ".join(filter(None, [det.destination, det.end_user_hq and f"end user headquartered in {det.end_user_hq}"]))
     if binding:
@@ -566,8 +571,10 @@ def apply_letters(det: Determination, spec: ProductSpec, letters: Sequence[Lette
         text = head + "; " + "; ".join(x.reason for x in maybe)
     else:
         text = det.explanation
+    relied = [x.confidence for x in (binding or maybe)]
+    confidence = max([det.confidence, *relied], key=_ORDER.__getitem__)
     return LetterOverlay(det.part_number, det.regime, det.destination, det.end_user_hq, on or det.as_of, found,
-                         det.license_required, required, tuple(reasons), review, text)
+                         det.license_required, required, tuple(reasons), review, text, confidence)
 
 
 def overlay_position(det: Determination, overlay: LetterOverlay) -> str:

@@ -358,12 +358,17 @@ def ensure_sample_letter(conn: sqlite3.Connection) -> bool:
     if repo.get_meta(conn, _SAMPLE_KEY) is not None or not _is_demo_catalog(conn):
         return False
     letter = sample_letter()
-    with write_transaction(conn, repo.database_path(conn)):
-        if repo.get_meta(conn, _SAMPLE_KEY) is not None:  # another process got there first
+    try:
+        with write_transaction(conn, repo.database_path(conn)):
+            if repo.get_meta(conn, _SAMPLE_KEY) is not None:  # another process got there first
+                return False
+            if repo.get_letter(conn, letter.ref) is None:
+                repo.insert_letter(conn, letter, origin={"file": f"demo/letters/{SAMPLE_FILE}"}, action="letter.sample")
+            repo.set_meta(conn, _SAMPLE_KEY, letter.ref)
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc):  # a read-only catalog is shown as it is; the sample can wait
             return False
-        if repo.get_letter(conn, letter.ref) is None:
-            repo.insert_letter(conn, letter, origin={"file": f"demo/letters/{SAMPLE_FILE}"}, action="letter.sample")
-        repo.set_meta(conn, _SAMPLE_KEY, letter.ref)
+        raise
     return True
 
 

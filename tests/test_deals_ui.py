@@ -1,0 +1,172 @@
+"""Deals widgets driven with qtbot: models pass qtmodeltester, the editor's determination and
+flags follow every edit, saving is refused over a limit unless the officer ticks the box, and the
+ledger bars and the list refresh through the shared service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QDate, Qt  # noqa: E402
+
+from deals_helpers import H100, H200, make_deal  # noqa: E402
+from workbench.services.catalog import open_catalog  # noqa: E402
+from workbench.services.deals import DealService  # noqa: E402
+from workbench.ui.deals import DealEditorWidget, DealsListWidget, LedgerWidget  # noqa: E402
+from workbench.ui.deals.models import SHARE_ROLE, LedgerTableModel  # noqa: E402
+
+DIFFUSION = "us-ai-diffusion-2025-01"
+
+
+@pytest.fixture
+def env(tmp_path, library):
+    conn = open_catalog(tmp_path / "c.db")
+    service = DealService(conn, library)
+    yield conn, library, service
+    conn.close()
+
+
+def lpp(ref, units, day=date(2025, 3, 3)):
+    return make_deal(ref, day, ((H100, units, "25000.00"),), authorization="LPP")
+
+
+def test_models_pass_qtmodeltester(qtmodeltester, qtbot, env):
+    conn, library, service = env
+    service.save(lpp("A", 1000))
+    service.save(make_deal("B", date(2026, 2, 2), ((H200, 3, "30000.00"),), destination="CN", status="draft"))
+    deals = DealsListWidget(conn, library, service)
+    ledgers = LedgerWidget(conn, library, service)
+    qtbot.addWidget(deals)
+    qtbot.addWidget(ledgers)
+    assert deals.model.rowCount() == 2
+    qtmodeltester.check(deals.model)
+    qtmodeltester.check(ledgers.model)
+    assert ledgers.model.rowCount() >= 1
+
+
+def test_widgets_construct_from_conn_and_library_alone(qtbot, env):
+    conn, library, _ = env
+    for cls in (DealsListWidget, DealEditorWidget, LedgerWidget):
+        widget = cls(conn, library)
+        qtbot.addWidget(widget)
+        assert widget.service.conn is conn
+
+
+def _fill(qtbot, editor: DealEditorWidget, units: int, auth: str = "LPP") -> None:
+    qtbot.keyClicks(editor.reference, "E-1")
+    editor.deal_date.setDate(QDate(2025, 3, 3))
+    qtbot.keyClicks(editor.exporter, "Acme Exports Inc")
+    qtbot.keyClicks(editor.party["consignee_name"], "Consignee Sdn Bhd")
+    qtbot.keyClicks(editor.party["consignee_country"], "my")  # typed lower case, shown upper case
+    qtbot.keyClicks(editor.party["end_user_name"], "End User Ltd")
+    qtbot.keyClicks(editor.party["end_user_country"], "MY")
+    qtbot.keyClicks(editor.destination, "MY")
+    editor.authorization.setCurrentText(auth)
+    editor.regime.setCurrentIndex(editor.regime.findData(DIFFUSION))
+    editor.add_line(H100, units, "25000.00")
+
+
+def test_editor_live_determination_and_flags(qtbot, env):
+    """1,699 H100 = 26,898,568 TPP fits the LPP limit of 26,900,000; the 1,700th unit (26,914,400)
+    is flagged 14,400 TPP over, and the text follows each edit."""
+    conn, library, service = env
+    editor = DealEditorWidget(conn, library, service)
+    qtbot.addWidget(editor)
+    assert "Incomplete deal" in editor.determination.toPlainText()
+    assert not editor.save_button.isEnabled()
+    _fill(qtbot, editor, 1699)
+    assert editor.party["consignee_country"].text() == "MY"
+    text = editor.determination.toPlainText()
+    assert "us-ai-diffusion-2025-01: licence required; presumption of approval; eligible: LPP" in text
+    assert "Deal TPP total: 26,898,568 TPP" in text
+    assert editor.flags == [] and "Within every limit checked" in editor.flag_label.text()
+    spin = editor.lines.cellWidget(0, editor.LINE_QTY)
+    with qtbot.waitSignal(editor.evaluated, timeout=2000):
+        spin.setValue(1700)
+    assert "26,914,400 TPP" in editor.determination.toPlainText()
+    (flag,) = editor.flags
+    assert flag.kind == "lpp" and flag.over_by == 14_400
+    assert "by 14,400" in editor.flag_label.text()
+    # A bad unit value is reported, not raised.
+    editor.lines.item(0, editor.LINE_VALUE).setText("abc")
+    assert "unit value 'abc' is not an amount" in editor.determination.toPlainText()
+    assert not editor.save_button.isEnabled()
+
+
+def test_editor_refuses_over_limit_unless_ticked_and_list_refreshes(qtbot, env):
+    conn, library, service = env
+    listing = DealsListWidget(conn, library, service)
+    editor = DealEditorWidget(conn, library, service)
+    qtbot.addWidget(listing)
+    qtbot.addWidget(editor)
+    _fill(qtbot, editor, 1700)
+    editor.status.setCurrentText("licensed")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert service.deals() == [] and editor.flag_label.text().startswith("Not saved:")
+    editor.allow_over.setChecked(True)
+    with qtbot.waitSignal(editor.saved, timeout=2000) as blocker:
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    (deal,) = service.deals()
+    assert blocker.args == [deal.id] and deal.lines[0].quantity == 1700
+    assert listing.model.rowCount() == 1 and listing.model.rows[0].deal.reference == "E-1"
+    # Editing the saved deal replaces it instead of adding a second one.
+    editor.load(service.get(deal.id))
+    editor.lines.cellWidget(0, editor.LINE_QTY).setValue(10)
+    editor.allow_over.setChecked(False)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert [d.lines[0].quantity for d in service.deals()] == [10]
+
+
+def test_ledger_bars_follow_saves_and_cancels(qtbot, env):
+    """1,000 H100 = 15,832,000 of 26,900,000 TPP: 588 permille (58.8%), 11,068,000 left.
+    Cancelling the deal from the list empties the ledger."""
+    conn, library, service = env
+    ledger = LedgerWidget(conn, library, service)
+    listing = DealsListWidget(conn, library, service)
+    qtbot.addWidget(ledger)
+    qtbot.addWidget(listing)
+    ledger.regime.setCurrentIndex(ledger.regime.findData(DIFFUSION))
+    assert ledger.model.rowCount() == 0
+    service.save(lpp("A", 1000))
+    rows = {ledger.model.ledgers[r].kind: r for r in range(ledger.model.rowCount())}
+    lpp_row = rows["lpp"]
+    index = ledger.model.index(lpp_row, LedgerTableModel.BAR)
+    assert index.data(SHARE_ROLE) == 588 and index.data() == "58.8% used"
+    assert ledger.model.index(lpp_row, LedgerTableModel.REMAINING).data() == "11,068,000"
+    assert ledger.model.index(lpp_row, LedgerTableModel.CONFIDENCE).data() == "unverified"
+    ledger.year.setCurrentIndex(ledger.year.findData(2026))
+    assert "lpp" not in {lg.kind for lg in ledger.model.ledgers}
+    ledger.year.setCurrentIndex(0)
+    listing.view.selectRow(0)
+    qtbot.mouseClick(listing.cancel_button, Qt.MouseButton.LeftButton)
+    assert service.deals()[0].status == "cancelled"
+    assert ledger.model.rowCount() == 0
+
+
+def test_ledger_shows_over_limit_in_red_bar(qtbot, env):
+    """US shipments of the H200 500 units: cap 250. 300 to China is 120.0% and 50 over."""
+    conn, library, service = env
+    service.set_us_shipments(H200, 500)
+    service.save(make_deal("C", date(2026, 2, 2), ((H200, 300, "30000.00"),), destination="CN",
+                           consignee_country="CN"), allow_over_limit=True)
+    ledger = LedgerWidget(conn, library, service)
+    qtbot.addWidget(ledger)
+    ledger.regime.setCurrentIndex(ledger.regime.findData("us-h200-2026-01"))
+    (row,) = [r for r in range(ledger.model.rowCount()) if ledger.model.ledgers[r].kind == "h200_share"]
+    bar = ledger.model.index(row, LedgerTableModel.BAR)
+    assert bar.data(SHARE_ROLE) == 1200 and bar.data() == "120.0% used — over by 50"
+    assert "1 over the limit" in ledger.summary.text()
+    ledger.resize(1200, 400)
+    assert not ledger.grab().isNull()
+
+
+def test_closed_widget_stops_listening(qtbot, env):
+    conn, library, service = env
+    ledger = LedgerWidget(conn, library, service)
+    assert len(service._listeners) == 1
+    ledger.deleteLater()
+    qtbot.waitUntil(lambda: service._listeners == [], timeout=2000)
+    service.save(lpp("A", 10))  # would raise if the deleted widget were still called

@@ -1,0 +1,175 @@
+"""Qt table models for deals and ledgers, and the delegate that draws a ledger's used/remaining bar.
+
+Each model has column constants and ``SORT_ROLE`` (the raw value a column sorts by); the deals
+model has ``DEAL_ID_ROLE`` and the ledger model ``SHARE_ROLE`` (permille of the limit used, or
+None when the ledger has no limit).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QStyleOptionViewItem
+
+from workbench.engine.ledgers import Ledger
+from workbench.services.deals import DealRow
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+DEAL_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+SHARE_ROLE = Qt.ItemDataRole.UserRole + 3
+OVER_BRUSH = QBrush(QColor("#b3261e"))
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LICENCE = {True: "required", False: "not required", None: "unknown"}
+
+
+def fmt(value: Optional[Decimal]) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+class DealsTableModel(QAbstractTableModel):
+    """One row per deal with its position under the chosen regime."""
+
+    (REF, DATE, STATUS, DEST, END_USER, AUTH, VALUE, TPP, REGIME, LICENCE, REVIEW, EXCEPTIONS) = range(12)
+    HEADERS = ("Reference", "Date", "Status", "Destination", "End user", "Authorization", "Value (USD)", "TPP total",
+               "Regime", "Licence", "Review policy", "Eligible exceptions")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[DealRow] = []
+
+    def set_rows(self, rows: Sequence[DealRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt override
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def _value(self, row: DealRow, column: int):
+        d, e = row.deal, row.evaluation
+        return {
+            self.REF: d.reference, self.DATE: d.deal_date.isoformat(), self.STATUS: d.status, self.DEST: d.destination,
+            self.END_USER: d.end_user.name, self.AUTH: d.authorization, self.VALUE: d.value_usd, self.TPP: e.tpp_total,
+            self.REGIME: e.regime, self.LICENCE: _LICENCE[e.license_required],
+            self.REVIEW: (e.review_policy or "").replace("_", " "),
+            self.EXCEPTIONS: ", ".join(x.id for x in e.exceptions),
+        }[column]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        row, col = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self._value(row, col)
+            return fmt(value) if col in (self.VALUE, self.TPP) else value
+        if role == SORT_ROLE:
+            value = self._value(row, col)
+            if col in (self.VALUE, self.TPP):
+                return float(value) if value is not None else -1.0
+            return value
+        if role == DEAL_ID_ROLE:
+            return row.deal.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.VALUE, self.TPP):
+            return _RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(row.evaluation.reasons)
+        return None
+
+
+class LedgerTableModel(QAbstractTableModel):
+    """One row per ledger: limit, used, the bar, remaining, and the rule's confidence."""
+
+    (TITLE, UNIT, LIMIT, USED, BAR, REMAINING, CONFIDENCE, NOTE) = range(8)
+    HEADERS = ("Ledger", "Unit", "Limit", "Used", "Used / remaining", "Remaining", "Confidence", "Note")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.ledgers: list[Ledger] = []
+
+    def set_ledgers(self, ledgers: Sequence[Ledger]) -> None:
+        self.beginResetModel()
+        self.ledgers = list(ledgers)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.ledgers)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt override
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    @staticmethod
+    def share(ledger: Ledger) -> Optional[int]:
+        """Permille of the limit used (may exceed 1000 when over), rounded down."""
+        limit = ledger.meta.limit
+        if limit is None or limit <= 0:
+            return None
+        return int(ledger.used * 1000 // limit)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.ledgers)):
+            return None
+        lg, col = self.ledgers[index.row()], index.column()
+        share = self.share(lg)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.BAR:
+                if share is None:
+                    return "no limit"
+                over = f" — over by {fmt(-lg.remaining)}" if lg.over else ""
+                return f"{share // 10}.{share % 10}% used{over}"
+            return {self.TITLE: lg.meta.title, self.UNIT: lg.meta.unit, self.LIMIT: fmt(lg.meta.limit) or "—",
+                    self.USED: fmt(lg.used), self.REMAINING: fmt(lg.remaining) or "—",
+                    self.CONFIDENCE: lg.meta.confidence,
+                    self.NOTE: ("OVER THE LIMIT; " if lg.over else "") + lg.meta.note}[col]
+        if role == SHARE_ROLE:
+            return share
+        if role == SORT_ROLE:
+            return {self.LIMIT: float(lg.meta.limit or -1), self.USED: float(lg.used),
+                    self.REMAINING: float(lg.remaining if lg.remaining is not None else -1),
+                    self.BAR: -1 if share is None else share}.get(col, self.data(index))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.LIMIT, self.USED, self.REMAINING):
+            return _RIGHT
+        if role == Qt.ItemDataRole.ForegroundRole and lg.over:
+            return OVER_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [lg.meta.citation] + [f"{e.deal_date} {e.reference}: {fmt(e.amount)} {lg.meta.unit}"
+                                          + (f" ({e.note})" if e.note else "") for e in lg.entries]
+            return "\n".join(lines)
+        return None
+
+
+class BarDelegate(QStyledItemDelegate):
+    """Draws SHARE_ROLE as a progress bar (full and red when over the limit), text on top."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        share = index.data(SHARE_ROLE)
+        if share is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = QRect(option.rect.adjusted(2, 3, -2, -3))
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = min(1000, max(0, share))
+        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole))
+        bar.textVisible = True
+        bar.state = option.state
+        if share > 1000:
+            bar.palette = QApplication.palette()
+            bar.palette.setColor(bar.palette.ColorRole.Highlight, QColor("#b3261e"))
+        style = option.widget.style() if option.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)

@@ -1,0 +1,437 @@
+"""Deals screens as standalone widgets, each constructible from ``(conn, library)`` so the main
+window can add them as tabs: the deals list, the deal editor with a live determination, and the
+ledgers with a used/remaining bar per ledger. Pass one shared ``DealService`` as ``service`` to
+make the three refresh together after every save.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+from pydantic import ValidationError
+from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFormLayout, QGroupBox, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QTableView,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from workbench.engine.deals import STATUSES, Deal, DealLine, Party
+from workbench.services.deals import DealService, OverLimit
+from workbench.services.regimes import RegimeLibrary
+from workbench.store.connection import StoreError
+from workbench.store.deals import DealStoreError
+from workbench.ui.deals.models import SORT_ROLE, BarDelegate, DealsTableModel, LedgerTableModel
+
+ENFORCED_ON_DATE = "enforced on the deal date"
+
+
+def _regime_combo(library: RegimeLibrary, first: Optional[str] = None) -> QComboBox:
+    combo = QComboBox()
+    if first:
+        combo.addItem(first, None)
+    for r in library.regimes:
+        label = f"{r.id} ({r.regime.status}{'' if r.regime.enforced else ', not enforced'})"
+        combo.addItem(label, r.id)
+    return combo
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class DealsListWidget(QWidget):
+    """Every deal with its position under a regime (or the enforced regime of its date).
+
+    Signals: dealActivated(int) with the deal id on double-click.
+    """
+
+    dealActivated = Signal(int)
+
+    def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, service: Optional[DealService] = None,
+                 parent=None):
+        super().__init__(parent)
+        self.service = service or DealService(conn, library)
+        self.regime = _regime_combo(library, ENFORCED_ON_DATE)
+        self.model = DealsTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(DealsTableModel.DATE, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.cancel_button = QPushButton("Cancel deal")
+        self.count = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Regime:"))
+        top.addWidget(self.regime, 1)
+        top.addWidget(self.count)
+        top.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        self.regime.currentIndexChanged.connect(self.refresh)
+        self.view.doubleClicked.connect(self._activated)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.service.on_change(self.refresh)
+        self.destroyed.connect(lambda *_: self.service.off_change(self.refresh))
+        self.refresh()
+
+    def refresh(self) -> None:
+        from workbench.services.deals import DealRow
+
+        chosen = self.regime.currentData()
+        rows = []
+        for deal in self.service.deals():
+            rid = chosen or self.service.enforced_on(deal.deal_date)
+            if rid is not None:
+                rows.append(DealRow(deal, self.service.evaluate(deal, rid)))
+        self.model.set_rows(rows)
+        self.count.setText(f"{len(rows)} deals")
+
+    def selected_id(self) -> Optional[int]:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.rows[self.proxy.mapToSource(rows[0]).row()].deal.id
+
+    def cancel_selected(self) -> None:
+        deal_id = self.selected_id()
+        if deal_id is not None:
+            self.service.cancel(deal_id)
+
+    def _activated(self, index) -> None:
+        self.dealActivated.emit(self.model.rows[self.proxy.mapToSource(index).row()].deal.id)
+
+
+class DealEditorWidget(QWidget):
+    """A deal form whose determination (per regime) and limit flags update on every change.
+
+    Signals: saved(int) with the deal id; evaluated(str) with the determination text shown.
+    """
+
+    saved = Signal(int)
+    evaluated = Signal(str)
+    LINE_PART, LINE_QTY, LINE_VALUE = range(3)
+
+    def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, service: Optional[DealService] = None,
+                 parent=None):
+        super().__init__(parent)
+        self.service = service or DealService(conn, library)
+        self.library = library
+        self.deal_id: Optional[int] = None
+        self.current: Optional[Deal] = None
+        self.flags: list = []
+        self._loading = False
+        parts = sorted(self.service.specs())
+        self.parts = parts
+
+        self.reference, self.exporter, self.end_use, self.authorization = QLineEdit(), QLineEdit(), QLineEdit(), QComboBox()
+        self.authorization.setEditable(True)
+        self.authorization.addItems(["", "LPP", "LPP-500", "NAC", "ACA", "AIA"])
+        self.deal_date = QDateEdit(_qdate(date.today()))
+        self.deal_date.setCalendarPopup(True)
+        self.deal_date.setDisplayFormat("yyyy-MM-dd")
+        self.notified = QCheckBox("NAC notice sent on")
+        self.notified_on = QDateEdit(_qdate(date.today()))
+        self.notified_on.setDisplayFormat("yyyy-MM-dd")
+        self.from_us = QCheckBox("Exported from the United States")
+        self.from_us.setChecked(True)
+        self.status = QComboBox()
+        self.status.addItems(list(STATUSES))
+        self.destination = self._code()
+        self.party: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        form.addRow("Reference", self.reference)
+        form.addRow("Date", self.deal_date)
+        form.addRow("Exporter", self.exporter)
+        for who in ("consignee", "end_user"):
+            label = "Consignee" if who == "consignee" else "End user"
+            row = QHBoxLayout()
+            for key, hint, box in (("name", "name", QLineEdit()), ("country", "country", self._code()),
+                                   ("hq", "HQ", self._code()), ("parent", "parent HQ", self._code())):
+                box.setPlaceholderText(hint)
+                self.party[f"{who}_{key}"] = box
+                row.addWidget(box, 3 if key == "name" else 1)
+            form.addRow(label, row)
+        form.addRow("Destination", self.destination)
+        form.addRow("End use", self.end_use)
+        form.addRow("Licence or exception", self.authorization)
+        notice = QHBoxLayout()
+        notice.addWidget(self.notified)
+        notice.addWidget(self.notified_on)
+        form.addRow("", notice)
+        form.addRow("", self.from_us)
+        form.addRow("Status", self.status)
+
+        self.lines = QTableWidget(0, 3)
+        self.lines.setHorizontalHeaderLabels(["Part number", "Quantity", "Unit value (USD)"])
+        self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.add_line_button, self.remove_line_button = QPushButton("Add line"), QPushButton("Remove line")
+        line_buttons = QHBoxLayout()
+        line_buttons.addWidget(self.add_line_button)
+        line_buttons.addWidget(self.remove_line_button)
+        line_buttons.addStretch(1)
+
+        self.regime = _regime_combo(library, ENFORCED_ON_DATE)
+        self.determination = QPlainTextEdit()
+        self.determination.setReadOnly(True)
+        self.flag_label = QLabel()
+        self.flag_label.setWordWrap(True)
+        self.allow_over = QCheckBox("Record even if a limit is exceeded")
+        self.save_button = QPushButton("Save deal")
+        live = QGroupBox("Live determination")
+        live_layout = QVBoxLayout(live)
+        live_layout.addWidget(self.regime)
+        live_layout.addWidget(self.determination, 1)
+        live_layout.addWidget(self.flag_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.allow_over)
+        bottom.addStretch(1)
+        bottom.addWidget(self.save_button)
+
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addWidget(self.lines, 1)
+        left.addLayout(line_buttons)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addWidget(live, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addLayout(bottom)
+
+        for box in (self.reference, self.exporter, self.end_use, self.destination, *self.party.values()):
+            box.textChanged.connect(self.update_determination)
+        self.authorization.currentTextChanged.connect(self.update_determination)
+        for widget in (self.deal_date, self.notified_on):
+            widget.dateChanged.connect(self.update_determination)
+        for box in (self.notified, self.from_us):
+            box.toggled.connect(self.update_determination)
+        self.status.currentIndexChanged.connect(self.update_determination)
+        self.regime.currentIndexChanged.connect(self.update_determination)
+        self.lines.itemChanged.connect(self.update_determination)
+        self.add_line_button.clicked.connect(lambda: self.add_line())
+        self.remove_line_button.clicked.connect(self.remove_line)
+        self.save_button.clicked.connect(self.save)
+        self.update_determination()
+
+    @staticmethod
+    def _code() -> QLineEdit:
+        box = QLineEdit()
+        box.setMaxLength(2)
+        box.setMaximumWidth(80)
+        box.textEdited.connect(lambda text, b=box: b.setText(text.upper()) if text != text.upper() else None)
+        return box
+
+    # lines ---------------------------------------------------------------------------------------
+    def add_line(self, part: str = "", quantity: int = 1, unit_value: str = "0.00") -> None:
+        self._loading = True
+        row = self.lines.rowCount()
+        self.lines.insertRow(row)
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.addItems(self.parts)
+        combo.setCurrentText(part)
+        combo.currentTextChanged.connect(self.update_determination)
+        self.lines.setCellWidget(row, self.LINE_PART, combo)
+        spin = QSpinBox()
+        spin.setRange(1, 10_000_000)
+        spin.setValue(quantity)
+        spin.valueChanged.connect(self.update_determination)
+        self.lines.setCellWidget(row, self.LINE_QTY, spin)
+        self.lines.setItem(row, self.LINE_VALUE, QTableWidgetItem(unit_value))
+        self._loading = False
+        self.update_determination()
+
+    def remove_line(self) -> None:
+        row = self.lines.currentRow()
+        if row < 0:
+            row = self.lines.rowCount() - 1
+        if row >= 0:
+            self.lines.removeRow(row)
+            self.update_determination()
+
+    # the deal ------------------------------------------------------------------------------------
+    def load(self, deal: Deal) -> None:
+        """Show a saved deal for editing."""
+        self._loading = True
+        self.deal_id = deal.id
+        self.reference.setText(deal.reference)
+        self.deal_date.setDate(_qdate(deal.deal_date))
+        self.exporter.setText(deal.exporter)
+        for who, party in (("consignee", deal.consignee), ("end_user", deal.end_user)):
+            self.party[f"{who}_name"].setText(party.name)
+            self.party[f"{who}_country"].setText(party.country)
+            self.party[f"{who}_hq"].setText(party.hq_country or "")
+            self.party[f"{who}_parent"].setText(party.parent_hq_country or "")
+        self.destination.setText(deal.destination)
+        self.end_use.setText(deal.end_use)
+        self.authorization.setCurrentText(deal.authorization)
+        self.notified.setChecked(deal.notified_on is not None)
+        if deal.notified_on:
+            self.notified_on.setDate(_qdate(deal.notified_on))
+        self.from_us.setChecked(deal.exports_from_us)
+        self.status.setCurrentText(deal.status)
+        self.lines.setRowCount(0)
+        for ln in deal.lines:
+            self.add_line(ln.part_number, ln.quantity, str(ln.unit_value_usd))
+        self._loading = False
+        self.update_determination()
+
+    def build(self) -> Deal:
+        """The form as a validated Deal; raises ValueError with a readable message."""
+        lines = []
+        for row in range(self.lines.rowCount()):
+            part = self.lines.cellWidget(row, self.LINE_PART).currentText().strip()
+            qty = self.lines.cellWidget(row, self.LINE_QTY).value()
+            item = self.lines.item(row, self.LINE_VALUE)
+            text = (item.text() if item else "").replace(",", "").replace("$", "").strip()
+            try:
+                value = Decimal(text or "0")
+            except InvalidOperation:
+                raise ValueError(f"line {row + 1}: unit value '{text}' is not an amount (expected e.g. 25000.00)") from None
+            if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+                raise ValueError(f"line {row + 1}: unit value '{text}' (expected dollars with at most 2 decimals)")
+            lines.append(DealLine(part_number=part, quantity=qty, unit_value_usd=value.quantize(Decimal("0.01"))))
+        if not lines:
+            raise ValueError("no lines (expected at least one product line)")
+        p = {k: v.text().strip() or None for k, v in self.party.items()}
+        for key, code in [("destination", self.destination.text().strip())] + [(k, v) for k, v in p.items()
+                                                                               if not k.endswith("_name")]:
+            if code and code not in self.library.countries:
+                raise ValueError(f"{key.replace('_', ' ')}: unknown country code '{code}' (expected e.g. MY, CN, AE)")
+        return Deal(id=self.deal_id, reference=self.reference.text().strip() or "(new)",
+                    deal_date=_pydate(self.deal_date.date()), exporter=self.exporter.text().strip() or "(exporter)",
+                    consignee=Party(name=p["consignee_name"] or "(consignee)", country=p["consignee_country"] or "",
+                                    hq_country=p["consignee_hq"], parent_hq_country=p["consignee_parent"]),
+                    end_user=Party(name=p["end_user_name"] or "(end user)", country=p["end_user_country"] or "",
+                                   hq_country=p["end_user_hq"], parent_hq_country=p["end_user_parent"]),
+                    destination=self.destination.text().strip(), end_use=self.end_use.text().strip(),
+                    authorization=self.authorization.currentText().strip(),
+                    notified_on=_pydate(self.notified_on.date()) if self.notified.isChecked() else None,
+                    exports_from_us=self.from_us.isChecked(), status=self.status.currentText(), lines=tuple(lines))
+
+    def update_determination(self, *_args) -> None:
+        if self._loading:
+            return
+        self.flags = []
+        try:
+            deal = self.build()
+        except (ValueError, ValidationError) as exc:
+            self.current = None
+            text = _problem_text(exc)
+            self.flag_label.setText("")
+        else:
+            self.current = deal
+            rid = self.regime.currentData() or self.service.enforced_on(deal.deal_date)
+            if rid is None:
+                raise_text = "No enforced regime on this date (the controls start on 2022-10-21)."
+                self.determination.setPlainText(raise_text)
+                self.evaluated.emit(raise_text)
+                return
+            ev = self.service.evaluate(deal, rid)
+            total = "unknown (some TPP missing)" if ev.tpp_total is None else f"{ev.tpp_total:,} TPP"
+            text = "\n".join([f"{ev.regime}: {ev.summary}", f"Deal TPP total: {total}",
+                              f"Value: ${deal.value_usd:,}", f"Confidence: {ev.confidence}", "", *ev.reasons])
+            if not ev.overlay_applied:
+                text += "\n\n(no is-informed letters applied)"
+            self.flags = self.service.check(deal) if deal.status != "cancelled" else []
+            checked = ", ".join(self.service.checked_regimes(deal)) or "none in force on this date"
+            self.flag_label.setText("\n".join(f"⚠ {f}" for f in self.flags) if self.flags
+                                    else f"Within every limit checked ({checked}).")
+            self.flag_label.setStyleSheet("color: #b3261e" if self.flags else "")
+        self.determination.setPlainText(text)
+        self.save_button.setEnabled(self.current is not None)
+        self.evaluated.emit(text)
+
+    def save(self) -> Optional[int]:
+        if self.current is None:
+            return None
+        try:
+            saved, _ = self.service.save(self.current, allow_over_limit=self.allow_over.isChecked())
+        except OverLimit as exc:
+            self.flag_label.setText("Not saved: " + "; ".join(str(f) for f in exc.flags)
+                                    + " (tick 'Record even if a limit is exceeded' to record it)")
+            return None
+        except (DealStoreError, StoreError) as exc:
+            self.flag_label.setText(f"Not saved: {exc}")
+            return None
+        self.deal_id = saved.id
+        self.update_determination()
+        self.saved.emit(saved.id)
+        return saved.id
+
+
+def _problem_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "Incomplete deal:\n" + "\n".join(
+            f"- {'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
+    return f"Incomplete deal:\n- {exc}"
+
+
+class LedgerWidget(QWidget):
+    """Ledgers under one regime (optionally one calendar year), each with a used/remaining bar
+    and its rule's confidence, plus the NAC/ACA notification clocks."""
+
+    def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, service: Optional[DealService] = None,
+                 parent=None):
+        super().__init__(parent)
+        self.service = service or DealService(conn, library)
+        self.regime = _regime_combo(library)
+        self.regime.setCurrentIndex(max(0, self.regime.findData("us-ai-diffusion-2025-01")))
+        self.year = QComboBox()
+        self.year.addItem("All years", None)
+        for y in range(2025, date.today().year + 2):
+            self.year.addItem(str(y), y)
+        self.model = LedgerTableModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegateForColumn(LedgerTableModel.BAR, BarDelegate(self.view))
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setSectionResizeMode(LedgerTableModel.BAR, QHeaderView.ResizeMode.Fixed)
+        self.view.setColumnWidth(LedgerTableModel.BAR, 220)
+        self.clocks = QTableWidget(0, 5)
+        self.clocks.setHorizontalHeaderLabels(["Deal", "Exception", "Notified", "Review over", "State"])
+        self.clocks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.clocks.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.summary = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Regime:"))
+        top.addWidget(self.regime, 1)
+        top.addWidget(QLabel("Year:"))
+        top.addWidget(self.year)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 3)
+        layout.addWidget(QLabel("NAC/ACA notifications (review clock)"))
+        layout.addWidget(self.clocks, 1)
+        self.regime.currentIndexChanged.connect(self.refresh)
+        self.year.currentIndexChanged.connect(self.refresh)
+        self.service.on_change(self.refresh)
+        self.destroyed.connect(lambda *_: self.service.off_change(self.refresh))
+        self.refresh()
+
+    def refresh(self) -> None:
+        rid = self.regime.currentData()
+        ledgers = self.service.ledgers(rid, self.year.currentData())
+        self.model.set_ledgers(ledgers)
+        over = sum(1 for lg in ledgers if lg.over)
+        self.summary.setText(f"{len(ledgers)} ledgers under {rid}" + (f"; {over} over the limit" if over else ""))
+        today = date.today()
+        clocks = self.service.nac_clocks(rid)
+        self.clocks.setRowCount(len(clocks))
+        for row, c in enumerate(clocks):
+            cells = [c.reference, c.exception, str(c.notified_on or "—"), str(c.clear_from or "—"),
+                     ("EARLY: export planned " + c.export_date.isoformat() + "; " if c.early else "") + c.state(today)]
+            for col, text in enumerate(cells):
+                self.clocks.setItem(row, col, QTableWidgetItem(text))
