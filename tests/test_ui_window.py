@@ -319,3 +319,46 @@ def test_error_dialog_shows_once_per_distinct_error(qtbot, monkeypatch):
         reporter.excepthook(KeyError, KeyError("x"), None)
     qtbot.waitUntil(lambda: len(reporter.reported) == 3, timeout=5000)
     assert len(shown) == 1 and "KeyError" in shown[0]
+
+
+def test_keyboard_shortcuts_switch_views_and_focus_search(gui, qtbot):
+    w = gui.window
+    w.activateWindow()
+    qtbot.keySequence(w, "Ctrl+5")
+    assert w.tabs.currentWidget() is w.map
+    qtbot.keySequence(w, "Ctrl+3")
+    assert w.tabs.currentWidget() is w.compare
+    qtbot.keySequence(w, "Ctrl+F")
+    assert w.tabs.currentWidget() is w.catalog and w.catalog.search.hasFocus()
+
+
+def test_map_hover_shows_the_product(gui, qtbot):
+    from PySide6.QtWidgets import QToolTip
+
+    w = gui.window
+    w.show_tab("map")
+    canvas = w.map.canvas
+    canvas._ensure_points()
+    i = gui.session.snapshot.index["AMD-MI210-64GB"]
+    x, y = canvas._xy[i]
+    qtbot.mouseMove(canvas, QPointF(x, y).toPoint())
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
+    assert "TPP" in QToolTip.text() and "\n" in QToolTip.text()
+
+
+def test_settings_dialog_switches_language(gui, qtbot, monkeypatch):
+    from workbench.ui.dialogs import SettingsDialog
+
+    def accept_chinese(self):
+        self.language.setCurrentIndex(self.language.findData("zh"))
+        self.near_pct.setValue(5.0)
+        return True
+
+    monkeypatch.setattr(SettingsDialog, "exec", accept_chinese)
+    old = gui.window
+    with qtbot.waitSignal(old.languageChangeRequested, timeout=5000):
+        old.open_settings()
+    qtbot.addWidget(gui.window)
+    assert gui.window is not old and gui.window.tabs.tabText(2) == "比较管制规则版本"
+    assert gui.settings.value("language") == "zh"
+    assert gui.window.catalog.near_pct.value() == 5.0 and gui.window.proximity.pct.value() == 5.0

@@ -55,9 +55,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
         return EXIT_ENV
     try:
         if not args.screenshot and not has_display():
-            prog = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "workbench"
-            print(NO_DISPLAY.format(db=services.db_path, prog=prog if prog != "__main__.py" else "workbench"),
-                  file=sys.stderr)
+            prog = sys.argv[0] if sys.argv and sys.argv[0] else "workbench"
+            if prog.endswith("__main__.py"):
+                prog = f"{Path(sys.executable).name} -m workbench"
+            print(NO_DISPLAY.format(db=services.db_path, prog=prog), file=sys.stderr)
             return EXIT_ENV
         return _run(services, args)
     finally:

@@ -204,6 +204,13 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)
+        near = s.value("near_pct")
+        if near is not None:
+            try:
+                self.catalog.near_pct.setValue(float(near))
+                self.proximity.pct.setValue(float(near))
+            except (TypeError, ValueError):
+                pass
         tab = s.value("window/tab")
         if tab in TABS:
             self.show_tab(tab)
