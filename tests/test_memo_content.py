@@ -133,14 +133,19 @@ def test_english_memo_uses_the_cjk_font_only_for_chinese_user_text(catalog, libr
 def test_indeterminate_and_planar_products_say_what_is_missing(catalog, library, tmp_path):
     add_products(catalog,
                  ProductSpec(part_number="NO-AREA-1", fp8_tflops=300.0, datacenter=True, non_planar=True),
-                 ProductSpec(part_number="PLANAR-1", fp16_tflops=50.0, die_area_mm2=300.0, non_planar=False))
+                 ProductSpec(part_number="PLANAR-1", fp16_tflops=50.0, die_area_mm2=300.0, non_planar=False),
+                 ProductSpec(part_number="NO-FIGURES-1", die_area_mm2=500.0, non_planar=True))
     out = tmp_path / "memo.pdf"
-    write_memo(catalog, library, ["NO-AREA-1", "PLANAR-1"], [REGIME], "CN", "en", out)
+    write_memo(catalog, library, ["NO-AREA-1", "PLANAR-1", "NO-FIGURES-1"], [REGIME], "CN", "en", out)
     _, flat = pdf_text(out)
     assert squash("Performance density cannot be computed: missing die_area_mm2.") in flat
     assert squash("NO-AREA-1 cannot yet be classified") in flat
     assert squash("Performance density does not apply: planar-node logic has no applicable die area.") in flat
     assert squash("NO-AREA-1 under us-ear-2023-10: indeterminate; missing die_area_mm2.") in flat
+    # Nine throughput columns and tpp are one thing to supply, said once.
+    assert squash("Performance density cannot be computed: missing a dense throughput figure (any precision) "
+                  "or a declared TPP.") in flat
+    assert "fp4_tflops" not in flat
 
 
 def test_open_letters_that_apply_are_listed(catalog, library, tmp_path):

@@ -9,7 +9,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from report_helpers import H20, H100, add_products, add_sample_letter, fresh_catalog
@@ -129,6 +129,7 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_TEXT, min_size=1, max_size=12))
+@example([" ", "\n", " \n ", "\r", "_x0041_", "#N/A", "=1+1", "\ttab"])
 def test_any_text_round_trips_exactly_through_a_safe_cell(tmp_path_factory, texts):
     from openpyxl import Workbook
     from python_calamine import CalamineWorkbook

@@ -7,9 +7,10 @@ over 32,767 characters is truncated without a word. So every text cell is writte
 * ``data_type = "s"`` always (an inline string: no ``<f>`` element can appear), plus the
   ``quotePrefix`` style when the text starts with ``= + - @``, tab, CR or NUL, so that editing the
   cell in Excel keeps it text too (OWASP ASVS 5.0 V1.2.10, CWE-1236).
-* CR, which XML would turn into LF, is stored as Excel's ``_x000D_`` escape, and text that already
-  looks like such an escape is protected with ``_x005F`` - Excel and python-calamine read both back
-  exactly.
+* CR, which XML would turn into LF, is stored as Excel's ``_x000D_`` escape, whitespace-only text
+  (which openpyxl writes without ``xml:space="preserve"``, so readers drop it) as escapes too, and
+  text that already looks like such an escape is protected with ``_x005F`` - Excel and
+  python-calamine read all of them back exactly.
 * Control characters XML cannot carry are *marked*: replaced by their visible Unicode "control
   picture" (U+2400 + code, e.g. BEL -> ␇). Text over the cell limit is *refused*: the cell says so.
   Both are reported as :class:`CellIssue` for the export report.
@@ -61,6 +62,9 @@ def prepare_text(value: str) -> SafeText:
         issue = ("control characters", f"{len(controls)} control character{'s' if len(controls) != 1 else ''} "
                                        f"({codes}) shown as visible symbols (e.g. ␇)")
     stored = _ESCAPE_LIKE.sub(lambda m: "_x005F" + m.group(0), text).replace("\r", "_x000D_")
+    if stored and stored.isspace():
+        # openpyxl omits xml:space="preserve" for whitespace-only text, and readers then drop it.
+        stored = "".join(f"_x{ord(c):04X}_" for c in stored)
     if len(text) > MAX_CELL_CHARS:
         refused = (f"[not exported: {len(text):,} characters, over Excel's {MAX_CELL_CHARS:,}-character cell limit; "
                    "see the export report]")
@@ -73,7 +77,7 @@ def is_plain(text: str) -> bool:
     """Text openpyxl would store exactly as given, as a string: no trigger character first, no
     error-code look-alike (openpyxl turns "#N/A" into an error cell), no CR, no control character,
     no escape look-alike, within the cell limit. Such text may be appended as a bare str (faster)."""
-    return (bool(text) and not text.startswith(TRIGGERS) and text not in ERROR_CODES and len(text) <= MAX_CELL_CHARS
+    return (bool(text) and not text.isspace() and not text.startswith(TRIGGERS) and text not in ERROR_CODES and len(text) <= MAX_CELL_CHARS
             and "\r" not in text and "_x" not in text and not _ILLEGAL.search(text))
 
 

@@ -67,9 +67,12 @@ def summary(data, kit: Kit, s: English) -> list:
     story = [Paragraph(kit.t("1  " + s.L["s_summary"]), kit.styles["h2"]),
              kit.p(s.summary_intro(len(data.products), len(ctx.regimes), dest))]
     now = _current(data)
+    single = len(data.products) == 1
+    if not single:
+        story.append(kit.p(s.conclusions_intro(ctx.regimes[now].id, s.regime(ctx.regimes[now]))))
     for prod in data.products:
         det = prod.determinations[now]
-        text = s.conclusion(s.product(prod.spec), det, s.regime(ctx.regimes[now]), dest)
+        text = s.conclusion(s.product(prod.spec), det, s.regime(ctx.regimes[now]), dest, with_regime=single)
         hits = [(letter.ref, h.result) for letter in data.letters for h in letter.hits
                 if h.part_number == prod.spec.part_number and h.regime == det.regime]
         binds = sorted({ref for ref, result in hits if result == "binds"})
@@ -79,7 +82,7 @@ def summary(data, kit: Kit, s: English) -> list:
             text += gap + s.L["letter_binds"].format(refs=", ".join(binds))
         if maybe:
             text += gap + s.L["letter_may"].format(refs=", ".join(maybe))
-        story.append(kit.p(text, "body"))
+        story.append(kit.p(text, "body") if single else Paragraph(kit.t(text), kit.styles["bullet"], bulletText="•"))
     header = [s.L["c_product"], s.L["c_regime"], s.L["c_classification"], s.L["c_licence"], s.L["c_review"],
               s.L["c_exceptions"]]
     rows, extra = [header], []
@@ -191,6 +194,14 @@ def _leaves(det) -> list[tuple[list[str], object]]:
     return list(merged.values())
 
 
+def _note(note: str, s: English) -> str:
+    """The engine's leaf note, with a list of missing template fields said the memo's way."""
+    prefix = "missing input: "
+    if note.startswith(prefix):
+        return s.L["missing_input"] + s.missing([f.strip() for f in note[len(prefix):].split(",")])
+    return note
+
+
 def criteria(data, kit: Kit, s: English, prod) -> list:
     story = [Paragraph(kit.t(s.L["h_criteria"]), kit.styles["h4"])]
     for loaded, det in zip(data.context.regimes, prod.determinations):
@@ -198,7 +209,7 @@ def criteria(data, kit: Kit, s: English, prod) -> list:
                  s.L["c_margin_pct"], s.L["c_rule"]]]
         extra = []
         for owners, c in _leaves(det):
-            rows.append([s.metric(c) + (f" ({c.note})" if c.note else ""), _value(c, s), _threshold(c, s),
+            rows.append([s.metric(c) + (f" ({_note(c.note, s)})" if c.note else ""), _value(c, s), _threshold(c, s),
                          s.result(c.result), fmt_num(c.margin) if c.margin is not None else "—", fmt_pct(c.margin_pct),
                          ", ".join(owners)])
             if c.result == "met":
@@ -207,9 +218,11 @@ def criteria(data, kit: Kit, s: English, prod) -> list:
                 extra.append(("BACKGROUND", (3, len(rows) - 1), (3, len(rows) - 1), CHANGED_BG))
         outcome = "; ".join(f"{r.paragraph} {s.result(r.result)}" for r in det.rules)
         head = kit.p(s.regime_heading(det, loaded), "small", bold=True)
-        verdict = kit.p(f"{s.L['c_classification']}: {s.classification(det)}. "
+        stop = "。" if s.lang == "zh" else ". "
+        colon = "：" if s.lang == "zh" else ": "
+        verdict = kit.p(f"{s.L['c_classification']}{colon}{s.classification(det)}{stop}"
                         + s.L["licence_line"].format(text=s.licence_detail(det)), "small")
-        table = kit.table(rows, [150, 50, 62, 48, 48, 44, WIDTH - 402], extra=extra)
+        table = kit.table(rows, [146, 48, 60, 58, 46, 44, WIDTH - 402], extra=extra)
         story += [Spacer(1, 4), CondPageBreak(90), head, table, Spacer(1, 1.5),
                   KeepTogether([kit.p(s.L["rule_results"] + outcome, "tiny"), verdict])]
     return story
@@ -324,7 +337,8 @@ def chart(data, kit: Kit, s: English, number: int) -> list:
     drawing = tpp_pd_chart(WIDTH, marked, context, sorted(tpp_lines), sorted(pd_lines), font,
                            s.L["chart_x"], s.L["chart_y"], s.L["chart_pd_na"], numbered)
     intro = s.L["chart_intro"].format(numbered=s.L["chart_numbered"] if numbered else "")
-    story = [CondPageBreak(WIDTH * 0.62 + 60), Paragraph(kit.t(f"{number}  {s.L['s_chart']}"), kit.styles["h2"]),
+    key_height = ((len(data.products) + 1) // 2) * 10 + 20 if numbered else 0
+    story = [CondPageBreak(WIDTH * 0.62 + 70 + key_height), Paragraph(kit.t(f"{number}  {s.L['s_chart']}"), kit.styles["h2"]),
              kit.p(intro, "small"), Spacer(1, 4), drawing]
     if numbered:
         half = (len(data.products) + 1) // 2
@@ -397,7 +411,7 @@ def caveats(data, kit: Kit, s: English, number: int) -> list:
         for det in prod.determinations:
             if det.classification == INDETERMINATE_CLASS:
                 lines.append(s.L["caveat_missing"].format(part=prod.spec.part_number, regime=det.regime,
-                                                          missing=", ".join(det.missing)))
+                                                          missing=s.missing(det.missing)))
             for note in det.notes:
                 lines.append(s.L["caveat_note"].format(part=prod.spec.part_number, regime=det.regime, note=note))
     story = [Paragraph(kit.t(f"{number}  {s.L['s_caveats']}"), kit.styles["h2"]), kit.p(s.L["caveat_general"])]

@@ -46,8 +46,21 @@ PRECISION = {"fp64_tflops": "FP64", "fp32_tflops": "FP32", "tf32_tflops": "TF32"
              "bf16_tflops": "BF16", "fp8_tflops": "FP8", "int8_tops": "INT8", "fp4_tflops": "FP4", "int4_tops": "INT4"}
 
 
+_THROUGHPUT = set(PRECISION) | {"tpp"}
+
+
 class English:
     lang = "en"
+    ANY_THROUGHPUT = "a dense throughput figure (any precision) or a declared TPP"
+    SEP = ", "
+
+    def missing(self, fields) -> str:
+        """Template fields to fill in; the nine throughput columns plus tpp collapse into one phrase."""
+        fields = list(dict.fromkeys(fields))
+        if _THROUGHPUT <= set(fields):
+            fields = [f for f in fields if f not in _THROUGHPUT] + [self.ANY_THROUGHPUT]
+        return self.SEP.join(fields)
+
     L = {
         "title": "Export Classification Memorandum",
         "memo_id": "Memo ID", "date": "Date", "company": "Company", "prepared_by": "Prepared by",
@@ -110,6 +123,7 @@ class English:
         "quantity": "Quantity limit: TPP {limit} per {period}.",
         "key": "Key",
         "rule_results": "Rules: ",
+        "missing_input": "missing input: ",
         "effective": "effective", "addressee": "addressed to", "legal_basis": "Legal basis",
         "letter_reason": "Why it applies",
         "letter_binds": "In addition, is-informed letter {refs} requires a licence for this product (section 4).",
@@ -214,11 +228,14 @@ class English:
             return self.L["lic_not_required"] if (det.destination or det.end_user_hq) else self.L["lic_not_evaluated"]
         return self.L["lic_undecided"] if (det.destination or det.end_user_hq) else self.L["lic_not_evaluated"]
 
-    def conclusion(self, product: str, det, regime_name: str, dest: str) -> str:
-        head = f"Under {det.regime} ({regime_name}), {product} "
+    def conclusions_intro(self, regime_id: str, regime_name: str) -> str:
+        return f"Conclusions under {regime_id} ({regime_name}), the latest regime in force among those considered:"
+
+    def conclusion(self, product: str, det, regime_name: str, dest: str, with_regime: bool = True) -> str:
+        head = f"Under {det.regime} ({regime_name}), {product} " if with_regime else f"{product} "
         if det.classification == INDETERMINATE_CLASS:
             head += (f"cannot yet be classified: it could fall under {' or '.join(det.candidates)}, and "
-                     f"{', '.join(det.missing) or 'some inputs'} must be supplied to decide.")
+                     f"{self.missing(det.missing) or 'some inputs'} must be supplied to decide.")
         elif det.controlled:
             met = self._met(det)
             head += f"is classified {det.paragraph}"
@@ -282,7 +299,7 @@ class English:
         return f"Performance density does not apply: {why}."
 
     def pd_missing(self, fields: list[str]) -> str:
-        return "Performance density cannot be computed: missing " + ", ".join(fields) + "."
+        return "Performance density cannot be computed: missing " + self.missing(fields) + "."
 
     def regime_heading(self, det, loaded) -> str:
         return f"{det.regime} — {loaded.regime.title} ({self.L['evaluated_on'].format(day=det.as_of.isoformat())})"
@@ -301,6 +318,8 @@ class English:
 
 class Chinese(English):
     lang = "zh"
+    ANY_THROUGHPUT = "任一精度的稠密算力或厂商申报的 TPP"
+    SEP = "、"
     L = {
         **English.L,
         "title": "出口管制分类合规备忘录",
@@ -363,6 +382,7 @@ class Chinese(English):
         "quantity": "数量上限：每{period} TPP 合计 {limit}。",
         "key": "图例",
         "rule_results": "各条款结果：",
+        "missing_input": "缺少输入：",
         "effective": "生效日期", "addressee": "收函方", "legal_basis": "法律依据（原文）",
         "letter_reason": "适用理由（原文）",
         "letter_binds": "此外，告知函 {refs} 对本产品另行设定了许可证要求（见第 4 节）。",
@@ -456,11 +476,14 @@ class Chinese(English):
             return f"不受 3A090/4A090 管制（{det.paragraph}）"
         return det.paragraph or det.classification
 
-    def conclusion(self, product: str, det, regime_name: str, dest: str) -> str:
-        head = f"依据{regime_name}（{det.regime}），{product}"
+    def conclusions_intro(self, regime_id: str, regime_name: str) -> str:
+        return f"以下结论依据所选版本中最新的现行规则，即{regime_name}（{regime_id}）："
+
+    def conclusion(self, product: str, det, regime_name: str, dest: str, with_regime: bool = True) -> str:
+        head = f"依据{regime_name}（{det.regime}），{product}" if with_regime else product
         if det.classification == INDETERMINATE_CLASS:
             head += (f"目前无法判定分类：可能属于 {' 或 '.join(det.candidates)}，"
-                     f"须补充 {', '.join(det.missing) or '相关输入'} 后方可判定。")
+                     f"须补充 {self.missing(det.missing) or '相关输入'} 后方可判定。")
         elif det.controlled:
             met = self._met(det)
             head += f"归类为 {det.paragraph}"
@@ -518,7 +541,7 @@ class Chinese(English):
         return f"性能密度不适用：{reason}。"
 
     def pd_missing(self, fields: list[str]) -> str:
-        return "无法计算性能密度：缺少 " + "、".join(fields) + "。"
+        return "无法计算性能密度：缺少 " + self.missing(fields) + "。"
 
     def regime_heading(self, det, loaded) -> str:
         return f"{det.regime} — {self.regime(loaded)}（{self.L['evaluated_on'].format(day=det.as_of.isoformat())}）"
