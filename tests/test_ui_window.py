@@ -362,3 +362,25 @@ def test_settings_dialog_switches_language(gui, qtbot, monkeypatch):
     assert gui.window is not old and gui.window.tabs.tabText(2) == "比较管制规则版本"
     assert gui.settings.value("language") == "zh"
     assert gui.window.catalog.near_pct.value() == 5.0 and gui.window.proximity.pct.value() == 5.0
+
+
+def test_catalog_and_comparison_share_one_classification_job(gui, qtbot, monkeypatch):
+    import workbench.ui.session as session_module
+
+    calls = []
+    real = session_module.classify_catalog
+
+    def counting(conn, snap, regime, *args, **kwargs):
+        calls.append(regime.id)
+        return real(conn, snap, regime, *args, **kwargs)
+
+    monkeypatch.setattr(session_module, "classify_catalog", counting)
+    w = gui.window
+    cmp = w.compare
+    cmp.set_checked(["us-ear-2024-12-hbm", "us-foundry-2025-01"])
+    with qtbot.waitSignal(gui.session.classified, timeout=60000):
+        w.regime.setCurrentIndex(w.regime.findText("us-foundry-2025-01"))
+        with qtbot.waitSignal(cmp.compared, timeout=60000):
+            cmp.run()
+    assert sorted(calls) == ["us-ear-2024-12-hbm", "us-foundry-2025-01"]
+    assert gui.session.current.regime.id == "us-foundry-2025-01" and not gui.session._inflight

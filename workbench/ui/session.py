@@ -46,7 +46,7 @@ class Session(QObject):
         self.part: Optional[str] = None
         self.current: Optional[Classified] = None
         self._classify_job: Optional[TaskHandle] = None
-        self._waiting: dict[tuple, list[Callable[[Classified], None]]] = {}
+        self._inflight: dict[tuple, tuple[TaskHandle, list[Callable[[Classified], None]]]] = {}
 
     # catalog --------------------------------------------------------------------------
     def load_catalog(self) -> TaskHandle:
@@ -94,10 +94,11 @@ class Session(QObject):
     def classify_current(self) -> None:
         if not self.loaded:
             return
-        if self._classify_job is not None and self._classify_job.running:
-            self._classify_job.cancel()
+        previous = self._classify_job
         regime, dest = self.regime, self.destination
         self._classify_job = self.ensure(regime, dest, self._got_current, progress=True)
+        if previous is not None and previous is not self._classify_job and previous.running:
+            self.release(previous)
 
     def _got_current(self, result: Classified) -> None:
         if result.regime is self.regime and result.destination == self.destination:
@@ -107,12 +108,25 @@ class Session(QObject):
     def ensure(self, regime: LoadedRegime, destination: Optional[str], then: Callable[[Classified], None],
                progress: bool = False) -> Optional[TaskHandle]:
         """Call ``then(result)`` with the classification of the catalog under ``regime`` (cached,
-        or computed by a background job). Returns the job's handle, or None if it was cached."""
+        or computed by a background job). Returns the job's handle, or None if it was cached.
+
+        A request for a regime already being classified joins that job (the comparison and the
+        catalog often want the same one); a job is cancelled only when nobody waits for it.
+        """
         cached = self.cache.get(regime, destination)
         if cached is not None:
             then(cached)
             return None
+        key = ClassificationCache.key(regime, destination)
+        running = self._inflight.get(key)
+        if running is not None:
+            handle, waiters = running
+            waiters.append(then)
+            if progress:
+                handle.progress.connect(lambda d, t, _text: self.classifyProgress.emit(d, t))
+            return handle
         snap, services, cache = self.snapshot, self.services, self.cache
+        waiters = [then]
 
         def job(ctx: JobContext) -> Optional[Classified]:
             conn = services.open_reader()
@@ -126,11 +140,34 @@ class Session(QObject):
             return result
 
         def done(result: Optional[Classified]) -> None:
+            if self._inflight.get(key, (None,))[0] is handle:
+                del self._inflight[key]
             if result is not None and snap is self.snapshot:
-                then(result)
+                for waiter in list(waiters):
+                    waiter(result)
 
-        return self.runner.start(f"classify {regime.id}", job, on_done=done, on_failed=self._failed,
-                                 on_progress=(lambda d, t, _text: self.classifyProgress.emit(d, t)) if progress else None)
+        def ended() -> None:  # cancelled or failed: forget the job so a later request starts a new one
+            if self._inflight.get(key, (None,))[0] is handle:
+                del self._inflight[key]
+
+        def failed(exc: BaseException, text: str) -> None:
+            ended()
+            self._failed(exc, text)
+
+        handle = self.runner.start(f"classify {regime.id}", job, on_done=done, on_failed=failed,
+                                   on_progress=(lambda d, t, _text: self.classifyProgress.emit(d, t)) if progress else None,
+                                   on_cancelled=ended)
+        self._inflight[key] = (handle, waiters)
+        return handle
+
+    def release(self, handle: TaskHandle) -> None:
+        """The selected regime changed: the old job is cancelled unless another view waits for it."""
+        for key, (h, waiters) in list(self._inflight.items()):
+            if h is handle:
+                waiters[:] = [w for w in waiters if w != self._got_current]
+                if not waiters:
+                    handle.cancel()
+                    del self._inflight[key]
 
     # drafts and edits -----------------------------------------------------------------
     def add_draft(self, draft: LoadedRegime) -> None:
