@@ -103,27 +103,59 @@ class Kit:
             style = {"cell": "cellb", "tiny": "tinyb"}.get(style, style)
         return Paragraph(markup, self.styles[style])
 
+    def _plain_fits(self, text: str, width: float, font: str, size: float) -> bool:
+        """A cell reportlab can draw as a plain string: one line that fits, in glyphs the font has.
+
+        Plain strings are drawn with canvas.drawString and never parsed as markup, and they lay out
+        several times faster than a Paragraph; anything longer, or needing another font, is a
+        Paragraph made by :meth:`p` (escaped)."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        if not text or "\n" in text or len(text) > 80:
+            return False
+        if self.lang != "zh":
+            if _SYMBOLS.search(text) or has_cjk(text):
+                return False
+            try:
+                text.encode("cp1252")
+            except UnicodeEncodeError:
+                return False
+        return stringWidth(text, font, size) <= width - 6.5
+
     def table(self, rows: Sequence[Sequence[object]], widths: Sequence[float], style: str = "cell",
               header: bool = True, extra: Sequence[tuple] = (), bold_first_col: bool = False) -> Table:
-        """A table of escaped Paragraph cells (strings are escaped here; Paragraphs pass through)."""
-        cells = []
+        """A table whose text cells are escaped Paragraphs, or plain strings where one line fits
+        (never markup); Paragraphs and other flowables pass through."""
+        st = self.styles[style]
+        bold_font = self.styles.get(style + "b", st).fontName if style in ("cell", "tiny") else self.bold
+        cells, commands = [], []
         for r, row in enumerate(rows):
             out = []
             for c, value in enumerate(row):
+                bold = (header and r == 0) or (bold_first_col and c == 0)
                 if isinstance(value, Paragraph) or hasattr(value, "wrapOn"):
                     out.append(value)
+                    continue
+                text = "" if value is None else str(value)
+                font = bold_font if bold else st.fontName
+                if self._plain_fits(text, widths[c], font, st.fontSize):
+                    out.append(text)
+                    if bold:
+                        commands.append(("FONT", (c, r), (c, r), font, st.fontSize, st.leading))
                 else:
-                    out.append(self.p(value, style, bold=(header and r == 0) or (bold_first_col and c == 0)))
+                    out.append(self.p(text, style, bold=bold))
             cells.append(out)
         table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
         commands = [
+            ("FONT", (0, 0), (-1, -1), st.fontName, st.fontSize, st.leading),
+            ("TEXTCOLOR", (0, 0), (-1, -1), st.textColor),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
             ("TOPPADDING", (0, 0), (-1, -1), 2.2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
             ("LEFTPADDING", (0, 0), (-1, -1), 3),
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ]
+        ] + commands
         if header:
             commands += [("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT)]
         table.setStyle(TableStyle(commands + list(extra)))
