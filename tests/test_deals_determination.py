@@ -116,3 +116,27 @@ def test_limits_file_is_strict():
     ]:
         with pytest.raises(RulesetError, match=needle.replace("[", r"\[").replace("]", r"\]")):
             parse_limits(bad)
+
+
+def test_service_picks_up_a_new_letter_for_saved_deals(tmp_path, library):
+    """Evaluations are cached per deal; recording a letter (or changing the catalog) invalidates them."""
+    letters = pytest.importorskip("workbench.engine.letters")
+    store_letters = pytest.importorskip("workbench.store.letters")
+    from workbench.services.catalog import open_catalog
+    from workbench.services.deals import DealService
+    from workbench.store.connection import write_transaction
+
+    conn = open_catalog(tmp_path / "c.db")
+    service = DealService(conn, library)
+    deal, _ = service.save(make_deal(day=date(2025, 6, 2), lines=((H20, 100, "12000.00"),), destination="CN",
+                                     consignee_country="CN"))
+    assert service.evaluate_all(ENFORCED)[0].evaluation.license_required is False
+    letter = letters.Letter(
+        ref="BIS-TEST-2", addressee="Acme Exports Inc", received=date(2025, 4, 9), effective=date(2025, 4, 9),
+        legal_basis="not stated", summary="H20 to China needs a licence",
+        covered=letters.Coverage(part_numbers=["NVIDIA-H20-*"]), destinations=letters.Places(countries=["CN"]))
+    with write_transaction(conn):
+        store_letters.insert_letter(conn, letter)
+    (row,) = service.evaluate_all(ENFORCED)
+    assert row.evaluation.license_required is True and row.evaluation.overlay_applied
+    conn.close()

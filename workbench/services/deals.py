@@ -69,7 +69,11 @@ class DealService:
         self.use_letters = use_letters
         self._specs: Optional[dict[str, ProductSpec]] = None
         self._books: dict[str, LedgerBook] = {}
+        # (regime, deal id) -> (deal, evaluation): a list refresh re-determines only changed deals.
+        self._evals: dict[tuple[str, int], tuple[Deal, DealDetermination]] = {}
         self._listeners: list[Callable[[], None]] = []
+        self._inputs: Optional[tuple] = None
+        self._overlay_fn = None
 
     # --- reading ----------------------------------------------------------------------------------
     def on_change(self, listener: Callable[[], None]) -> None:
@@ -89,9 +93,29 @@ class DealService:
         return self._specs
 
     def refresh(self) -> None:
-        """Forget cached specs and books (after a catalog import or a letter change)."""
+        """Forget cached specs, letters, evaluations and books (they are rebuilt on next use)."""
         self._specs = None
+        self._overlay_fn = None
         self._books.clear()
+        self._evals.clear()
+
+    def _fingerprint(self) -> tuple:
+        """What determinations depend on besides the deal: the catalog and the letters."""
+        products = self.conn.execute("SELECT count(*), max(updated_utc) FROM products").fetchone()
+        try:
+            letters = self.conn.execute("SELECT group_concat(ref || ':' || revision || ':' || status, '|') "
+                                        "FROM letters").fetchone()[0] if self.use_letters else None
+        except sqlite3.OperationalError:  # no letters table in this database
+            letters = None
+        return tuple(products), letters
+
+    def _sync(self) -> None:
+        """Drop the caches when the catalog or a letter changed since they were built (cheap query)."""
+        fp = self._fingerprint()
+        if fp != self._inputs:
+            self.refresh()
+            self._inputs = fp
+            self._overlay_fn = self._load_overlay()
 
     def deals(self) -> list[Deal]:
         return store.all_deals(self.conn)
@@ -105,7 +129,7 @@ class DealService:
     def context(self, regime_id: str) -> LedgerContext:
         return LedgerContext(self.library.get(regime_id), self.library.countries, self.limits, self.settings(), self.specs())
 
-    def _overlay(self):
+    def _load_overlay(self):
         if not self.use_letters:
             return None
         try:
@@ -119,14 +143,27 @@ class DealService:
         return letters_overlay(letters, self.specs(), self.library.countries)
 
     def evaluate(self, deal: Deal, regime_id: str) -> DealDetermination:
-        return determine_deal(deal, self.specs(), self.library.get(regime_id), self.library.countries, self._overlay())
+        """The deal under ``regime_id`` (cached per saved deal until it, the catalog or a letter changes)."""
+        self._sync()
+        return self._evaluate(deal, regime_id)
+
+    def _evaluate(self, deal: Deal, regime_id: str) -> DealDetermination:
+        if deal.id is not None:
+            hit = self._evals.get((regime_id, deal.id))
+            if hit is not None and hit[0] == deal:
+                return hit[1]
+        result = determine_deal(deal, self.specs(), self.library.get(regime_id), self.library.countries,
+                                self._overlay_fn)
+        if deal.id is not None:
+            self._evals[(regime_id, deal.id)] = (deal, result)
+        return result
 
     def evaluate_all(self, regime_id: str, deals: Optional[Iterable[Deal]] = None) -> list[DealRow]:
-        loaded, overlay, specs = self.library.get(regime_id), self._overlay(), self.specs()
-        return [DealRow(d, determine_deal(d, specs, loaded, self.library.countries, overlay))
-                for d in (self.deals() if deals is None else deals)]
+        self._sync()
+        return [DealRow(d, self._evaluate(d, regime_id)) for d in (self.deals() if deals is None else deals)]
 
     def book(self, regime_id: str) -> LedgerBook:
+        self._sync()
         if regime_id not in self._books:
             ctx = self.context(regime_id)
             self._books[regime_id] = LedgerBook.from_scratch((r.evaluation for r in self.evaluate_all(regime_id)), ctx)
@@ -137,7 +174,11 @@ class DealService:
 
     def nac_clocks(self, regime_id: str) -> list[NacClock]:
         ctx = self.context(regime_id)
-        return nac_clocks((r.evaluation for r in self.evaluate_all(regime_id)), ctx)
+        cfg = self.limits.nac_notification
+        ids = set(cfg.exception_ids) | set(cfg.no_notice_exception_ids) | {
+            e.id for e in ctx.regime.regime.licence_exceptions if e.notification_days}
+        wanted = [d for d in self.deals() if d.authorization in ids]
+        return nac_clocks((r.evaluation for r in self.evaluate_all(regime_id, wanted)), ctx)
 
     def checked_regimes(self, deal: Deal) -> list[str]:
         return [r.id for r in self.library.regimes
@@ -152,7 +193,8 @@ class DealService:
         """Every limit ``deal`` would exceed (as if saved with a counted status), per regime."""
         flags: list[LimitFlag] = []
         for rid in (regime_ids if regime_ids is not None else self.checked_regimes(deal)):
-            flags.extend(check_deal(self.evaluate(deal, rid), self.book(rid), self.context(rid)))
+            book = self.book(rid)
+            flags.extend(check_deal(self._evaluate(deal, rid), book, self.context(rid)))
         return flags
 
     # --- writing ----------------------------------------------------------------------------------
@@ -160,7 +202,7 @@ class DealService:
         """Update every built book with this deal's new contributions (none if not counted)."""
         for rid, book in self._books.items():
             if deal.counted:
-                book.put(deal.id, contributions(self.evaluate(deal, rid), self.context(rid)))
+                book.put(deal.id, contributions(self._evaluate(deal, rid), self.context(rid)))
             else:
                 book.remove(deal.id)
 
