@@ -326,3 +326,29 @@ def test_deadline_views_differ_only_by_clock_not_by_instant():
         a = deadline_view(letter, letter.deadlines[0], now, "UTC")
         b = deadline_view(letter, letter.deadlines[0], now.astimezone(SHANGHAI), "Asia/Shanghai")
         assert (a.overdue, a.days_left, a.cutoff_utc) == (b.overdue, b.days_left, b.cutoff_utc)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_figure = st.one_of(st.none(), st.floats(min_value=0, max_value=20000, allow_nan=False))
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(mem=_figure, icx=_figure, extra=st.floats(min_value=0, max_value=5000, allow_nan=False))
+def test_raising_a_bandwidth_never_uncovers_a_product(mem, icx, extra):
+    """Metamorphic: the letter's criteria are >= lines, so more bandwidth can only add coverage, and
+    learning a missing figure can only settle an indeterminate result."""
+    compiled = CompiledLetter.build(make_letter())
+    base = coverage(compiled, spec(memory_bandwidth_gbs=mem, interconnect_bandwidth_gbs=icx)).result
+    for up in ({"memory_bandwidth_gbs": (mem or 0) + extra, "interconnect_bandwidth_gbs": icx},
+               {"memory_bandwidth_gbs": mem, "interconnect_bandwidth_gbs": (icx or 0) + extra}):
+        raised = coverage(compiled, spec(**up)).result
+        if base == MET:
+            assert raised == MET
+        elif base == NOT_MET:  # both figures were known, and still are
+            assert raised in (MET, NOT_MET)
+    known = (mem if mem is not None else 0.0, icx if icx is not None else 0.0)
+    if None not in (mem, icx):
+        assert base != INDETERMINATE
+    settled = coverage(compiled, spec(memory_bandwidth_gbs=known[0], interconnect_bandwidth_gbs=known[1])).result
+    assert settled != INDETERMINATE and (base != MET or settled == MET)
