@@ -384,3 +384,41 @@ def test_catalog_and_comparison_share_one_classification_job(gui, qtbot, monkeyp
             cmp.run()
     assert sorted(calls) == ["us-ear-2024-12-hbm", "us-foundry-2025-01"]
     assert gui.session.current.regime.id == "us-foundry-2025-01" and not gui.session._inflight
+
+
+def test_dragging_a_draft_threshold_line_on_the_map_moves_it(gui, qtbot):
+    w = gui.window
+    whatif = w.whatif
+    whatif.base.setCurrentIndex(whatif.base.findText("us-ear-2023-10"))
+    with qtbot.waitSignal(whatif.flipsShown, timeout=60000):
+        whatif.make_draft()
+    draft_label = f"DRAFT {whatif.draft.id}"
+    with qtbot.waitSignal(gui.session.classified, timeout=60000):
+        w.regime.setCurrentIndex(w.regime.findText(draft_label))
+    w.show_tab("map")
+    canvas = w.map.canvas
+    assert canvas.draggable and "drag" in w.map.caption.text()
+    x0, x1 = canvas.x_of(4800), canvas.x_of(20000)
+    y = canvas.plot_rect().top() + 20
+    assert canvas.edge_at(x0, y)[:2] == ("tpp", 4800)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPointF(x0, y).toPoint())
+    qtbot.mouseMove(canvas, QPointF(x1, y).toPoint())
+    with qtbot.waitSignal(whatif.flipsShown, timeout=60000) as blocker:
+        qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPointF(x1, y).toPoint())
+    assert blocker.args[0] > 0
+    moved = {t.value for t in whatif.draft.thresholds if t.owner in ("3a090-a-1", "3a090-b-1") and t.metric == "tpp"}
+    assert 4800.0 not in moved and all(19000 <= v <= 21000 for v in moved if v not in (2400.0,))
+    qtbot.waitUntil(lambda: gui.session.regime.draft and gui.session.current is not None
+                    and gui.session.current.regime is gui.session.regime, timeout=60000)
+    assert any(g.tpp_lo and 19000 <= g.tpp_lo <= 21000 for g in canvas.regions)
+
+
+def test_real_regimes_lines_cannot_be_dragged(gui, qtbot):
+    w = gui.window
+    w.show_tab("map")
+    canvas = w.map.canvas
+    assert not canvas.draggable
+    x0, y = canvas.x_of(4800), canvas.plot_rect().top() + 20
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPointF(x0, y).toPoint())
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPointF(canvas.x_of(20000), y).toPoint())
+    assert canvas._drag is None and not gui.services.drafts

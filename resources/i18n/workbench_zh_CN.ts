@@ -529,6 +529,10 @@
         <translation>打开草稿</translation>
     </message>
     <message>
+        <source>DRAFT: drag a threshold line to move it.</source>
+        <translation>草稿：可拖动阈值线进行调整。</translation>
+    </message>
+    <message>
         <source>indeterminate</source>
         <translation>无法判定（缺少输入）</translation>
     </message>

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         session.failed.connect(lambda msg: QMessageBox.warning(self, tr("Error"), msg))
         session.productSelected.connect(lambda part: self.catalog.select_part(part, emit=False))
         self.catalog.table.doubleClicked.connect(lambda _i: self.show_tab("product"))
+        self.map.canvas.lineMoved.connect(self.whatif.move_line)
         self.restore_state()
 
     # menus and shortcuts --------------------------------------------------------------

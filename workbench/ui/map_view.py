@@ -1,249 +1,19 @@
-"""The TPP x PD map: products as points (TPP on a log axis, PD linear), the selected regime's
-regions drawn from its rule thresholds and labelled, a legend, hover tooltips, click to select,
-PNG export. Painted with QPainter; point positions are cached per size and classification.
-"""
+"""The TPP x PD map tab: the canvas (map_canvas.py), a caption naming the regime the regions come
+from, and PNG export."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from workbench.ui.classify import Classified, regime_label
 from workbench.ui.i18n import tr
-from workbench.ui.map_regions import Region, regions
+from workbench.ui.map_canvas import MapCanvas
 from workbench.ui.session import Session
 
-REGION_COLOURS = [QColor(220, 60, 50, 45), QColor(230, 120, 30, 45), QColor(60, 110, 220, 40), QColor(120, 70, 200, 40),
-                  QColor(40, 150, 120, 40)]
-POINT_COLOURS = {"controlled": QColor("#c62828"), "not": QColor("#1565c0"), "indeterminate": QColor("#ef8f00")}
-
-
-def point_kind(classification: str) -> str:
-    if classification == "indeterminate":
-        return "indeterminate"
-    return "not" if classification.startswith("not-") else "controlled"
-
-
-class MapCanvas(QWidget):
-    """Signals: productClicked(part)."""
-
-    productClicked = Signal(str)
-    MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 70, 40, 20, 50
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setMouseTracking(True)
-        self.setMinimumSize(400, 300)
-        self.cls: Optional[Classified] = None
-        self.parts: list[str] = []
-        self.regions: list[Region] = []
-        self.selected: Optional[int] = None
-        self.tpp_range = (100.0, 100000.0)
-        self.pd_max = 12.0
-        self._cache_key = None
-        self._points: dict[str, QPolygonF] = {}
-        self._grid: dict[tuple[int, int], list[int]] = {}
-        self._xy: list[Optional[tuple[float, float]]] = []
-
-    def set_data(self, parts: list[str], cls: Optional[Classified]) -> None:
-        self.parts, self.cls = parts, cls
-        self.regions = regions(cls.regime) if cls is not None else []
-        if cls is not None:
-            tpps = [t for t in cls.tpp if t]
-            pds = [p for p in cls.pd if p is not None]
-            hi = max(tpps, default=50000.0)
-            self.tpp_range = (100.0, 10 ** math.ceil(math.log10(max(hi, 50000.0) * 1.05)))
-            self.pd_max = max(12.0, math.ceil(max(pds, default=0.0) * 1.1))
-        self._cache_key = None
-        self.update()
-
-    # geometry -------------------------------------------------------------------------
-    def plot_rect(self) -> QRectF:
-        return QRectF(self.MARGIN_L, self.MARGIN_T, max(self.width() - self.MARGIN_L - self.MARGIN_R, 10),
-                      max(self.height() - self.MARGIN_T - self.MARGIN_B, 10))
-
-    def x_of(self, tpp: float) -> float:
-        r, (lo, hi) = self.plot_rect(), self.tpp_range
-        t = min(max(tpp, lo), hi)
-        return r.left() + (math.log10(t) - math.log10(lo)) / (math.log10(hi) - math.log10(lo)) * r.width()
-
-    def y_of(self, pd: float) -> float:
-        r = self.plot_rect()
-        return r.bottom() - min(max(pd, 0.0), self.pd_max) / self.pd_max * r.height()
-
-    def _ensure_points(self) -> None:
-        key = (id(self.cls), self.width(), self.height())
-        if key == self._cache_key:
-            return
-        self._cache_key = key
-        self._points, self._grid, self._xy = {}, {}, []
-        if self.cls is None:
-            return
-        polys: dict[str, list[QPointF]] = {k: [] for k in POINT_COLOURS}
-        cls = self.cls
-        for i, (tpp, pd) in enumerate(zip(cls.tpp, cls.pd)):
-            if not tpp:
-                self._xy.append(None)
-                continue
-            x, y = self.x_of(tpp), self.y_of(pd if pd is not None else 0.0)
-            self._xy.append((x, y))
-            polys[point_kind(cls.classification[i])].append(QPointF(x, y))
-            self._grid.setdefault((int(x) // 8, int(y) // 8), []).append(i)
-        self._points = {k: QPolygonF(v) for k, v in polys.items()}
-
-    def product_at(self, x: float, y: float, radius: float = 6.0) -> Optional[int]:
-        self._ensure_points()
-        best, best_d = None, radius * radius
-        for gx in range(int(x) // 8 - 1, int(x) // 8 + 2):
-            for gy in range(int(y) // 8 - 1, int(y) // 8 + 2):
-                for i in self._grid.get((gx, gy), ()):
-                    px, py = self._xy[i]
-                    d = (px - x) ** 2 + (py - y) ** 2
-                    if d <= best_d:
-                        best, best_d = i, d
-        return best
-
-    # painting -------------------------------------------------------------------------
-    def paintEvent(self, _event) -> None:  # noqa: N802
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
-        r = self.plot_rect()
-        self._draw_regions(p, r)
-        self._draw_axes(p, r)
-        self._ensure_points()
-        for kind, poly in self._points.items():
-            p.setPen(QPen(POINT_COLOURS[kind], 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            p.drawPoints(poly)
-        if self.selected is not None and self.selected < len(self._xy) and self._xy[self.selected]:
-            x, y = self._xy[self.selected]
-            p.setPen(QPen(QColor("black"), 2))
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawEllipse(QPointF(x, y), 8, 8)
-            p.drawText(QPointF(x + 10, y - 8), self.parts[self.selected])
-        self._draw_legend(p, r)
-        p.end()
-
-    def _region_rect(self, g: Region, r: QRectF) -> QRectF:
-        x0 = self.x_of(g.tpp_lo) if g.tpp_lo else r.left()
-        x1 = self.x_of(g.tpp_hi) if g.tpp_hi else r.right()
-        y1 = self.y_of(g.pd_lo) if g.pd_lo else r.bottom()
-        y0 = self.y_of(g.pd_hi) if g.pd_hi else r.top()
-        return QRectF(QPointF(x0, y0), QPointF(x1, y1))
-
-    def _draw_regions(self, p: QPainter, r: QRectF) -> None:
-        font = QFont(self.font())
-        font.setBold(True)
-        p.setFont(font)
-        rules = [g for g in self.regions if g.kind == "rule"]
-        for k, g in enumerate(rules):
-            rect = self._region_rect(g, r)
-            colour = REGION_COLOURS[k % len(REGION_COLOURS)]
-            p.fillRect(rect, colour)
-            p.setPen(QPen(colour.darker(300), 1, Qt.PenStyle.DashLine))
-            p.drawRect(rect)
-            label = g.label + (f" ({g.note})" if g.note else "")
-            solid = QColor(colour)
-            solid.setAlpha(255)
-            fm = p.fontMetrics()
-            box = QRectF(rect.left() + 4, rect.top() + 4, fm.horizontalAdvance(label) + 10, fm.height() + 4)
-            if g.pd_hi is not None and g.pd_lo is not None:  # a band: label at its right end, inside
-                if g.tpp_hi:
-                    box.moveRight(rect.right() - 4)
-            p.fillRect(box, QColor(255, 255, 255, 215))
-            p.setPen(solid.darker(250))
-            p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), label)
-        start = min((g.tpp_lo for g in rules if g.tpp_lo), default=None)
-        for g in (g for g in self.regions if g.kind == "window"):
-            rect = self._region_rect(g, r)
-            if start is not None and g.tpp_lo is None:
-                rect.setLeft(self.x_of(start))
-            p.fillRect(rect, QBrush(QColor(0, 120, 0, 70), Qt.BrushStyle.BDiagPattern))
-            p.setPen(QPen(QColor(0, 110, 0), 2, Qt.PenStyle.DashLine))
-            p.drawLine(QPointF(rect.right(), r.top()), QPointF(rect.right(), r.bottom()))
-            p.setPen(QColor(0, 90, 0))
-            label = f"{tr('2026 case-by-case window')}: TPP < {g.tpp_hi:,.0f}" + (f", {g.note}" if g.note else "")
-            p.drawText(QRectF(r.left() + 6, r.bottom() - 22, rect.right() - r.left() - 10, 18),
-                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), label)
-        p.setFont(self.font())
-
-    def _draw_axes(self, p: QPainter, r: QRectF) -> None:
-        p.setPen(QPen(QColor("#444"), 1))
-        p.drawRect(r)
-        lo, hi = self.tpp_range
-        exp = int(math.log10(lo))
-        while 10 ** exp <= hi:
-            for m in (1, 2, 5):
-                v = m * 10 ** exp
-                if lo <= v <= hi:
-                    x = self.x_of(v)
-                    p.setPen(QPen(QColor("#ddd"), 1))
-                    p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()))
-                    p.setPen(QColor("#333"))
-                    p.drawText(QRectF(x - 40, r.bottom() + 4, 80, 16), int(Qt.AlignmentFlag.AlignHCenter), f"{v:,.0f}")
-            exp += 1
-        step = 2 if self.pd_max <= 20 else 5
-        v = 0
-        while v <= self.pd_max:
-            y = self.y_of(v)
-            p.setPen(QPen(QColor("#ddd"), 1))
-            p.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
-            p.setPen(QColor("#333"))
-            p.drawText(QRectF(r.left() - 44, y - 8, 38, 16), int(Qt.AlignmentFlag.AlignRight), f"{v:g}")
-            v += step
-        p.drawText(QRectF(r.left(), r.bottom() + 24, r.width(), 18), int(Qt.AlignmentFlag.AlignHCenter),
-                   tr("Total processing performance (TPP), log scale"))
-        p.save()
-        p.translate(14, r.center().y())
-        p.rotate(-90)
-        p.drawText(QRectF(-r.height() / 2, -10, r.height(), 20), int(Qt.AlignmentFlag.AlignHCenter),
-                   tr("Performance density (PD)"))
-        p.restore()
-
-    def _draw_legend(self, p: QPainter, r: QRectF) -> None:
-        items = [(POINT_COLOURS["controlled"], tr("Controlled")), (POINT_COLOURS["not"], tr("Not controlled")),
-                 (POINT_COLOURS["indeterminate"], tr("Indeterminate (missing inputs)"))]
-        fm = p.fontMetrics()
-        width = max(fm.horizontalAdvance(t) for _, t in items) + 40
-        title = regime_label(self.cls.regime) if self.cls else ""
-        width = max(width, fm.horizontalAdvance(title) + 20)
-        box = QRectF(r.left() + 10, r.top() + 10, width, 22 * (len(items) + 1) + 6)
-        p.setPen(QPen(QColor("#888")))
-        p.setBrush(QColor(255, 255, 255, 230))
-        p.drawRect(box)
-        p.setPen(QColor("#000"))
-        p.drawText(QRectF(box.left() + 8, box.top() + 4, box.width() - 10, 18), int(Qt.AlignmentFlag.AlignLeft), title)
-        for k, (colour, text) in enumerate(items):
-            y = box.top() + 26 + 22 * k
-            p.setPen(QPen(colour, 9, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            p.drawPoint(QPointF(box.left() + 14, y + 8))
-            p.setPen(QColor("#000"))
-            p.drawText(QRectF(box.left() + 28, y, box.width() - 30, 18), int(Qt.AlignmentFlag.AlignLeft), text)
-
-    # interaction ----------------------------------------------------------------------
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
-        pos = event.position()
-        i = self.product_at(pos.x(), pos.y())
-        if i is None or self.cls is None:
-            QToolTip.hideText()
-            return
-        cls = self.cls
-        pd = "-" if cls.pd[i] is None else f"{cls.pd[i]:.2f}"
-        QToolTip.showText(event.globalPosition().toPoint(),
-                          f"{self.parts[i]}\nTPP {cls.tpp[i]:,.0f}, PD {pd}\n{cls.shown[i]}", self)
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802
-        pos = event.position()
-        i = self.product_at(pos.x(), pos.y())
-        if i is not None:
-            self.selected = i
-            self.update()
-            self.productClicked.emit(self.parts[i])
+__all__ = ["MapCanvas", "MapView"]
 
 
 class MapView(QWidget):
@@ -267,10 +37,12 @@ class MapView(QWidget):
 
     def _classified(self, cls: Classified) -> None:
         self.canvas.set_data(self.session.snapshot.parts, cls)
+        self.canvas.draggable = cls.regime.draft
         planar = sum(1 for t, d in zip(cls.tpp, cls.pd) if t and d is None)
         self.caption.setText(tr("Regions drawn from the thresholds of %1. Products without a performance density "
                                 "(planar or die area unknown) sit on the PD = 0 line: %2.")
-                             .replace("%1", regime_label(cls.regime)).replace("%2", str(planar)))
+                             .replace("%1", regime_label(cls.regime)).replace("%2", str(planar))
+                             + (" " + tr("DRAFT: drag a threshold line to move it.") if cls.regime.draft else ""))
 
     def _selected(self, part: str) -> None:
         self.canvas.selected = self.session.snapshot.index.get(part)

@@ -118,6 +118,36 @@ class WhatIfView(QWidget):
         self.thresholds.blockSignals(False)
         self._compare(base, loaded)
 
+    def move_line(self, metric: str, old: float, new: float) -> int:
+        """A threshold line dragged on the map: every threshold of ``metric`` at ``old`` in the
+        selected DRAFT moves to ``new`` (a line shared by several rules moves for all of them).
+        Returns how many thresholds changed."""
+        regime = self.session.regime
+        if not regime.draft:
+            return 0
+        if self.draft is None or self.draft.id != regime.id:
+            self.draft = Draft.open(regime.path)
+            self._show_draft(self.session.services.regime(self.draft.base_id), regime)
+        rows = [k for k, t in enumerate(self.draft.thresholds) if t.metric == metric and t.value == old]
+        if not rows:
+            return 0
+        for k in rows:
+            self.draft.set_threshold(k, new)
+        try:
+            loaded = self.draft.save()
+        except RulesetError as exc:
+            for k in rows:
+                self.draft.set_threshold(k, old)
+            QMessageBox.warning(self, tr("Value refused"), str(exc))
+            return 0
+        self.thresholds.blockSignals(True)
+        for k in rows:
+            self.thresholds.item(k, self.COL_VALUE).setText(f"{new:g}")
+        self.thresholds.blockSignals(False)
+        self.session.add_draft(loaded)
+        self._compare(self.session.services.regime(self.draft.base_id), loaded)
+        return len(rows)
+
     def set_threshold(self, row: int, value: float) -> None:
         """What typing a number into the threshold column does."""
         self.thresholds.item(row, self.COL_VALUE).setText(f"{value:g}")
