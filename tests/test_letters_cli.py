@@ -120,3 +120,23 @@ def test_classify_with_letters_file_and_database(tmp_path, capsys):
 
     assert main(args + ["--letters", str(tmp_path / "missing.json")]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_check_flags_products_newly_caught_by_an_import_file(tmp_path, capsys):
+    db = str(tmp_path / "c.db")  # demo catalog with the SAMPLE letter (>= 4,000 GB/s or >= 900 GB/s)
+    sheet = write_csv(tmp_path / "new.csv", ["part_number", "memory_bandwidth_gbs", "interconnect_bandwidth_gbs"], [
+        ["NVIDIA-A100-SXM4-80GB", 2039, 900],  # edited up to the H20's interconnect
+        ["NVIDIA-H20-HGX-96GB", 4000, 900],  # already covered: not news
+        ["NEW-1", 3999.99, 899.99],  # just below both lines
+        ["NEW-2", 4000, 100],  # at the memory line
+        ["NEW-3", 1400, ""]])  # interconnect unknown
+    assert main(["letters", "check", str(sheet), "--db", db, "--format", "json"]) == 0
+    got = {c["part_number"]: (c["result"], c["before"]) for c in json.loads(capsys.readouterr().out)}
+    assert got == {"NVIDIA-A100-SXM4-80GB": ("met", "not covered"), "NEW-2": ("met", "new product"),
+                   "NEW-3": ("indeterminate", "new product")}
+    # a sheet without the interconnect column keeps the stored figure (as the import does)
+    partial = write_csv(tmp_path / "partial.csv", ["part_number", "memory_bandwidth_gbs"],
+                        [["NVIDIA-A100-SXM4-80GB", 2100], ["NVIDIA-A800-SXM4-80GB", 4000]])
+    assert main(["letters", "check", str(partial), "--db", db]) == 0
+    table = capsys.readouterr().out
+    assert "NVIDIA-A800-SXM4-80GB" in table and "NVIDIA-A100-SXM4-80GB" not in table

@@ -45,3 +45,18 @@ def test_export_into_a_missing_or_unwritable_place_is_an_environment_error(tmp_p
     blocker.write_text("not a folder")
     code = main(["export", "--db", str(tmp_path / "c.db"), "--out", str(blocker / "x.xlsx")])
     assert code == 3 and "error:" in capsys.readouterr().err
+
+
+def test_a_tampered_audit_log_stops_memo_and_export(tmp_path, capsys):
+    from report_helpers import fresh_catalog
+
+    db = tmp_path / "c.db"
+    conn = fresh_catalog(tmp_path, "c.db")
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 7")
+    conn.close()
+    assert main(["memo", "--product", H100, "--db", str(db), "--out", str(tmp_path / "m.pdf")]) == 3
+    assert "the audit log is broken at entry 7" in capsys.readouterr().err
+    assert main(["export", "--db", str(db), "--out", str(tmp_path / "e.xlsx")]) == 3
+    assert "the audit log is broken at entry 7" in capsys.readouterr().err
+    assert list(tmp_path.glob("*.pdf")) == [] and list(tmp_path.glob("*.xlsx")) == []

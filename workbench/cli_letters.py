@@ -6,6 +6,7 @@
     workbench letters status REF NEW_STATUS [--on YYYY-MM-DD] [--note TEXT] [--db PATH]
     workbench letters attach REF FILE [--db PATH]
     workbench letters dashboard [--tz ZONE] [--days N] [--db PATH]
+    workbench letters check FILE [--sheet NAME] [--format table|json] [--db PATH]
     workbench letters export --out FILE.xlsx [--db PATH]
     workbench classify ... --letters FILE.json|CATALOG.db
 
@@ -192,6 +193,34 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Which products of a template file would newly fall under an open letter if imported."""
+    from workbench.io.tables import TableError
+    from workbench.io.template import parse_products
+    from workbench.services.letters import LetterInputError
+
+    def body(service) -> int:
+        try:
+            parsed = parse_products(Path(args.file), args.sheet)
+        except TableError as exc:
+            raise LetterInputError(str(exc)) from None
+        if parsed.errors:
+            raise LetterInputError("\n".join(str(e) for e in parsed.errors))
+        caught = service.newly_caught(parsed.specs, fields=set(parsed.mapping.values()))
+        if args.format == "json":
+            print(json_text([{"part_number": c.part_number, "letter": c.ref, "result": c.result, "before": c.before,
+                              "matched": list(c.matched), "missing": list(c.missing)} for c in caught]))
+            return EXIT_OK
+        if not caught:
+            print(f"no product in {args.file} would newly fall under an open letter")
+            return EXIT_OK
+        print(text_table(["part_number", "letter", "result", "before", "why"],
+                         [[c.part_number, c.ref, "caught" if c.result == "met" else "may be caught (missing "
+                           + ", ".join(c.missing) + ")", c.before, "; ".join(c.matched)] for c in caught]))
+        return EXIT_OK
+    return _run(args, body)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     def body(service) -> int:
         out = service.export_xlsx(Path(args.out))
@@ -320,6 +349,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--days", type=int, default=30, metavar="N", help="deadline horizon in days (default 30)")
     db(q)
     q.set_defaults(func=cmd_dashboard)
+
+    q = lsub.add_parser("check", help="would these products (a template file) newly fall under an open letter?")
+    q.add_argument("file", metavar="FILE", help=".xlsx or .csv in the product template (compared with the catalog)")
+    q.add_argument("--sheet", help="sheet name (default: the first visible sheet)")
+    q.add_argument("--format", choices=["table", "json"], default="table")
+    db(q)
+    q.set_defaults(func=cmd_check)
 
     q = lsub.add_parser("export", help="write every letter to an .xlsx workbook")
     q.add_argument("--out", required=True, metavar="FILE.xlsx")

@@ -39,7 +39,10 @@ def cmd_memo(args: argparse.Namespace) -> int:
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (StoreError, OSError) as exc:
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    except OSError as exc:
         print(f"error: {args.out}: {exc}", file=sys.stderr)
         return EXIT_STORE
     finally:
@@ -65,7 +68,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (StoreError, OSError) as exc:
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    except OSError as exc:
         print(f"error: {args.out}: {exc}", file=sys.stderr)
         return EXIT_STORE
     finally:

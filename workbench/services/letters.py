@@ -313,16 +313,23 @@ class LetterService:
         compiled = compile_letters(self.list())
         return [apply_letters(d, s, compiled, self.countries) for d, s in pairs]
 
-    def newly_caught(self, after: Sequence[ProductSpec], before: Optional[Sequence[ProductSpec]] = None) -> list[Catch]:
+    def newly_caught(self, after: Sequence[ProductSpec], before: Optional[Sequence[ProductSpec]] = None,
+                     fields: Optional[Iterable[str]] = None) -> list[Catch]:
         """Products an import or edit would newly bring under an open letter ("would this SKU be caught?").
 
         ``before`` defaults to the catalog as it is now, so call this before writing the change.
+        ``fields``: the template fields the import sheet gives; as in the import, the others keep
+        their stored values for products already in the catalog.
         """
         if before is None:
             from workbench.store.products import load_specs
 
             current = {s.part_number for s in after}
             before = [s for s in load_specs(self.conn) if s.part_number in current]
+        if fields is not None:
+            given, stored = set(fields) | {"part_number"}, {s.part_number: s for s in before}
+            after = [stored[s.part_number].model_copy(update={f: getattr(s, f) for f in given})
+                     if s.part_number in stored else s for s in after]
         return newly_caught(self.open_letters(), after, before)
 
     def dashboard(self, now: Optional[datetime] = None, user_tz: str = "UTC", horizon_days: int = 30,

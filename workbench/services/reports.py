@@ -26,7 +26,7 @@ from workbench import __version__
 from workbench.engine import Determination, LoadedRegime, ProductSpec, determine
 from workbench.engine.metrics import Metrics, compute_metrics
 from workbench.engine.spec import TEMPLATE_FIELDS
-from workbench.store import audit
+from workbench.store import StoreError, audit
 from workbench.store.products import all_products
 
 Progress = Callable[[str, int, int], None]
@@ -42,6 +42,48 @@ class ReportError(ValueError):
 
 class Cancelled(Exception):
     """The user cancelled; nothing was written at the destination."""
+
+
+class CatalogNotTrustworthy(StoreError):
+    """The audit chain (or, for exports, SQLite's integrity check) fails: a memo or export would
+    anchor data that has been altered outside the app, so none is written (reliability.md §3, 16)."""
+
+
+_AUDIT_COLUMNS = ("seq", "ts_utc", "actor", "action", "entity", "before_json", "after_json", "ruleset_sha256")
+
+
+def audit_chain_break(conn: sqlite3.Connection) -> Optional[int]:
+    """The first audit ``seq`` whose hash does not follow from the rows before it, or None.
+
+    Recomputes the chain with workbench.store.audit.row_hash (the store's own definition).
+    """
+    prev = audit.GENESIS
+    expected_seq = 1
+    cols = ", ".join(_AUDIT_COLUMNS)
+    for row in conn.execute(f"SELECT {cols}, prev_hash, hash FROM audit ORDER BY seq"):
+        fields = dict(zip(_AUDIT_COLUMNS, row[:len(_AUDIT_COLUMNS)]))
+        prev_hash, digest = row[-2], row[-1]
+        if fields["seq"] != expected_seq or prev_hash != prev or audit.row_hash(prev, fields) != digest:
+            return fields["seq"]
+        prev, expected_seq = digest, expected_seq + 1
+    return None
+
+
+def check_catalog(conn: sqlite3.Connection, *, integrity: bool) -> None:
+    """Refuse to report on a catalog whose audit chain is broken (and, if asked, that fails
+    PRAGMA integrity_check). Raises CatalogNotTrustworthy."""
+    broken = audit_chain_break(conn)
+    if broken is not None:
+        raise CatalogNotTrustworthy(
+            f"the audit log is broken at entry {broken}: the catalog was changed outside the workbench, so no "
+            "memo or export was written (expected an intact audit chain: restore the last verified backup)")
+    if integrity:
+        from workbench.store.backup import integrity_check
+
+        problems = integrity_check(conn)
+        if problems:
+            raise CatalogNotTrustworthy(f"the catalog fails SQLite's integrity check ({'; '.join(problems[:3])}); "
+                                        "nothing was exported (expected a sound database: restore the last backup)")
 
 
 @dataclass(frozen=True)
@@ -246,6 +288,7 @@ def gather_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], 
     if started:
         conn.execute("BEGIN")
     try:
+        check_catalog(conn, integrity=False)
         records = all_products(conn)
         unknown = [p for p in wanted if p not in records]
         if unknown:
@@ -323,6 +366,7 @@ def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequenc
     if started:
         conn.execute("BEGIN")
     try:
+        check_catalog(conn, integrity=True)
         records = all_products(conn)
         context = build_context(conn, library, chosen, destination, end_user_hq, on)
         provenance = _provenance(conn, records)
