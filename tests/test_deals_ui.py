@@ -170,3 +170,20 @@ def test_closed_widget_stops_listening(qtbot, env):
     ledger.deleteLater()
     qtbot.waitUntil(lambda: service._listeners == [], timeout=2000)
     service.save(lpp("A", 10))  # would raise if the deleted widget were still called
+
+
+def test_editor_needs_names_to_save_and_new_deal_clears(qtbot, env):
+    conn, library, service = env
+    editor = DealEditorWidget(conn, library, service)
+    qtbot.addWidget(editor)
+    qtbot.keyClicks(editor.destination, "MY")
+    editor.add_line(H100, 5, "25000.00")
+    assert "Deal TPP total: 79,160 TPP" in editor.determination.toPlainText()  # 5 x 15,832, before any name
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert service.deals() == []
+    assert editor.flag_label.text().startswith("Not saved: fill in reference, exporter, consignee name")
+    editor.load(make_deal("L-1", lines=((H100, 1, "1.00"), (H200, 1, "2.00"))))
+    assert editor.lines.rowCount() == 2 and "Deal TPP total: 31,664 TPP" in editor.determination.toPlainText()
+    qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
+    assert editor.deal_id is None and editor.lines.rowCount() == 0 and editor.reference.text() == ""
+    assert "no lines" in editor.determination.toPlainText()

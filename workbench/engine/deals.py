@@ -181,6 +181,7 @@ class DealDetermination:
     regime_sha256: str
     lines: tuple[LineResult, ...]
     overlay_applied: bool
+    places: tuple[str, ...] = ()  # e.g. "destination MY: Tier 2", "end user HQ CN: D:1, D:3, D:4, D:5, Tier 3"
 
     @property
     def license_required(self) -> Optional[bool]:
@@ -196,7 +197,7 @@ class DealDetermination:
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        out: list[str] = []
+        out: list[str] = list(self.places)
         for r in self.lines:
             if r.problem and r.determination is None:
                 out.append(r.problem)
@@ -278,7 +279,25 @@ def determine_deal(deal: Deal, specs: dict[str, ProductSpec], loaded: LoadedRegi
             results.append(LineResult(line, None, None, None))
         else:
             results.append(determine_line(spec, deal, line, loaded, countries, overlay))
-    return DealDetermination(deal, loaded.id, loaded.sha256, tuple(results), overlay is not None)
+    return DealDetermination(deal, loaded.id, loaded.sha256, tuple(results), overlay is not None,
+                             _places(deal, countries))
+
+
+def _places(deal: Deal, countries: CountryTable) -> tuple[str, ...]:
+    """Country groups of the destination and of each headquarters on the deal date."""
+    from workbench.engine.countries import GROUP_LABELS
+
+    def groups(code: str) -> str:
+        try:
+            found = countries.groups(code, deal.deal_date)
+        except KeyError:
+            return "unknown country code"
+        return ", ".join(GROUP_LABELS[g] for g in found) or "no listed group"
+
+    out = [f"Destination {deal.destination}: {groups(deal.destination)}"]
+    labels = ("End user headquartered in", "Ultimate parent headquartered in")
+    out.extend(f"{label} {code}: {groups(code)}" for label, code in zip(labels, deal.hq_candidates))
+    return tuple(out)
 
 
 def letters_overlay(letters: Sequence[object], specs: dict[str, ProductSpec], countries: CountryTable) -> Optional[Overlay]:

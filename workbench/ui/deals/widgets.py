@@ -143,6 +143,8 @@ class DealEditorWidget(QWidget):
         self.notified = QCheckBox("NAC notice sent on")
         self.notified_on = QDateEdit(_qdate(date.today()))
         self.notified_on.setDisplayFormat("yyyy-MM-dd")
+        self.notified_on.setEnabled(False)
+        self.notified.toggled.connect(self.notified_on.setEnabled)
         self.from_us = QCheckBox("Exported from the United States")
         self.from_us.setChecked(True)
         self.status = QComboBox()
@@ -188,6 +190,7 @@ class DealEditorWidget(QWidget):
         self.flag_label.setWordWrap(True)
         self.allow_over = QCheckBox("Record even if a limit is exceeded")
         self.save_button = QPushButton("Save deal")
+        self.new_button = QPushButton("New deal")
         live = QGroupBox("Live determination")
         live_layout = QVBoxLayout(live)
         live_layout.addWidget(self.regime)
@@ -196,6 +199,7 @@ class DealEditorWidget(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.allow_over)
         bottom.addStretch(1)
+        bottom.addWidget(self.new_button)
         bottom.addWidget(self.save_button)
 
         left = QVBoxLayout()
@@ -222,6 +226,7 @@ class DealEditorWidget(QWidget):
         self.add_line_button.clicked.connect(lambda: self.add_line())
         self.remove_line_button.clicked.connect(self.remove_line)
         self.save_button.clicked.connect(self.save)
+        self.new_button.clicked.connect(self.clear)
         self.update_determination()
 
     @staticmethod
@@ -234,7 +239,7 @@ class DealEditorWidget(QWidget):
 
     # lines ---------------------------------------------------------------------------------------
     def add_line(self, part: str = "", quantity: int = 1, unit_value: str = "0.00") -> None:
-        self._loading = True
+        was_loading, self._loading = self._loading, True
         row = self.lines.rowCount()
         self.lines.insertRow(row)
         combo = QComboBox()
@@ -249,7 +254,7 @@ class DealEditorWidget(QWidget):
         spin.valueChanged.connect(self.update_determination)
         self.lines.setCellWidget(row, self.LINE_QTY, spin)
         self.lines.setItem(row, self.LINE_VALUE, QTableWidgetItem(unit_value))
-        self._loading = False
+        self._loading = was_loading
         self.update_determination()
 
     def remove_line(self) -> None:
@@ -287,6 +292,28 @@ class DealEditorWidget(QWidget):
         self._loading = False
         self.update_determination()
 
+    def clear(self) -> None:
+        """An empty form for a new deal (the regime choice is kept)."""
+        self._loading = True
+        self.deal_id = None
+        for box in (self.reference, self.exporter, self.end_use, self.destination, *self.party.values()):
+            box.clear()
+        self.authorization.setCurrentText("")
+        self.notified.setChecked(False)
+        self.from_us.setChecked(True)
+        self.status.setCurrentText("draft")
+        self.allow_over.setChecked(False)
+        self.lines.setRowCount(0)
+        self._loading = False
+        self.update_determination()
+
+    def missing_for_save(self) -> list[str]:
+        """Fields the live determination can do without but a saved deal needs."""
+        need = {"reference": self.reference, "exporter": self.exporter, "consignee name": self.party["consignee_name"],
+                "consignee country": self.party["consignee_country"], "end user name": self.party["end_user_name"],
+                "end user country": self.party["end_user_country"]}
+        return [label for label, box in need.items() if not box.text().strip()]
+
     def build(self) -> Deal:
         """The form as a validated Deal; raises ValueError with a readable message."""
         lines = []
@@ -305,15 +332,16 @@ class DealEditorWidget(QWidget):
         if not lines:
             raise ValueError("no lines (expected at least one product line)")
         p = {k: v.text().strip() or None for k, v in self.party.items()}
+        dest = self.destination.text().strip()  # stands in for a blank party country while typing
         for key, code in [("destination", self.destination.text().strip())] + [(k, v) for k, v in p.items()
                                                                                if not k.endswith("_name")]:
             if code and code not in self.library.countries:
                 raise ValueError(f"{key.replace('_', ' ')}: unknown country code '{code}' (expected e.g. MY, CN, AE)")
         return Deal(id=self.deal_id, reference=self.reference.text().strip() or "(new)",
                     deal_date=_pydate(self.deal_date.date()), exporter=self.exporter.text().strip() or "(exporter)",
-                    consignee=Party(name=p["consignee_name"] or "(consignee)", country=p["consignee_country"] or "",
+                    consignee=Party(name=p["consignee_name"] or "(consignee)", country=p["consignee_country"] or dest,
                                     hq_country=p["consignee_hq"], parent_hq_country=p["consignee_parent"]),
-                    end_user=Party(name=p["end_user_name"] or "(end user)", country=p["end_user_country"] or "",
+                    end_user=Party(name=p["end_user_name"] or "(end user)", country=p["end_user_country"] or dest,
                                    hq_country=p["end_user_hq"], parent_hq_country=p["end_user_parent"]),
                     destination=self.destination.text().strip(), end_use=self.end_use.text().strip(),
                     authorization=self.authorization.currentText().strip(),
@@ -355,6 +383,10 @@ class DealEditorWidget(QWidget):
 
     def save(self) -> Optional[int]:
         if self.current is None:
+            return None
+        missing = self.missing_for_save()
+        if missing:
+            self.flag_label.setText("Not saved: fill in " + ", ".join(missing) + ".")
             return None
         try:
             saved, _ = self.service.save(self.current, allow_over_limit=self.allow_over.isChecked())
