@@ -229,3 +229,22 @@ def test_a_failed_write_leaves_the_previous_file_untouched(catalog, library, tmp
         write_memo(catalog, library, [H100], [REGIME], "CN", "en", out)
     assert out.read_bytes() == b"the memo signed yesterday"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".memo")] == []
+
+
+def test_memo_checks_the_audit_chain_appended_since_the_last_check(catalog, library, tmp_path):
+    from workbench.services.reports import CatalogNotTrustworthy, export_workbook
+
+    write_memo(catalog, library, [H100], [REGIME], "CN", "en", tmp_path / "a.pdf")  # verifies the whole chain
+    add_products(catalog, ProductSpec(part_number="LATER-1", fp16_tflops=10.0))
+    seq, _ = audit.head(catalog)
+    catalog.execute("DROP TRIGGER audit_no_update")
+    catalog.execute("UPDATE audit SET actor = 'mallory' WHERE seq = ?", (seq,))
+    with pytest.raises(CatalogNotTrustworthy, match=f"broken at entry {seq}"):
+        write_memo(catalog, library, [H100], [REGIME], "CN", "en", tmp_path / "b.pdf")
+    catalog.execute("UPDATE audit SET actor = (SELECT actor FROM audit WHERE seq = 1) WHERE seq = ?", (seq,))
+    write_memo(catalog, library, [H100], [REGIME], "CN", "en", tmp_path / "b.pdf")
+    # An edit deep in the log is caught by the export's full recomputation.
+    catalog.execute("UPDATE audit SET entity = 'X' WHERE seq = 5")
+    with pytest.raises(CatalogNotTrustworthy, match="broken at entry 5"):
+        export_workbook(catalog, library, tmp_path / "e.xlsx")
+    assert not (tmp_path / "e.xlsx").exists() and (tmp_path / "b.pdf").exists()

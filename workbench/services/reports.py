@@ -27,7 +27,7 @@ from workbench.engine import Determination, LoadedRegime, ProductSpec, determine
 from workbench.engine.metrics import Metrics, compute_metrics
 from workbench.engine.spec import TEMPLATE_FIELDS
 from workbench.store import StoreError, audit
-from workbench.store.products import all_products
+from workbench.store.products import all_products, count_products, get_product
 
 Progress = Callable[[str, int, int], None]
 Cancel = Callable[[], bool]
@@ -52,15 +52,21 @@ class CatalogNotTrustworthy(StoreError):
 _AUDIT_COLUMNS = ("seq", "ts_utc", "actor", "action", "entity", "before_json", "after_json", "ruleset_sha256")
 
 
-def audit_chain_break(conn: sqlite3.Connection) -> Optional[int]:
+def audit_chain_break(conn: sqlite3.Connection, start: Optional[tuple[int, str]] = None) -> Optional[int]:
     """The first audit ``seq`` whose hash does not follow from the rows before it, or None.
 
-    Recomputes the chain with workbench.store.audit.row_hash (the store's own definition).
+    Recomputes the chain with workbench.store.audit.row_hash (the store's own definition). With
+    ``start = (seq, hash)`` (a head verified earlier) only the rows after it are recomputed, once
+    that row is confirmed to still carry the same hash.
     """
-    prev = audit.GENESIS
-    expected_seq = 1
+    prev, expected_seq = audit.GENESIS, 1
+    if start is not None and start[0] > 0:
+        row = conn.execute("SELECT hash FROM audit WHERE seq = ?", (start[0],)).fetchone()
+        if row is None or row[0] != start[1]:
+            return start[0]
+        prev, expected_seq = start[1], start[0] + 1
     cols = ", ".join(_AUDIT_COLUMNS)
-    for row in conn.execute(f"SELECT {cols}, prev_hash, hash FROM audit ORDER BY seq"):
+    for row in conn.execute(f"SELECT {cols}, prev_hash, hash FROM audit WHERE seq >= ? ORDER BY seq", (expected_seq,)):
         fields = dict(zip(_AUDIT_COLUMNS, row[:len(_AUDIT_COLUMNS)]))
         prev_hash, digest = row[-2], row[-1]
         if fields["seq"] != expected_seq or prev_hash != prev or audit.row_hash(prev, fields) != digest:
@@ -69,11 +75,19 @@ def audit_chain_break(conn: sqlite3.Connection) -> Optional[int]:
     return None
 
 
-def check_catalog(conn: sqlite3.Connection, *, integrity: bool) -> None:
+# Audit heads verified in this process, per database file: a memo recomputes only what was
+# appended since (a whole 50,000-row chain takes about a second); exports always recompute it all.
+_verified_heads: dict[str, tuple[int, str]] = {}
+
+
+def check_catalog(conn: sqlite3.Connection, *, integrity: bool, incremental: bool = False) -> None:
     """Refuse to report on a catalog whose audit chain is broken (and, if asked, that fails
     PRAGMA integrity_check). Raises CatalogNotTrustworthy."""
-    broken = audit_chain_break(conn)
+    key = _db_path(conn)
+    start = _verified_heads.get(key) if incremental else None
+    broken = audit_chain_break(conn, start)
     if broken is not None:
+        _verified_heads.pop(key, None)
         raise CatalogNotTrustworthy(
             f"the audit log is broken at entry {broken}: the catalog was changed outside the workbench, so no "
             "memo or export was written (expected an intact audit chain: restore the last verified backup)")
@@ -84,6 +98,8 @@ def check_catalog(conn: sqlite3.Connection, *, integrity: bool) -> None:
         if problems:
             raise CatalogNotTrustworthy(f"the catalog fails SQLite's integrity check ({'; '.join(problems[:3])}); "
                                         "nothing was exported (expected a sound database: restore the last backup)")
+    if key:
+        _verified_heads[key] = audit.head(conn)
 
 
 @dataclass(frozen=True)
@@ -189,8 +205,12 @@ def _check(cancel: Optional[Cancel]) -> None:
 
 def _provenance(conn: sqlite3.Connection, records: dict[str, dict], parts: Optional[set[str]] = None) -> dict[str, list[Provenance]]:
     out: dict[str, list[Provenance]] = {}
-    rows = conn.execute("SELECT part_number, field, source, confidence, note FROM spec_provenance "
-                        "ORDER BY part_number, field")
+    query = "SELECT part_number, field, source, confidence, note FROM spec_provenance"
+    if parts is not None and len(parts) <= 500:
+        rows = conn.execute(f"{query} WHERE part_number IN ({', '.join('?' * len(parts))}) ORDER BY part_number, field",
+                            sorted(parts))
+    else:
+        rows = conn.execute(f"{query} ORDER BY part_number, field")
     order = {f: i for i, f in enumerate(TEMPLATE_FIELDS)}
     for part, fld, source, confidence, note in rows:
         if parts is not None and part not in parts:
@@ -288,8 +308,10 @@ def gather_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], 
     if started:
         conn.execute("BEGIN")
     try:
-        check_catalog(conn, integrity=False)
-        records = all_products(conn)
+        check_catalog(conn, integrity=False, incremental=True)
+        total = count_products(conn)
+        records = all_products(conn) if total <= CHART_CONTEXT_LIMIT else \
+            {p: rec for p in wanted if (rec := get_product(conn, p)) is not None}
         unknown = [p for p in wanted if p not in records]
         if unknown:
             raise ReportError(f"unknown part number{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
@@ -311,7 +333,7 @@ def gather_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], 
         if progress:
             progress("determine", i + 1, len(wanted))
     points = []
-    if len(records) <= CHART_CONTEXT_LIMIT:
+    if total <= CHART_CONTEXT_LIMIT:
         for part, rec in records.items():
             if part in wanted:
                 continue
