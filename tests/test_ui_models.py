@@ -164,3 +164,20 @@ def test_chunked_sort_matches_a_plain_sort(demo, monkeypatch, chunk):
                 known = sorted((i for i in rows if values[i] is not None), key=values.__getitem__, reverse=descending)
                 assert [values[i] for i in got[:len(known)]] == [values[i] for i in known]
                 assert sorted(got) == sorted(rows) and all(values[i] is None for i in got[len(known):])
+
+
+def test_product_line_filter_uses_the_catalogs_lines(tmp_path):
+    from workbench.store.connection import write_transaction
+
+    conn = open_catalog(tmp_path / "lines.db")
+    try:
+        with write_transaction(conn, "lines"):
+            conn.execute("INSERT INTO product_lines (id, name) VALUES (1, 'Hopper')")
+            conn.executemany("INSERT INTO product_line_members (line_id, part_number) VALUES (1, ?)",
+                             [("NVIDIA-H100-SXM5-80GB",), ("NVIDIA-H200-SXM-141GB",)])
+        snap = load_snapshot(conn)
+    finally:
+        conn.close()
+    assert snap.line_names == ["Hopper"]
+    rows = cq.select_rows(snap, None, cq.Query(line="Hopper"))
+    assert sorted(snap.parts[i] for i in rows) == ["NVIDIA-H100-SXM5-80GB", "NVIDIA-H200-SXM-141GB"]

@@ -233,9 +233,22 @@ def test_map_draws_points_hover_and_click_select(gui, qtbot, tmp_path):
     assert image.width() == canvas.width() and image.height() == canvas.height()
 
 
+def test_proximity_on_a_worker_for_big_catalogs(gui, qtbot, monkeypatch):
+    from workbench.ui.proximity_view import ProximityView
+
+    monkeypatch.setattr(ProximityView, "SYNC_LIMIT", 0)
+    view = gui.window.proximity
+    gui.window.show_tab("proximity")
+    with qtbot.waitSignal(view.listed, timeout=5000) as blocker:
+        view.pct.setValue(2.0)
+    assert blocker.args[0] == view.model.rowCount() > 0
+
+
 def test_proximity_lists_products_near_a_line_nearest_first(gui, qtbot):
     view = gui.window.proximity
-    view.pct.setValue(3.0)
+    gui.window.show_tab("proximity")
+    with qtbot.waitSignal(view.listed, timeout=5000):
+        view.pct.setValue(3.0)
     rows = [view.model.index(r, 4).data() for r in range(view.model.rowCount())]
     assert rows and all(abs(float(t.rstrip("%"))) <= 3.0 for t in rows)
     values = [abs(float(t.rstrip("%"))) for t in rows]

@@ -265,10 +265,14 @@ class ProximityModel(QAbstractTableModel):
         self.cls: Optional[Classified] = None
         self.rows: list[int] = []
 
-    def set_rows(self, snap: CatalogSnapshot, cls: Optional[Classified], pct: float) -> None:
+    def set_rows(self, snap: CatalogSnapshot, cls: Optional[Classified], pct: float,
+                 rows: Optional[list[int]] = None) -> None:
+        """``rows`` may come precomputed (catalog_query.near_rows on a worker thread)."""
         self.beginResetModel()
         self.snap, self.cls = snap, cls
-        self.rows = cq.near_rows(snap, cls, pct) if cls is not None else []
+        if rows is None:
+            rows = cq.near_rows(snap, cls, pct) if cls is not None else []
+        self.rows = rows
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
