@@ -187,3 +187,27 @@ def test_editor_needs_names_to_save_and_new_deal_clears(qtbot, env):
     qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
     assert editor.deal_id is None and editor.lines.rowCount() == 0 and editor.reference.text() == ""
     assert "no lines" in editor.determination.toPlainText()
+
+
+def test_ledger_view_enters_us_shipments_and_g2g(qtbot, env):
+    """US shipments 600 -> cap 300: the 300 units to China fill it exactly (100.0%, no longer over).
+    A g2g agreement for Malaysia doubles its Tier 2 allocation to 1,580,000,000 TPP."""
+    conn, library, service = env
+    service.save(make_deal("C", date(2026, 2, 2), ((H200, 300, "30000.00"),), destination="CN",
+                           consignee_country="CN"), allow_over_limit=True)
+    service.save(make_deal("M", date(2025, 6, 2), ((H100, 10, "25000.00"),)))
+    ledger = LedgerWidget(conn, library, service)
+    qtbot.addWidget(ledger)
+    ledger.regime.setCurrentIndex(ledger.regime.findData("us-h200-2026-01"))
+    ledger.us_part.setCurrentText(H200)
+    ledger.us_units.setValue(600)
+    qtbot.mouseClick(ledger.us_set, Qt.MouseButton.LeftButton)
+    (row,) = [r for r in range(ledger.model.rowCount()) if ledger.model.ledgers[r].kind == "h200_share"]
+    assert ledger.model.index(row, LedgerTableModel.BAR).data() == "100.0% used"
+    ledger.regime.setCurrentIndex(ledger.regime.findData(DIFFUSION))
+    qtbot.keyClicks(ledger.g2g_country, "my")
+    ledger.g2g_agreement.setChecked(True)
+    qtbot.mouseClick(ledger.g2g_set, Qt.MouseButton.LeftButton)
+    (tier2,) = [lg for lg in ledger.model.ledgers if lg.kind == "tier2"]
+    assert tier2.meta.limit == 1_580_000_000
+    assert service.settings().g2g_countries == {"MY"} and "recorded" in ledger.figures_message.text()

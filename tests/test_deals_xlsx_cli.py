@@ -156,3 +156,30 @@ def test_deals_sheet_reads_back_through_the_import(tmp_path, library):
     assert again.errors == [] and [d.model_dump(exclude={"id"}) for d in again.deals] == [
         d.model_dump(exclude={"id"}) for d in service.deals()]
     conn.close()
+
+
+def test_cli_us_shipments_and_g2g_change_the_limits(tmp_path, db, capsys):
+    """H200: 1,001 US units -> cap 500. Tier 2 for MY doubles to 1,580,000,000 with an agreement."""
+    code, out, _ = run(capsys, "deals", "us-shipments", H200, "1,001", "--source", "10-Q", "--db", str(db))
+    assert code == 0 and "1,001 units" in out
+    path = write_xlsx(tmp_path / "d.xlsx", [
+        ["C-1", datetime(2026, 2, 2), "Acme", "Beijing Co", "CN", "BC", "CN", None, "CN", "L-1", None, "licensed",
+         H200, 500, 30000, None],
+        ["M-1", datetime(2025, 6, 2), "Acme", "KL DC", "MY", "KL", "MY", None, "MY", "", None, "licensed",
+         H100, 10, 25000, None]])
+    assert run(capsys, "deals", "add", str(path), "--db", str(db))[0] == 0
+    code, out, _ = run(capsys, "deals", "ledger", "--regime", "us-h200-2026-01", "--db", str(db))
+    share = next(line for line in out.splitlines() if line.startswith("H200 window"))
+    assert "500" in share and "100.0%" in share and "50% of 1,001 units" in share
+    assert run(capsys, "deals", "g2g", "my", "yes", "--db", str(db))[0] == 0
+    code, out, _ = run(capsys, "deals", "ledger", "--regime", "us-ai-diffusion-2025-01", "--db", str(db))
+    tier2 = next(line for line in out.splitlines() if line.startswith("Tier 2 allocation: MY"))
+    assert "1,580,000,000" in tier2 and "doubled" in tier2
+    assert run(capsys, "deals", "us-shipments", "NOPE", "5", "--db", str(db))[0] == 2
+    assert run(capsys, "deals", "us-shipments", H200, "-5", "--db", str(db))[0] == 2
+    assert run(capsys, "deals", "g2g", "XX", "yes", "--db", str(db))[0] == 2
+    code, out, _ = run(capsys, "deals", "list", "--db", str(db), "--format", "json")
+    import json
+    rows = {r["reference"]: r for r in json.loads(out)}
+    assert rows["C-1"]["tariff_usd"] == "3750000.00"  # 500 x $30,000 x 25%
+    assert rows["C-1"]["tpp_total"] == "7916000" and rows["M-1"]["revenue_share_usd"] == "0.00"

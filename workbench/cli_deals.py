@@ -1,4 +1,5 @@
-"""``workbench deals list|add FILE.xlsx|ledger --regime ID [--year N]`` over the deals service.
+"""``workbench deals list|add FILE.xlsx|ledger --regime ID [--year N]`` over the deals service, plus
+``deals us-shipments PART UNITS`` and ``deals g2g ISO2 yes|no`` for the figures the ledgers need.
 
 Exit codes: 0 ok; 2 bad input (one ``FILE:SHEET!CELL: ...`` line per problem, nothing saved);
 3 database or environment problem; 4 refused because a deal would exceed a limit (each limit
@@ -64,27 +65,32 @@ def bar(used, limit, width: int = 20) -> str:
     return f"[{'#' * filled}{'.' * (width - filled)}] {percent_used(used, limit)}"
 
 
+_LIST_HEADERS = ["id", "reference", "date", "status", "dest", "end_user", "authorization", "value_usd", "tpp_total",
+                 "revenue_share_usd", "tariff_usd", "regime", "position"]
+_MONEY_COLUMNS = {"value_usd", "tpp_total", "revenue_share_usd", "tariff_usd"}
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     def body(service) -> int:
-        rows = []
+        records = []  # raw values (decimals as exact text) for JSON and CSV; grouped digits for the table
         for d in service.deals():
             regime = args.regime or service.enforced_on(d.deal_date)
-            if regime is None:
-                rows.append([d.id, d.reference, d.deal_date.isoformat(), d.status, d.destination, d.end_user.name,
-                             d.authorization, f"{d.value_usd:,}", "?", "-", "no regime in force on the deal date"])
-                continue
-            e = service.evaluate(d, regime)
-            rows.append([d.id, d.reference, d.deal_date.isoformat(), d.status, d.destination, d.end_user.name,
-                         d.authorization, f"{d.value_usd:,}", "?" if e.tpp_total is None else f"{e.tpp_total:,}",
-                         regime, e.summary])
-        headers = ["id", "reference", "date", "status", "dest", "end_user", "authorization", "value_usd",
-                   "tpp_total", "regime", "position"]
+            e = service.evaluate(d, regime) if regime else None
+            fees = service.fees(d, regime) if regime else {"revenue_share": None, "tariff": None}
+            records.append(dict(zip(_LIST_HEADERS, [
+                d.id, d.reference, d.deal_date.isoformat(), d.status, d.destination, d.end_user.name, d.authorization,
+                d.value_usd, e.tpp_total if e else None, fees["revenue_share"], fees["tariff"], regime,
+                e.summary if e else "no regime in force on the deal date"])))
         if args.format == "json":
-            print(json_text([dict(zip(headers, r)) for r in rows]))
-        elif args.format == "csv":
-            print(csv_text(headers, rows), end="")
+            print(json_text([{k: (str(v) if k in _MONEY_COLUMNS and v is not None else v) for k, v in r.items()}
+                             for r in records]))
+            return EXIT_OK
+        if args.format == "csv":  # exact, ungrouped figures, like JSON
+            print(csv_text(_LIST_HEADERS, [list(r.values()) for r in records]), end="")
         else:
-            print(text_table(headers, rows) if rows else "no deals")
+            rows = [[("?" if v is None else f"{v:,}") if k in _MONEY_COLUMNS else v for k, v in r.items()]
+                    for r in records]
+            print(text_table(_LIST_HEADERS, rows) if rows else "no deals")
         return EXIT_OK
     return _run(args, body)
 
@@ -168,6 +174,46 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
+def cmd_us_shipments(args: argparse.Namespace) -> int:
+    from workbench.store.deals import DealStoreError
+
+    def body(service) -> int:
+        if args.part not in service.specs():
+            print(f"error: unknown part number '{args.part}' (expected a catalog part number)", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        units = None if args.units == "none" else _units(args.units)
+        if units is False:
+            print(f"error: US shipments '{args.units}' (expected a whole number of units, 0 or more, or 'none')",
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            service.set_us_shipments(args.part, units, args.source or "")
+        except DealStoreError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"{args.part}: US shipments {'cleared' if units is None else f'{units:,} units'}")
+        return EXIT_OK
+    return _run(args, body)
+
+
+def _units(text: str):
+    digits = text.replace(",", "")
+    return int(digits) if digits.isdigit() else False
+
+
+def cmd_g2g(args: argparse.Namespace) -> int:
+    def body(service) -> int:
+        code = args.country.strip().upper()
+        if code not in service.library.countries:
+            print(f"error: unknown country code '{args.country}' (expected an ISO 3166-1 alpha-2 code such as MY)",
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
+        service.set_g2g(code, args.agreement == "yes", args.note or "")
+        print(f"{code}: government-to-government agreement {'recorded' if args.agreement == 'yes' else 'removed'}")
+        return EXIT_OK
+    return _run(args, body)
+
+
 def _year(text: str) -> int:
     try:
         year = int(text)
@@ -204,6 +250,20 @@ def register(subparsers) -> None:
     p.add_argument("--allow-over-limit", action="store_true", help="save deals even when they exceed a limit")
     p.add_argument("--db", metavar="PATH", help=DB_HELP)
     p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("us-shipments", help="record a product's shipments to US customers (H200 window cap)")
+    p.add_argument("part", metavar="PART_NUMBER")
+    p.add_argument("units", metavar="UNITS", help="whole number of units, or 'none' to clear")
+    p.add_argument("--source", help="where the figure comes from")
+    p.add_argument("--db", metavar="PATH", help=DB_HELP)
+    p.set_defaults(func=cmd_us_shipments)
+
+    p = sub.add_parser("g2g", help="record whether a country has a government-to-government agreement (Tier 2)")
+    p.add_argument("country", metavar="ISO2")
+    p.add_argument("agreement", choices=["yes", "no"])
+    p.add_argument("--note")
+    p.add_argument("--db", metavar="PATH", help=DB_HELP)
+    p.set_defaults(func=cmd_g2g)
 
     p = sub.add_parser("ledger", help="ledgers under a regime: limit, used, remaining, confidence")
     p.add_argument("--regime", required=True, metavar="ID")

@@ -242,6 +242,15 @@ def contributions(dd: DealDetermination, ctx: LedgerContext) -> list[Contributio
     return out
 
 
+def deal_fees(dd: DealDetermination, ctx: LedgerContext) -> dict[str, Decimal]:
+    """The deal's own revenue share and tariff exposure (US dollars; 0 when none applies)."""
+    fees = {"revenue_share": Decimal("0.00"), "tariff": Decimal("0.00")}
+    for c in contributions(dd, ctx):
+        if c.key[0] in fees:
+            fees[c.key[0]] += c.entry.amount
+    return fees
+
+
 def tariff_band(part: str, tpp: Optional[float], specs: Mapping[str, ProductSpec], lim: LedgerLimits) -> Optional[TariffBand]:
     from workbench.engine.deals import tpp_decimal
 

@@ -11,7 +11,7 @@ machine and deadline maths. The store, the services, the CLI and the GUI render 
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterable, Literal, Optional, Sequence, Union
@@ -300,6 +300,9 @@ class CompiledLetter:
     patterns: tuple[str, ...]
     where: str = ""  # the destinations, described once
     hq_where: str = ""
+    # (destination, end-user HQ, day, country table) -> place_result: a catalog is judged for one
+    # destination at a time, so each letter matches the places once
+    places_seen: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, letter: Letter) -> "CompiledLetter":
@@ -404,6 +407,15 @@ def place_result(letter: Letter | CompiledLetter, countries: CountryTable, desti
                  end_user_hq: Optional[str], day: date) -> tuple[str, str]:
     """(result, reason) for the letter's destinations and its end-user headquarters rule."""
     compiled = letter if isinstance(letter, CompiledLetter) else CompiledLetter.build(letter)
+    key = (destination, end_user_hq, day, id(countries))
+    seen = compiled.places_seen.get(key)
+    if seen is None:
+        seen = compiled.places_seen[key] = _place_result(compiled, countries, destination, end_user_hq, day)
+    return seen
+
+
+def _place_result(compiled: CompiledLetter, countries: CountryTable, destination: Optional[str],
+                  end_user_hq: Optional[str], day: date) -> tuple[str, str]:
     letter = compiled.letter
     if destination is None and end_user_hq is None:
         return INDETERMINATE, "no destination or end-user headquarters given"
@@ -432,26 +444,53 @@ BINDS, MAY_BIND, DOES_NOT_BIND = "binds", "may bind", "does not bind"
 
 @dataclass(frozen=True)
 class LetterMatch:
-    """One letter's verdict on one determination."""
+    """One letter's verdict on one determination. The sentences (``reason``, ``matched``,
+    ``brief``) are built when first read: a catalog view needs only ``result``."""
 
     ref: str
     addressee: str
     status: str
     result: str  # binds / may bind / does not bind
-    reason: str
     product_result: str
     place_result: str
-    matched: tuple[str, ...]  # the criteria (or part-number listing) that caught the product
-    brief: tuple[str, ...]  # the same, short: "memory bandwidth 4,000 ≥ 4,000"
     criteria: tuple[Criterion, ...]
     review_policy: str
     confidence: str
     missing: tuple[str, ...]
+    cov: Optional[ProductCoverage] = field(default=None, repr=False, compare=False)
+    why: str = ""  # the places' reason (binds / may bind), or the whole reason (does not bind)
+
+    @cached_property
+    def matched(self) -> tuple[str, ...]:
+        """The criteria (or part-number listing) that caught the product, in full."""
+        return self.cov.matched if self.cov is not None and self.result != DOES_NOT_BIND else ()
+
+    @cached_property
+    def brief(self) -> tuple[str, ...]:
+        """The same, short: 'memory bandwidth 4,000 ≥ 4,000 (unverified)'."""
+        return self.cov.brief if self.cov is not None and self.result != DOES_NOT_BIND else ()
+
+    @cached_property
+    def reason(self) -> str:
+        if self.result == BINDS:
+            return f"licence required under letter {self.ref}: {self.why}; {'; '.join(self.matched)}"
+        if self.result == MAY_BIND:
+            doubt = f"missing {', '.join(self.missing)}" if self.product_result == INDETERMINATE else self.why
+            return f"letter {self.ref} may apply ({doubt})"
+        return self.why
+
+    def to_json(self) -> dict:
+        data = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in ("cov", "why")}
+        data.update(reason=self.reason, matched=list(self.matched), brief=list(self.brief))
+        return data
 
 
 @dataclass(frozen=True)
 class LetterOverlay:
-    """A determination's licence position once the company's open letters are applied."""
+    """A determination's licence position once the company's open letters are applied.
+
+    ``license_reasons`` and ``explanation`` are built when first read.
+    """
 
     part_number: str
     regime: str
@@ -461,23 +500,55 @@ class LetterOverlay:
     letters: tuple[LetterMatch, ...]
     base_license_required: Optional[bool]
     license_required: Optional[bool]
-    license_reasons: tuple[str, ...]
     review_policy: Optional[str]
-    explanation: str
     confidence: str  # the determination's, lowered to the weakest reading a binding letter relied on
+    det: Determination = field(repr=False, compare=False)
 
     @property
     def binding(self) -> tuple[LetterMatch, ...]:
         return tuple(m for m in self.letters if m.result == BINDS)
 
     @property
+    def maybe(self) -> tuple[LetterMatch, ...]:
+        return tuple(m for m in self.letters if m.result == MAY_BIND)
+
+    @property
     def changed(self) -> bool:
         return self.license_required != self.base_license_required or bool(self.binding)
 
+    @cached_property
+    def license_reasons(self) -> tuple[str, ...]:
+        det, binding, maybe = self.det, self.binding, self.maybe
+        reasons = list(det.license_reasons)
+        if binding:
+            if det.license_required is not True:
+                reasons = [r for r in reasons if not r.startswith("No licence requirement of ")]
+            reasons += [f"Licence required under letter {x.ref} (addressed to {x.addressee}): "
+                        f"{'; '.join(x.matched)}" for x in binding]
+        else:
+            reasons += [x.reason for x in maybe]
+        return tuple(reasons)
+
+    @cached_property
+    def explanation(self) -> str:
+        det, binding, maybe = self.det, self.binding, self.maybe
+        if not binding and (not maybe or det.license_required is True):
+            return det.explanation
+        head = explain(replace(det, license_required=None))
+        if not binding:
+            return head + "; " + "; ".join(x.reason for x in maybe)
+        refs = ", ".join(x.ref for x in binding)
+        crit = "; ".join(s for x in binding for s in x.brief)
+        if det.license_required is True:
+            return det.explanation + f"; also under letter {refs} ({crit})"
+        where = " / ".join(filter(None, [det.destination,
+                                         det.end_user_hq and f"end user headquartered in {det.end_user_hq}"]))
+        return head + f"; licence required for {where} under letter {refs} ({crit})"
+
     def to_json(self) -> dict:
-        data = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
-        data["binding"] = [m.ref for m in self.binding]
-        data["changed"] = self.changed
+        data = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in ("det", "letters")}
+        data.update(letters=[m.to_json() for m in self.letters], license_reasons=list(self.license_reasons),
+                    explanation=self.explanation, binding=[m.ref for m in self.binding], changed=self.changed)
         return data
 
     def apply_to(self, det_json: dict) -> dict:
@@ -487,8 +558,7 @@ class LetterOverlay:
         """
         out = dict(det_json)
         out["regime_only"] = {k: det_json.get(k) for k in ("license_required", "license_reasons", "review_policy",
-                                                           "explanation")}
-        out["regime_only"]["confidence"] = det_json.get("confidence")
+                                                           "explanation", "confidence")}
         out.update(license_required=self.license_required, license_reasons=list(self.license_reasons),
                    review_policy=self.review_policy, explanation=self.explanation, confidence=self.confidence,
                    letters=self.to_json())
@@ -501,12 +571,10 @@ def match_letter(compiled: CompiledLetter, det: Determination, spec: ProductSpec
     letter = compiled.letter
     day = day or det.as_of
 
-    def verdict(result: str, reason: str, cov: Optional[ProductCoverage] = None, place: str = NOT_MET) -> LetterMatch:
-        said = cov is not None and result != DOES_NOT_BIND  # sentences only where someone will read them
-        return LetterMatch(letter.ref, letter.addressee, letter.status, result, reason,
-                           cov.result if cov else NOT_MET, place, cov.matched if said else (),
-                           cov.brief if said else (), cov.criteria if cov else (), letter.requirement.review_policy,
-                           cov.confidence if cov else "primary", cov.missing if cov else ())
+    def verdict(result: str, why: str, cov: Optional[ProductCoverage] = None, place: str = NOT_MET) -> LetterMatch:
+        return LetterMatch(letter.ref, letter.addressee, letter.status, result, cov.result if cov else NOT_MET, place,
+                           cov.criteria if cov else (), letter.requirement.review_policy,
+                           cov.confidence if cov else "primary", cov.missing if cov else (), cov, why)
 
     if not letter.is_open:
         return verdict(DOES_NOT_BIND, f"letter {letter.ref} is closed")
@@ -522,11 +590,7 @@ def match_letter(compiled: CompiledLetter, det: Determination, spec: ProductSpec
     place, where = place_result(compiled, countries, det.destination, det.end_user_hq, day)
     if place == NOT_MET:
         return verdict(DOES_NOT_BIND, where, cov, place)
-    if cov.result == MET and place == MET:
-        return verdict(BINDS, f"licence required under letter {letter.ref}: {where}; "
-                              f"{'; '.join(cov.matched)}", cov, place)
-    doubt = (f"missing {', '.join(cov.missing)}" if cov.result == INDETERMINATE else where)
-    return verdict(MAY_BIND, f"letter {letter.ref} may apply ({doubt})", cov, place)
+    return verdict(BINDS if cov.result == MET and place == MET else MAY_BIND, where, cov, place)
 
 
 def apply_letters(det: Determination, spec: ProductSpec, letters: Sequence[LetterLike], countries: CountryTable,
@@ -543,38 +607,18 @@ def apply_letters(det: Determination, spec: ProductSpec, letters: Sequence[Lette
     found = tuple(match_letter(c, det, spec, countries, on, m, exporter) for c in compile_letters(letters))
     binding = [x for x in found if x.result == BINDS]
     maybe = [x for x in found if x.result == MAY_BIND]
-    required, reasons, review = det.license_required, list(det.license_reasons), det.review_policy
+    required, review, confidence = det.license_required, det.review_policy, det.confidence
     if binding:
         if required is not True:
-            reasons = [r for r in reasons if not r.startswith("No licence requirement of ")]
             review = binding[0].review_policy
         required = True
-        reasons += [f"Licence required under letter {x.ref} (addressed to {x.addressee}): "
-                    f"{'; '.join(x.matched)}" for x in binding]
     elif maybe and required is False:
         required = None
-        reasons += [x.reason for x in maybe]
-    elif maybe:
-        reasons += [x.reason for x in maybe]
-    if not binding and not maybe:  # the common case: nothing to say, nothing to build
-        return LetterOverlay(det.part_number, det.regime, det.destination, det.end_user_hq, on or det.as_of, found,
-                             det.license_required, required, tuple(reasons), review, det.explanation, det.confidence)
-    head = explain(replace(det, license_required=None))
-    where = " / ".join(filter(None, [det.destination, det.end_user_hq and f"end user headquartered in {det.end_user_hq}"]))
-    if binding:
-        crit = "; ".join(s for x in binding for s in x.brief)
-        tail = (f"; licence required for {where} under letter {', '.join(x.ref for x in binding)} ({crit})")
-        if det.license_required is True:
-            tail = det.explanation[len(head):] + f"; also under letter {', '.join(x.ref for x in binding)} ({crit})"
-        text = head + tail
-    elif maybe and det.license_required is not True:
-        text = head + "; " + "; ".join(x.reason for x in maybe)
-    else:
-        text = det.explanation
     relied = [x.confidence for x in (binding or maybe)]
-    confidence = max([det.confidence, *relied], key=_ORDER.__getitem__)
+    if relied:
+        confidence = max([confidence, *relied], key=_ORDER.__getitem__)
     return LetterOverlay(det.part_number, det.regime, det.destination, det.end_user_hq, on or det.as_of, found,
-                         det.license_required, required, tuple(reasons), review, text, confidence)
+                         det.license_required, required, review, confidence, det)
 
 
 def overlay_position(det: Determination, overlay: LetterOverlay) -> str:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 from workbench.engine.deals import Deal, DealDetermination, determine_deal, letters_overlay
 from workbench.engine.ledgers import (Ledger, LedgerBook, LedgerContext, LedgerLimits, LedgerSettings, LimitFlag,
-                                      NacClock, check_deal, contributions, ledgers, nac_clocks, parse_limits)
+                                      NacClock, check_deal, contributions, deal_fees, ledgers, nac_clocks, parse_limits)
 from workbench.engine.loader import LoadedRegime
 from workbench.engine.spec import ProductSpec
 from workbench.paths import resources_dir
@@ -179,6 +180,10 @@ class DealService:
             e.id for e in ctx.regime.regime.licence_exceptions if e.notification_days}
         wanted = [d for d in self.deals() if d.authorization in ids]
         return nac_clocks((r.evaluation for r in self.evaluate_all(regime_id, wanted)), ctx)
+
+    def fees(self, deal: Deal, regime_id: str) -> dict[str, Decimal]:
+        """Revenue share and tariff exposure of this deal (dates decide; the regime only picks the lines' TPP)."""
+        return deal_fees(self.evaluate(deal, regime_id), self.context(regime_id))
 
     def checked_regimes(self, deal: Deal) -> list[str]:
         return [r.id for r in self.library.regimes

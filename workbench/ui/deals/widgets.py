@@ -368,8 +368,14 @@ class DealEditorWidget(QWidget):
                 return
             ev = self.service.evaluate(deal, rid)
             total = "unknown (some TPP missing)" if ev.tpp_total is None else f"{ev.tpp_total:,} TPP"
+            fees = self.service.fees(deal, rid)
+            limits = self.service.limits
             text = "\n".join([f"{ev.regime}: {ev.summary}", f"Deal TPP total: {total}",
-                              f"Value: ${deal.value_usd:,}", f"Confidence: {ev.confidence}", "", *ev.reasons])
+                              f"Value: ${deal.value_usd:,}", f"Confidence: {ev.confidence}",
+                              f"Revenue share ({limits.revenue_share.rate_percent}%, 2025 arrangement, never codified): "
+                              f"${fees['revenue_share']:,}",
+                              f"Section 232 tariff exposure ({limits.tariff.rate_percent}%): ${fees['tariff']:,}",
+                              "", *ev.reasons])
             if not ev.overlay_applied:
                 text += "\n\n(no is-informed letters applied)"
             self.flags = self.service.check(deal) if deal.status != "cancelled" else []
@@ -441,17 +447,69 @@ class LedgerWidget(QWidget):
         top.addWidget(self.regime, 1)
         top.addWidget(QLabel("Year:"))
         top.addWidget(self.year)
+        # The figures officers enter: US shipments per product (H200 cap), g2g agreements (Tier 2).
+        self.us_part = QComboBox()
+        self.us_part.addItems(sorted(self.service.specs()))
+        self.us_units = QSpinBox()
+        self.us_units.setRange(0, 2_000_000_000)
+        self.us_units.setGroupSeparatorShown(True)
+        self.us_set = QPushButton("Set US shipments")
+        self.g2g_country = DealEditorWidget._code()
+        self.g2g_country.setPlaceholderText("ISO2")
+        self.g2g_agreement = QCheckBox("government-to-government agreement")
+        self.g2g_set = QPushButton("Set")
+        self.figures_message = QLabel()
+        figures = QHBoxLayout()
+        figures.addWidget(QLabel("US shipments of"))
+        figures.addWidget(self.us_part, 2)
+        figures.addWidget(self.us_units, 1)
+        figures.addWidget(self.us_set)
+        figures.addSpacing(20)
+        figures.addWidget(QLabel("Country"))
+        figures.addWidget(self.g2g_country)
+        figures.addWidget(self.g2g_agreement)
+        figures.addWidget(self.g2g_set)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(figures)
+        layout.addWidget(self.figures_message)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 3)
         layout.addWidget(QLabel("NAC/ACA notifications (review clock)"))
         layout.addWidget(self.clocks, 1)
         self.regime.currentIndexChanged.connect(self.refresh)
         self.year.currentIndexChanged.connect(self.refresh)
+        self.us_part.currentTextChanged.connect(self._show_us_figure)
+        self.us_set.clicked.connect(self.set_us_shipments)
+        self.g2g_country.textChanged.connect(self._show_g2g)
+        self.g2g_set.clicked.connect(self.set_g2g)
+        self._show_us_figure()
         self.service.on_change(self.refresh)
         self.destroyed.connect(lambda *_: self.service.off_change(self.refresh))
         self.refresh()
+
+    def _show_us_figure(self, *_args) -> None:
+        self.us_units.setValue(self.service.settings().us_shipments.get(self.us_part.currentText(), 0))
+
+    def _show_g2g(self, *_args) -> None:
+        self.g2g_agreement.setChecked(self.g2g_country.text().strip() in self.service.settings().g2g_countries)
+
+    def set_us_shipments(self) -> None:
+        part = self.us_part.currentText()
+        if part not in self.service.specs():
+            self.figures_message.setText(f"Unknown part number '{part}' (expected a catalog part number).")
+            return
+        self.service.set_us_shipments(part, self.us_units.value(), "entered in the ledger view")
+        self.figures_message.setText(f"{part}: {self.us_units.value():,} units shipped to US customers recorded.")
+
+    def set_g2g(self) -> None:
+        code = self.g2g_country.text().strip()
+        if code not in self.service.library.countries:
+            self.figures_message.setText(f"Unknown country code '{code}' (expected e.g. MY, IN, AE).")
+            return
+        self.service.set_g2g(code, self.g2g_agreement.isChecked())
+        state = "recorded" if self.g2g_agreement.isChecked() else "removed"
+        self.figures_message.setText(f"{code}: government-to-government agreement {state}.")
 
     def refresh(self) -> None:
         rid = self.regime.currentData()
