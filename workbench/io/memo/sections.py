@@ -379,8 +379,9 @@ def caveats(data, kit: Kit, s: English, number: int) -> list:
         for level in ("secondary", "unverified"):
             if by_level.get(level):
                 lines.append(s.L["caveat_prov"].format(part=part, level=s.CONFIDENCE[level], fields=", ".join(by_level[level])))
-        unsourced = [s.field(f) for f in TEMPLATE_FIELDS
-                     if f not in _SPEC_SKIP and f != "tpp_basis" and getattr(prod.spec, f) is not None and f not in sourced]
+        unsourced = [s.field(f) for f in TEMPLATE_FIELDS  # identity fields need no source
+                     if f not in _SPEC_SKIP and f not in ("tpp_basis", "vendor", "name", "product_type")
+                     and getattr(prod.spec, f) is not None and f not in sourced]
         if unsourced:
             lines.append(s.L["caveat_unsourced"].format(part=part, fields=", ".join(unsourced)))
     by_status: dict[tuple[str, bool], list[str]] = {}
