@@ -54,7 +54,11 @@ def test_add_list_show_status_attach_export(tmp_path, capsys):
     assert main(["letters", "export", "--out", str(out), "--db", db]) == 0
     capsys.readouterr()
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Letters", "Criteria", "Deadlines", "Applications", "Attachments", "History"]
+    assert wb.sheetnames == ["Letters", "Criteria", "Deadlines", "Applications", "Attachments", "Affected",
+                             "History"]
+    affected = {(r[0], r[1]): r[2] for r in wb["Affected"].iter_rows(min_row=2, values_only=True)}
+    assert affected[(REF, "NVIDIA-H20-HGX-96GB")] == "covered" and (REF, "NVIDIA-A100-SXM4-80GB") not in affected
+    assert affected[(REF, "AMD-MI308X-192GB")] == "may be covered"  # its bandwidths are not in the catalog
     rows = list(wb["Letters"].iter_rows(values_only=True))
     ours = next(r for r in rows if r[0] == REF)
     assert ours[1] == "under_review" and ours[13].startswith("=HYPERLINK")  # the text, not a formula

@@ -195,6 +195,8 @@ def test_service_questions_on_the_demo_catalog(tmp_path, countries, regime):
     h20 = specs["NVIDIA-H20-HGX-96GB"]
     det = determine(h20, regime("us-h200-2026-01"), countries, "CN", None, date(2026, 3, 1))
     assert svc.overlay(det, h20).license_required is True
+    assert [(c.ref, c.result) for c in svc.covering(h20)] == [(ref, "met")]
+    assert svc.covering(specs["NVIDIA-A100-SXM4-80GB"]) == []
     # an import that edits the A100 up to the H20's interconnect, and adds a new small SKU
     a100 = specs["NVIDIA-A100-SXM4-80GB"]
     edited = a100.model_copy(update={"interconnect_bandwidth_gbs": 900.0})

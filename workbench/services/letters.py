@@ -25,9 +25,10 @@ from pydantic import ValidationError
 
 from workbench.engine.countries import CountryTable
 from workbench.engine.determine import Determination
+from workbench.engine.conditions import NOT_MET
 from workbench.engine.letters import (Catch, Dashboard, Deadline, Letter, LetterOverlay, LicenceApplication,
-                                      apply_letters, compile_letters, dashboard, newly_caught, revalidate,
-                                      transition)
+                                      ProductCoverage, apply_letters, compile_letters, coverage, dashboard,
+                                      newly_caught, revalidate, transition)
 from workbench.engine.spec import ProductSpec
 from workbench.paths import resources_dir
 from workbench.store import write_transaction
@@ -313,6 +314,11 @@ class LetterService:
         compiled = compile_letters(self.list())
         return [apply_letters(d, s, compiled, self.countries) for d, s in pairs]
 
+    def covering(self, spec: ProductSpec) -> list[ProductCoverage]:
+        """The open letters that cover (or may cover) one product: for a product page."""
+        out = [coverage(c, spec) for c in compile_letters(self.open_letters())]
+        return [c for c in out if c.result != NOT_MET]
+
     def newly_caught(self, after: Sequence[ProductSpec], before: Optional[Sequence[ProductSpec]] = None,
                      fields: Optional[Iterable[str]] = None) -> list[Catch]:
         """Products an import or edit would newly bring under an open letter ("would this SKU be caught?").
@@ -453,6 +459,7 @@ def export_letters_xlsx(service: LetterService, out: Path) -> Path:
         "Applications": ["ref", "number", "status", "submitted", "decided", "items", "destination", "quantity",
                          "value_usd", "note"],
         "Attachments": ["ref", "file_name", "sha256", "size", "added_utc", "verified"],
+        "Affected": ["ref", "part_number", "result", "matched", "missing"],
         "History": ["ref", "seq", "ts_utc", "actor", "action", "before", "after"],
     }
     ws_by = {}
@@ -488,6 +495,16 @@ def export_letters_xlsx(service: LetterService, out: Path) -> Path:
             _put(ws_by["History"], [x.ref, h.seq, h.ts_utc, h.actor, h.action,
                                     json.dumps(h.before, ensure_ascii=False) if h.before is not None else None,
                                     _fits(json.dumps(h.after, ensure_ascii=False), h.seq) if h.after is not None else None])
+    from workbench.store.products import load_specs
+
+    specs = load_specs(service.conn)
+    for c in compile_letters([x for x in letters if x.is_open]):
+        for spec in specs:
+            cov = coverage(c, spec)
+            if cov.result != NOT_MET:
+                _put(ws_by["Affected"], [c.letter.ref, spec.part_number,
+                                         "covered" if cov.result == "met" else "may be covered",
+                                         "; ".join(cov.matched), ", ".join(cov.missing)])
     seq, digest = head(service.conn)
     wb.properties.description = f"audit head seq {seq} sha256 {digest}"
     for ws in ws_by.values():
