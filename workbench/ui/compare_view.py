@@ -86,7 +86,6 @@ class CompareView(QWidget):
         self.table.doubleClicked.connect(lambda i: session.select_product(i.data(PART_ROLE)))
         session.regimesChanged.connect(self.fill_regimes)
         self.fill_regimes()
-        self._pending: list = []
 
     def fill_regimes(self) -> None:
         checked = set(self.checked_ids()) or {"us-ear-2022-10", "us-ear-2023-10", "us-h200-2026-01"}
@@ -130,7 +129,6 @@ class CompareView(QWidget):
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.run_button.setEnabled(False)
-        self._pending = []
 
         def got(k: int, result) -> None:
             results[k] = result
@@ -140,9 +138,7 @@ class CompareView(QWidget):
                 self._show(results, headers, dest)
 
         for k, regime in enumerate(used):
-            handle = self.session.ensure(regime, dest, lambda res, k=k: got(k, res))
-            if handle is not None:
-                self._pending.append(handle)
+            self.session.ensure(regime, dest, lambda res, k=k: got(k, res))
 
     def _show(self, results, headers, dest) -> None:
         self.progress.setVisible(False)
