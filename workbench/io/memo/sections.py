@@ -1,6 +1,6 @@
-"""The memo's sections, in order: title block, summary, one part per product (specifications with
-sources, TPP/PD step by step, every criterion, licence exceptions), regime comparison, is-informed
-letters, the chart, citations, caveats, sign-off and the memo's own provenance.
+"""The memo's opening sections: title block, summary, one part per product (specifications with
+sources, TPP/PD step by step, every criterion, licence exceptions); build_story puts them together
+with the closing sections (closing.py).
 
 Every piece of data reaches reportlab through ``Kit.p``/``Kit.table`` (escaped); only constant
 strings of this package add markup.
@@ -8,17 +8,15 @@ strings of this package add markup.
 
 from __future__ import annotations
 
-import re
 from typing import Callable, Optional
 
 from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
 
-from workbench.engine.determine import INDETERMINATE_CLASS
 from workbench.engine.spec import TEMPLATE_FIELDS, THROUGHPUT_BIT_LENGTH
-from workbench.io.memo.chart import Point, tpp_pd_chart
 from workbench.io.memo.layout import CHANGED_BG, WIDTH, Kit
-from workbench.io.memo.strings import OPS, PRECISION, English, fmt_num, fmt_pct
+from workbench.io.memo.strings import OPS, PRECISION, fmt_num, fmt_pct
+from workbench.io.memo.strings_en import English
 
 _SPEC_SKIP = {"part_number", "source", "notes"}
 
@@ -254,204 +252,8 @@ def exceptions(data, kit: Kit, s: English, prod) -> list:
     return story
 
 
-def _regime_header(rid: str) -> str:
-    return re.sub(r"-(\d{4}-\d{2})", r"- \1", rid, count=1)
-
-
-def comparison(data, kit: Kit, s: English, number: int) -> list:
-    ctx = data.context
-    story = [Paragraph(kit.t(f"{number}  {s.L['s_comparison']}"), kit.styles["h2"])]
-    if len(ctx.regimes) < 2:
-        return story + [kit.p(s.L["comparison_single"])]
-    story.append(kit.p(s.L["comparison_intro"]))
-    first = 86.0
-    each = (WIDTH - first) / len(ctx.regimes)
-    rows = [[kit.p(s.L["c_product"], "tiny", bold=True)] + [kit.p(_regime_header(r.id), "tiny", bold=True)
-                                                             for r in ctx.regimes]]
-    extra = []
-    for prod in data.products:
-        row = [kit.p(prod.spec.part_number, "tiny")]
-        previous = None
-        for j, det in enumerate(prod.determinations, start=1):
-            cell = _short_position(det, s)
-            row.append(kit.p(cell, "tiny"))
-            if previous is not None and cell != previous:
-                extra.append(("BACKGROUND", (j, len(rows)), (j, len(rows)), CHANGED_BG))
-            previous = cell
-        rows.append(row)
-    story.append(kit.table(rows, [first] + [each] * len(ctx.regimes), style="tiny", extra=extra))
-    return story
-
-
-def _short_position(det, s: English) -> str:
-    text = s.classification(det) if det.classification == INDETERMINATE_CLASS else (det.paragraph or det.classification)
-    if det.license_required is True:
-        text += " / " + s.L["lic_required"]
-        if det.review_policy:
-            text += " (" + s.policy(det.review_policy) + ")"
-        if det.license_exceptions:
-            text += " / " + ", ".join(e.id for e in det.license_exceptions)
-    elif det.license_required is False and (det.destination or det.end_user_hq):
-        text += " / " + s.L["lic_not_required"]
-    return text
-
-
-def letters(data, kit: Kit, s: English, number: int) -> list:
-    story = [Paragraph(kit.t(f"{number}  {s.L['s_letters']}"), kit.styles["h2"])]
-    dest = _dest(data, s)
-    if not data.letters:
-        where = ("" if not dest else (f" or to {dest}" if s.lang == "en" else f"或{dest}"))
-        return story + [kit.p(s.L["no_letters"].format(where=where))]
-    story.append(kit.p(s.L["letters_intro"]))
-    for letter in data.letters:
-        story.append(kit.p(f"{letter.ref} — {s.L['c_status']}: {letter.status.replace('_', ' ')}; "
-                           f"{s.L['c_received']}: {letter.received}; {s.L['effective']}: {letter.effective}; "
-                           f"{s.L['addressee']}: {letter.addressee}", "small", bold=True))
-        story.append(kit.p(f"{s.L['c_summary']}: {letter.summary}", "small"))
-        story.append(kit.p(f"{s.L['c_destinations']}: {letter.destinations}. {s.L['legal_basis']}: {letter.legal_basis}. "
-                           f"{s.L['c_review']}: {s.policy(letter.review_policy)}", "small"))
-        rows = [[s.L["c_product"], s.L["c_regime"], s.L["c_result"], s.L["letter_reason"]]]
-        grouped: dict[tuple, list[str]] = {}
-        for hit in letter.hits:
-            grouped.setdefault((hit.part_number, hit.result, "; ".join(hit.matched) or hit.reason), []).append(hit.regime)
-        for (part, result, why), regimes in grouped.items():
-            rows.append([part, ", ".join(regimes), s.letter_result(result), why])
-        story += [Spacer(1, 2), kit.table(rows, [110, 100, 50, WIDTH - 260]), Spacer(1, 6)]
-    return story
-
-
-def chart(data, kit: Kit, s: English, number: int) -> list:
-    tpp_lines, pd_lines = set(), set()
-    for prod in data.products:
-        for det in prod.determinations:
-            for c in det.criteria:
-                if isinstance(c.threshold, (int, float)) and not isinstance(c.threshold, bool):
-                    if c.metric == "tpp":
-                        tpp_lines.add(float(c.threshold))
-                    elif c.metric == "performance_density":
-                        pd_lines.add(float(c.threshold))
-    numbered = len(data.products) > 1
-    marked = [Point(p.spec.part_number, p.metrics.tpp, p.metrics.performance_density) for p in data.products]
-    context = [Point(part, tpp, pd) for part, tpp, pd in data.context_points]
-    font = kit.base if kit.lang == "zh" else "Helvetica"
-    drawing = tpp_pd_chart(WIDTH, marked, context, sorted(tpp_lines), sorted(pd_lines), font,
-                           s.L["chart_x"], s.L["chart_y"], s.L["chart_pd_na"], numbered)
-    intro = s.L["chart_intro"].format(numbered=s.L["chart_numbered"] if numbered else "")
-    key_height = ((len(data.products) + 1) // 2) * 10 + 20 if numbered else 0
-    story = [CondPageBreak(WIDTH * 0.62 + 70 + key_height), Paragraph(kit.t(f"{number}  {s.L['s_chart']}"), kit.styles["h2"]),
-             kit.p(intro, "small"), Spacer(1, 4), drawing]
-    if numbered:
-        half = (len(data.products) + 1) // 2
-        items = [f"{i}  {p.spec.part_number}" for i, p in enumerate(data.products, start=1)]
-        rows = [[items[i], items[i + half] if i + half < len(items) else ""] for i in range(half)]
-        story += [Spacer(1, 4), kit.p(s.L["key"], "small", bold=True),
-                  kit.table(rows, [WIDTH / 2, WIDTH / 2], style="tiny", header=False)]
-    return story
-
-
-def citations(data, kit: Kit, s: English, number: int) -> list:
-    seen: dict[str, None] = {}
-    for loaded in data.context.regimes:
-        for src in loaded.regime.sources:
-            text = src.citation + (f"; {src.cfr}" if src.cfr else "") + (f"; {src.url}" if src.url else "")
-            seen.setdefault(text, None)
-    for prod in data.products:
-        for det in prod.determinations:
-            for cite in det.citations:
-                if not any(cite in known for known in seen):
-                    seen.setdefault(cite, None)
-    story = [Paragraph(kit.t(f"{number}  {s.L['s_citations']}"), kit.styles["h2"])]
-    for i, text in enumerate(seen, start=1):
-        story.append(Paragraph(kit.t(text), kit.styles["bullet"], bulletText=f"[{i}]"))
-    return story
-
-
-def caveats(data, kit: Kit, s: English, number: int) -> list:
-    lines: list[str] = []
-    for prod in data.products:
-        part = prod.spec.part_number
-        by_level: dict[str, list[str]] = {}
-        sourced = set()
-        for p in prod.provenance:
-            sourced.add(p.field)
-            if p.confidence in ("secondary", "unverified") or p.confidence is None:
-                by_level.setdefault(p.confidence or "unverified", []).append(s.field(p.field))
-        for level in ("secondary", "unverified"):
-            if by_level.get(level):
-                lines.append(s.L["caveat_prov"].format(part=part, level=s.CONFIDENCE[level], fields=", ".join(by_level[level])))
-        unsourced = [s.field(f) for f in TEMPLATE_FIELDS  # identity fields need no source
-                     if f not in _SPEC_SKIP and f not in ("tpp_basis", "vendor", "name", "product_type")
-                     and getattr(prod.spec, f) is not None and f not in sourced]
-        if unsourced:
-            lines.append(s.L["caveat_unsourced"].format(part=part, fields=", ".join(unsourced)))
-    by_status: dict[tuple[str, bool], list[str]] = {}
-    for loaded in data.context.regimes:
-        r = loaded.regime
-        if loaded.draft:
-            lines.append(s.L["caveat_draft"].format(regime=loaded.id))
-        if r.status in ("proposed", "superseded", "rescinded", "suspended") or not r.enforced:
-            by_status.setdefault((r.status, r.enforced), []).append(loaded.id)
-    for (status, enforced), ids in by_status.items():
-        lines.append(s.L["caveat_status"].format(regime=", ".join(ids), status=s.STATUS.get(status, status),
-                                                 enforced="" if enforced else s.L["not_enforced"]))
-    by_level: dict[str, tuple[list[str], set[str]]] = {}
-    for j, loaded in enumerate(data.context.regimes):
-        for prod in data.products:
-            det = prod.determinations[j]
-            rules = [r for r in det.rules if r.paragraph == det.paragraph and r.result == "met"]
-            for rule in rules:
-                if rule.confidence != "primary":
-                    ids, paras = by_level.setdefault(rule.confidence, ([], set()))
-                    if loaded.id not in ids:
-                        ids.append(loaded.id)
-                    paras.add(rule.paragraph)
-    for level, (ids, paras) in by_level.items():
-        lines.append(s.L["caveat_rule"].format(regime=", ".join(ids), level=s.CONFIDENCE.get(level, level),
-                                               rules=", ".join(sorted(paras))))
-    for prod in data.products:
-        for det in prod.determinations:
-            if det.classification == INDETERMINATE_CLASS:
-                lines.append(s.L["caveat_missing"].format(part=prod.spec.part_number, regime=det.regime,
-                                                          missing=s.missing(det.missing)))
-            for note in det.notes:
-                lines.append(s.L["caveat_note"].format(part=prod.spec.part_number, regime=det.regime, note=note))
-    story = [Paragraph(kit.t(f"{number}  {s.L['s_caveats']}"), kit.styles["h2"]), kit.p(s.L["caveat_general"])]
-    for line in dict.fromkeys(lines):
-        story.append(Paragraph(kit.t(line), kit.styles["bullet"], bulletText="•"))
-    interpretations = list(dict.fromkeys(i for r in data.context.regimes for i in r.regime.interpretations))
-    if interpretations:
-        story.append(kit.p(s.L["caveat_interpretations"], "small", bold=True))
-        for text in interpretations:
-            story.append(Paragraph(kit.t(text), kit.styles["bullet"], bulletText="–"))
-    return story
-
-
-def signoff(data, kit: Kit, s: English, number: int) -> list:
-    ctx = data.context
-    rows = [["", s.L["sign_name"], s.L["sign_signature"], s.L["sign_date"]],
-            [s.L["prepared_by"], ctx.prepared_by or "", "", ""],
-            [s.L["reviewed_by"], ctx.reviewed_by or "", "", ""]]
-    table = kit.table(rows, [90, 150, 170, WIDTH - 410], style="small",
-                      extra=[("TOPPADDING", (0, 1), (-1, -1), 16), ("LINEBELOW", (1, 1), (-1, -1), 0.6, colors.black)])
-    return [KeepTogether([Paragraph(kit.t(f"{number}  {s.L['s_signoff']}"), kit.styles["h2"]),
-                          kit.p(s.L["sign_intro"]), Spacer(1, 4), table])]
-
-
-def about(data, kit: Kit, s: English, number: int, font_note: Callable[[], str]) -> list:
-    ctx = data.context
-    story = [Paragraph(kit.t(f"{number}  {s.L['s_about']}"), kit.styles["h2"]),
-             kit.p(s.L["about_app"].format(version=ctx.app_version, ts=ctx.generated_utc.strftime("%Y-%m-%d %H:%M:%S")), "small"),
-             kit.p(s.L["about_db"].format(path=ctx.db_path or "—"), "small"),
-             kit.p(s.L["about_audit"].format(seq=ctx.audit_seq, hash=ctx.audit_head), "small"),
-             kit.p(s.L["about_font"].format(font=font_note()), "small"),
-             kit.p(s.L["about_rulesets"], "small")]
-    rows = [[r.id, kit.p(r.sha256, "mono")] for r in ctx.regimes]
-    story.append(kit.table(rows, [120, WIDTH - 120], style="small", header=False))
-    story.append(kit.p(s.L["about_countries"].format(sha=ctx.countries_sha256), "small"))
-    return story
-
-
 def build_story(data, kit: Kit, s: English, cancel: Optional[Callable[[], bool]], font_note: Callable[[], str]) -> list:
+    from workbench.io.memo.closing import about, caveats, chart, citations, comparison, letters, signoff
     from workbench.services.reports import Cancelled
 
     story = title_block(data, kit, s) + summary(data, kit, s)
