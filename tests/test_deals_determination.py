@@ -142,3 +142,20 @@ def test_service_picks_up_a_new_letter_for_saved_deals(tmp_path, library):
     (row,) = service.evaluate_all(ENFORCED)
     assert row.evaluation.license_required is True and row.evaluation.overlay_applied
     conn.close()
+
+
+def test_default_regime_is_the_enforced_one_of_the_deal_date(tmp_path, library):
+    from workbench.services.catalog import open_catalog
+    from workbench.services.deals import DealService
+
+    conn = open_catalog(tmp_path / "c.db")
+    service = DealService(conn, library)
+    assert service.enforced_on(date(2022, 1, 1)) is None
+    assert service.enforced_on(date(2025, 6, 2)) == "us-enforced-2025-05"
+    assert service.enforced_on(date(2026, 1, 14)) == "us-enforced-2025-05"
+    assert service.enforced_on(date(2026, 1, 15)) == "us-h200-2026-01"
+    assert service.enforced_on(date(2026, 6, 1)) == "us-d5hq-guidance-2026-05"
+    # Checked before saving: every codified/enforced/superseded regime in force on the date, not proposals.
+    assert service.checked_regimes(make_deal(day=date(2025, 6, 2))) == [
+        "us-ai-diffusion-2025-01", "us-foundry-2025-01", "us-enforced-2025-05"]
+    conn.close()

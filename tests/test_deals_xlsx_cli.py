@@ -183,3 +183,27 @@ def test_cli_us_shipments_and_g2g_change_the_limits(tmp_path, db, capsys):
     rows = {r["reference"]: r for r in json.loads(out)}
     assert rows["C-1"]["tariff_usd"] == "3750000.00"  # 500 x $30,000 x 25%
     assert rows["C-1"]["tpp_total"] == "7916000" and rows["M-1"]["revenue_share_usd"] == "0.00"
+
+
+def test_hazards_in_the_deals_sheet_are_errors(tmp_path, library):
+    """A formula without a saved result and merged cells over the data would read as empty cells."""
+    from xlsx_builder import Formula, Sheet, write_xlsx as build
+
+    header = ["deal_ref", "deal_date", "exporter", "consignee_name", "consignee_country", "end_user_name",
+              "end_user_country", "destination", "part_number", "quantity", "unit_value_usd"]
+    row = ["D-1", "2025-03-03", "Acme", "C", "MY", "E", "MY", "MY", H100, Formula("5*2"), 1]
+    path = build(tmp_path / "h.xlsx", [Sheet("Deals", [header, row, ["D-2", "2025-03-03", "Acme", "C", "MY", "E", "MY",
+                                                                     "MY", H100, 1, 1]], merges=["C3:D3"])])
+    messages = [str(e) for e in parse_deals(path, library.countries, {H100}).errors]
+    assert any(m.startswith("h.xlsx:Deals!J2: formula =5*2 has no saved result") for m in messages), messages
+    assert any(m.startswith("h.xlsx:Deals!C3: cells C3:D3 are merged") for m in messages), messages
+
+
+def test_cli_dry_run_saves_nothing_but_shows_flags(tmp_path, db, capsys):
+    path = write_xlsx(tmp_path / "d.xlsx", [lpp_row("D-1", datetime(2025, 3, 3), 1700)])
+    code, out, _ = run(capsys, "deals", "add", str(path), "--dry-run", "--db", str(db))
+    assert code == 0 and "1 deals read; dry run, nothing saved" in out and "by 14,400" in out
+    assert "no deals" in run(capsys, "deals", "list", "--db", str(db))[1]
+    assert run(capsys, "deals", "add", str(path), "--db", str(db), "--allow-over-limit")[0] == 0
+    code, _, err = run(capsys, "deals", "add", str(path), "--db", str(db))
+    assert code == 2 and "deal reference 'D-1' already exists" in err

@@ -99,6 +99,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from workbench.io.deals_xlsx import parse_deals
     from workbench.io.tables import TableError
     from workbench.services.deals import OverLimit
+    from workbench.store.deals import DealStoreError
 
     def body(service) -> int:
         try:
@@ -127,6 +128,9 @@ def cmd_add(args: argparse.Namespace) -> int:
             try:
                 saved, flags = service.save_many(parsed.deals, allow_over_limit=args.allow_over_limit,
                                                  origin={"file": Path(args.file).name, "sheet": parsed.sheet})
+            except DealStoreError as exc:
+                print(f"error: {exc}; nothing was saved", file=sys.stderr)
+                return EXIT_BAD_INPUT
             except OverLimit as exc:
                 print(f"error: deal {exc.deal.reference} would exceed a limit; nothing was saved "
                       "(expected room under every limit, or --allow-over-limit):", file=sys.stderr)
