@@ -116,7 +116,7 @@ def product_part(data, kit: Kit, s: English, index: int, prod) -> list:
             cite = f"[{n}]" + (f" {prov.note}" if prov.note else "")
         rows.append([s.field(name), s.value(name, value), cite,
                      s.CONFIDENCE.get(prov.confidence, prov.confidence) if prov else "—"])
-    story += [Paragraph(kit.t(s.L["h_specs"]), kit.styles["h4"]), kit.table(rows, [150, 80, WIDTH - 280, 50])]
+    story += [CondPageBreak(70), Paragraph(kit.t(s.L["h_specs"]), kit.styles["h4"]), kit.table(rows, [150, 80, WIDTH - 280, 50])]
     for source, n in numbers.items():
         story.append(Paragraph(kit.t(source), kit.styles["note"], bulletText=f"[{n}]"))
     if spec.source:
@@ -130,7 +130,7 @@ def product_part(data, kit: Kit, s: English, index: int, prod) -> list:
 
 
 def calculation(kit: Kit, s: English, spec, m) -> list:
-    story = [Paragraph(kit.t(s.L["h_calc"]), kit.styles["h4"])]
+    story = [CondPageBreak(70), Paragraph(kit.t(s.L["h_calc"]), kit.styles["h4"])]
     given = [(f, getattr(spec, f), bits) for f, bits in THROUGHPUT_BIT_LENGTH.items() if getattr(spec, f) is not None]
     if given:
         rows = [[s.L["c_precision"], s.L["c_throughput"], s.L["c_bits"], s.L["c_product_bits"]]]
@@ -201,7 +201,7 @@ def _note(note: str, s: English) -> str:
 
 
 def criteria(data, kit: Kit, s: English, prod) -> list:
-    story = [Paragraph(kit.t(s.L["h_criteria"]), kit.styles["h4"])]
+    story = [CondPageBreak(70), Paragraph(kit.t(s.L["h_criteria"]), kit.styles["h4"])]
     for loaded, det in zip(data.context.regimes, prod.determinations):
         rows = [[s.L["c_criterion"], s.L["c_value"], s.L["c_threshold"], s.L["c_result"], s.L["c_margin"],
                  s.L["c_margin_pct"], s.L["c_rule"]]]
@@ -227,7 +227,7 @@ def criteria(data, kit: Kit, s: English, prod) -> list:
 
 
 def exceptions(data, kit: Kit, s: English, prod) -> list:
-    story = [Paragraph(kit.t(s.L["h_exceptions"]), kit.styles["h4"])]
+    story = [CondPageBreak(70), Paragraph(kit.t(s.L["h_exceptions"]), kit.styles["h4"])]
     ctx = data.context
     dest = _dest(data, s)
     if not (ctx.destination or ctx.end_user_hq):
