@@ -159,3 +159,31 @@ def test_default_regime_is_the_enforced_one_of_the_deal_date(tmp_path, library):
     assert service.checked_regimes(make_deal(day=date(2025, 6, 2))) == [
         "us-ai-diffusion-2025-01", "us-foundry-2025-01", "us-enforced-2025-05"]
     conn.close()
+
+
+def test_deal_exceptions_are_those_every_licensed_line_can_use(library):
+    """RTX 4090 (not for datacenters) alone to China: NAC eligible. With an H100 line (datacenter
+    3A090.a, no NAC) in the same deal, no exception covers the whole deal."""
+    loaded = library.get(ENFORCED)
+    cn = dict(destination="CN", consignee_country="CN", day=date(2025, 6, 2))
+    alone = determine_deal(make_deal(lines=(("NVIDIA-RTX4090-24GB", 1, "1.00"),), **cn), SPECS, loaded, library.countries)
+    mixed = determine_deal(make_deal(lines=(("NVIDIA-RTX4090-24GB", 1, "1.00"), (H100, 1, "1.00")), **cn), SPECS, loaded,
+                           library.countries)
+    assert [e.id for e in alone.exceptions] == ["NAC"] and mixed.exceptions == ()
+
+
+def test_drafts_over_a_limit_are_saved_with_their_flags(tmp_path, library):
+    """A draft is a what-if: saved (also from a file) with its flags; it uses no room."""
+    from workbench.services.catalog import open_catalog
+    from workbench.services.deals import DealService, OverLimit
+
+    conn = open_catalog(tmp_path / "c.db")
+    service = DealService(conn, library)
+    over = make_deal("D", lines=((H100, 1700, "1.00"),), authorization="LPP", status="draft")
+    saved, flags = service.save_many([over])
+    assert [d.reference for d in saved] == ["D"] and [f.kind for f in flags] == ["lpp"]
+    assert service.ledgers("us-ai-diffusion-2025-01") == []
+    with pytest.raises(OverLimit):
+        service.save_many([make_deal("S", lines=((H100, 1700, "1.00"),), authorization="LPP", status="shipped")])
+    assert [d.reference for d in service.deals()] == ["D"]
+    conn.close()

@@ -269,3 +269,75 @@ def test_cancel_and_edit_give_room_back(ctx):
     assert check_deal(evaluate(c, deal), book, c) == []
     book.put(7, [])  # cancelled
     assert book.keys() == [] and check_deal(evaluate(c, lpp_deal("B", 2690)), book, c) == []
+
+
+# --- boundaries found by mutating the ledger code ------------------------------------------------
+
+EDGE_SPECS = {
+    "B1-TPP-17500": dict(fp8_tflops=2187.5, memory_bandwidth_gbs=4800.0),  # TPP 17,500: band 1 is < 17,500
+    "B1-BW-5000": dict(fp8_tflops=1979.0, memory_bandwidth_gbs=5000.0),  # DRAM 5,000: band 1 is < 5,000
+    "B1-BW-4500": dict(fp8_tflops=1979.0, memory_bandwidth_gbs=4500.0),  # DRAM 4,500: band 1 is > 4,500
+    "B2-TOP": dict(fp8_tflops=2637.5, memory_bandwidth_gbs=6200.0),  # TPP 21,100, DRAM 6,200: band 2 inclusive
+    "B2-OVER": dict(fp8_tflops=2637.625, memory_bandwidth_gbs=6200.0),  # TPP 21,101
+    "UNKNOWN-PD": dict(fp8_tflops=300.0),  # TPP 2,400, no die area: classification indeterminate
+}
+for _part, _values in EDGE_SPECS.items():
+    SPECS[_part] = ProductSpec(part_number=_part, product_type="board", datacenter=True, **_values)
+
+
+def test_tariff_band_upper_ends(ctx):
+    """Band 1 upper ends are strict (TPP 17,500 and DRAM 5,000 are out), so is its lower DRAM end
+    (4,500 is out); band 2 is inclusive at 21,100 TPP / 6,200 GB/s and out at 21,101 TPP.
+    Only B2-TOP owes tariff: 1 x $4.00 x 25% = $1.00."""
+    c = ctx(H200_RULE)
+    deal = make_deal("T", date(2026, 1, 15), tuple((p, 1, "4.00") for p in EDGE_SPECS if p != "UNKNOWN-PD"))
+    (tariff,) = [lg for lg in ledgers(book_of(c, [deal]), c) if lg.kind == "tariff"]
+    assert tariff.used == Decimal("1.00") and "B2-TOP" in tariff.entries[0].note
+
+
+def test_first_days_count(ctx):
+    """Each window's first day counts: Tier 2 from 2025-01-01, revenue share from 2025-08-11,
+    tariff and the H200 share from 2026-01-15; the day before does not."""
+    diffusion, enforced = ctx(DIFFUSION), ctx(ENFORCED)
+    h200 = ctx(H200_RULE, us_shipments={H200: 1000})
+    cn = dict(destination="CN", consignee_country="CN")
+
+    def kinds(c, deal):
+        return sorted({lg.kind for lg in ledgers(book_of(c, [deal]), c)})
+
+    assert kinds(diffusion, make_deal("A", date(2025, 1, 1), ((T10K, 1, "1.00"),))) == ["tier2"]
+    assert kinds(diffusion, make_deal("A", date(2024, 12, 31), ((T10K, 1, "1.00"),))) == []
+    assert kinds(enforced, make_deal("R", date(2025, 8, 11), ((H20, 1, "100.00"),), **cn)) == ["revenue_share"]
+    assert kinds(h200, make_deal("H", date(2026, 1, 15), ((H200, 1, "100.00"),), **cn)) == ["h200_share", "tariff"]
+    assert kinds(h200, make_deal("H", date(2026, 1, 14), ((H200, 1, "100.00"),), **cn)) == []
+
+
+def test_revenue_share_only_for_china_and_macau(ctx):
+    c = ctx(ENFORCED)
+    assert ledgers(book_of(c, [make_deal("MY", date(2025, 9, 1), ((H20, 10, "12000.00"),))]), c) == []
+    (fee,) = ledgers(book_of(c, [make_deal("MO", date(2025, 9, 1), ((H20, 10, "12000.00"),), destination="MO")]), c)
+    assert fee.used == Decimal("18000.00")  # 10 x $12,000 x 15%
+
+
+def test_lpp_counts_lines_of_unknown_classification(ctx):
+    """A line whose classification is indeterminate (TPP 2,400 known, PD unknown) is counted
+    against LPP (conservative): 2,690 x 10,000 + 2,400 = 26,902,400, 2,400 over."""
+    c = ctx(DIFFUSION)
+    deal = make_deal("A", date(2025, 3, 3), ((T10K, 2690, "1.00"), ("UNKNOWN-PD", 1, "1.00")), authorization="LPP")
+    assert evaluate(c, deal).lines[1].determination.classification == "indeterminate"
+    (flag,) = flags_for(c, [], deal)
+    assert flag.over_by == 2400
+
+
+def test_tier2_ignores_veu_authorizations(ctx):
+    c = ctx(DIFFUSION)
+    assert ledgers(book_of(c, [make_deal("V", lines=((T10K, 5, "1.00"),), authorization="UVEU")]), c) == []
+
+
+def test_nac_clock_stops_at_the_review_period(ctx):
+    c = ctx(ENFORCED)
+    deal = make_deal("N", date(2025, 7, 1), (("NVIDIA-RTX4090-24GB", 1, "1.00"),), destination="CN",
+                     authorization="NAC", notified_on=date(2025, 6, 2))
+    clock = nac_clock(evaluate(c, deal), c)
+    assert clock.days_elapsed(date(2025, 12, 31)) == 25 and clock.days_elapsed(date(2025, 5, 1)) == 0
+    assert clock.state(date(2025, 6, 27)) == "review period over on 2025-06-27"
