@@ -207,3 +207,17 @@ def test_cli_dry_run_saves_nothing_but_shows_flags(tmp_path, db, capsys):
     assert run(capsys, "deals", "add", str(path), "--db", str(db), "--allow-over-limit")[0] == 0
     code, _, err = run(capsys, "deals", "add", str(path), "--db", str(db))
     assert code == 2 and "deal reference 'D-1' already exists" in err
+
+
+def test_csv_deals_read_without_noise(tmp_path, library):
+    path = tmp_path / "d.csv"
+    path.write_text("deal_ref,deal_date,exporter,consignee_name,consignee_country,end_user_name,end_user_country,"
+                    "destination,part_number,quantity,unit_value_usd\n"
+                    "D-1,2025-03-03,Acme,C,Malaysia,E,MY,MY,NVIDIA-H100-SXM5-80GB,10,25000.50\n"
+                    "D-1,,,,,,,,NVIDIA-H100-SXM5-80GB,\"1,000\",\"$1,000.00\"\n", encoding="utf-8")
+    parsed = parse_deals(path, library.countries, {H100})
+    assert parsed.errors == []
+    (deal,) = parsed.deals
+    assert [(ln.quantity, ln.unit_value_usd) for ln in deal.lines] == [(10, Decimal("25000.50")), (1000, Decimal("1000.00"))]
+    assert deal.consignee.country == "MY"
+    assert sorted(n.split("!")[1][:2] for n in parsed.notes) == ["E2", "J3", "K3"]  # name, "1,000", "$1,000.00"

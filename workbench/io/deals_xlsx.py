@@ -58,6 +58,7 @@ COUNTRY_FIELDS = {"consignee_country", "consignee_hq", "consignee_parent_hq", "e
 DATE_FIELDS = {"deal_date", "notified_on"}
 _MONEY = re.compile(r"^\$?\s*((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)$")
 _INT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
+_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 def map_deal_header(header: object) -> Optional[str]:
@@ -79,8 +80,9 @@ class ParsedDeals:
 
 
 class _Converter:
-    def __init__(self, countries: CountryTable):
+    def __init__(self, countries: CountryTable, text_only: bool = False):
         self.countries = countries
+        self.text_only = text_only  # CSV: every cell is text, so "10" is the normal spelling of a number
         self.by_name = {c.name_en.casefold(): c.iso2 for c in countries}
 
     def __call__(self, fld: str, raw: object) -> tuple[object, Optional[str]]:
@@ -91,9 +93,11 @@ class _Converter:
         if fld in COUNTRY_FIELDS:
             return self._country(raw)
         if fld == "quantity":
-            return _quantity(raw)
+            value, note = _quantity(raw)
+            return value, None if self.text_only and "," not in str(raw) else note
         if fld == "unit_value_usd":
-            return _money(raw)
+            value, note = _money(raw)
+            return value, None if self.text_only and _PLAIN.match(str(raw).strip()) else note
         if fld == "exports_from_us":
             text = str(raw).strip().lower() if not isinstance(raw, bool) else ("yes" if raw else "no")
             if text in ("yes", "y", "true", "1", "是"):
@@ -209,7 +213,7 @@ def parse_deals_table(table: Table, countries: CountryTable, parts: Optional[Con
         out.notes.append(f"{where}: columns not in the deals template, ignored: {', '.join(unmapped)}")
     _layout_problems(table, columns, out)
     letter = {f: column_letter(i) for i, f in columns.items()}
-    conv = _Converter(countries)
+    conv = _Converter(countries, table.text_only)
     groups: dict[str, dict] = {}  # ref -> {"fields": {...}, "cells": {...}, "lines": [(row, values)], "bad": bool}
     for row_number, cells in table.rows:
         values: dict[str, object] = {}
