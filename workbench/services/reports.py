@@ -378,6 +378,29 @@ class WorkbookData:
     records: dict  # part -> template record, in part-number order
     products: tuple[ProductReport, ...]
     letters: tuple[LetterRef, ...]
+    deals: Optional[tuple[str, tuple[str, ...], list[list[object]]]] = None  # (regime, headers, rows)
+
+
+def current_regime(regimes: Sequence[LoadedRegime]) -> LoadedRegime:
+    """The regime a memo's conclusions and the Deals sheet use: the last one selected that is in
+    force and enforced (not proposed, superseded, rescinded or a draft), else the last one."""
+    for r in reversed(regimes):
+        if r.regime.enforced and r.regime.status not in ("proposed", "superseded", "rescinded") and not r.draft:
+            return r
+    return regimes[-1]
+
+
+def _deals_sheet(conn: sqlite3.Connection, library, regime_id: str):
+    """The deals feature's own sheet rows (services.deals.deals_sheet), or None without deals."""
+    try:
+        from workbench.services.deals import DealService, deals_sheet
+    except ImportError:  # the deals feature is not part of this build
+        return None
+    try:
+        headers, rows = deals_sheet(DealService(conn, library), regime_id)
+    except sqlite3.OperationalError:  # a catalog from before the deals migration
+        return None
+    return regime_id, tuple(headers), rows
 
 
 def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequence[str]] = None,
@@ -409,7 +432,8 @@ def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequenc
                                metrics=metrics) for r in chosen)
         products.append(ProductReport(spec, metrics, dets, tuple(provenance.get(part, ()))))
     refs = letter_refs(letters, products, library.countries, only_applying=False)
-    return WorkbookData(context, records, tuple(products), tuple(refs))
+    deals = _deals_sheet(conn, library, current_regime(chosen).id)
+    return WorkbookData(context, records, tuple(products), tuple(refs), deals)
 
 
 def export_workbook(conn: sqlite3.Connection, library, out: str | os.PathLike, regimes: Optional[Sequence[str]] = None,

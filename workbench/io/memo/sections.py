@@ -22,13 +22,11 @@ _SPEC_SKIP = {"part_number", "source", "notes"}
 
 
 def _current(data) -> int:
-    """Index of the regime a conclusion is written for: the last one in force and enforced."""
+    """Index of the regime a conclusion is written for (services.reports.current_regime)."""
+    from workbench.services.reports import current_regime
+
     regimes = data.context.regimes
-    for i in range(len(regimes) - 1, -1, -1):
-        r = regimes[i]
-        if r.regime.enforced and r.regime.status not in ("proposed", "superseded", "rescinded") and not r.draft:
-            return i
-    return len(regimes) - 1
+    return regimes.index(current_regime(regimes))
 
 
 def _dest(data, s: English) -> str:
