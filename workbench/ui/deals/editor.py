@@ -1,8 +1,4 @@
-"""Deals screens as standalone widgets, each constructible from ``(conn, library)`` so the main
-window can add them as tabs: the deals list, the deal editor with a live determination, and the
-ledgers with a used/remaining bar per ledger. Pass one shared ``DealService`` as ``service`` to
-make the three refresh together after every save.
-"""
+"""The deal editor: a form whose determination (per regime), fees and limit flags update on every edit."""
 
 from __future__ import annotations
 
@@ -12,104 +8,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from pydantic import ValidationError
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QTableView,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from workbench.engine.deals import STATUSES, Deal, DealLine, Party
 from workbench.services.deals import DealService, OverLimit
 from workbench.services.regimes import RegimeLibrary
 from workbench.store.connection import StoreError
 from workbench.store.deals import DealStoreError
-from workbench.ui.deals.models import SORT_ROLE, BarDelegate, DealsTableModel, LedgerTableModel
-
-ENFORCED_ON_DATE = "enforced on the deal date"
-
-
-def _regime_combo(library: RegimeLibrary, first: Optional[str] = None) -> QComboBox:
-    combo = QComboBox()
-    if first:
-        combo.addItem(first, None)
-    for r in library.regimes:
-        label = f"{r.id} ({r.regime.status}{'' if r.regime.enforced else ', not enforced'})"
-        combo.addItem(label, r.id)
-    return combo
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
-
-
-class DealsListWidget(QWidget):
-    """Every deal with its position under a regime (or the enforced regime of its date).
-
-    Signals: dealActivated(int) with the deal id on double-click.
-    """
-
-    dealActivated = Signal(int)
-
-    def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, service: Optional[DealService] = None,
-                 parent=None):
-        super().__init__(parent)
-        self.service = service or DealService(conn, library)
-        self.regime = _regime_combo(library, ENFORCED_ON_DATE)
-        self.model = DealsTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(DealsTableModel.DATE, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.cancel_button = QPushButton("Cancel deal")
-        self.count = QLabel()
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Regime:"))
-        top.addWidget(self.regime, 1)
-        top.addWidget(self.count)
-        top.addWidget(self.cancel_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.view)
-        self.regime.currentIndexChanged.connect(self.refresh)
-        self.view.doubleClicked.connect(self._activated)
-        self.cancel_button.clicked.connect(self.cancel_selected)
-        self.service.on_change(self.refresh)
-        self.destroyed.connect(lambda *_: self.service.off_change(self.refresh))
-        self.refresh()
-
-    def refresh(self) -> None:
-        from workbench.services.deals import DealRow
-
-        chosen = self.regime.currentData()
-        rows = []
-        for deal in self.service.deals():
-            rid = chosen or self.service.enforced_on(deal.deal_date)
-            if rid is not None:
-                rows.append(DealRow(deal, self.service.evaluate(deal, rid)))
-        self.model.set_rows(rows)
-        self.count.setText(f"{len(rows)} deals")
-
-    def selected_id(self) -> Optional[int]:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.rows[self.proxy.mapToSource(rows[0]).row()].deal.id
-
-    def cancel_selected(self) -> None:
-        deal_id = self.selected_id()
-        if deal_id is not None:
-            self.service.cancel(deal_id)
-
-    def _activated(self, index) -> None:
-        self.dealActivated.emit(self.model.rows[self.proxy.mapToSource(index).row()].deal.id)
+from workbench.ui.deals.common import ENFORCED_ON_DATE, code_box, pydate, qdate, regime_combo
 
 
 class DealEditorWidget(QWidget):
@@ -137,11 +46,11 @@ class DealEditorWidget(QWidget):
         self.reference, self.exporter, self.end_use, self.authorization = QLineEdit(), QLineEdit(), QLineEdit(), QComboBox()
         self.authorization.setEditable(True)
         self.authorization.addItems(["", "LPP", "LPP-500", "NAC", "ACA", "AIA"])
-        self.deal_date = QDateEdit(_qdate(date.today()))
+        self.deal_date = QDateEdit(qdate(date.today()))
         self.deal_date.setCalendarPopup(True)
         self.deal_date.setDisplayFormat("yyyy-MM-dd")
         self.notified = QCheckBox("NAC notice sent on")
-        self.notified_on = QDateEdit(_qdate(date.today()))
+        self.notified_on = QDateEdit(qdate(date.today()))
         self.notified_on.setDisplayFormat("yyyy-MM-dd")
         self.notified_on.setEnabled(False)
         self.notified.toggled.connect(self.notified_on.setEnabled)
@@ -149,7 +58,7 @@ class DealEditorWidget(QWidget):
         self.from_us.setChecked(True)
         self.status = QComboBox()
         self.status.addItems(list(STATUSES))
-        self.destination = self._code()
+        self.destination = code_box()
         self.party: dict[str, QLineEdit] = {}
         form = QFormLayout()
         form.addRow("Reference", self.reference)
@@ -158,8 +67,8 @@ class DealEditorWidget(QWidget):
         for who in ("consignee", "end_user"):
             label = "Consignee" if who == "consignee" else "End user"
             row = QHBoxLayout()
-            for key, hint, box in (("name", "name", QLineEdit()), ("country", "country", self._code()),
-                                   ("hq", "HQ", self._code()), ("parent", "parent HQ", self._code())):
+            for key, hint, box in (("name", "name", QLineEdit()), ("country", "country", code_box()),
+                                   ("hq", "HQ", code_box()), ("parent", "parent HQ", code_box())):
                 box.setPlaceholderText(hint)
                 self.party[f"{who}_{key}"] = box
                 row.addWidget(box, 3 if key == "name" else 1)
@@ -183,7 +92,7 @@ class DealEditorWidget(QWidget):
         line_buttons.addWidget(self.remove_line_button)
         line_buttons.addStretch(1)
 
-        self.regime = _regime_combo(library, ENFORCED_ON_DATE)
+        self.regime = regime_combo(library, ENFORCED_ON_DATE)
         self.determination = QPlainTextEdit()
         self.determination.setReadOnly(True)
         self.flag_label = QLabel()
@@ -229,14 +138,6 @@ class DealEditorWidget(QWidget):
         self.new_button.clicked.connect(self.clear)
         self.update_determination()
 
-    @staticmethod
-    def _code() -> QLineEdit:
-        box = QLineEdit()
-        box.setMaxLength(2)
-        box.setMaximumWidth(80)
-        box.textEdited.connect(lambda text, b=box: b.setText(text.upper()) if text != text.upper() else None)
-        return box
-
     # lines ---------------------------------------------------------------------------------------
     def add_line(self, part: str = "", quantity: int = 1, unit_value: str = "0.00") -> None:
         was_loading, self._loading = self._loading, True
@@ -271,7 +172,7 @@ class DealEditorWidget(QWidget):
         self._loading = True
         self.deal_id = deal.id
         self.reference.setText(deal.reference)
-        self.deal_date.setDate(_qdate(deal.deal_date))
+        self.deal_date.setDate(qdate(deal.deal_date))
         self.exporter.setText(deal.exporter)
         for who, party in (("consignee", deal.consignee), ("end_user", deal.end_user)):
             self.party[f"{who}_name"].setText(party.name)
@@ -283,7 +184,7 @@ class DealEditorWidget(QWidget):
         self.authorization.setCurrentText(deal.authorization)
         self.notified.setChecked(deal.notified_on is not None)
         if deal.notified_on:
-            self.notified_on.setDate(_qdate(deal.notified_on))
+            self.notified_on.setDate(qdate(deal.notified_on))
         self.from_us.setChecked(deal.exports_from_us)
         self.status.setCurrentText(deal.status)
         self.lines.setRowCount(0)
@@ -338,14 +239,14 @@ class DealEditorWidget(QWidget):
             if code and code not in self.library.countries:
                 raise ValueError(f"{key.replace('_', ' ')}: unknown country code '{code}' (expected e.g. MY, CN, AE)")
         return Deal(id=self.deal_id, reference=self.reference.text().strip() or "(new)",
-                    deal_date=_pydate(self.deal_date.date()), exporter=self.exporter.text().strip() or "(exporter)",
+                    deal_date=pydate(self.deal_date.date()), exporter=self.exporter.text().strip() or "(exporter)",
                     consignee=Party(name=p["consignee_name"] or "(consignee)", country=p["consignee_country"] or dest,
                                     hq_country=p["consignee_hq"], parent_hq_country=p["consignee_parent"]),
                     end_user=Party(name=p["end_user_name"] or "(end user)", country=p["end_user_country"] or dest,
                                    hq_country=p["end_user_hq"], parent_hq_country=p["end_user_parent"]),
                     destination=self.destination.text().strip(), end_use=self.end_use.text().strip(),
                     authorization=self.authorization.currentText().strip(),
-                    notified_on=_pydate(self.notified_on.date()) if self.notified.isChecked() else None,
+                    notified_on=pydate(self.notified_on.date()) if self.notified.isChecked() else None,
                     exports_from_us=self.from_us.isChecked(), status=self.status.currentText(), lines=tuple(lines))
 
     def update_determination(self, *_args) -> None:
@@ -414,114 +315,3 @@ def _problem_text(exc: Exception) -> str:
         return "Incomplete deal:\n" + "\n".join(
             f"- {'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
     return f"Incomplete deal:\n- {exc}"
-
-
-class LedgerWidget(QWidget):
-    """Ledgers under one regime (optionally one calendar year), each with a used/remaining bar
-    and its rule's confidence, plus the NAC/ACA notification clocks."""
-
-    def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, service: Optional[DealService] = None,
-                 parent=None):
-        super().__init__(parent)
-        self.service = service or DealService(conn, library)
-        self.regime = _regime_combo(library)
-        self.regime.setCurrentIndex(max(0, self.regime.findData("us-ai-diffusion-2025-01")))
-        self.year = QComboBox()
-        self.year.addItem("All years", None)
-        for y in range(2025, date.today().year + 2):
-            self.year.addItem(str(y), y)
-        self.model = LedgerTableModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setItemDelegateForColumn(LedgerTableModel.BAR, BarDelegate(self.view))
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setSectionResizeMode(LedgerTableModel.BAR, QHeaderView.ResizeMode.Fixed)
-        self.view.setColumnWidth(LedgerTableModel.BAR, 220)
-        self.clocks = QTableWidget(0, 5)
-        self.clocks.setHorizontalHeaderLabels(["Deal", "Exception", "Notified", "Review over", "State"])
-        self.clocks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.clocks.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.summary = QLabel()
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Regime:"))
-        top.addWidget(self.regime, 1)
-        top.addWidget(QLabel("Year:"))
-        top.addWidget(self.year)
-        # The figures officers enter: US shipments per product (H200 cap), g2g agreements (Tier 2).
-        self.us_part = QComboBox()
-        self.us_part.addItems(sorted(self.service.specs()))
-        self.us_units = QSpinBox()
-        self.us_units.setRange(0, 2_000_000_000)
-        self.us_units.setGroupSeparatorShown(True)
-        self.us_set = QPushButton("Set US shipments")
-        self.g2g_country = DealEditorWidget._code()
-        self.g2g_country.setPlaceholderText("ISO2")
-        self.g2g_agreement = QCheckBox("government-to-government agreement")
-        self.g2g_set = QPushButton("Set")
-        self.figures_message = QLabel()
-        figures = QHBoxLayout()
-        figures.addWidget(QLabel("US shipments of"))
-        figures.addWidget(self.us_part, 2)
-        figures.addWidget(self.us_units, 1)
-        figures.addWidget(self.us_set)
-        figures.addSpacing(20)
-        figures.addWidget(QLabel("Country"))
-        figures.addWidget(self.g2g_country)
-        figures.addWidget(self.g2g_agreement)
-        figures.addWidget(self.g2g_set)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(figures)
-        layout.addWidget(self.figures_message)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.view, 3)
-        layout.addWidget(QLabel("NAC/ACA notifications (review clock)"))
-        layout.addWidget(self.clocks, 1)
-        self.regime.currentIndexChanged.connect(self.refresh)
-        self.year.currentIndexChanged.connect(self.refresh)
-        self.us_part.currentTextChanged.connect(self._show_us_figure)
-        self.us_set.clicked.connect(self.set_us_shipments)
-        self.g2g_country.textChanged.connect(self._show_g2g)
-        self.g2g_set.clicked.connect(self.set_g2g)
-        self._show_us_figure()
-        self.service.on_change(self.refresh)
-        self.destroyed.connect(lambda *_: self.service.off_change(self.refresh))
-        self.refresh()
-
-    def _show_us_figure(self, *_args) -> None:
-        self.us_units.setValue(self.service.settings().us_shipments.get(self.us_part.currentText(), 0))
-
-    def _show_g2g(self, *_args) -> None:
-        self.g2g_agreement.setChecked(self.g2g_country.text().strip() in self.service.settings().g2g_countries)
-
-    def set_us_shipments(self) -> None:
-        part = self.us_part.currentText()
-        if part not in self.service.specs():
-            self.figures_message.setText(f"Unknown part number '{part}' (expected a catalog part number).")
-            return
-        self.service.set_us_shipments(part, self.us_units.value(), "entered in the ledger view")
-        self.figures_message.setText(f"{part}: {self.us_units.value():,} units shipped to US customers recorded.")
-
-    def set_g2g(self) -> None:
-        code = self.g2g_country.text().strip()
-        if code not in self.service.library.countries:
-            self.figures_message.setText(f"Unknown country code '{code}' (expected e.g. MY, IN, AE).")
-            return
-        self.service.set_g2g(code, self.g2g_agreement.isChecked())
-        state = "recorded" if self.g2g_agreement.isChecked() else "removed"
-        self.figures_message.setText(f"{code}: government-to-government agreement {state}.")
-
-    def refresh(self) -> None:
-        rid = self.regime.currentData()
-        ledgers = self.service.ledgers(rid, self.year.currentData())
-        self.model.set_ledgers(ledgers)
-        over = sum(1 for lg in ledgers if lg.over)
-        self.summary.setText(f"{len(ledgers)} ledgers under {rid}" + (f"; {over} over the limit" if over else ""))
-        today = date.today()
-        clocks = self.service.nac_clocks(rid)
-        self.clocks.setRowCount(len(clocks))
-        for row, c in enumerate(clocks):
-            cells = [c.reference, c.exception, str(c.notified_on or "—"), str(c.clear_from or "—"),
-                     ("EARLY: export planned " + c.export_date.isoformat() + "; " if c.early else "") + c.state(today)]
-            for col, text in enumerate(cells):
-                self.clocks.setItem(row, col, QTableWidgetItem(text))
