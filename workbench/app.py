@@ -47,6 +47,11 @@ class AppServices:
     cache_dir: Path
     drafts: list[LoadedRegime] = field(default_factory=list)
     draft_errors: list[str] = field(default_factory=list)
+    # Issue 7 (workbench.store.recovery.open_for_app): why the catalog is read-only (banner text),
+    # the cloud/network-folder warning, and the single-writer lock released on close.
+    read_only_reason: Optional[str] = None
+    sync_warning: Optional[str] = None
+    lock: Optional[object] = None
 
     @property
     def drafts_dir(self) -> Path:
@@ -92,13 +97,37 @@ class AppServices:
 
     def close(self) -> None:
         self.conn.close()
+        if self.lock is not None:
+            self.lock.release()
+
+
+def _mounts_text() -> Optional[str]:
+    """/proc/mounts for the network-file-system check (Linux; elsewhere only folder names are checked)."""
+    try:
+        return Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def build_services(db: Optional[str | Path] = None, data_dir: Optional[Path] = None,
-                   cache_dir: Optional[Path] = None) -> AppServices:
-    """Open (on first start: create with the demo catalog) the catalog and load every regime."""
+                   cache_dir: Optional[Path] = None, confirm_sync=None) -> AppServices:
+    """Open (on first start: create with the demo catalog) the catalog and load every regime.
+
+    Issue 7: a damaged catalog raises CorruptDatabase (a StoreError naming the moved file and the
+    backup to restore); a read-only file, or one another workbench holds, opens read-only; a file
+    in a sync/network folder is put to ``confirm_sync(message)`` before the first write.
+    """
+    from workbench.store.recovery import open_for_app
+
     path = resolve_db_path(db)
-    conn = open_catalog(path)
-    services = AppServices(path, conn, bundled_library(), data_dir or user_data_dir(), cache_dir or user_cache_dir())
+    opened = open_for_app(path, open_catalog, confirm_sync, _mounts_text())
+    conn = opened.conn
+    services = AppServices(path, conn, bundled_library(), data_dir or user_data_dir(), cache_dir or user_cache_dir(),
+                           read_only_reason=opened.read_only_reason, sync_warning=opened.sync_warning,
+                           lock=opened.lock)
+    if opened.read_only_reason:
+        log.warning("catalog %s %s: opened read-only", path, opened.read_only_reason)
+    if opened.sync_warning:
+        log.warning("%s", opened.sync_warning)
     services.load_drafts()
     return services

@@ -191,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMAND_MODULES: list[str] = ["workbench.cli_letters", "workbench.cli_gui", "workbench.cli_reports",
-                              "workbench.cli_deals"]
+                              "workbench.cli_deals", "workbench.cli_audit"]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

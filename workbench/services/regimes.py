@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Optional
 
 from workbench.engine import CountryTable, LoadedRegime, load_all_regimes, load_countries
 from workbench.paths import rulesets_dir
@@ -18,6 +19,13 @@ class UnknownRegime(KeyError):
 class RegimeLibrary:
     regimes: tuple[LoadedRegime, ...]
     countries: CountryTable
+    # Issue 7: ids of regimes whose files (or countries.csv) differ from rulesets/MANIFEST.json,
+    # and the manifest check itself; shown as "modified" wherever a regime is named.
+    modified: frozenset[str] = frozenset()
+    manifest: Optional[object] = None  # workbench.services.manifest.ManifestReport
+
+    def is_modified(self, regime_id: str) -> bool:
+        return regime_id in self.modified
 
     def get(self, regime_id: str) -> LoadedRegime:
         for regime in self.regimes:
@@ -31,5 +39,9 @@ class RegimeLibrary:
 
 @lru_cache(maxsize=1)
 def bundled_library() -> RegimeLibrary:
+    from workbench.services.manifest import verify_manifest  # issue 7: ruleset integrity
+
     folder = rulesets_dir()
-    return RegimeLibrary(tuple(load_all_regimes(folder)), load_countries(folder / "countries.csv"))
+    regimes = tuple(load_all_regimes(folder))
+    report = verify_manifest(folder, {r.path.name: r.id for r in regimes})
+    return RegimeLibrary(regimes, load_countries(folder / "countries.csv"), report.modified_regimes, report)

@@ -99,7 +99,9 @@ from workbench.store.letters import LETTER_TABLES  # noqa: E402  (issue 5: is-in
 
 from workbench.store.deals import DEAL_TABLES  # noqa: E402  (issue 8: deals and ledgers)
 
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES}
+from workbench.store.retention import RETENTION_TABLES  # noqa: E402  (issue 7: record events, legal holds)
+
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES, 4: RETENTION_TABLES}
 LATEST_VERSION = max(MIGRATIONS)
 
 OnCreate = Callable[[sqlite3.Connection], None]

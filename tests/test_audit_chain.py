@@ -1,0 +1,161 @@
+"""The audit hash chain (targets 16-17): tampering is found and named, truncation is found against an
+anchor printed earlier, and the app itself cannot UPDATE or DELETE audit rows.
+
+Tampering is done for real: the append-only triggers are dropped on a second connection and the
+rows edited with SQL, as someone with the file and the sqlite3 shell would."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from catalog_helpers import fresh_catalog
+from workbench.cli import main
+from workbench.store import audit
+from workbench.store.audit_verify import parse_anchor, triggers_present, verify
+from workbench.store.connection import write_transaction
+
+
+def _catalog_with_changes(tmp_path, n: int = 6):
+    conn = fresh_catalog(tmp_path)
+    with write_transaction(conn):
+        audit.append(conn, [audit.Change("test.change", f"P-{i}", {"v": i}, {"v": i + 1}) for i in range(n)])
+    return conn, tmp_path / "catalog.db"
+
+
+def _tamper(db, *sql):
+    """Drop the triggers and run ``sql`` on a separate plain connection (not the app's)."""
+    raw = sqlite3.connect(db, isolation_level=None)
+    raw.execute("DROP TRIGGER audit_no_update")
+    raw.execute("DROP TRIGGER audit_no_delete")
+    for statement in sql:
+        raw.execute(statement)
+    raw.close()
+
+
+def test_intact_chain_verifies_and_cli_exits_zero(tmp_path, capsys):
+    conn, db = _catalog_with_changes(tmp_path)
+    seq, head = audit.head(conn)
+    report = verify(conn)
+    assert report.ok and report.entries == seq and report.head_hash == head
+    assert main(["audit", "verify", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert f"intact: {seq} entries, head #{seq} {head}" in out
+
+
+def test_app_connection_cannot_update_or_delete_audit_rows(tmp_path):
+    conn, _ = _catalog_with_changes(tmp_path)
+    assert triggers_present(conn) == ["audit_no_delete", "audit_no_update"]
+    for statement in ("UPDATE audit SET actor = 'mallory' WHERE seq = 2", "DELETE FROM audit WHERE seq = 2"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            with write_transaction(conn):
+                conn.execute(statement)
+    assert verify(conn).ok
+
+
+def test_edited_entry_is_named(tmp_path, capsys):
+    conn, db = _catalog_with_changes(tmp_path)
+    conn.close()
+    _tamper(db, "UPDATE audit SET after_json = '{\"v\":99}' WHERE seq = (SELECT max(seq) - 2 FROM audit)")
+    conn = sqlite3.connect(db)
+    last = audit.head(conn)[0]
+    report = verify(conn)
+    assert not report.ok and report.broken_seq == last - 2 and "edited" in report.reason
+    assert main(["audit", "verify", "--db", str(db)]) == 1
+    assert f"broken at entry {last - 2}: its contents do not match its hash" in capsys.readouterr().out
+
+
+def test_edit_with_recomputed_own_hash_still_breaks_the_next_link(tmp_path):
+    # A careful forger recomputes the edited row's hash; the next row's prev_hash then disagrees.
+    conn, db = _catalog_with_changes(tmp_path)
+    target = audit.head(conn)[0] - 3
+    row = dict(zip(("seq", "ts_utc", "actor", "action", "entity", "before_json", "after_json", "ruleset_sha256",
+                    "prev_hash"), conn.execute("SELECT seq, ts_utc, actor, action, entity, before_json, after_json, "
+                                               "ruleset_sha256, prev_hash FROM audit WHERE seq = ?", (target,)).fetchone()))
+    conn.close()
+    row["actor"] = "mallory"
+    forged = audit.row_hash(row["prev_hash"], row)
+    _tamper(db, f"UPDATE audit SET actor = 'mallory', hash = '{forged}' WHERE seq = {target}")
+    report = verify(sqlite3.connect(db))
+    assert report.broken_seq == target + 1 and "prev_hash" in report.reason
+
+
+def test_deleted_entry_is_named(tmp_path):
+    conn, db = _catalog_with_changes(tmp_path)
+    target = audit.head(conn)[0] - 4
+    conn.close()
+    _tamper(db, f"DELETE FROM audit WHERE seq = {target}")
+    report = verify(sqlite3.connect(db))
+    assert report.broken_seq == target and "missing" in report.reason and "deleted" in report.reason
+
+
+def test_reordered_entries_are_found(tmp_path):
+    # Swap the contents of two neighbouring rows (seq stays in order, the data does not).
+    conn, db = _catalog_with_changes(tmp_path)
+    a = audit.head(conn)[0] - 3
+    conn.close()
+    cols = "ts_utc, actor, action, entity, before_json, after_json, ruleset_sha256, prev_hash, hash"
+    _tamper(db, f"CREATE TEMP TABLE t AS SELECT seq, {cols} FROM audit WHERE seq IN ({a}, {a + 1})",
+            f"UPDATE audit SET ({cols}) = (SELECT {cols} FROM t WHERE t.seq = {a + 1}) WHERE seq = {a}",
+            f"UPDATE audit SET ({cols}) = (SELECT {cols} FROM t WHERE t.seq = {a}) WHERE seq = {a + 1}")
+    report = verify(sqlite3.connect(db))
+    assert report.broken_seq == a and not report.ok
+
+
+def test_truncation_is_found_only_against_an_anchor(tmp_path, capsys):
+    conn, db = _catalog_with_changes(tmp_path)
+    seq, anchor = audit.head(conn)
+    conn.close()
+    _tamper(db, f"DELETE FROM audit WHERE seq > {seq - 2}")
+    # Without the anchor the shorter chain is valid: the limit reliability.md §3 describes.
+    assert verify(sqlite3.connect(db)).ok
+    report = verify(sqlite3.connect(db), anchor)
+    assert report.broken_seq == seq - 1 and "truncated" in report.reason
+    # The CLI takes the anchor in the form the memo footer prints it ("#<seq> <hash>").
+    assert main(["audit", "verify", "--db", str(db), "--head", f"#{seq} {anchor}"]) == 1
+    assert f"broken at entry {seq - 1}" in capsys.readouterr().out
+    assert main(["audit", "verify", "--db", str(db), "--head", "not-a-hash"]) == 2
+
+
+def test_anchor_from_an_intact_log_passes(tmp_path):
+    conn, db = _catalog_with_changes(tmp_path)
+    seq, anchor = audit.head(conn)
+    with write_transaction(conn):  # later entries after the anchor are fine
+        audit.append(conn, [audit.Change("test.later", "P-x")])
+    assert verify(conn, anchor).ok
+    assert verify(conn, "f" * 64).broken_seq == seq + 2
+
+
+def test_parse_anchor_accepts_memo_and_export_forms():
+    h = "ab" * 32
+    assert parse_anchor(h) == h
+    assert parse_anchor(f"#17 {h}") == h
+    assert parse_anchor(f"audit head seq 17 sha256 {h.upper()}") == h
+    with pytest.raises(ValueError):
+        parse_anchor("#17")
+
+
+def test_verify_reads_the_file_read_only(tmp_path):
+    # `audit verify` must not write: the file's bytes and its audit head are unchanged afterwards.
+    conn, db = _catalog_with_changes(tmp_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    before = db.read_bytes()
+    assert main(["audit", "verify", "--db", str(db)]) == 0
+    assert db.read_bytes() == before
+
+
+def test_head_printed_in_an_export_detects_a_later_truncation(tmp_path, library):
+    import openpyxl
+
+    from workbench.services.reports import export_workbook
+
+    conn, db = _catalog_with_changes(tmp_path)
+    out = export_workbook(conn, library, tmp_path / "export.xlsx", regimes=["us-ear-2023-10"]).path
+    conn.close()
+    about = {row[0]: row[1] for row in openpyxl.load_workbook(out)["About"].iter_rows(values_only=True) if len(row) > 1}
+    anchor, seq = about["audit_head_sha256"], about["audit_head_seq"]
+    assert verify(sqlite3.connect(db), anchor).ok
+    _tamper(db, f"DELETE FROM audit WHERE seq = {seq}")
+    assert verify(sqlite3.connect(db), anchor).broken_seq == seq

@@ -1,0 +1,137 @@
+"""Ruleset integrity (target 20, offline part): rulesets/MANIFEST.json lists every file's SHA-256.
+
+Format::
+
+    {"format": 1, "version": <int, +1 whenever the file set changes>,
+     "files": {"us-ear-2023-10.yaml": "<sha256>", "countries.csv": "<sha256>", ...},
+     "regimes": {"us-ear-2023-10.yaml": "us-ear-2023-10", ...}}
+
+At start the app compares the folder with the manifest. A changed, missing or extra file is
+reported, and every regime it affects is marked *modified* (RegimeLibrary.modified) wherever the
+regime appears: a changed regime file affects that regime; a changed countries.csv affects every
+regime (country groups feed every determination). The regimes still load: a compliance officer may
+be testing an edit on purpose, but no output may pass it off as the bundled rules.
+
+Not done (no signing key exists for this project yet): the Ed25519 signature of reliability.md §5.
+Regenerate after an intended change with ``python -m workbench rulesets manifest --write``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+MANIFEST_NAME = "MANIFEST.json"
+REGENERATE = "python -m workbench rulesets manifest --write"
+COUNTRIES = "countries.csv"
+
+
+class ManifestError(ValueError):
+    pass
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def ruleset_files(folder: Path) -> dict[str, str]:
+    """Every file in the rulesets folder (except the manifest and hidden files) with its SHA-256."""
+    return {p.name: _sha256(p) for p in sorted(Path(folder).iterdir())
+            if p.is_file() and p.name != MANIFEST_NAME and not p.name.startswith(".")}
+
+
+def _regime_ids(folder: Path, names: list[str]) -> dict[str, str]:
+    import yaml
+
+    ids = {}
+    for name in names:
+        if name.endswith((".yaml", ".yml")):
+            try:
+                data = yaml.safe_load((Path(folder) / name).read_bytes())
+                ids[name] = str(data["id"])
+            except Exception:  # an unreadable file has no id to record; the loader reports it
+                continue
+    return ids
+
+
+def build_manifest(folder: Path, previous: Optional[dict] = None) -> dict:
+    files = ruleset_files(folder)
+    version = int((previous or {}).get("version", 0))
+    if previous is None or previous.get("files") != files:
+        version += 1
+    return {"format": 1, "version": version, "files": files, "regimes": _regime_ids(folder, list(files))}
+
+
+def read_manifest(folder: Path) -> dict:
+    path = Path(folder) / MANIFEST_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: missing (expected the ruleset manifest; create it with `{REGENERATE}`)") from None
+    except (OSError, ValueError) as exc:
+        raise ManifestError(f"{path}: unreadable ({exc})") from None
+    if (not isinstance(data, dict) or data.get("format") != 1 or not isinstance(data.get("version"), int)
+            or not isinstance(data.get("files"), dict)
+            or not all(isinstance(v, str) and len(v) == 64 for v in data["files"].values())):
+        raise ManifestError(f"{path}: not a ruleset manifest (expected format 1 with version and files)")
+    return data
+
+
+def write_manifest(folder: Path) -> dict:
+    try:
+        previous = read_manifest(folder)
+    except ManifestError:
+        previous = None
+    data = build_manifest(folder, previous)
+    (Path(folder) / MANIFEST_NAME).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return data
+
+
+@dataclass(frozen=True)
+class ManifestReport:
+    version: Optional[int]
+    changed: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+    modified_regimes: frozenset[str] = frozenset()
+    error: Optional[str] = None  # the manifest itself is missing or unreadable
+    all_regimes_modified: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not (self.changed or self.missing or self.extra)
+
+    def problems(self) -> list[str]:
+        out = [self.error] if self.error else []
+        out += [f"{name}: changed since the manifest (SHA-256 differs)" for name in self.changed]
+        out += [f"{name}: listed in the manifest but missing" for name in self.missing]
+        out += [f"{name}: not in the manifest (extra file)" for name in self.extra]
+        return out
+
+
+def verify_manifest(folder: Path, regime_files: Optional[dict[str, str]] = None) -> ManifestReport:
+    """Compare the folder with its manifest. ``regime_files`` maps file name -> regime id for the
+    regimes actually loaded (so an extra or renamed file is attributed to the id inside it)."""
+    folder = Path(folder)
+    loaded = dict(regime_files or {})
+    loaded.update({k: v for k, v in _regime_ids(folder, [n for n in ruleset_files(folder) if n not in loaded]).items()})
+    try:
+        manifest = read_manifest(folder)
+    except ManifestError as exc:
+        return ManifestReport(None, modified_regimes=frozenset(loaded.values()), error=str(exc),
+                              all_regimes_modified=True)
+    listed, actual = manifest["files"], ruleset_files(folder)
+    changed = tuple(sorted(n for n in listed if n in actual and actual[n] != listed[n]))
+    missing = tuple(sorted(n for n in listed if n not in actual))
+    extra = tuple(sorted(n for n in actual if n not in listed))
+    touched = set(changed) | set(missing) | set(extra)
+    names = dict(manifest.get("regimes") or {})
+    names.update(loaded)
+    if COUNTRIES in touched:
+        modified = frozenset(loaded.values()) | frozenset(names.values())
+    else:
+        modified = frozenset(names[n] for n in touched if n in names)
+    return ManifestReport(manifest["version"], changed, missing, extra, modified, None, COUNTRIES in touched)

@@ -1,0 +1,83 @@
+"""Verifying the audit hash chain (targets 16-17): `workbench audit verify [--head HASH]`.
+
+The chain (workbench.store.audit) proves that no row was edited, deleted or reordered: each row's
+``hash`` is SHA-256 over the previous hash and its own fields, and ``seq`` must run 1, 2, 3 ...
+without a gap. What a chain cannot prove by itself is that its *tail* is still there: cutting off
+the last k rows leaves a perfectly valid shorter chain. So every memo and export prints the head
+hash (an anchor kept outside the database); ``verify(conn, anchor=HASH)`` additionally requires
+that this hash is still in the chain, and names the first missing entry when it is not.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Optional
+
+from workbench.store import audit
+
+_COLUMNS = ("seq", "ts_utc", "actor", "action", "entity", "before_json", "after_json", "ruleset_sha256")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int  # rows read
+    head_seq: int  # last seq read (0: empty log)
+    head_hash: str
+    broken_seq: Optional[int] = None  # first entry that does not follow, or the first missing one
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+    def message(self) -> str:
+        if self.ok:
+            return f"audit log intact: {self.entries} entries, head #{self.head_seq} {self.head_hash}"
+        return f"audit log broken at entry {self.broken_seq}: {self.reason}"
+
+
+def parse_anchor(text: str) -> str:
+    """Accept a bare hash, or the forms memos/exports print ('#12 <hash>', 'seq 12 sha256 <hash>')."""
+    candidates = [t for t in re.split(r"[\s:#]+", text.strip().lower()) if _HEX64.match(t)]
+    if len(candidates) != 1:
+        raise ValueError(f"'{text}' is not an audit head (expected the 64-hex-digit hash printed in a memo or export)")
+    return candidates[0]
+
+
+def verify(conn: sqlite3.Connection, anchor: Optional[str] = None) -> ChainReport:
+    """Recompute the whole chain in ``seq`` order; with ``anchor`` also require that hash in it."""
+    prev, expected, entries, anchor_seen = audit.GENESIS, 1, 0, anchor is None
+    cols = ", ".join(_COLUMNS)
+    for row in conn.execute(f"SELECT {cols}, prev_hash, hash FROM audit ORDER BY seq"):
+        fields = dict(zip(_COLUMNS, row[:len(_COLUMNS)]))
+        prev_hash, digest, seq = row[-2], row[-1], fields["seq"]
+        if seq != expected:
+            # A gap means rows were deleted; seq is the primary key, so it cannot repeat.
+            return ChainReport(entries, expected - 1, prev, expected,
+                               f"entry {expected} is missing (the next entry is {seq}): rows were deleted")
+        if prev_hash != prev:
+            return ChainReport(entries, seq - 1, prev, seq,
+                               "its prev_hash does not match the entry before it (rows were reordered, "
+                               "deleted or replaced)")
+        if audit.row_hash(prev, fields) != digest:
+            return ChainReport(entries, seq - 1, prev, seq,
+                               "its contents do not match its hash (the entry was edited)")
+        entries += 1
+        prev, expected = digest, expected + 1
+        if digest == anchor:
+            anchor_seen = True
+    if not anchor_seen:
+        return ChainReport(entries, expected - 1, prev, expected,
+                           f"the anchored head {anchor} is not in the log, which ends at entry {expected - 1}: "
+                           "entries after it were cut off (truncated), or the anchor is from another catalog")
+    return ChainReport(entries, expected - 1, prev)
+
+
+def triggers_present(conn: sqlite3.Connection) -> list[str]:
+    """Names of the append-only triggers still on the audit table (both expected)."""
+    rows = conn.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit' "
+                        "ORDER BY name").fetchall()
+    return [r[0] for r in rows]

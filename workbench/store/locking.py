@@ -1,0 +1,159 @@
+"""One writer per catalog (target 23): a lock ``<db>.lock`` that names its holder (host, pid, user, time).
+
+Why our own lock and not QLockFile: the store (and the CLI, which also writes) must not import Qt.
+The rules are QLockFile's: taking the lock is one atomic create; a lock whose holder is on *this*
+host and whose pid no longer exists is stale (the app was killed) and is taken over; a lock from
+another host is never broken automatically, since we cannot tell whether that process lives. The
+second instance is told who holds the lock and opens the catalog read-only. SQLite's own locking
+(BEGIN IMMEDIATE plus the busy timeout) stays the second line of defence.
+
+The lock is a *directory* (``os.mkdir`` is atomic on every local file system and on Windows) with
+one empty entry whose name carries the holder, e.g. ``host=lap1,pid=4711,user=ann,since=...``:
+taking and reading it never opens a file (the store never opens files itself, see
+tests/test_store_connection.py). An empty lock directory is a holder killed between the two
+``mkdir`` calls; it is treated as stale once it is older than STALE_EMPTY_SECONDS.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional
+from urllib.parse import quote, unquote
+
+STALE_EMPTY_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    host: str
+    pid: int
+    user: str
+    since_utc: str
+
+    def describe(self) -> str:
+        return f"{self.user} on {self.host} (pid {self.pid}, since {self.since_utc})"
+
+    def entry(self) -> str:
+        return ",".join(f"{k}={quote(str(v), safe='')}" for k, v in
+                        (("host", self.host), ("pid", self.pid), ("user", self.user), ("since", self.since_utc)))
+
+    @classmethod
+    def from_entry(cls, name: str) -> Optional["LockInfo"]:
+        try:
+            fields = dict(part.split("=", 1) for part in name.split(","))
+            return cls(unquote(fields["host"]), int(fields["pid"]), unquote(fields["user"]), unquote(fields["since"]))
+        except (ValueError, KeyError):
+            return None
+
+
+class CatalogLocked(Exception):
+    def __init__(self, path: Path, holder: LockInfo):
+        self.path, self.holder = path, holder
+        super().__init__(f"{path}: already open by {holder.describe()}")
+
+
+def lock_path(db_path: Path) -> Path:
+    return Path(db_path).with_name(Path(db_path).name + ".lock")
+
+
+def current_holder_info() -> LockInfo:
+    from workbench.store.audit import current_actor
+
+    return LockInfo(socket.gethostname(), os.getpid(), current_actor(),
+                    datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def read_lock(path: Path) -> Optional[LockInfo]:
+    """The holder named in the lock; LockInfo with pid 0 for an empty or unreadable lock; None if absent."""
+    try:
+        entries = os.listdir(path)
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        return LockInfo("", 0, "?", "?")  # not ours: something else at that name
+    for name in entries:
+        info = LockInfo.from_entry(name)
+        if info is not None:
+            return info
+    return LockInfo("", 0, "?", "?")
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OSError:
+        return False
+    return True
+
+
+def is_stale(path: Path, info: LockInfo) -> bool:
+    if info.pid == 0:
+        try:
+            return time.time() - os.stat(path).st_mtime > STALE_EMPTY_SECONDS
+        except FileNotFoundError:
+            return True
+    return info.host == socket.gethostname() and not _alive(info.pid)
+
+
+def _remove(path: Path) -> None:
+    try:
+        for name in os.listdir(path):
+            os.rmdir(path / name)
+        os.rmdir(path)
+    except FileNotFoundError:
+        pass
+
+
+class CatalogLock:
+    """``with CatalogLock(db):`` or ``acquire()``/``release()``; raises CatalogLocked naming the holder."""
+
+    def __init__(self, db_path: Path):
+        self.path = lock_path(Path(db_path))
+        self.held = False
+        self.recovered_from: Optional[LockInfo] = None  # the stale holder taken over, if any
+
+    def acquire(self) -> None:
+        for _ in range(3):  # create; or remove a stale lock and try again
+            try:
+                os.mkdir(self.path)
+            except FileExistsError:
+                holder = read_lock(self.path)
+                if holder is None:
+                    continue
+                if holder.pid == os.getpid() and holder.host == socket.gethostname():
+                    raise CatalogLocked(self.path, holder)  # a second open in this very process
+                if not is_stale(self.path, holder):
+                    raise CatalogLocked(self.path, holder)
+                self.recovered_from = holder
+                _remove(self.path)
+                continue
+            os.mkdir(self.path / current_holder_info().entry())
+            self.held = True
+            return
+        raise CatalogLocked(self.path, read_lock(self.path) or LockInfo("?", 0, "?", "?"))
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        holder = read_lock(self.path)
+        if holder is not None and holder.pid == os.getpid() and holder.host == socket.gethostname():
+            _remove(self.path)
+        self.held = False
+
+    def __enter__(self) -> "CatalogLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
