@@ -142,3 +142,15 @@ def test_unknown_dram_bandwidth_makes_the_2026_review_policy_indeterminate(regim
     assert det.license_required is True
     assert det.review_policy == "indeterminate"
     assert "case by case" in det.review_conditions[0]
+
+
+def test_strictest_review_policy_wins_when_two_requirements_bind(regime, countries):
+    h100 = spec(fp8_tflops=1979.0, die_area_mm2=814.0, memory_bandwidth_gbs=3350.0)
+    # AI diffusion: Tier 2 destination (approval) but a China-headquartered parent (denial).
+    diffusion = determine(h100, regime("us-ai-diffusion-2025-01"), countries, "MY", "CN")
+    assert diffusion.review_policy == "presumption_of_denial"
+    assert determine(h100, regime("us-ai-diffusion-2025-01"), countries, "MY").review_policy == "presumption_of_approval"
+    # 2026: an H200-class export from the US to a Chinese company in China is in the window ...
+    assert determine(h100, regime("us-h200-2026-01"), countries, "CN", "CN").review_policy == "case_by_case"
+    # ... but the same company's subsidiary in Malaysia stays presumption of denial.
+    assert determine(h100, regime("us-h200-2026-01"), countries, "MY", "CN").review_policy == "presumption_of_denial"

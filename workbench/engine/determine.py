@@ -269,10 +269,14 @@ def _licence(regime, countries, classification, paragraph, candidates, destinati
         reasons.append(f"{req.description} [{req.citation}]")
         confidences.append(req.confidence)
         cites.append(req.citation)
-        if review is None:
-            review, conditions, conf, cite = _review(req, countries, destination, end_user_hq, day, from_us, product_results)
-            confidences.append(conf)
-            cites.append(cite)
+        # Several requirements can bind at once (destination and headquarters rule): the
+        # strictest review policy among them is the one the application will face.
+        policy, policy_conditions, conf, cite = _review(req, countries, destination, end_user_hq, day, from_us,
+                                                        product_results)
+        if review is None or _STRICTNESS[policy] > _STRICTNESS[review]:
+            review, conditions = policy, policy_conditions
+        confidences.append(conf)
+        cites.append(cite)
     if required is False and unsure:
         required = None
         reasons.append("Country-group data marked unknown for: " + ", ".join(unsure))
@@ -282,6 +286,10 @@ def _licence(regime, countries, classification, paragraph, candidates, destinati
         return False, reasons, None, [], [], confidences, cites
     exceptions = _exceptions(regime, countries, classification, paragraph, destination, end_user_hq, day, product_results) if required else []
     return required, reasons, review, conditions, exceptions, confidences + [e.confidence for e in exceptions], cites
+
+
+_STRICTNESS = {"license_free": 0, "presumption_of_approval": 1, "case_by_case": 2, "not_stated": 3,
+               INDETERMINATE: 4, "presumption_of_denial": 5}
 
 
 def _tri(value: Optional[bool]) -> str:
