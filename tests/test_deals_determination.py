@@ -151,6 +151,8 @@ def test_default_regime_is_the_enforced_one_of_the_deal_date(tmp_path, library):
     conn = open_catalog(tmp_path / "c.db")
     service = DealService(conn, library)
     assert service.enforced_on(date(2022, 1, 1)) is None
+    # The foundry rule (in force from 2025-01-16) binds fabs and OSATs, not an exporter's deal.
+    assert service.enforced_on(date(2025, 2, 1)) == "us-ear-2024-12-hbm"
     assert service.enforced_on(date(2025, 6, 2)) == "us-enforced-2025-05"
     assert service.enforced_on(date(2026, 1, 14)) == "us-enforced-2025-05"
     assert service.enforced_on(date(2026, 1, 15)) == "us-h200-2026-01"

@@ -163,6 +163,9 @@ class Regime(BaseModel):
     jurisdiction: Literal["US"]
     status: Status
     enforced: bool  # whether BIS enforces it (codified-but-not-enforced: AI diffusion after 2025-05-13)
+    # Whose obligations the regime describes: the foundry due-diligence rule binds front-end fabs
+    # and OSATs, so it is never "the regime in force" for an exporter's deal or catalog default.
+    audience: Literal["exporters", "foundries"] = "exporters"
     effective_from: date
     effective_to: Optional[date] = None  # exclusive; None while in force
     supersedes: list[str] = []

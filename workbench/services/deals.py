@@ -191,7 +191,8 @@ class DealService:
 
     def enforced_on(self, day: date) -> Optional[str]:
         """The enforced regime in force on ``day`` that took effect last (None before 2022-10-21)."""
-        live = [r for r in self.library.regimes if not r.draft and r.regime.enforced and in_force(r, day)]
+        live = [r for r in self.library.regimes if not r.draft and r.regime.enforced
+                and r.regime.audience == "exporters" and in_force(r, day)]
         return max(live, key=lambda r: (r.regime.effective_from, r.id)).id if live else None
 
     def check(self, deal: Deal, regime_ids: Optional[Sequence[str]] = None) -> list[LimitFlag]:
