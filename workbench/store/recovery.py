@@ -44,23 +44,43 @@ class CorruptDatabase(StoreError):
                          f"{moved_to} and nothing was recreated.{offer}")
 
 
-def _ro_uri(path: Path) -> str:
-    return f"{Path(path).resolve().as_uri()}?mode=ro"
+def _ro_uri(path: Path, immutable: bool = False) -> str:
+    # immutable=1 only where nobody can write the file anyway (a read-only file system), where a
+    # WAL database cannot be opened otherwise: SQLite needs to create its -shm file.
+    return f"{Path(path).resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
-def quick_check(path: Path) -> list[str]:
-    """[] when SQLite's quick_check passes, else its problem lines (or the error opening the file)."""
-    try:
-        conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as exc:
-        return [str(exc)]
+def _is_corruption(exc: BaseException) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    return "malformed" in str(exc) or "not a database" in str(exc)
+
+
+def _quick_check_once(uri: str) -> list[str]:
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
         return [] if rows == ["ok"] else rows
-    except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
-        return [str(exc)]
     finally:
         conn.close()
+
+
+def quick_check(path: Path) -> list[str]:
+    """[] when SQLite's quick_check passes, else its problem lines (or the corruption error).
+
+    Only SQLITE_CORRUPT / SQLITE_NOTADB (and quick_check's own findings) count as damage: a file
+    SQLite merely cannot open (read-only medium, locked) raises StoreError instead, so a healthy
+    catalog is never moved aside for an environment problem.
+    """
+    for immutable in (False, True):
+        try:
+            return _quick_check_once(_ro_uri(path, immutable))
+        except sqlite3.DatabaseError as exc:
+            if _is_corruption(exc):
+                return [str(exc)]
+            last = exc
+    raise StoreError(f"{path}: cannot be checked ({last}) (expected a readable database file)")
 
 
 def move_aside(path: Path, now: Optional[datetime] = None) -> Path:
@@ -142,13 +162,23 @@ def file_read_only(path: Path) -> bool:
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
-    """The catalog through a ``mode=ro`` URI with ``query_only``: every write raises."""
-    conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA trusted_schema = OFF")
-    conn.execute("PRAGMA query_only = ON")
-    return conn
+    """The catalog through a ``mode=ro`` URI with ``query_only``: every write raises. On a read-only
+    file system, where SQLite cannot create the WAL index, it falls back to ``immutable=1``."""
+    for immutable in (False, True):
+        conn = sqlite3.connect(_ro_uri(path, immutable), uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if immutable:
+                raise StoreError(f"{path}: cannot be opened even read-only ({exc})") from None
+    raise AssertionError("unreachable")
 
 
 def read_only_banner(path: Path, reason: str) -> str:
