@@ -183,7 +183,7 @@ def open_read_only(path: Path) -> sqlite3.Connection:
 
 def read_only_banner(path: Path, reason: str) -> str:
     return (f"Read-only: {path} {reason}. You can look at everything, classify and export; edits, imports and "
-            "saves are switched off.")
+            "saves are refused (nothing is changed).")
 
 
 def mount_type(path: Path, mounts_text: Optional[str]) -> Optional[str]:

@@ -24,8 +24,16 @@ _OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
 
 
 def regime_label(loaded: LoadedRegime) -> str:
-    """How a regime is named everywhere in the UI; drafts always carry DRAFT."""
-    return f"DRAFT {loaded.id}" if loaded.draft else loaded.id
+    """How a regime is named everywhere in the UI; drafts always carry DRAFT.
+
+    Issue 7: a bundled regime whose ruleset files differ from rulesets/MANIFEST.json carries
+    "(modified)" (RegimeLibrary.modified); drafts are the user's own copies and stay DRAFT only.
+    """
+    if loaded.draft:
+        return f"DRAFT {loaded.id}"
+    from workbench.services.regimes import bundled_library
+
+    return f"{loaded.id} (modified)" if bundled_library().is_modified(loaded.id) else loaded.id
 
 
 @dataclass

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
                               (self.map, tr("TPP × PD map")), (self.whatif, tr("What-if"))):
             self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
+        self._records_banner(session.services)  # issue 7: read-only / sync-folder / modified-ruleset banner
 
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(260)
@@ -92,6 +93,37 @@ class MainWindow(QMainWindow):
         self.catalog.table.doubleClicked.connect(lambda _i: self.show_tab("product"))
         self.map.canvas.lineMoved.connect(self.whatif.move_line)
         self.restore_state()
+
+    def _records_banner(self, services) -> None:
+        """Issue 7: one banner above the tabs when the catalog is read-only (why, from
+        workbench.store.recovery), lives in a sync/network folder, or a bundled ruleset differs
+        from rulesets/MANIFEST.json. Nothing is shown for a healthy start."""
+        from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+        from workbench.store.recovery import read_only_banner
+
+        lines = []
+        if getattr(services, "read_only_reason", None):
+            lines.append(read_only_banner(services.db_path, services.read_only_reason))
+        if getattr(services, "sync_warning", None):
+            lines.append(services.sync_warning)
+        modified = sorted(getattr(services.library, "modified", ()))
+        if modified:
+            # English only, like the store messages above (resources/i18n belongs to the UI owner).
+            lines.append("Modified rulesets (files differ from rulesets/MANIFEST.json): " + ", ".join(modified))
+        self.banner = QLabel("\n".join(lines))
+        self.banner.setObjectName("records-banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 6px; "
+                                  "border-bottom: 1px solid #e0c36a; }")
+        self.banner.setVisible(bool(lines))
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(holder)
 
     # menus and shortcuts --------------------------------------------------------------
     def _action(self, menu, text: str, shortcut, slot) -> QAction:
