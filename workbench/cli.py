@@ -1,7 +1,8 @@
 """Headless command line: the same services the GUI uses.
 
 Exit codes: 0 ok; 2 bad input (file, sheet, cell, regime id, country code), with one
-``FILE:SHEET!CELL: what is wrong (expected ...)`` line per problem on stderr.
+``FILE:SHEET!CELL: what is wrong (expected ...)`` line per problem on stderr; 3 a database
+problem (disk full, a newer or foreign database file; see workbench.cli_catalog).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from typing import Optional, Sequence
 
 from workbench import __version__
 from workbench.cli_format import csv_text, json_text, number, text_table
+from workbench.cli_catalog import EXIT_STORE, add_db_arg, catalog_specs
 from workbench.engine import ProductSpec, RulesetError, compare, determine
 from workbench.engine.compare import position
 from workbench.io.tables import TableError
 from workbench.io.template import parse_products
 from workbench.paths import resources_dir
 from workbench.services.regimes import UnknownRegime, bundled_library
+from workbench.store import StoreError
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -47,12 +50,19 @@ def _date(text: Optional[str]) -> Optional[date]:
 
 
 def _load_specs(args: argparse.Namespace) -> list[ProductSpec]:
+    if sum(bool(x) for x in (args.input, args.demo, getattr(args, "db", None))) > 1:
+        raise BadInput("give either INPUT, --demo or --db, not several")
+    if getattr(args, "db", None):
+        specs = catalog_specs(args.db)
+        if not specs:
+            raise BadInput(f"{args.db}: the catalog has no products (expected: workbench import FILE --db {args.db})")
+        return specs
     if args.demo:
         path = resources_dir() / "demo" / "catalog.csv"
     elif args.input:
         path = Path(args.input)
     else:
-        raise BadInput("no INPUT given (expected an .xlsx or .csv file in the product template, or --demo)")
+        raise BadInput("no INPUT given (expected an .xlsx or .csv file in the product template, --demo or --db PATH)")
     try:
         parsed = parse_products(path, args.sheet)
     except TableError as exc:
@@ -153,6 +163,7 @@ def _brief(det) -> dict:
 def _input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", nargs="?", metavar="INPUT", help=".xlsx or .csv in the canonical product template")
     p.add_argument("--demo", action="store_true", help="use the bundled demo catalog of real accelerators")
+    add_db_arg(p, "use the products in this catalog database instead of a file")
     p.add_argument("--sheet", help="sheet name (default: the first visible sheet)")
     p.add_argument("--destination", metavar="ISO2", help="destination country, e.g. CN")
     p.add_argument("--end-user-hq", metavar="ISO2", help="country of the end user's (ultimate parent's) headquarters")
@@ -190,8 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES: list[str] = ["workbench.cli_letters", "workbench.cli_gui", "workbench.cli_reports",
-                              "workbench.cli_deals", "workbench.cli_audit"]
+COMMAND_MODULES: list[str] = ["workbench.cli_catalog", "workbench.cli_letters", "workbench.cli_gui",
+                              "workbench.cli_reports", "workbench.cli_deals", "workbench.cli_audit"]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -207,5 +218,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (BadInput, UnknownRegime, RulesetError) as exc:
         print(f"error: {exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
     except BrokenPipeError:
         return EXIT_OK
