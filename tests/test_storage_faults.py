@@ -384,3 +384,27 @@ def test_c_level_crash_is_written_by_faulthandler(tmp_path):
     assert proc.returncode == -signal.SIGSEGV
     faults = (log.parent / "crash-faults.log").read_text(encoding="utf-8")
     assert "Fatal Python error: Segmentation fault" in faults and "<module>" in faults
+
+
+# --- start-up: audit chain check and scheduled backup -------------------------------------
+
+def test_start_up_verifies_the_audit_chain_and_takes_the_due_backup(tmp_path):
+    db = _closed_catalog(tmp_path)
+    services = build_services(db, data_dir=tmp_path / "d", cache_dir=tmp_path / "c")
+    try:
+        assert services.audit_problem is None
+        assert len(scheduled_backups(db)) == 1  # none existed: one is due
+    finally:
+        services.close()
+    services = build_services(db, data_dir=tmp_path / "d", cache_dir=tmp_path / "c")
+    services.close()
+    assert len(scheduled_backups(db)) == 1  # not due again within the interval
+    raw = sqlite3.connect(db, isolation_level=None)
+    raw.execute("DROP TRIGGER audit_no_update")
+    raw.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 1")
+    raw.close()
+    services = build_services(db, data_dir=tmp_path / "d", cache_dir=tmp_path / "c")
+    try:
+        assert services.audit_problem.startswith("audit log broken at entry 1: its contents do not match")
+    finally:
+        services.close()

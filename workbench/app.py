@@ -52,6 +52,7 @@ class AppServices:
     read_only_reason: Optional[str] = None
     sync_warning: Optional[str] = None
     lock: Optional[object] = None
+    audit_problem: Optional[str] = None  # the audit chain check at start-up, when it fails
 
     @property
     def drafts_dir(self) -> Path:
@@ -109,6 +110,26 @@ def _mounts_text() -> Optional[str]:
         return None
 
 
+def _records_checks(services: AppServices) -> None:
+    """Issue 7 at start-up: verify the audit chain (about 0.6 s per 50,000 entries) and take the
+    scheduled backup when one is due (workbench.store.backup_schedule; never fatal, logged)."""
+    from workbench.store import StoreError
+    from workbench.store.audit_verify import verify
+    from workbench.store.backup_schedule import run_scheduled_backup
+
+    report = verify(services.conn)
+    if not report.ok:
+        services.audit_problem = report.message()
+        log.error("%s: %s", services.db_path, services.audit_problem)
+    if services.read_only_reason is None:
+        try:
+            made = run_scheduled_backup(services.conn, services.db_path)
+            if made:
+                log.info("scheduled backup written to %s", made)
+        except StoreError as exc:
+            log.warning("scheduled backup not taken: %s", exc)
+
+
 def build_services(db: Optional[str | Path] = None, data_dir: Optional[Path] = None,
                    cache_dir: Optional[Path] = None, confirm_sync=None) -> AppServices:
     """Open (on first start: create with the demo catalog) the catalog and load every regime.
@@ -129,5 +150,6 @@ def build_services(db: Optional[str | Path] = None, data_dir: Optional[Path] = N
         log.warning("catalog %s %s: opened read-only", path, opened.read_only_reason)
     if opened.sync_warning:
         log.warning("%s", opened.sync_warning)
+    _records_checks(services)
     services.load_drafts()
     return services

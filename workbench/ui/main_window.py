@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
         from workbench.store.recovery import read_only_banner
 
         lines = []
+        if getattr(services, "audit_problem", None):
+            lines.append(services.audit_problem + " (the catalog was changed outside the workbench: restore the last "
+                         "verified backup with `workbench restore FILE`)")
         if getattr(services, "read_only_reason", None):
             lines.append(read_only_banner(services.db_path, services.read_only_reason))
         if getattr(services, "sync_warning", None):
