@@ -25,7 +25,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from workbench.engine.compare import position
 from workbench.engine.spec import TEMPLATE_FIELDS
 from workbench.io.atomic import atomic_write
-from workbench.io.xlsx_safe import CellIssue, column_letter, is_plain, text_cell
+from workbench.io.tables import column_letter
+from workbench.io.xlsx_safe import CellIssue, is_plain, text_cell
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")

@@ -101,11 +101,3 @@ def text_cell(ws, value: str, *, sheet: str, coordinate: str, issues: list, styl
     return cell
 
 
-def column_letter(index: int) -> str:
-    """0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
