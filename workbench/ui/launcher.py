@@ -46,6 +46,14 @@ class Gui:
         self.language = LanguageSwitch(services.cache_dir / "i18n")
         self.language.apply(lang or str(settings.value("language", "en")))
         self.errors = errors
+        if errors is not None:
+            # Issue 7 (workbench.crash): tracebacks also go to crash.log, open transactions are rolled
+            # back, faulthandler writes C-level crashes to crash-faults.log; the one dialog stays
+            # ErrorReporter's (called as on_error).
+            from workbench import crash
+
+            crash.install(services.data_dir / "crash.log", connections=lambda: [self.services.conn],
+                          on_error=errors.handle)
         self.session: Optional[Session] = None
         self.window: Optional[MainWindow] = None
         self._build(None)
