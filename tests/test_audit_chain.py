@@ -159,3 +159,85 @@ def test_head_printed_in_an_export_detects_a_later_truncation(tmp_path, library)
     assert verify(sqlite3.connect(db), anchor).ok
     _tamper(db, f"DELETE FROM audit WHERE seq = {seq}")
     assert verify(sqlite3.connect(db), anchor).broken_seq == seq
+
+
+def test_row_hash_follows_the_documented_encoding():
+    # A fixed vector computed independently from the module docstring's definition:
+    # SHA-256(prev_hash | each field as <length>:<text>, NULL as ~), fields in column order.
+    import hashlib
+
+    row = {"seq": 7, "ts_utc": "2026-11-22T08:00:00.000000Z", "actor": "ann", "action": "product.update",
+           "entity": "H100", "before_json": '{"tpp":1}', "after_json": None, "ruleset_sha256": None}
+    text = ("0" * 64 + "|1:7|27:2026-11-22T08:00:00.000000Z|3:ann|14:product.update|4:H100|9:{\"tpp\":1}|~|~")
+    assert audit.row_hash("0" * 64, row) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_appended_rows_store_canonical_before_and_after(tmp_path):
+    conn = fresh_catalog(tmp_path)
+    with write_transaction(conn):
+        audit.append(conn, [audit.Change("t.x", "E", {"b": 2, "a": "é"}, {"z": [1, 2]})], actor="ann",
+                     ts="2026-01-01T00:00:00.000000Z", ruleset_sha256="f" * 64)
+    row = conn.execute("SELECT actor, ts_utc, action, entity, before_json, after_json, ruleset_sha256 FROM audit "
+                       "ORDER BY seq DESC LIMIT 1").fetchone()
+    assert row == ("ann", "2026-01-01T00:00:00.000000Z", "t.x", "E", '{"a":"é","b":2}', '{"z":[1,2]}', "f" * 64)
+    assert verify(conn).ok
+    with pytest.raises(RuntimeError, match="inside the caller's transaction"):
+        audit.append(conn, [audit.Change("t.y", None)])
+
+
+def test_a_broken_report_says_how_far_the_chain_held(tmp_path):
+    conn, db = _catalog_with_changes(tmp_path)
+    target = audit.head(conn)[0] - 2
+    good_prev = conn.execute("SELECT hash FROM audit WHERE seq = ?", (target - 1,)).fetchone()[0]
+    conn.close()
+    _tamper(db, f"UPDATE audit SET actor = 'mallory' WHERE seq = {target}")
+    report = verify(sqlite3.connect(db))
+    assert (report.entries, report.head_seq, report.head_hash, report.broken_seq) == (
+        target - 1, target - 1, good_prev, target)
+    assert report.message() == f"audit log broken at entry {target}: its contents do not match its hash (the entry was edited)"
+
+
+def test_deletion_and_truncation_reports_say_how_far_the_chain_held(tmp_path):
+    conn, db = _catalog_with_changes(tmp_path)
+    last, anchor = audit.head(conn)
+    hashes = dict(conn.execute("SELECT seq, hash FROM audit"))
+    conn.close()
+    _tamper(db, f"DELETE FROM audit WHERE seq = {last - 3}", f"DELETE FROM audit WHERE seq > {last - 1}")
+    report = verify(sqlite3.connect(db))
+    assert (report.entries, report.head_seq, report.head_hash, report.broken_seq) == (
+        last - 4, last - 4, hashes[last - 4], last - 3)
+    assert report.reason == f"entry {last - 3} is missing (the next entry is {last - 2}): rows were deleted"
+    # Truncation only (restore the middle row's absence aside): a fresh catalog cut after its head.
+    conn2, db2 = _catalog_with_changes(tmp_path / "b")
+    seq2, anchor2 = audit.head(conn2)
+    hashes2 = dict(conn2.execute("SELECT seq, hash FROM audit"))
+    conn2.close()
+    _tamper(db2, f"DELETE FROM audit WHERE seq > {seq2 - 3}")
+    report = verify(sqlite3.connect(db2), anchor2)
+    assert (report.entries, report.head_seq, report.head_hash, report.broken_seq) == (
+        seq2 - 3, seq2 - 3, hashes2[seq2 - 3], seq2 - 2)
+    assert f"which ends at entry {seq2 - 3}: entries after it were cut off (truncated)" in report.reason
+
+
+def test_reordered_rows_report_names_prev_hash(tmp_path):
+    conn, db = _catalog_with_changes(tmp_path)
+    a = audit.head(conn)[0] - 3
+    prev = conn.execute("SELECT hash FROM audit WHERE seq = ?", (a - 1,)).fetchone()[0]
+    conn.close()
+    cols = "ts_utc, actor, action, entity, before_json, after_json, ruleset_sha256, prev_hash, hash"
+    _tamper(db, f"CREATE TEMP TABLE t AS SELECT seq, {cols} FROM audit WHERE seq IN ({a}, {a + 1})",
+            f"UPDATE audit SET ({cols}) = (SELECT {cols} FROM t WHERE t.seq = {a + 1}) WHERE seq = {a}",
+            f"UPDATE audit SET ({cols}) = (SELECT {cols} FROM t WHERE t.seq = {a}) WHERE seq = {a + 1}")
+    report = verify(sqlite3.connect(db))
+    assert (report.entries, report.head_seq, report.head_hash) == (a - 1, a - 1, prev)
+    assert report.reason == ("its prev_hash does not match the entry before it (rows were reordered, deleted or "
+                             "replaced)")
+
+
+def test_missing_triggers_are_warned_about(tmp_path, capsys):
+    conn, db = _catalog_with_changes(tmp_path)
+    conn.close()
+    _tamper(db)
+    assert triggers_present(sqlite3.connect(db)) == []
+    assert main(["audit", "verify", "--db", str(db)]) == 0  # the chain itself is still intact
+    assert "append-only triggers are missing (found: none)" in capsys.readouterr().err
