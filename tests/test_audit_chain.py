@@ -241,3 +241,27 @@ def test_missing_triggers_are_warned_about(tmp_path, capsys):
     assert triggers_present(sqlite3.connect(db)) == []
     assert main(["audit", "verify", "--db", str(db)]) == 0  # the chain itself is still intact
     assert "append-only triggers are missing (found: none)" in capsys.readouterr().err
+
+
+def test_timestamps_are_utc_whatever_the_laptop_time_zone(monkeypatch):
+    import time
+    from datetime import datetime, timezone
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")  # UTC+8, no daylight saving
+    time.tzset()
+    try:
+        fmt = "%Y-%m-%dT%H:%M:%S.%fZ"
+        before = datetime.now(timezone.utc).strftime(fmt)
+        stamp = audit.utc_now()
+        after = datetime.now(timezone.utc).strftime(fmt)
+        assert before <= stamp <= after
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_append_returns_the_number_of_rows_written(tmp_path):
+    conn = fresh_catalog(tmp_path)
+    with write_transaction(conn):
+        assert audit.append(conn, [audit.Change("t.x", str(i)) for i in range(3)]) == 3
+        assert audit.append(conn, []) == 0
