@@ -40,7 +40,8 @@ def _country(code: Optional[str], what: str) -> Optional[str]:
     return code
 
 
-def _date(text: Optional[str]) -> Optional[date]:
+def parse_date(text: Optional[str]) -> Optional[date]:
+    """--date YYYY-MM-DD, or BadInput naming the option."""
     if text is None:
         return None
     try:
@@ -105,7 +106,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     regimes = lib.select(args.regime)
     destination = _country(args.destination, "--destination")
     hq = _country(args.end_user_hq, "--end-user-hq")
-    on = _date(args.date)
+    on = parse_date(args.date)
     specs = _load_specs(args)
     dets = [determine(s, r, lib.countries, destination, hq, on) for s in specs for r in regimes]
     if args.format == "json":
@@ -127,7 +128,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     destination = _country(args.destination, "--destination")
     hq = _country(args.end_user_hq, "--end-user-hq")
     specs = _load_specs(args)
-    result = compare(specs, regimes, lib.countries, destination, hq, _date(args.date))
+    result = compare(specs, regimes, lib.countries, destination, hq, parse_date(args.date))
     changed = result.changed_rows
     counts = sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if args.format == "json":

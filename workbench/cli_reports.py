@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench.store import StoreError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_STORE = 0, 2, 3
 
@@ -23,25 +22,18 @@ def _open(db):
 
 
 def cmd_memo(args: argparse.Namespace) -> int:
-    from workbench.cli import _date
+    from workbench.cli import parse_date
     from workbench.services.regimes import bundled_library
     from workbench.services.reports import ReportError, write_memo
 
-    try:
-        conn = _open(args.db)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
+    conn = _open(args.db)  # a StoreError reaches workbench.cli.main: message and exit 3
     try:
         result = write_memo(conn, bundled_library(), args.product, args.regime, args.destination, args.lang, args.out,
-                            end_user_hq=args.end_user_hq, on=_date(args.date), company=args.company or "",
+                            end_user_hq=args.end_user_hq, on=parse_date(args.date), company=args.company or "",
                             prepared_by=args.prepared_by or "", reviewed_by=args.reviewed_by or "")
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
     except OSError as exc:
         print(f"error: {args.out}: {exc}", file=sys.stderr)
         return EXIT_STORE
@@ -53,24 +45,17 @@ def cmd_memo(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from workbench.cli import _date
+    from workbench.cli import parse_date
     from workbench.services.regimes import bundled_library
     from workbench.services.reports import ReportError, export_workbook
 
-    try:
-        conn = _open(args.db)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
+    conn = _open(args.db)  # a StoreError reaches workbench.cli.main: message and exit 3
     try:
         result = export_workbook(conn, bundled_library(), args.out, args.regime, args.destination,
-                                 end_user_hq=args.end_user_hq, on=_date(args.date))
+                                 end_user_hq=args.end_user_hq, on=parse_date(args.date))
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
     except OSError as exc:
         print(f"error: {args.out}: {exc}", file=sys.stderr)
         return EXIT_STORE

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Optional
 
 from workbench.engine.spec import TEMPLATE_FIELDS, ProductSpec, make_spec
