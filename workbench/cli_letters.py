@@ -273,7 +273,7 @@ def wrap_classify(original):
         regimes = lib.select(args.regime)
         destination = cli._country(args.destination, "--destination")
         hq = cli._country(args.end_user_hq, "--end-user-hq")
-        on = cli._date(args.date)
+        on = cli.parse_date(args.date)
         if getattr(args, "db", None) and not args.input and not args.demo:
             from workbench.cli_catalog import catalog_specs
 
