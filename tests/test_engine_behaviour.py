@@ -154,3 +154,10 @@ def test_strictest_review_policy_wins_when_two_requirements_bind(regime, countri
     assert determine(h100, regime("us-h200-2026-01"), countries, "CN", "CN").review_policy == "case_by_case"
     # ... but the same company's subsidiary in Malaysia stays presumption of denial.
     assert determine(h100, regime("us-h200-2026-01"), countries, "MY", "CN").review_policy == "presumption_of_denial"
+
+
+def test_missing_throughput_reads_as_one_need(regime, countries):
+    det = determine(spec(die_area_mm2=500.0), regime("us-ear-2023-10"), countries)
+    assert "fp8_tflops" in det.missing  # the list keeps every field ...
+    assert "missing a dense throughput figure (any precision) or a declared TPP" in det.explanation  # ... the sentence does not
+    assert "fp8_tflops" not in det.explanation

@@ -8,7 +8,7 @@ same inputs give the same result, because the date is an input too.
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
+from typing import Optional, Sequence
 
 from dataclasses import dataclass, fields
 from functools import cached_property
@@ -19,7 +19,7 @@ from workbench.engine.loader import LoadedRegime
 from workbench.engine.metrics import Metrics, compute_metrics
 from workbench.engine.places import matches
 from workbench.engine.ruleset import CONFIDENCE_ORDER, Regime
-from workbench.engine.spec import ProductSpec
+from workbench.engine.spec import THROUGHPUT_BIT_LENGTH, ProductSpec
 
 INDETERMINATE_CLASS = "indeterminate"
 _OP_SYMBOL = {">=": "≥", "<=": "≤", "!=": "≠", "==": "=", ">": ">", "<": "<", "is": "is", "in": "in"}
@@ -361,10 +361,19 @@ def _phrase(c: Criterion) -> str:
     return f"{_short(c)} {value} {_OP_SYMBOL.get(c.op, c.op)} {_fmt(c.threshold)}"
 
 
+def describe_missing(missing: Sequence[str]) -> str:
+    """'fp8_tflops, fp16_tflops, ... tpp' reads as one need: any dense throughput figure or a declared TPP."""
+    throughput = set(THROUGHPUT_BIT_LENGTH) | {"tpp"}
+    rest = [m for m in missing if m not in throughput]
+    if throughput & set(missing):
+        rest.insert(0, "a dense throughput figure (any precision) or a declared TPP")
+    return ", ".join(rest) or "inputs"
+
+
 def explain(det: Determination) -> str:
     """One plain-language sentence, e.g. '3A090.a.1 because TPP 15,832 ≥ 4,800'."""
     if det.classification == INDETERMINATE_CLASS:
-        head = f"Indeterminate (could be {' or '.join(det.candidates)}): missing {', '.join(det.missing) or 'inputs'}"
+        head = f"Indeterminate (could be {' or '.join(det.candidates)}): missing {describe_missing(det.missing)}"
     elif det.controlled:
         rule_id = next(r.id for r in det.rules if r.paragraph == det.paragraph and r.result == MET)
         met = [c for c in det.criteria if c.id == rule_id and c.result == MET and c.margin is not None]
