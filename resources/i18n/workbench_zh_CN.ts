@@ -568,5 +568,69 @@
         <source>superseded</source>
         <translation>已被取代</translation>
     </message>
+    <message>
+        <source>Write memo for selection…</source>
+        <translation>为所选产品撰写合规备忘录…</translation>
+    </message>
+    <message>
+        <source>Export workbook…</source>
+        <translation>导出工作簿…</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>忙碌中</translation>
+    </message>
+    <message>
+        <source>A report is still being written.</source>
+        <translation>仍在生成报告。</translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>正在写入 %1…</translation>
+    </message>
+    <message>
+        <source>Write memo</source>
+        <translation>撰写合规备忘录</translation>
+    </message>
+    <message>
+        <source>Select one or more products in the catalog first.</source>
+        <translation>请先在产品目录中选择一个或多个产品。</translation>
+    </message>
+    <message>
+        <source>Write memo for selection</source>
+        <translation>为所选产品撰写合规备忘录</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Memo</source>
+        <translation>合规备忘录</translation>
+    </message>
+    <message>
+        <source>Export workbook</source>
+        <translation>导出工作簿</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Workbook</source>
+        <translation>工作簿</translation>
+    </message>
+    <message>
+        <source>Written: %1</source>
+        <translation>已写入：%1</translation>
+    </message>
+    <message>
+        <source>Not written: %1</source>
+        <translation>未写入：%1</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was written</source>
+        <translation>已取消：未写入任何文件</translation>
+    </message>
 </context>
 </TS>

@@ -147,6 +147,8 @@ class CatalogView(QWidget):
             return False
         index = self.model.index(row, 0)
         sel = self.table.selectionModel()
+        if sel.currentIndex().isValid() and sel.currentIndex().row() == row:
+            return True  # already current (a click made it so): keep that click's Ctrl/Shift multi-selection
         if not emit:
             sel.blockSignals(True)
         sel.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)

@@ -21,6 +21,7 @@ from workbench.ui.import_dialog import ImportDialog
 from workbench.ui.map_view import MapView
 from workbench.ui.product_view import ProductView
 from workbench.ui.proximity_view import ProximityView
+from workbench.ui.report_actions import ReportActions
 from workbench.ui.session import Session
 from workbench.ui.tasks import TaskRunner
 from workbench.ui.whatif_view import WhatIfView
@@ -140,7 +141,10 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         m = self.menuBar().addMenu(tr("&File"))
         self.import_action = self._action(m, tr("Import products…"), "Ctrl+I", lambda: self.import_file())
-        self._action(m, tr("Export comparison (CSV)…"), "Ctrl+E", lambda: self.compare.export())
+        self.reports = ReportActions(self)  # issue 6: memo and workbook off the UI thread
+        self.memo_action = self._action(m, tr("Write memo for selection…"), "Ctrl+M", lambda: self.reports.write_memo())
+        self.workbook_action = self._action(m, tr("Export workbook…"), "Ctrl+E", lambda: self.reports.export_workbook())
+        self._action(m, tr("Export comparison (CSV)…"), "Ctrl+Alt+E", lambda: self.compare.export())
         self._action(m, tr("Export map (PNG)…"), "Ctrl+Shift+E", lambda: self.map.export_png())
         m.addSeparator()
         self._action(m, tr("Quit"), QKeySequence.StandardKey.Quit, self.close)
