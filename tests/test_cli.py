@@ -153,3 +153,21 @@ def test_installed_package_finds_its_data(tmp_path):
     assert Path(rules) == Path(package).parent / "_data" / "rulesets"
     assert Path(resources) == Path(package).parent / "_data" / "resources"
     assert (Path(rules) / "us-ear-2023-10.yaml").is_file() and (Path(resources) / "demo" / "catalog.csv").is_file()
+
+
+def test_regimes_marks_a_ruleset_that_no_longer_matches_the_manifest(tmp_path):
+    import shutil
+
+    from workbench.paths import rulesets_dir
+
+    copy = tmp_path / "rulesets"
+    shutil.copytree(rulesets_dir(), copy)
+    path = copy / "us-ear-2023-10.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited by hand\n", encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "WORKBENCH_RULESETS": str(copy), "PYTHONPATH": str(Path(__file__).parents[1])}
+    result = subprocess.run([sys.executable, "-m", "workbench", "regimes", "--format", "json"],
+                            capture_output=True, text=True, env=env)
+    items = {i["id"]: i for i in json.loads(result.stdout)}
+    assert items["us-ear-2023-10"]["modified"] is True
+    assert items["us-ear-2022-10"]["modified"] is False
+    assert items["us-foundry-2025-01"]["audience"] == "foundries"

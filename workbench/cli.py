@@ -81,17 +81,21 @@ def cmd_regimes(args: argparse.Namespace) -> int:
     lib = bundled_library()
     items = [{
         "id": r.id, "title": r.regime.title, "status": r.regime.status, "enforced": r.regime.enforced,
+        "audience": r.regime.audience,
         "effective_from": r.regime.effective_from.isoformat(),
         "effective_to": r.regime.effective_to.isoformat() if r.regime.effective_to else None,
         "supersedes": r.regime.supersedes,
         "sources": [s.model_dump(exclude_none=True) for s in r.regime.sources],
         "sha256": r.sha256,
+        # True when the file no longer matches rulesets/MANIFEST.json (see `workbench rulesets verify`).
+        "modified": lib.is_modified(r.id),
     } for r in lib.regimes]
     if args.format == "json":
         print(json_text(items))
     else:
         print(text_table(["id", "status", "enforced", "from", "to", "title"],
-                         [[i["id"], i["status"], "yes" if i["enforced"] else "no", i["effective_from"],
+                         [[i["id"] + (" (modified)" if i["modified"] else ""), i["status"],
+                           "yes" if i["enforced"] else "no", i["effective_from"],
                            i["effective_to"] or "-", i["title"]] for i in items]))
     return EXIT_OK
 
