@@ -171,3 +171,19 @@ def test_regimes_marks_a_ruleset_that_no_longer_matches_the_manifest(tmp_path):
     assert items["us-ear-2023-10"]["modified"] is True
     assert items["us-ear-2022-10"]["modified"] is False
     assert items["us-foundry-2025-01"]["audience"] == "foundries"
+
+
+def test_unexpected_error_in_a_real_process_goes_to_the_crash_log(tmp_path):
+    """An unhandled exception is logged with its traceback and summarised in one line on stderr."""
+    code = ("import sys, workbench.cli as c\n"
+            "def boom(args): raise RuntimeError('simulated bug')\n"
+            "c.cmd_regimes = boom\n"
+            "sys.argv = ['workbench', 'regimes']\n"
+            "sys.exit(c.main())\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "PYTHONPATH": str(Path(__file__).parents[1])}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode != 0
+    assert "unexpected error (RuntimeError: simulated bug)" in result.stderr
+    logs = list(tmp_path.rglob("crash.log"))
+    assert logs and "simulated bug" in logs[0].read_text(encoding="utf-8")

@@ -210,7 +210,18 @@ COMMAND_MODULES: list[str] = ["workbench.cli_catalog", "workbench.cli_letters", 
                               "workbench.cli_reports", "workbench.cli_deals", "workbench.cli_audit"]
 
 
+def _install_crash_log() -> None:
+    """A real process (not a test calling main(argv)) logs unexpected errors and C-level crashes."""
+    import platformdirs
+
+    from workbench import crash
+
+    crash.install(Path(platformdirs.user_log_dir("workbench", appauthor=False)) / "crash.log")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    if argv is None:
+        _install_crash_log()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
