@@ -48,11 +48,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from workbench.app import build_services
 
+    interactive = not args.screenshot and has_display()
     try:
-        services = build_services(args.db)
+        services = build_services(args.db, confirm_sync=_ask_sync if interactive else None)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ENV
+        if interactive and _offer_restore(exc):
+            services = build_services(args.db, confirm_sync=_ask_sync)
+        else:
+            return EXIT_ENV
     try:
         if not args.screenshot and not has_display():
             prog = sys.argv[0] if sys.argv and sys.argv[0] else "workbench"
@@ -63,6 +67,41 @@ def cmd_gui(args: argparse.Namespace) -> int:
         return _run(services, args)
     finally:
         services.close()
+
+
+def _ask_sync(message: str) -> bool:
+    """Issue 7: a catalog in a cloud-sync or network folder is confirmed before the first write."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from workbench.ui.launcher import application
+
+    application()
+    answer = QMessageBox.warning(None, "Catalog in a synced or network folder",
+                                 f"{message}\n\nOpen it anyway?",
+                                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                 QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _offer_restore(exc: Exception) -> bool:
+    """A damaged catalog was moved aside: show why, and offer the newest verified backup."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from workbench.store.backup_schedule import restore
+    from workbench.store.recovery import CorruptDatabase
+    from workbench.ui.launcher import application
+
+    application()
+    if not isinstance(exc, CorruptDatabase) or exc.backup is None:
+        QMessageBox.critical(None, "Cannot open the catalog", str(exc))
+        return False
+    answer = QMessageBox.question(None, "Catalog damaged", f"{exc}\n\nRestore {exc.backup.name} now?",
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.Yes)
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    restore(exc.backup, exc.path)
+    return True
 
 
 def _run(services, args: argparse.Namespace) -> int:
