@@ -632,5 +632,113 @@
         <source>Cancelled: nothing was written</source>
         <translation>已取消：未写入任何文件</translation>
     </message>
+    <message>
+        <source>Reference</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Addressee</source>
+        <translation>收函方</translation>
+    </message>
+    <message>
+        <source>Next deadline</source>
+        <translation>下一截止日期</translation>
+    </message>
+    <message>
+        <source>Products covered</source>
+        <translation>涵盖的产品</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>%1 days</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <source>Add letter from JSON…</source>
+        <translation>从 JSON 添加告知函…</translation>
+    </message>
+    <message>
+        <source>Close letter</source>
+        <translation>关闭告知函</translation>
+    </message>
+    <message>
+        <source>Letters could not be read: %1</source>
+        <translation>无法读取告知函：%1</translation>
+    </message>
+    <message>
+        <source>Letters</source>
+        <translation>告知函</translation>
+    </message>
+    <message>
+        <source>%1 deadlines due in the next 30 days</source>
+        <translation>未来 30 天内到期的截止日期：%1</translation>
+    </message>
+    <message>
+        <source>%1 overdue</source>
+        <translation>已逾期：%1</translation>
+    </message>
+    <message>
+        <source>Add letter from JSON</source>
+        <translation>从 JSON 添加告知函</translation>
+    </message>
+    <message>
+        <source>Letter files (*.json)</source>
+        <translation>告知函文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Letter not added</source>
+        <translation>未添加告知函</translation>
+    </message>
+    <message>
+        <source>Select a letter first.</source>
+        <translation>请先选择一封告知函。</translation>
+    </message>
+    <message>
+        <source>Close letter %1? A closed letter no longer binds any product and cannot be re-opened.</source>
+        <translation>关闭告知函 %1？关闭后该函不再约束任何产品，且无法重新打开。</translation>
+    </message>
+    <message>
+        <source>Letter not closed</source>
+        <translation>未关闭告知函</translation>
+    </message>
+    <message>
+        <source>licence required under letter %1</source>
+        <translation>依告知函 %1 需要许可证</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>已收到</translation>
+    </message>
+    <message>
+        <source>under review</source>
+        <translation>审查中</translation>
+    </message>
+    <message>
+        <source>response due</source>
+        <translation>待答复</translation>
+    </message>
+    <message>
+        <source>licence applied</source>
+        <translation>已申请许可证</translation>
+    </message>
+    <message>
+        <source>granted</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>denied</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
 </context>
 </TS>

@@ -18,6 +18,7 @@ from workbench.ui.compare_view import CompareView
 from workbench.ui.dialogs import AboutDialog, SettingsDialog
 from workbench.ui.i18n import tr
 from workbench.ui.import_dialog import ImportDialog
+from workbench.ui.letters_view import LettersView
 from workbench.ui.map_view import MapView
 from workbench.ui.product_view import ProductView
 from workbench.ui.proximity_view import ProximityView
@@ -27,7 +28,7 @@ from workbench.ui.tasks import TaskRunner
 from workbench.ui.whatif_view import WhatIfView
 from workbench.ui.widgets import destination_combo, fill_regime_combo, split_key
 
-TABS = ("catalog", "product", "compare", "proximity", "map", "whatif")
+TABS = ("catalog", "product", "compare", "proximity", "map", "whatif", "letters")
 IMPORTABLE = (".xlsx", ".csv")
 
 
@@ -63,10 +64,14 @@ class MainWindow(QMainWindow):
         self.proximity = ProximityView(session)
         self.map = MapView(session)
         self.whatif = WhatIfView(session)
+        self.letters = LettersView(session)  # issue 5: is-informed letters, layered over the product view
+        self.product.letters = self.letters.service
+        self.letters.changed.connect(lambda *_: self.product.letters_changed())
         self.tabs = QTabWidget()
         for widget, title in ((self.catalog, tr("Catalog")), (self.product, tr("Product")),
                               (self.compare, tr("Compare regimes")), (self.proximity, tr("Red-line proximity")),
-                              (self.map, tr("TPP × PD map")), (self.whatif, tr("What-if"))):
+                              (self.map, tr("TPP × PD map")), (self.whatif, tr("What-if")),
+                              (self.letters, tr("Letters"))):
             self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
         self._records_banner(session.services)  # issue 7: read-only / sync-folder / modified-ruleset banner
@@ -147,6 +152,10 @@ class MainWindow(QMainWindow):
         self._action(m, tr("Export comparison (CSV)…"), "Ctrl+Alt+E", lambda: self.compare.export())
         self._action(m, tr("Export map (PNG)…"), "Ctrl+Shift+E", lambda: self.map.export_png())
         m.addSeparator()
+        self.add_letter_action = self._action(m, tr("Add letter from JSON…"), None, lambda: self.letters.add_from_json())
+        self.close_letter_action = self._action(m, tr("Close letter"), None,
+                                                lambda: (self.show_tab("letters"), self.letters.close_selected()))
+        m.addSeparator()
         self._action(m, tr("Quit"), QKeySequence.StandardKey.Quit, self.close)
         m = self.menuBar().addMenu(tr("&Edit"))
         undo = self.undo.createUndoAction(self, tr("Undo"))
@@ -158,7 +167,7 @@ class MainWindow(QMainWindow):
         self._action(m, tr("Find product"), QKeySequence.StandardKey.Find, self._find)
         m = self.menuBar().addMenu(tr("&View"))
         names = (tr("Catalog"), tr("Product"), tr("Compare regimes"), tr("Red-line proximity"), tr("TPP × PD map"),
-                 tr("What-if"))
+                 tr("What-if"), tr("Letters"))
         for k, name in enumerate(names):
             self._action(m, name, f"Ctrl+{k + 1}", lambda _=False, k=k: self.tabs.setCurrentIndex(k))
         self._action(m, tr("Run comparison"), "Ctrl+R", lambda: (self.show_tab("compare"), self.compare.run()))

@@ -9,7 +9,7 @@ import html
 from typing import Optional
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QHeaderView, QLabel, QMessageBox, QSizePolicy, QSplitter, QTableWidget, QTableWidgetItem,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -131,6 +131,11 @@ class ProductView(QWidget):
         session.regimeChanged.connect(lambda: self.part and self.show_product(self.part))
         session.regimesChanged.connect(lambda: self.part and self.show_product(self.part))
         self.part: Optional[str] = None
+        self.letters = None  # a LetterService (set by the main window): open letters layered over each determination
+
+    def letters_changed(self) -> None:
+        if self.part:
+            self.show_product(self.part)
 
     def show_product(self, part: str) -> None:
         conn = self.session.services.conn
@@ -162,15 +167,18 @@ class ProductView(QWidget):
         lines = []
         for loaded in self.session.services.regimes():
             det = determine(spec, loaded, lib.countries, self.session.destination)
+            overlay = self.letters.overlay(det, spec) if self.letters is not None else None
+            binding = overlay.binding if overlay is not None else ()
+            explanation = overlay.explanation if overlay is not None else det.explanation
             cites = {r.id: r.citation for r in det.rules}
             reg = loaded.regime
             cites.update({x.id: x.citation for x in reg.licence_requirements})
             cites.update({p.id: p.citation for x in reg.licence_requirements for p in x.review_policies})
             cites.update({x.id: x.citation for x in reg.licence_exceptions})
             top = QTreeWidgetItem([regime_label(loaded), det.paragraph or det.classification, "", "", "", "",
-                                   det.explanation])
-            top.setToolTip(6, det.explanation)
-            lines.append(f"<b>{html.escape(regime_label(loaded))}</b>: {html.escape(det.explanation)}")
+                                   explanation])
+            top.setToolTip(6, explanation)
+            lines.append(f"<b>{html.escape(regime_label(loaded))}</b>: {html.escape(explanation)}")
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
@@ -186,6 +194,12 @@ class ProductView(QWidget):
                 child.setToolTip(6, cites.get(c.id, ""))
                 if c.note:
                     child.setToolTip(0, c.note)
+                top.addChild(child)
+            for match in binding:  # issue 5: an open letter binds this product for the destination
+                child = QTreeWidgetItem([tr("licence required under letter %1").replace("%1", match.ref),
+                                         "; ".join(match.brief), "", "", "", "", "; ".join(match.matched)])
+                child.setToolTip(6, match.reason)
+                child.setForeground(0, QColor("#b00020"))
                 top.addChild(child)
             if loaded is self.session.regime:
                 top.setExpanded(True)
