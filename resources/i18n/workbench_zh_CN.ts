@@ -740,5 +740,13 @@
         <source>closed</source>
         <translation>已关闭</translation>
     </message>
+    <message>
+        <source>Deals</source>
+        <translation>交易</translation>
+    </message>
+    <message>
+        <source>Ledgers</source>
+        <translation>额度台账</translation>
+    </message>
 </context>
 </TS>

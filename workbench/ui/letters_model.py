@@ -77,7 +77,7 @@ class LettersModel(QAbstractTableModel):
                 flag = tr("overdue") if due.overdue else tr("%1 days").replace("%1", str(due.local_days_left))
                 return f"{due.due.isoformat()} ({flag}): {due.label}"
             if col == COL_PRODUCTS:
-                return ", ".join(covered) if covered else ""
+                return f"({len(covered)}) " + ", ".join(covered) if covered else ""  # the count survives elision
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_PRODUCTS and covered:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMes
 
 from workbench.ui.catalog_view import CatalogView
 from workbench.ui.compare_view import CompareView
+from workbench.ui.deals_tabs import deals_tabs
 from workbench.ui.dialogs import AboutDialog, SettingsDialog
 from workbench.ui.i18n import tr
 from workbench.ui.import_dialog import ImportDialog
@@ -28,7 +29,7 @@ from workbench.ui.tasks import TaskRunner
 from workbench.ui.whatif_view import WhatIfView
 from workbench.ui.widgets import destination_combo, fill_regime_combo, split_key
 
-TABS = ("catalog", "product", "compare", "proximity", "map", "whatif", "letters")
+TABS = ("catalog", "product", "compare", "proximity", "map", "whatif", "letters", "deals", "ledgers")
 IMPORTABLE = (".xlsx", ".csv")
 
 
@@ -67,11 +68,12 @@ class MainWindow(QMainWindow):
         self.letters = LettersView(session)  # issue 5: is-informed letters, layered over the product view
         self.product.letters = self.letters.service
         self.letters.changed.connect(lambda *_: self.product.letters_changed())
+        self.deals, self.ledgers = deals_tabs(session.services)  # issue 8: deals (list + editor) and ledgers
         self.tabs = QTabWidget()
         for widget, title in ((self.catalog, tr("Catalog")), (self.product, tr("Product")),
                               (self.compare, tr("Compare regimes")), (self.proximity, tr("Red-line proximity")),
                               (self.map, tr("TPP × PD map")), (self.whatif, tr("What-if")),
-                              (self.letters, tr("Letters"))):
+                              (self.letters, tr("Letters")), (self.deals, tr("Deals")), (self.ledgers, tr("Ledgers"))):
             self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
         self._records_banner(session.services)  # issue 7: read-only / sync-folder / modified-ruleset banner
@@ -167,7 +169,7 @@ class MainWindow(QMainWindow):
         self._action(m, tr("Find product"), QKeySequence.StandardKey.Find, self._find)
         m = self.menuBar().addMenu(tr("&View"))
         names = (tr("Catalog"), tr("Product"), tr("Compare regimes"), tr("Red-line proximity"), tr("TPP × PD map"),
-                 tr("What-if"), tr("Letters"))
+                 tr("What-if"), tr("Letters"), tr("Deals"), tr("Ledgers"))
         for k, name in enumerate(names):
             self._action(m, name, f"Ctrl+{k + 1}", lambda _=False, k=k: self.tabs.setCurrentIndex(k))
         self._action(m, tr("Run comparison"), "Ctrl+R", lambda: (self.show_tab("compare"), self.compare.run()))
