@@ -29,14 +29,18 @@ def add_products(conn, *specs: ProductSpec, provenance=()) -> None:
 def add_sample_letter(conn, **changes) -> str:
     """The bundled sample is-informed letter (H20-style), optionally changed; returns its ref."""
     from workbench.engine.letters import Letter
-    from workbench.store.letters import insert_letter
+    from workbench.store.letters import get_letter, insert_letter, update_letter
 
     folder = resources_dir() / "demo" / "letters"
     data = json.loads(next(folder.glob("*.json")).read_text(encoding="utf-8"))
     data.update(changes)
     letter = Letter.model_validate_json(json.dumps(data))
     with write_transaction(conn):
-        insert_letter(conn, letter)
+        existing = get_letter(conn, letter.ref)
+        if existing is None:
+            insert_letter(conn, letter)
+        else:  # a demo catalog already holds the sample letter: apply the changes to it
+            update_letter(conn, existing, letter, "letter.edit")
     return letter.ref
 
 

@@ -220,3 +220,17 @@ def test_service_questions_on_the_demo_catalog(tmp_path, countries, regime):
     board = svc.dashboard(now=datetime(2026, 2, 3, tzinfo=timezone.utc))
     assert board.by_status["closed"] == (ref,) and board.affected == {}
     svc.conn.close()
+
+
+def test_every_new_demo_catalog_holds_the_sample_letter(tmp_path):
+    """Whichever entry point creates the demo catalog (the GUI uses open_catalog directly)."""
+    from workbench.services.catalog import open_catalog
+    from workbench.store import letters as letter_repo
+
+    conn = open_catalog(tmp_path / "gui.sqlite3")
+    refs = [letter.ref for letter in letter_repo.all_letters(conn)]
+    conn.close()
+    assert refs == ["SAMPLE-BIS-2025-04-09-H20"]
+    empty = open_catalog(tmp_path / "no-demo.sqlite3", with_demo=False)
+    assert letter_repo.all_letters(empty) == []
+    empty.close()

@@ -53,6 +53,12 @@ def open_catalog(db: Optional[str | os.PathLike] = None, *, with_demo: bool = Tr
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID:
             raise StoreError(f"{path}: application_id {app_id:#x} after migration (expected {APPLICATION_ID:#x})")
+        if with_demo:
+            # The demo database holds the SAMPLE is-informed letter too (issue 5), whichever entry
+            # point created it (CLI, GUI); seeded once, so a closed sample stays closed.
+            from workbench.services.letters import ensure_sample_letter
+
+            ensure_sample_letter(conn)
     except BaseException:
         conn.close()
         raise
