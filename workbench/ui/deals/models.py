@@ -29,24 +29,22 @@ def fmt(value: Optional[Decimal]) -> str:
     return "" if value is None else f"{value:,}"
 
 
-class DealsTableModel(QAbstractTableModel):
-    """One row per deal with its position under the chosen regime."""
+class _ListModel(QAbstractTableModel):
+    """A flat table over a Python list: subclasses give HEADERS and data()."""
 
-    (REF, DATE, STATUS, DEST, END_USER, AUTH, VALUE, TPP, REGIME, LICENCE, REVIEW, EXCEPTIONS) = range(12)
-    HEADERS = ("Reference", "Date", "Status", "Destination", "End user", "Authorization", "Value (USD)", "TPP total",
-               "Regime", "Licence", "Review policy", "Eligible exceptions")
+    HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: list[DealRow] = []
+        self.items: list = []
 
-    def set_rows(self, rows: Sequence[DealRow]) -> None:
+    def set_items(self, items: Sequence) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
+        self.items = list(items)
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.items)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -55,6 +53,21 @@ class DealsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
             return self.HEADERS[section]
         return None
+
+
+class DealsTableModel(_ListModel):
+    """One row per deal with its position under the chosen regime."""
+
+    (REF, DATE, STATUS, DEST, END_USER, AUTH, VALUE, TPP, REGIME, LICENCE, REVIEW, EXCEPTIONS) = range(12)
+    HEADERS = ("Reference", "Date", "Status", "Destination", "End user", "Authorization", "Value (USD)", "TPP total",
+               "Regime", "Licence", "Review policy", "Eligible exceptions")
+
+    @property
+    def rows(self) -> list[DealRow]:
+        return self.items
+
+    def set_rows(self, rows: Sequence[DealRow]) -> None:
+        self.set_items(rows)
 
     def _value(self, row: DealRow, column: int):
         d, e = row.deal, row.evaluation
@@ -87,31 +100,18 @@ class DealsTableModel(QAbstractTableModel):
         return None
 
 
-class LedgerTableModel(QAbstractTableModel):
+class LedgerTableModel(_ListModel):
     """One row per ledger: limit, used, the bar, remaining, and the rule's confidence."""
 
     (TITLE, UNIT, LIMIT, USED, BAR, REMAINING, CONFIDENCE, NOTE) = range(8)
     HEADERS = ("Ledger", "Unit", "Limit", "Used", "Used / remaining", "Remaining", "Confidence", "Note")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.ledgers: list[Ledger] = []
+    @property
+    def ledgers(self) -> list[Ledger]:
+        return self.items
 
     def set_ledgers(self, ledgers: Sequence[Ledger]) -> None:
-        self.beginResetModel()
-        self.ledgers = list(ledgers)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.ledgers)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt override
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
+        self.set_items(ledgers)
 
     @staticmethod
     def share(ledger: Ledger) -> Optional[int]:
