@@ -21,46 +21,47 @@ def _open(db):
     return open_catalog(db)
 
 
-def cmd_memo(args: argparse.Namespace) -> int:
+def _report(args: argparse.Namespace, build):
+    """Run ``build(conn, library, on)`` on the catalog: (result, None) or (None, exit code) after
+    printing the error. A StoreError reaches workbench.cli.main (message and exit 3)."""
     from workbench.cli import parse_date
     from workbench.services.regimes import bundled_library
-    from workbench.services.reports import ReportError, write_memo
+    from workbench.services.reports import ReportError
 
-    conn = _open(args.db)  # a StoreError reaches workbench.cli.main: message and exit 3
+    on = parse_date(args.date)
+    conn = _open(args.db)
     try:
-        result = write_memo(conn, bundled_library(), args.product, args.regime, args.destination, args.lang, args.out,
-                            end_user_hq=args.end_user_hq, on=parse_date(args.date), company=args.company or "",
-                            prepared_by=args.prepared_by or "", reviewed_by=args.reviewed_by or "")
+        return build(conn, bundled_library(), on), None
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return None, EXIT_BAD_INPUT
     except OSError as exc:
         print(f"error: {args.out}: {exc}", file=sys.stderr)
-        return EXIT_STORE
+        return None, EXIT_STORE
     finally:
         conn.close()
+
+
+def cmd_memo(args: argparse.Namespace) -> int:
+    from workbench.services.reports import write_memo
+
+    result, failed = _report(args, lambda conn, library, on: write_memo(
+        conn, library, args.product, args.regime, args.destination, args.lang, args.out, end_user_hq=args.end_user_hq,
+        on=on, company=args.company or "", prepared_by=args.prepared_by or "", reviewed_by=args.reviewed_by or ""))
+    if failed is not None:
+        return failed
     print(f"memo {result.memo_id} written to {result.path} ({result.pages} page{'s' if result.pages != 1 else ''}; "
           f"CJK font: {result.font}{', embedded' if result.font_embedded else ''})")
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from workbench.cli import parse_date
-    from workbench.services.regimes import bundled_library
-    from workbench.services.reports import ReportError, export_workbook
+    from workbench.services.reports import export_workbook
 
-    conn = _open(args.db)  # a StoreError reaches workbench.cli.main: message and exit 3
-    try:
-        result = export_workbook(conn, bundled_library(), args.out, args.regime, args.destination,
-                                 end_user_hq=args.end_user_hq, on=parse_date(args.date))
-    except ReportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except OSError as exc:
-        print(f"error: {args.out}: {exc}", file=sys.stderr)
-        return EXIT_STORE
-    finally:
-        conn.close()
+    result, failed = _report(args, lambda conn, library, on: export_workbook(
+        conn, library, args.out, args.regime, args.destination, end_user_hq=args.end_user_hq, on=on))
+    if failed is not None:
+        return failed
     print(f"workbook written to {result.path}: {result.products} products, {result.determinations} determinations")
     if result.flagged:
         print(f"export report: {len(result.flagged)} cell{'s' if len(result.flagged) != 1 else ''} could not be "
