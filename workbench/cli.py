@@ -18,6 +18,7 @@ from workbench.cli_format import csv_text, json_text, number, text_table
 from workbench.cli_catalog import EXIT_STORE, add_db_arg, catalog_specs
 from workbench.engine import ProductSpec, RulesetError, compare, determine
 from workbench.engine.compare import position
+from workbench.engine.metrics import compute_metrics
 from workbench.io.tables import TableError
 from workbench.io.template import parse_products
 from workbench.paths import resources_dir
@@ -112,7 +113,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     hq = _country(args.end_user_hq, "--end-user-hq")
     on = parse_date(args.date)
     specs = _load_specs(args)
-    dets = [determine(s, r, lib.countries, destination, hq, on) for s in specs for r in regimes]
+    dets = [determine(s, r, lib.countries, destination, hq, on, metrics=m)
+            for s in specs for m in (compute_metrics(s),) for r in regimes]  # TPP/PD once per product
     if args.format == "json":
         print(json_text([d.to_json() for d in dets]))
         return EXIT_OK

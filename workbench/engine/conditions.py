@@ -130,11 +130,12 @@ class Criterion(NamedTuple):
     note: Optional[str] = None
 
     def describe(self) -> str:
-        shown = "unknown" if self.value is None else _fmt(self.value)
-        return f"{self.label or self.metric} {shown} {self.op} {_fmt(self.threshold)}"
+        shown = "unknown" if self.value is None else format_value(self.value)
+        return f"{self.label or self.metric} {shown} {self.op} {format_value(self.threshold)}"
 
 
-def _fmt(value: object) -> str:
+def format_value(value: object) -> str:
+    """How a value reads in a trace or sentence: 15,832; 5.92; 1e+26; yes/no."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -196,7 +197,7 @@ def compile_condition(condition: Condition, owner: str) -> Evaluator:
 def _compile_flag(leaf: Flag, owner: str) -> Evaluator:
     name, wanted, fallback = leaf.flag, leaf.is_, leaf.unknown_as
     label = leaf.label or FLAG_METRICS[name]
-    note = None if fallback is None else f"{name} unknown: treated as {_fmt(fallback)} (conservative reading)"
+    note = None if fallback is None else f"{name} unknown: treated as {format_value(fallback)} (conservative reading)"
 
     def flag(m: Metrics, trace: list) -> str:
         value = m.values.get(name)

@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property
 
-from workbench.engine.conditions import INDETERMINATE, MET, NOT_MET, Criterion, _fmt
+from workbench.engine.conditions import INDETERMINATE, MET, NOT_MET, Criterion, format_value
 from workbench.engine.countries import DOMESTIC, CountryTable
 from workbench.engine.loader import LoadedRegime
 from workbench.engine.metrics import Metrics, compute_metrics
@@ -103,20 +103,20 @@ class Determination:
 
     def to_json(self) -> dict:
         """JSON-ready dict (dates as ISO strings, tuples as lists), explanation included."""
-        data = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+        data = {f.name: jsonable(getattr(self, f.name)) for f in fields(self)}
         data["explanation"] = self.explanation
         return data
 
 
-def _jsonable(value: object) -> object:
+def jsonable(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "_asdict"):  # NamedTuple (Criterion) before plain tuples
-        return {k: _jsonable(v) for k, v in value._asdict().items()}
+        return {k: jsonable(v) for k, v in value._asdict().items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
     return value
 
 
@@ -355,10 +355,10 @@ def _short(c: Criterion) -> str:
 
 
 def _phrase(c: Criterion) -> str:
-    value = "unknown" if c.value is None else _fmt(c.value)
+    value = "unknown" if c.value is None else format_value(c.value)
     if c.op == "is":
         return f"{_short(c)} = {value}"
-    return f"{_short(c)} {value} {_OP_SYMBOL.get(c.op, c.op)} {_fmt(c.threshold)}"
+    return f"{_short(c)} {value} {_OP_SYMBOL.get(c.op, c.op)} {format_value(c.threshold)}"
 
 
 def describe_missing(missing: Sequence[str]) -> str:
@@ -383,8 +383,8 @@ def explain(det: Determination) -> str:
         if det.nearest is not None:
             n = det.nearest
             side = "above" if (n.margin or 0) >= 0 else "below"
-            head += (f" (nearest line: {_short(n)} {_fmt(n.value)} is {abs(n.margin_pct or 0):.1f}% "
-                     f"{side} {_fmt(n.threshold)}, {n.id})")
+            head += (f" (nearest line: {_short(n)} {format_value(n.value)} is {abs(n.margin_pct or 0):.1f}% "
+                     f"{side} {format_value(n.threshold)}, {n.id})")
     if det.license_required is True:
         tail = f"; licence required for {det.destination or det.end_user_hq}"
         if det.review_policy:

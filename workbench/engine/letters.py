@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from workbench.engine.conditions import INDETERMINATE, MET, NOT_MET, Condition, Criterion, Evaluator, _fmt, compile_condition
+from workbench.engine.conditions import INDETERMINATE, MET, NOT_MET, Condition, Criterion, Evaluator, format_value, compile_condition
 from workbench.engine.countries import CountryTable
-from workbench.engine.determine import Determination, _jsonable, explain
+from workbench.engine.determine import Determination, jsonable, explain
 from workbench.engine.metrics import Metrics, compute_metrics
 from workbench.engine.places import describe as describe_places
 from workbench.engine.places import matches
@@ -359,8 +359,8 @@ _ORDER = {"primary": 0, "secondary": 1, "unverified": 2}
 
 
 def phrase(c: Criterion) -> str:
-    value = "unknown" if c.value is None else _fmt(c.value)
-    return f"{_SHORT.get(c.metric, c.label or c.metric)} {value} {_SYM.get(c.op, c.op)} {_fmt(c.threshold)}"
+    value = "unknown" if c.value is None else format_value(c.value)
+    return f"{_SHORT.get(c.metric, c.label or c.metric)} {value} {_SYM.get(c.op, c.op)} {format_value(c.threshold)}"
 
 
 def _met_text(crit: LetterCriterion, leaves: tuple[Criterion, ...]) -> str:
@@ -480,7 +480,7 @@ class LetterMatch:
         return self.why
 
     def to_json(self) -> dict:
-        data = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in ("cov", "why")}
+        data = {f.name: jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in ("cov", "why")}
         data.update(reason=self.reason, matched=list(self.matched), brief=list(self.brief))
         return data
 
@@ -546,7 +546,7 @@ class LetterOverlay:
         return head + f"; licence required for {where} under letter {refs} ({crit})"
 
     def to_json(self) -> dict:
-        data = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in ("det", "letters")}
+        data = {f.name: jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in ("det", "letters")}
         data.update(letters=[m.to_json() for m in self.letters], license_reasons=list(self.license_reasons),
                     explanation=self.explanation, binding=[m.ref for m in self.binding], changed=self.changed)
         return data
@@ -691,8 +691,8 @@ class Dashboard:
     timeline: tuple[TimelineEvent, ...]
 
     def to_json(self) -> dict:
-        return {f.name: _jsonable(getattr(self, f.name)) if not isinstance(getattr(self, f.name), dict)
-                else {k: _jsonable(v) for k, v in getattr(self, f.name).items()} for f in fields(self)}
+        return {f.name: jsonable(getattr(self, f.name)) if not isinstance(getattr(self, f.name), dict)
+                else {k: jsonable(v) for k, v in getattr(self, f.name).items()} for f in fields(self)}
 
 
 def timeline(letter: Letter) -> list[TimelineEvent]:
