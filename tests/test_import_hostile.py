@@ -95,6 +95,29 @@ def test_lying_dimension_is_refused_quickly(catalog, tmp_path):
     assert line.startswith("liar.xlsx:Products: the sheet declares its size as A1:XFD1048576 (1,048,576 rows x 16,384 columns)")
 
 
+@pytest.mark.parametrize("raw, where", [
+    ('<row r="4"><c r="XFD1048576"><v>1</v></c></row>', "cell XFD1048576"),  # the far corner: 550 GB to calamine
+    ('<row r="4"><c r="A250000"><v>1</v></c></row>', "cell A250000"),  # a cell far below its own row
+    ('<row r="200002"><c r="A200002"><v>1</v></c></row>', "row 200002"),  # one past the row cap
+    ('<row r="4"><c t="n" r=\'JA4\'><v>1</v></c></row>', "cell JA4"),  # column 261, other attribute order
+])
+def test_references_past_the_caps_are_refused_before_reading(catalog, tmp_path, raw, where):
+    """A tiny file with one far-out cell would make calamine allocate the whole rectangle up to it
+    (and abort the process): the pre-flight refuses it by its reference alone."""
+    path = write_xlsx(tmp_path / "far.xlsx", [Sheet("Products", good_rows(), raw_rows=raw)])
+    (line,) = refused(catalog, path)
+    assert line.startswith(f"far.xlsx:Products: {where} lies beyond the import limits of 200,000 rows and 256 columns")
+
+
+def test_references_at_the_caps_are_not_refused_by_the_pre_flight(tmp_path):
+    from workbench.io.xlsx_guard import inspect_xlsx
+
+    raw = '<row r="200001"><c r="IV200001"><v>1</v></c></row>'  # the last row and column the caps allow
+    path = write_xlsx(tmp_path / "edge.xlsx", [Sheet("Products", good_rows(), raw_rows=raw)])
+    _, scanned = inspect_xlsx(path)
+    assert scanned.rows_seen == 5
+
+
 def test_row_cap_counts_real_rows(catalog, tmp_path):
     path = write_xlsx(tmp_path / "long.xlsx", [Sheet("Products", good_rows(50), dimension="A1:I2")])
     (line,) = refused(catalog, path, limits=replace(DEFAULT_LIMITS, max_rows=20))

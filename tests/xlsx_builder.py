@@ -37,6 +37,7 @@ class Sheet:
     hidden_rows: Sequence[int] = ()  # 1-based row numbers
     dimension: Optional[str] = None  # default: the real extent
     prolog: str = ""  # inserted after the XML declaration (e.g. a DTD)
+    raw_rows: str = ""  # literal XML appended inside <sheetData> (crafted references)
 
 
 _CT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -88,7 +89,7 @@ def sheet_xml(sheet: Sheet) -> str:
         cells = "".join(_cell(f"{column_letter(j)}{i}", v) for j, v in enumerate(row))
         h = ' hidden="1"' if i in hidden else ""
         parts.append(f'<row r="{i}"{h}>{cells}</row>')
-    parts.append("</sheetData>")
+    parts.append(sheet.raw_rows + "</sheetData>")
     if sheet.merges:
         parts.append(f'<mergeCells count="{len(sheet.merges)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in sheet.merges) + "</mergeCells>")
     parts.append("</worksheet>")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits, UnsafeFile, inspect_xlsx
+from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits, UnsafeFile, column_letter, inspect_xlsx
 
 
 class TableError(ValueError):
@@ -31,16 +31,6 @@ class Table:
     header_row: int = 1  # 1-based
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col), 0-based
     formulas_without_value: tuple[tuple[int, int, str], ...] = ()  # (row 1-based, col 0-based, formula)
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def cell_name(row: int, col: int) -> str:

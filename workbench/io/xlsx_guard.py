@@ -6,8 +6,11 @@ Checks, each with a clear message and without decompressing more than needed:
   stops at the declared size, so the declared sizes bound the work);
 - every XML part's prolog: a DTD (<!DOCTYPE / <!ENTITY) is refused outright (entity bombs,
   external entities); workbook.xml and its relationships are parsed with defusedxml;
-- the chosen sheet, streamed in chunks: its <dimension> (which may lie) and its real row count
-  against the caps, formulas without a cached value (calamine returns '' for those), hidden rows.
+- the chosen sheet, streamed in chunks: its <dimension> (which may lie), its real row count and
+  every row/cell reference (``r="XFD1048576"``) against the caps, formulas without a cached value
+  (calamine returns '' for those), hidden rows. A reference far out matters even in a tiny file:
+  calamine allocates the whole rectangle up to the farthest cell (550 GB for XFD1048576), which
+  aborts the process instead of raising.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ class Limits:
     max_ratio: float = 100.0  # uncompressed : compressed, for parts over ratio_floor_bytes
     ratio_floor_bytes: int = 1 * 2**20
     max_rows: int = 200_000
-    max_columns: int = 512
+    max_columns: int = 256  # with max_rows, bounds the rectangle calamine allocates
     prolog_bytes: int = 64 * 2**10
 
 
@@ -68,6 +71,35 @@ class SheetFacts:
 class WorkbookFacts:
     sheets: list[SheetFacts]
     date1904: bool = False
+
+
+# A reference with six or more digits (row >= 100,000), three letters, or two letters from JA on
+# (column >= 261) may lie past the caps; only such candidates are parsed and compared. One simple
+# pattern keeps the scan at about 3 ns a byte (an exact "greater than the cap" regex is 2-3x slower).
+_FAR_CANDIDATE = re.compile(rb"""r=["'](?:[A-Z]{0,3}\d{6}|[A-Z]{3}|[J-Z][A-Z])[A-Z]*\d*""")
+_REF = re.compile(rb"""r=["']([A-Z]*)0*(\d+)""")
+
+
+def _far_reference(window: bytes, limits: Limits) -> Optional[str]:
+    """The first row/cell reference in ``window`` past max_rows + 1 or max_columns, if any."""
+    for candidate in _FAR_CANDIDATE.finditer(window):
+        m = _REF.match(candidate.group(0))
+        if m is None:
+            continue
+        letters, digits = m.group(1).decode(), int(m.group(2))
+        if digits > limits.max_rows + 1 or (letters and column_index(letters) >= limits.max_columns):
+            return f"{letters}{digits}"
+    return None
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 26 -> 'AA' (the inverse of column_index)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def column_index(letters: str) -> int:
@@ -187,10 +219,16 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, facts: SheetFacts, limits: Limi
                 raise UnsafeFile(f"{path.name}:{facts.name}: more than {limits.max_rows:,} rows "
                                  f"(expected at most {limits.max_rows:,}; split the file or raise the limit)")
             window = tail + chunk
+            if (ref := _far_reference(window, limits)) is not None:
+                what = f"row {ref}" if ref.isdigit() else f"cell {ref}"
+                raise UnsafeFile(
+                    f"{path.name}:{facts.name}: {what} lies beyond the import limits of "
+                    f"{limits.max_rows:,} rows and {limits.max_columns:,} columns (expected the data near the top "
+                    "left; a cell that far out makes a reader allocate the whole rectangle up to it)")
             # plain substring tests first (fast); the regex only confirms a candidate
             formulas = formulas or ((b"<f" in window or b":f" in window) and _FORMULA.search(window) is not None)
             hidden = hidden or (b"hidden=" in window and _HIDDEN.search(window) is not None)
-            tail = chunk[-16:]
+            tail = chunk[-32:]
     if formulas or hidden:
         _walk_cells(path, zf, facts)
 
