@@ -100,19 +100,20 @@ class SpecError(ValueError):
         super().__init__("; ".join(f"{f}: {v!r} is not valid (expected {e})" for f, v, e in problems))
 
 
+def expected_for(field: str, err: dict) -> str:
+    """What a field expected, from one pydantic error: the unit, then pydantic's own words."""
+    if err["type"] == "extra_forbidden":
+        return "a field of the canonical template"
+    unit = FIELD_UNITS.get(field)
+    return f"{unit}; {err['msg'].lower()}" if unit else err["msg"].lower()
+
+
 def spec_errors(exc: ValidationError) -> list[tuple[str, object, str]]:
     """Turn a pydantic error into (field, value, expected) triples that name the unit."""
     problems = []
     for err in exc.errors():
         field = str(err["loc"][0]) if err["loc"] else "?"
-        unit = FIELD_UNITS.get(field)
-        if err["type"] == "extra_forbidden":
-            expected = "a field of the canonical template"
-        else:
-            expected = err["msg"].lower()
-            if unit:
-                expected = f"{unit}; {expected}"
-        problems.append((field, err.get("input"), expected))
+        problems.append((field, err.get("input"), expected_for(field, err)))
     return problems
 
 

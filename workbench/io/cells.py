@@ -18,6 +18,7 @@ from workbench.engine.spec import FIELD_UNITS, THROUGHPUT_BIT_LENGTH
 BOOL_FIELDS = {"datacenter", "non_planar", "has_hbm", "weights_published"}
 TEXT_FIELDS = {"part_number", "vendor", "name", "source", "notes"}
 CHOICE_FIELDS = {"product_type": ("ic", "board", "server", "hbm", "model_weights"), "tpp_basis": ("computed", "declared")}
+NUMBER_FIELDS = frozenset(FIELD_UNITS) - BOOL_FIELDS - TEXT_FIELDS - set(CHOICE_FIELDS)
 
 _TRUE = {"yes", "y", "true", "1", "是", "是的", "x", "✓"}
 _FALSE = {"no", "n", "false", "0", "否", "不是", "不"}
@@ -64,7 +65,7 @@ def convert(field: str, value: object, text_source: bool = False) -> tuple[objec
     return _number(field, value, text_source)
 
 
-_FAST_BOOL = {"yes": True, "no": False, "Yes": True, "No": False, "YES": True, "NO": False, True: True, False: False}
+FAST_BOOL = {"yes": True, "no": False, "Yes": True, "No": False, "YES": True, "NO": False, True: True, False: False}
 _INF = math.inf
 
 
@@ -79,7 +80,7 @@ def fast_converter(field: str, text_source: bool = False) -> Callable[[object], 
         return lambda v: (v, None) if type(v) is str and not v.isspace() else slow(v)
     if field in BOOL_FIELDS:
         def boolean(v):
-            b = _FAST_BOOL.get(v) if type(v) in (str, bool) else None
+            b = FAST_BOOL.get(v) if type(v) in (str, bool) else None
             return (b, None) if b is not None else slow(v)
         return boolean
     if field in CHOICE_FIELDS:

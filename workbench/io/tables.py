@@ -25,7 +25,7 @@ class Table:
     file: str
     sheet: str
     header: list[object]
-    rows: list[tuple[int, list[object]]]  # (spreadsheet row number, cells)
+    rows: list[tuple[int, list[object]]]  # (spreadsheet row number, cells); an empty cell is None or ""
     notes: tuple[str, ...] = ()
     text_only: bool = False  # CSV: every cell is text by nature
     header_row: int = 1  # 1-based
@@ -54,11 +54,23 @@ HeaderTest = Callable[[list[object]], bool]
 HEADER_SEARCH_ROWS = 20
 
 
+def has_content(row: list[object]) -> bool:
+    """Any cell that is not empty or spaces (0 and False count as content). Returns at the first
+    such cell, which is nearly always the row's first."""
+    for c in row:
+        if c:
+            if type(c) is not str or not c.isspace():
+                return True
+        elif c is not None and c != "":  # 0, 0.0, False
+            return True
+    return False
+
+
 def _split(file: str, sheet: str, grid: list[list[object]], notes: tuple[str, ...] = (), text_only: bool = False,
            is_header: Optional[HeaderTest] = None, **extra) -> Table:
     """The header is the first non-empty row, or with ``is_header`` the first of the first 20
     non-empty rows it accepts (so a title row above the header is skipped, with a note)."""
-    filled = [i for i, row in enumerate(grid) if any(str(c).strip() for c in row if c is not None)]
+    filled = [i for i, row in enumerate(grid) if has_content(row)]
     if not filled:
         raise TableError(f"{file}:{sheet}: the sheet is empty (expected a header row with part_number)")
     header_index = filled[0]
@@ -67,9 +79,9 @@ def _split(file: str, sheet: str, grid: list[list[object]], notes: tuple[str, ..
         if header_index != filled[0]:
             notes = (*notes, f"{file}:{sheet}: rows {filled[0] + 1}-{header_index} above the header row "
                              f"{header_index + 1} were not read")
-    rows = [(i + 1, list(r)) for i, r in enumerate(grid) if i > header_index]
-    rows = [(n, r) for n, r in rows if any(c is not None and str(c).strip() != "" for c in r)]
-    return Table(file, sheet, list(grid[header_index]), rows, notes, text_only, header_index + 1, **extra)
+    header = [None if c == "" else c for c in grid[header_index]]
+    rows = [(i + 1, grid[i]) for i in filled if i > header_index]
+    return Table(file, sheet, header, rows, notes, text_only, header_index + 1, **extra)
 
 
 def _read_csv(path: Path, is_header: Optional[HeaderTest] = None, limits: Limits = DEFAULT_LIMITS) -> Table:
@@ -126,7 +138,6 @@ def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Opti
     if data.height > limits.max_rows + 1 or data.width > limits.max_columns:
         raise TableError(f"{path.name}:{sheet}: {data.height:,} rows x {data.width:,} columns, over the import limits "
                          f"of {limits.max_rows:,} rows and {limits.max_columns:,} columns (expected a smaller sheet)")
-    grid = [[None if c == "" else c for c in row] for row in grid]
     merged = tuple((a[0], a[1], b[0], b[1]) for a, b in merged_ranges)
     gaps: tuple[tuple[int, int, str], ...] = ()
     if scanned is not None and scanned.name == sheet:

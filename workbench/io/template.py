@@ -6,20 +6,33 @@ to the cell. Parsing never stops at the first error: the whole sheet is checked.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
-from typing import Optional
+from types import NoneType
+from typing import Annotated, Optional
 
-from pydantic import ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from workbench.engine.spec import ProductSpec, spec_errors
-from workbench.io.cells import CellProblem, fast_converter
+from workbench.engine.spec import TEMPLATE_FIELDS, ProductSpec, expected_for
+from workbench.io.cells import (BOOL_FIELDS, CHOICE_FIELDS, FAST_BOOL as _FAST_BOOL, NUMBER_FIELDS, TEXT_FIELDS,
+                                CellProblem, fast_converter)
 from workbench.io.headers import map_header
 from workbench.io.tables import Table, cell_name, column_letter, read_table
 from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits
 
 
 NOTES_PER_COLUMN = 5  # accepted-with-a-note cells listed per column; the rest are counted
+_FLOAT_OR_NONE = frozenset({float, NoneType})
+_STR_OR_NONE = frozenset({str, NoneType})
+_STR_OR_BOOL_OR_NONE = frozenset({str, bool, NoneType})
+_CHOICES_OR_EMPTY = {f: frozenset({*choices, None}) for f, choices in CHOICE_FIELDS.items()}
+# Fields whose empty cell means the model's default rather than "unknown".
+_DEFAULTS = {f: info.default for f, info in ProductSpec.model_fields.items()
+             if info.default is not None and not info.is_required()}
 
 
 @dataclass(frozen=True)
@@ -38,16 +51,23 @@ class CellError:
 class ParsedProducts:
     file: str
     sheet: str
-    specs: list[ProductSpec] = field(default_factory=list)
+    records: list[dict] = field(default_factory=list)  # validated values, every template field, in row order
     rows: dict[str, int] = field(default_factory=dict)  # part number -> spreadsheet row
     errors: list[CellError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # header as written -> field
     unmapped: list[str] = field(default_factory=list)
+    _specs: Optional[list[ProductSpec]] = field(default=None, repr=False)
+
+    @property
+    def specs(self) -> list[ProductSpec]:
+        """The records as engine specs, built on first use (an import only needs the records)."""
+        if self._specs is None:
+            self._specs = [ProductSpec.model_validate(r) for r in self.records]
+        return self._specs
 
 
-def parse_table(table: Table) -> ParsedProducts:
-    out = ParsedProducts(table.file, table.sheet, notes=list(table.notes))
+def _map_header(table: Table, out: ParsedProducts) -> dict[int, str]:
     columns: dict[int, str] = {}
     for index, header in enumerate(table.header):
         if header is None or str(header).strip() == "":
@@ -63,72 +83,150 @@ def parse_table(table: Table) -> ParsedProducts:
         else:
             columns[index] = target
             out.mapping[name] = target
+    return columns
+
+
+def parse_table(table: Table) -> ParsedProducts:
+    """Check every cell, column by column: a clean column is accepted wholesale (C-speed checks),
+    anything else cell by cell through cells.convert; then pydantic validates each column against
+    ProductSpec's own field types and constraints. Errors and notes come out in row order."""
+    out = ParsedProducts(table.file, table.sheet, notes=list(table.notes))
+    columns = _map_header(table, out)
     if "part_number" not in columns.values():
         out.errors.append(CellError(table.file, table.sheet, f"{table.header_row}:{table.header_row}", None,
                                     "no part_number column (expected a header 'part_number' or an alias such as 'Part number' or '型号')"))
         return out
-
     _layout_problems(table, columns, out)
-    # One converter per column, chosen once: the common, clean cell takes a fast path and
-    # anything else goes through cells.convert, which defines every other case.
-    plan = [(index, target, column_letter(index), fast_converter(target, table.text_only))
-            for index, target in columns.items()]
-    part_letter = next(letter for _, target, letter, _ in plan if target == "part_number")
-    file, sheet = table.file, table.sheet
-    errors, notes = out.errors, out.notes
-    noted: dict[int, int] = {}  # column -> notes so far (only the first few are listed)
-    first_row: dict[str, str] = {}
-    for row_number, cells in table.rows:
-        values: dict[str, object] = {}
-        bad = False
-        width = len(cells)
-        for index, target, letter, conv in plan:
-            raw = cells[index] if index < width else None
-            if raw is None:
-                continue
-            try:
-                value, note = conv(raw)
-            except CellProblem as problem:
-                errors.append(CellError(file, sheet, f"{letter}{row_number}", raw, str(problem)))
-                bad = True
-                continue
-            if note:
-                shown = noted.get(index, 0)
-                noted[index] = shown + 1
-                if shown < NOTES_PER_COLUMN:
-                    notes.append(f"{file}:{sheet}!{letter}{row_number}: {note}")
-            if value is not None:
-                values[target] = value
-        if bad:
+
+    numbers = [n for n, _ in table.rows]
+    grid = [cells for _, cells in table.rows]
+    width = max(columns) + 1
+    if any(len(cells) < width for cells in grid):  # ragged CSV rows
+        grid = [cells if len(cells) >= width else [*cells, *([None] * (width - len(cells)))] for cells in grid]
+    found: list[tuple[int, int, object]] = []  # (row index, column index, CellError | note text)
+    bad: set[int] = set()
+    converted: dict[str, list] = {}
+    for index, target in columns.items():
+        raw = list(map(itemgetter(index), grid))
+        values = column_values(target, raw, table.text_only, index, found, bad)
+        _validate_column(target, values, index, found, bad)
+        converted[target] = values
+    _finish(table, out, columns, numbers, converted, found, bad)
+    return out
+
+
+def column_values(target: str, raw: list, text_only: bool, index: int, found: list, bad: set[int]) -> list:
+    """One column's typed values (None for empty). A column of plain non-negative finite floats,
+    or of listed choices, is taken as it is; every other cell goes through the fast converter."""
+    kinds = set(map(type, raw))
+    if str in kinds and "" in raw:  # calamine reads an empty cell as ""
+        raw = [None if v == "" else v for v in raw]
+        kinds = set(map(type, raw))
+    if target in NUMBER_FIELDS and kinds <= _FLOAT_OR_NONE:
+        present = raw if NoneType not in kinds else [v for v in raw if v is not None]
+        if not present:
+            return raw
+        if min(present) >= 0.0 and math.isfinite(sum(present)):  # a finite sum rules out inf and NaN
+            return raw
+    elif target in CHOICE_FIELDS and kinds <= _STR_OR_NONE and set(raw) <= _CHOICES_OR_EMPTY[target]:
+        return raw
+    elif target in TEXT_FIELDS and kinds <= _STR_OR_NONE:
+        present = list(filter(None, raw))
+        stripped = list(map(str.strip, present))
+        if stripped == present if target == "part_number" else all(stripped):  # no spaces to trim or blank text
+            return raw
+    elif target in BOOL_FIELDS and kinds <= _STR_OR_BOOL_OR_NONE:
+        values = list(map(_FAST_BOOL.get, raw))
+        if values.count(None) == raw.count(None):  # every non-empty cell was a plain yes/no
+            return values
+    conv = fast_converter(target, text_only)
+    values: list = [None] * len(raw)
+    for i, cell in enumerate(raw):
+        if cell is None:
             continue
-        part = values.get("part_number")
-        part_cell = f"{part_letter}{row_number}"
-        if not part:
-            errors.append(CellError(file, sheet, part_cell, None,
-                                    "part_number is empty (expected a part number on every product row)"))
-            continue
-        if part in first_row:
-            errors.append(CellError(file, sheet, part_cell, part,
-                                    f"duplicate part number '{part}', first given at {first_row[part]} (expected each part number once)"))
-            continue
-        first_row[part] = part_cell
         try:
-            spec = ProductSpec(**values)
-        except ValidationError as exc:
-            letters = {target: letter for _, target, letter, _ in plan}
-            for fld, value, expected in spec_errors(exc):
-                cell = f"{letters[fld]}{row_number}" if fld in letters else f"row {row_number}"
-                errors.append(CellError(file, sheet, cell, value, f"{value!r} is not valid for {fld} (expected {expected})"))
+            values[i], note = conv(cell)
+        except CellProblem as problem:
+            found.append((i, index, problem))
+            bad.add(i)
             continue
-        out.specs.append(spec)
-        out.rows[part] = row_number
+        if note:
+            found.append((i, index, note))
+    return values
+
+
+def _validate_column(target: str, values: list, index: int, found: list, bad: set[int]) -> None:
+    """pydantic checks the column against ProductSpec's field (type, bounds, length) in one call."""
+    try:
+        _column_adapter(target).validate_python(values)
+    except ValidationError as exc:
+        for err in exc.errors():
+            i = err["loc"][0]
+            if i not in bad:
+                found.append((i, index, ValueError(f"{err.get('input')!r} is not valid for {target} "
+                                                   f"(expected {expected_for(target, err)})")))
+                bad.add(i)
+
+
+@lru_cache(maxsize=None)
+def _column_adapter(target: str) -> TypeAdapter:
+    info = ProductSpec.model_fields[target]
+    item = Optional[info.annotation]
+    if info.metadata:
+        item = Annotated[(item, *info.metadata)]
+    config = ProductSpec.model_config
+    return TypeAdapter(list[item], config=ConfigDict(strict=config.get("strict"), allow_inf_nan=config.get("allow_inf_nan")))
+
+
+def _finish(table: Table, out: ParsedProducts, columns: dict[int, str], numbers: list[int],
+            converted: dict[str, list], found: list, bad: set[int]) -> None:
+    """One record per good row (empty and repeated part numbers refused), then errors and notes in row order."""
+    file, sheet = table.file, table.sheet
+    part_index = next(i for i, t in columns.items() if t == "part_number")
+    parts = converted["part_number"]
+    for target, default in _DEFAULTS.items():
+        if target in converted:
+            converted[target] = [default if v is None else v for v in converted[target]]
+    keys = [*converted, *(f for f in TEMPLATE_FIELDS if f not in converted)]
+    n = len(numbers)
+    columns_in_order = [*converted.values(), *(repeat(_DEFAULTS.get(f), n) for f in keys[len(converted):])]
+    if not bad and None not in parts and len(set(parts)) == n:  # the common case, at C speed
+        out.records = [dict(zip(keys, values)) for values in zip(*columns_in_order)]
+        out.rows = dict(zip(parts, numbers))
+    else:
+        first_row: dict[str, int] = {}  # part number -> spreadsheet row
+        for i, values in enumerate(zip(*columns_in_order)):
+            if i in bad:
+                continue
+            part = parts[i]
+            if not part:
+                found.append((i, part_index, ValueError("part_number is empty (expected a part number on every product row)")))
+                continue
+            if part in first_row:
+                first = f"{column_letter(part_index)}{first_row[part]}"
+                found.append((i, part_index, ValueError(f"duplicate part number '{part}', first given at {first} "
+                                                        "(expected each part number once)")))
+                continue
+            first_row[part] = numbers[i]
+            out.records.append(dict(zip(keys, values)))
+        out.rows = first_row
+    noted: dict[int, int] = {}  # column -> notes so far (only the first few are listed)
+    for i, index, what in sorted(found, key=lambda f: (f[0], f[1])):
+        cell = f"{column_letter(index)}{numbers[i]}"
+        if isinstance(what, str):
+            shown = noted.get(index, 0)
+            noted[index] = shown + 1
+            if shown < NOTES_PER_COLUMN:
+                out.notes.append(f"{file}:{sheet}!{cell}: {what}")
+        else:
+            raw = table.rows[i][1][index] if index < len(table.rows[i][1]) else None
+            out.errors.append(CellError(file, sheet, cell, None if raw == "" else raw, str(what)))
     for index, count in noted.items():
         if count > NOTES_PER_COLUMN:
-            notes.append(f"{file}:{sheet}!{column_letter(index)}: {count - NOTES_PER_COLUMN} more cells in column "
-                         f"{column_letter(index)} ({columns[index]}) with notes like the ones above")
+            out.notes.append(f"{file}:{sheet}!{column_letter(index)}: {count - NOTES_PER_COLUMN} more cells in column "
+                             f"{column_letter(index)} ({columns[index]}) with notes like the ones above")
     if out.unmapped:
         out.notes.append(f"{table.file}:{table.sheet}: columns not in the template, ignored: {', '.join(out.unmapped)}")
-    return out
 
 
 def _layout_problems(table: Table, columns: dict[int, str], out: ParsedProducts) -> None:

@@ -57,14 +57,17 @@ def read_products(path: Path, sheet: Optional[str] = None, limits: Limits = DEFA
         raise ImportFailed([str(exc)]) from None
     if parsed.errors:
         raise ImportFailed([str(e) for e in parsed.errors], parsed.notes)
-    if not parsed.specs:
+    if not parsed.records:
         raise ImportFailed([f"{parsed.file}:{parsed.sheet}: no product rows (expected at least one row under the header)"],
                            parsed.notes)
     return parsed
 
 
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
 def _loose(part: str) -> str:
-    return re.sub(r"[\W_]+", "", part).casefold()
+    return _PUNCTUATION.sub("", part).casefold()
 
 
 def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts) -> tuple[ImportPlan, ProductWrite]:
@@ -74,15 +77,14 @@ def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts) -> tuple[Impo
     existing = all_products(conn)
     lookalikes = {_loose(p): p for p in existing}
     seen = 0
-    for spec in parsed.specs:
-        rec = spec.__dict__  # the validated field values, read only (a copy costs 0.3 s per 50,000 rows)
+    for rec in parsed.records:  # validated values of every template field
         part = rec["part_number"]
         batch.origin_rows[part] = parsed.rows.get(part)
         old = existing.get(part)
         if old is None:
             plan.added.append(rec)
             batch.added.append(rec)
-            similar = lookalikes.get(_loose(part))
+            similar = lookalikes.get(_loose(part)) if lookalikes else None
             if similar is not None:
                 plan.notes.append(f"{parsed.file}:{parsed.sheet}: row {parsed.rows.get(part)}: new part number '{part}' "
                                   f"differs from the catalog's '{similar}' only in case, spaces or punctuation; it is "
@@ -113,7 +115,7 @@ def import_products(conn: sqlite3.Connection, path: Path, sheet: Optional[str] =
         progress("read", 0, 0)
     parsed = read_products(path, sheet, limits)
     if progress:
-        progress("validated", len(parsed.specs), len(parsed.specs))
+        progress("validated", len(parsed.records), len(parsed.records))
     if dry_run:
         return plan_changes(conn, parsed)[0]
     with write_transaction(conn, db_label):
