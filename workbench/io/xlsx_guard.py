@@ -218,17 +218,17 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, facts: SheetFacts, limits: Limi
             if facts.rows_seen > limits.max_rows + 1:
                 raise UnsafeFile(f"{path.name}:{facts.name}: more than {limits.max_rows:,} rows "
                                  f"(expected at most {limits.max_rows:,}; split the file or raise the limit)")
-            window = tail + chunk
-            if (ref := _far_reference(window, limits)) is not None:
-                what = f"row {ref}" if ref.isdigit() else f"cell {ref}"
-                raise UnsafeFile(
-                    f"{path.name}:{facts.name}: {what} lies beyond the import limits of "
-                    f"{limits.max_rows:,} rows and {limits.max_columns:,} columns (expected the data near the top "
-                    "left; a cell that far out makes a reader allocate the whole rectangle up to it)")
-            # plain substring tests first (fast); the regex only confirms a candidate
-            formulas = formulas or ((b"<f" in window or b":f" in window) and _FORMULA.search(window) is not None)
-            hidden = hidden or (b"hidden=" in window and _HIDDEN.search(window) is not None)
-            tail = chunk[-32:]
+            for window in (tail + chunk[:64], chunk):  # the seam between chunks, then the chunk (no 1 MiB copy)
+                if (ref := _far_reference(window, limits)) is not None:
+                    what = f"row {ref}" if ref.isdigit() else f"cell {ref}"
+                    raise UnsafeFile(
+                        f"{path.name}:{facts.name}: {what} lies beyond the import limits of "
+                        f"{limits.max_rows:,} rows and {limits.max_columns:,} columns (expected the data near the "
+                        "top left; a cell that far out makes a reader allocate the whole rectangle up to it)")
+                # plain substring tests first (fast); the regex only confirms a candidate
+                formulas = formulas or ((b"<f" in window or b":f" in window) and _FORMULA.search(window) is not None)
+                hidden = hidden or (b"hidden=" in window and _HIDDEN.search(window) is not None)
+            tail = chunk[-64:]
     if formulas or hidden:
         _walk_cells(path, zf, facts)
 
