@@ -265,3 +265,46 @@ def test_append_returns_the_number_of_rows_written(tmp_path):
     with write_transaction(conn):
         assert audit.append(conn, [audit.Change("t.x", str(i)) for i in range(3)]) == 3
         assert audit.append(conn, []) == 0
+
+
+def _catalog_with_an_import(tmp_path):
+    from catalog_helpers import HEADER, product_row
+    from workbench.services.import_products import import_products
+    from xlsx_builder import Sheet, write_xlsx
+
+    conn = fresh_catalog(tmp_path)
+    import_products(conn, write_xlsx(tmp_path / "new.xlsx", [Sheet("Products", [HEADER, product_row(1), product_row(2)])]))
+    seq = conn.execute("SELECT seq FROM audit WHERE action = 'products.import'").fetchone()[0]
+    conn.close()
+    return tmp_path / "catalog.db", seq, [product_row(1)[0], product_row(2)[0]]
+
+
+def _tamper_subjects(db, *sql):
+    raw = sqlite3.connect(db, isolation_level=None)
+    raw.execute("DROP TRIGGER audit_subjects_no_update")
+    raw.execute("DROP TRIGGER audit_subjects_no_delete")
+    for statement in sql:
+        raw.execute(statement)
+    raw.close()
+
+
+def test_an_import_is_one_entry_and_its_subjects_index_verifies(tmp_path):
+    db, seq, parts = _catalog_with_an_import(tmp_path)
+    conn = sqlite3.connect(db)
+    assert sorted(r[0] for r in conn.execute("SELECT entity FROM audit_subjects WHERE seq = ?", (seq,))) == sorted(parts)
+    assert verify(conn).ok
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM audit_subjects")
+
+
+@pytest.mark.parametrize("statement, broken", [
+    ("DELETE FROM audit_subjects WHERE entity = '{part}'", "import"),  # hides the import from a product's history
+    ("INSERT INTO audit_subjects VALUES ('{part}', 1)", "first"),  # names an entry that is not an import
+    ("UPDATE audit_subjects SET entity = 'OTHER' WHERE entity = '{part}'", "import"),
+])
+def test_an_edited_subjects_index_is_found(tmp_path, statement, broken):
+    db, seq, parts = _catalog_with_an_import(tmp_path)
+    _tamper_subjects(db, statement.format(part=parts[0]))
+    report = verify(sqlite3.connect(db))
+    assert not report.ok and report.broken_seq == (seq if broken == "import" else 1)
+    assert "subjects index was edited" in report.reason

@@ -159,3 +159,25 @@ def test_legal_hold_blocks_purge_even_after_five_years_until_released(tmp_path):
 def test_a_record_with_no_event_is_never_purgeable(tmp_path):
     conn = fresh_catalog(tmp_path)
     assert not purge_decision(conn, "NO-SUCH-RECORD", date(2100, 1, 1)).allowed
+
+
+def test_an_import_is_the_latest_event_of_every_product_it_touched(tmp_path, monkeypatch):
+    """An import is one audit row naming its products in audit_subjects: retention must still see it
+    as each product's latest change (else a product updated by an import could be purged early)."""
+    from catalog_helpers import product_row
+    from workbench.services.import_products import import_products
+    from xlsx_builder import Sheet, write_xlsx
+
+    monkeypatch.setattr(audit, "utc_now", lambda: "2020-01-02T00:00:00.000000Z")
+    conn = fresh_catalog(tmp_path)  # the demo load, dated 2020-01-02
+    part = load_specs(conn)[0].part_number
+    assert purge_decision(conn, part, date(2030, 1, 1)).earliest == date(2025, 1, 2)
+    monkeypatch.setattr(audit, "utc_now", lambda: "2026-11-20T09:00:00.000000Z")
+    path = write_xlsx(tmp_path / "upd.xlsx", [Sheet("Products", [["part_number", "notes"], [part, "revised"],
+                                                                 [*product_row(1)[:1], "new"]])])
+    import_products(conn, path)
+    assert conn.execute("SELECT count(*) FROM audit WHERE entity = ?", (part,)).fetchone()[0] == 1  # the demo add only
+    for p in (part, product_row(1)[0]):
+        decision = purge_decision(conn, p, date(2031, 11, 19))
+        assert decision.earliest == date(2031, 11, 20) and not decision.allowed, p
+    assert purge_decision(conn, part, date(2031, 11, 20)).allowed

@@ -44,7 +44,7 @@ def test_import_dry_run_previews_and_writes_nothing_then_import_writes(db, tmp_p
     conn.close()
     assert before[0] == 53
     code, out, _ = run(capsys, "import", path, "--db", db)
-    assert code == 0 and out.rstrip().endswith("Written: 1 added, 1 changed, 2 audit rows.")
+    assert code == 0 and out.rstrip().endswith("Written: 1 added, 1 changed, 1 audit row.")
     conn = open_catalog(db)
     assert snapshot(conn)[0] == 54
     conn.close()

@@ -3,6 +3,7 @@ catalog -> openpyxl template -> catalog."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from catalog_helpers import HEADER, export_catalog_xlsx, fresh_catalog, product_row, snapshot
 from workbench.services.import_products import import_products, render_plan
+from workbench.store.audit import TOUCHING
 from workbench.store.products import all_products, get_product
 from xlsx_builder import Sheet, write_xlsx
 
@@ -60,19 +62,28 @@ def test_changes_are_shown_field_by_field_and_audited(catalog, tmp_path):
 
     seq_before = catalog.execute("SELECT max(seq) FROM audit").fetchone()[0]
     plan = import_products(catalog, path)
-    assert render_plan(plan).endswith("Written: 1 added, 1 changed, 2 audit rows.")
+    assert render_plan(plan).endswith("Written: 1 added, 1 changed, 1 audit row.")
     new = get_product(catalog, H100)
     assert new["fp16_tflops"] == 990 and new["notes"] is None
     assert {k: v for k, v in new.items() if k not in ("fp16_tflops", "notes")} == \
         {k: v for k, v in old.items() if k not in ("fp16_tflops", "notes")}  # absent columns left alone
     assert get_product(catalog, "NEW-CHIP")["product_type"] == "ic"
-    audit = catalog.execute("SELECT action, entity, before_json, after_json FROM audit WHERE seq > ? ORDER BY seq",
+    audit = catalog.execute("SELECT seq, action, entity, before_json, after_json FROM audit WHERE seq > ? ORDER BY seq",
                             (seq_before,)).fetchall()
-    assert [(a, e) for a, e, _, _ in audit] == [("product.add", "NEW-CHIP"), ("product.update", H100)]
-    before, after = json.loads(audit[1][2]), json.loads(audit[1][3])
-    assert before["fields"] == {"fp16_tflops": old["fp16_tflops"], "notes": old["notes"]}
-    assert after["fields"] == {"fp16_tflops": 990.0, "notes": None}
-    assert after["origin"] == {"file": "upd.xlsx", "sheet": "Sheet1", "row": 2}
+    ((seq, action, entity, before_json, after_json),) = audit  # the whole import is one audit entry
+    assert (action, entity) == ("products.import", "import:upd.xlsx")
+    before, after = json.loads(before_json), json.loads(after_json)
+    assert before == {"changed": {H100: {"fp16_tflops": old["fp16_tflops"], "notes": old["notes"]}}}
+    assert after["changed"] == {H100: {"row": 2, "fields": {"fp16_tflops": 990.0, "notes": None}}}
+    assert after["origin"] == {"file": "upd.xlsx", "sheet": "Sheet1",
+                               "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    (added,) = after["added"]
+    record = dict(zip(after["columns"], added))
+    assert record["row"] == 3 and record["part_number"] == "NEW-CHIP" and record["fp16_tflops"] == 5.0
+    assert record == {"row": 3, **get_product(catalog, "NEW-CHIP")}
+    # both products find the entry through the subjects index (retention, history)
+    for part in (H100, "NEW-CHIP"):
+        assert seq in [r[0] for r in catalog.execute(TOUCHING, (part, part))]
     # the changed figure's old provenance no longer claims to support it; others stay
     fields = {r[0] for r in catalog.execute("SELECT field FROM spec_provenance WHERE part_number = ?", (H100,))}
     assert "fp16_tflops" not in fields and "die_area_mm2" in fields

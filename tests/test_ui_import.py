@@ -55,7 +55,7 @@ def test_import_preview_then_confirm_reloads_the_catalog(gui, qtbot, tmp_path):
     i = gui.session.snapshot.index["NEW-CHIP-1"]
     assert gui.session.current.tpp[i] == 8000.0 and gui.session.current.shown[i] == "3A090.a.1"
     assert gui.window.catalog.model.row_of("NEW-CHIP-1") >= 0
-    assert gui.services.conn.execute("SELECT count(*) FROM audit WHERE entity LIKE 'NEW-CHIP-%'").fetchone()[0] == 2
+    assert gui.services.conn.execute("SELECT count(*) FROM audit_subjects WHERE entity LIKE 'NEW-CHIP-%'").fetchone()[0] == 2
 
 
 def test_import_errors_are_listed_per_cell_and_nothing_is_written(gui, qtbot, tmp_path):

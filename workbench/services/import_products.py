@@ -5,12 +5,14 @@
    unchanged; catalog products absent from the file are left alone. Columns absent from the
    sheet are left alone too; an empty cell in a present column means "unknown" and clears the
    stored value (shown in the preview).
-3. Unless dry-run: insert/update with executemany, one hash-chained audit row per product
-   changed, COMMIT. Any error, a kill or a full disk leaves the catalog exactly as it was.
+3. Unless dry-run: insert/update with executemany, one hash-chained ``products.import`` audit
+   row holding every added record and changed field (with the file's SHA-256), the part numbers
+   indexed as its subjects, COMMIT. Any error, a kill or a full disk leaves the catalog exactly as it was.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -70,10 +72,12 @@ def _loose(part: str) -> str:
     return _PUNCTUATION.sub("", part).casefold()
 
 
-def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts) -> tuple[ImportPlan, ProductWrite]:
+def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts,
+                 file_sha256: Optional[str] = None) -> tuple[ImportPlan, ProductWrite]:
     given = ["part_number"] + [f for f in TEMPLATE_FIELDS if f != "part_number" and f in parsed.mapping.values()]
     plan = ImportPlan(parsed.file, parsed.sheet, given, list(parsed.unmapped), list(parsed.notes))
-    batch = ProductWrite(origin={"file": parsed.file, "sheet": parsed.sheet})
+    origin = {"file": parsed.file, "sheet": parsed.sheet, **({"sha256": file_sha256} if file_sha256 else {})}
+    batch = ProductWrite(origin=origin, as_import=True)
     existing = all_products(conn)
     lookalikes = {_loose(p): p for p in existing}
     seen = 0
@@ -118,8 +122,10 @@ def import_products(conn: sqlite3.Connection, path: Path, sheet: Optional[str] =
         progress("validated", len(parsed.records), len(parsed.records))
     if dry_run:
         return plan_changes(conn, parsed)[0]
+    with open(path, "rb") as fh:  # which exact file was imported, for the audit row
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
     with write_transaction(conn, db_label):
-        plan, batch = plan_changes(conn, parsed)
+        plan, batch = plan_changes(conn, parsed, digest)
         if progress:
             progress("begin", 0, len(batch.added) + len(batch.updated))
         plan.audit_rows = write_products(conn, batch, progress=progress)
@@ -161,7 +167,8 @@ def render_plan(plan: ImportPlan, limit: int = 50) -> str:
     lines.append(f"  leave alone {len(plan.unchanged)} unchanged product{'s' if len(plan.unchanged) != 1 else ''} "
                  f"in the file and {plan.left_alone} catalog product{'s' if plan.left_alone != 1 else ''} not in it")
     if plan.written:
-        lines.append(f"Written: {len(plan.added)} added, {len(plan.changed)} changed, {plan.audit_rows} audit rows.")
+        lines.append(f"Written: {len(plan.added)} added, {len(plan.changed)} changed, "
+                     f"{plan.audit_rows} audit row{'s' if plan.audit_rows != 1 else ''}.")
     else:
         lines.append("Dry run: nothing was written.")
     return "\n".join(lines)

@@ -1,5 +1,11 @@
 """The append-only audit log: one hash-chained row per change, written in the caller's transaction.
 
+A change may name *subjects*: the records it touches besides its own ``entity``. An import is one
+change (one row holding every product it added or changed) whose subjects are the part numbers;
+``audit_subjects`` indexes them so "the audit rows touching this product" (retention, history)
+stays one indexed lookup. The index is append-only too, and ``audit verify`` checks it against
+the payloads it was derived from.
+
 ``hash = SHA-256(prev_hash || the row's fields, each as <length>:<text>, NULL as ~)``; the first
 row chains from 64 zeros. (Length-prefixing keeps the encoding unambiguous and is cheap enough for
 an audit row per product in a 50,000-row import.)
@@ -17,6 +23,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import repeat
 from typing import Iterable, Iterator, Optional
 
 GENESIS = "0" * 64
@@ -45,12 +52,27 @@ def current_actor() -> str:
         return "unknown"
 
 
+# Migration 5: the subjects index (see the module docstring).
+AUDIT_SUBJECT_TABLES: list[str] = [
+    """CREATE TABLE audit_subjects (
+  entity TEXT NOT NULL CHECK (length(entity) > 0),
+  seq INTEGER NOT NULL REFERENCES audit(seq),
+  PRIMARY KEY (entity, seq)
+) STRICT, WITHOUT ROWID""",
+    """CREATE TRIGGER audit_subjects_no_update BEFORE UPDATE ON audit_subjects
+BEGIN SELECT RAISE(ABORT, 'audit_subjects is append-only: rows cannot be changed or deleted'); END""",
+    """CREATE TRIGGER audit_subjects_no_delete BEFORE DELETE ON audit_subjects
+BEGIN SELECT RAISE(ABORT, 'audit_subjects is append-only: rows cannot be changed or deleted'); END""",
+]
+
+
 @dataclass(frozen=True)
 class Change:
-    action: str  # e.g. product.add, product.update
+    action: str  # e.g. product.add, product.update, products.import
     entity: Optional[str]  # e.g. the part number
     before: object = None
     after: object = None
+    subjects: tuple[str, ...] = ()  # further records this change touches (indexed in audit_subjects)
 
 
 def _field(value: object) -> str:
@@ -73,13 +95,16 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
 
 
 def _rows(start: tuple[int, str], changes: Iterable[Change], actor: str, ts: str,
-          ruleset_sha256: Optional[str]) -> Iterator[tuple]:
-    """Rows ready for INSERT, hashed exactly as row_hash() does (inlined: this runs per product)."""
+          ruleset_sha256: Optional[str], subjects: list[tuple[str, int]]) -> Iterator[tuple]:
+    """Rows ready for INSERT, hashed exactly as row_hash() does (inlined: this runs per product).
+    Each change's subjects are collected into ``subjects`` as (entity, seq)."""
     seq, prev = start
     fixed_ts, fixed_actor, fixed_rs = _field(ts), _field(actor), _field(ruleset_sha256)
     sha256 = hashlib.sha256
     for change in changes:
         seq += 1
+        if change.subjects:
+            subjects.extend(zip(change.subjects, repeat(seq)))
         before, after = canonical_json(change.before), canonical_json(change.after)
         payload = "|".join((_field(seq), fixed_ts, fixed_actor, _field(change.action), _field(change.entity),
                             _field(before), _field(after), fixed_rs))
@@ -94,7 +119,16 @@ def append(conn: sqlite3.Connection, changes: Iterable[Change], *, actor: Option
     if not conn.in_transaction:
         raise RuntimeError("audit.append must run inside the caller's transaction")
     before = conn.total_changes
+    subjects: list[tuple[str, int]] = []
     conn.executemany(
         f"INSERT INTO audit ({', '.join(_COLUMNS)}, prev_hash, hash) VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})",
-        _rows(head(conn), changes, actor or current_actor(), ts or utc_now(), ruleset_sha256))
-    return conn.total_changes - before
+        _rows(head(conn), changes, actor or current_actor(), ts or utc_now(), ruleset_sha256, subjects))
+    written = conn.total_changes - before
+    if subjects:
+        conn.executemany("INSERT INTO audit_subjects (entity, seq) VALUES (?, ?)", subjects)
+    return written
+
+
+# The seqs of the audit rows about one record (bind its key twice): its own rows and the changes
+# that name it as a subject.
+TOUCHING = "SELECT seq FROM audit WHERE entity = ? UNION SELECT seq FROM audit_subjects WHERE entity = ?"

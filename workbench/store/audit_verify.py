@@ -10,6 +10,7 @@ that this hash is still in the chain, and names the first missing entry when it 
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -73,7 +74,32 @@ def verify(conn: sqlite3.Connection, anchor: Optional[str] = None) -> ChainRepor
         return ChainReport(entries, expected - 1, prev, expected,
                            f"the anchored head {anchor} is not in the log, which ends at entry {expected - 1}: "
                            "entries after it were cut off (truncated), or the anchor is from another catalog")
+    mismatch = subjects_mismatch(conn)
+    if mismatch is not None:
+        return ChainReport(entries, expected - 1, prev, *mismatch)
     return ChainReport(entries, expected - 1, prev)
+
+
+def subjects_mismatch(conn: sqlite3.Connection) -> Optional[tuple[int, str]]:
+    """(seq, reason) of the first entry whose audit_subjects rows differ from the part numbers in
+    its (hash-protected) payload, or None. The index is derived data: without this check, rows
+    added to or lost from it could hide an import from a product's history or retention date."""
+    from workbench.store.products import IMPORT_COLUMNS
+
+    part = IMPORT_COLUMNS.index("part_number")
+    indexed: dict[int, set[str]] = {}
+    for entity, seq in conn.execute("SELECT entity, seq FROM audit_subjects"):
+        indexed.setdefault(seq, set()).add(entity)
+    for seq, after_json in conn.execute("SELECT seq, after_json FROM audit WHERE action = 'products.import' ORDER BY seq"):
+        after = json.loads(after_json)
+        named = {row[part] for row in after.get("added", [])} | set(after.get("changed", {}))
+        if indexed.pop(seq, set()) != named:
+            return seq, ("its audit_subjects rows do not list exactly the products its payload names (the subjects "
+                         "index was edited)")
+    if indexed:
+        seq = min(indexed)
+        return seq, "audit_subjects names this entry, which is not an import (the subjects index was edited)"
+    return None
 
 
 def triggers_present(conn: sqlite3.Connection) -> list[str]:

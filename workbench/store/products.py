@@ -53,60 +53,100 @@ def load_specs(conn: sqlite3.Connection) -> list[ProductSpec]:
 
 @dataclass
 class ProductWrite:
-    """One batch of product changes. ``updated`` rows carry the whole new record plus the diff."""
+    """One batch of product changes. ``updated`` rows carry the whole new record plus the diff.
+
+    ``as_import``: audit the batch as one ``products.import`` row holding every added record and
+    every changed field, naming each part number as a subject; otherwise one row per product (an
+    edit, the demo load)."""
     added: list[dict] = field(default_factory=list)
     updated: list[tuple[dict, dict, dict]] = field(default_factory=list)  # (new record, before, after) diffs
     provenance: list[tuple[str, str, str, Optional[str], Optional[str]]] = field(default_factory=list)
     stale_provenance: list[tuple[str, str]] = field(default_factory=list)  # (part, field) whose figure changed
     origin: Optional[dict] = None  # where the change came from, e.g. {"file": ..., "sheet": ...}
     origin_rows: dict[str, object] = field(default_factory=dict)  # part -> row reference for the audit
+    as_import: bool = False
+
+
+CHUNK = 5_000  # rows per executemany call; progress is reported between chunks
 
 
 def write_products(conn: sqlite3.Connection, batch: ProductWrite, *, actor: Optional[str] = None,
                    ruleset_sha256: Optional[str] = None, progress=None) -> int:
-    """Apply ``batch`` inside the caller's transaction, one audit row per product changed.
+    """Apply ``batch`` inside the caller's transaction and audit it; returns the audit rows written.
 
     ``progress(phase, done, total)`` is called every 5,000 rows (for GUIs and the kill test).
-    Returns the number of audit rows written.
     """
     if not conn.in_transaction:
         raise RuntimeError("write_products must run inside the caller's transaction")
     ts = audit.utc_now()
+    _write_rows(conn, batch, ts, progress)
+    if progress:
+        progress("audit", 0, len(batch.added) + len(batch.updated))
+    if not batch.as_import:
+        changes = _product_changes(batch)
+    elif batch.added or batch.updated:
+        changes = [_import_change(batch)]
+    else:
+        changes = []
+    return audit.append(conn, changes, actor=actor, ruleset_sha256=ruleset_sha256, ts=ts)
+
+
+def _write_rows(conn: sqlite3.Connection, batch: ProductWrite, ts: str, progress) -> None:
     cols = ", ".join(TEMPLATE_FIELDS)
     marks = ", ".join("?" * len(TEMPLATE_FIELDS))
-
-    def rows(records: Iterable[dict], phase: str, total: int, tail: tuple):
-        for i, rec in enumerate(records, start=1):
-            if progress and i % 5000 == 0:
-                progress(phase, i, total)
-            yield (*_to_db(rec), *tail) if phase == "add" else (*_to_db(rec)[1:], ts, rec["part_number"])
-
-    conn.executemany(f"INSERT INTO products ({cols}, created_utc, updated_utc) VALUES ({marks}, ?, ?)",
-                     rows(batch.added, "add", len(batch.added), (ts, ts)))
-    sets = ", ".join(f"{f} = ?" for f in TEMPLATE_FIELDS[1:])
-    conn.executemany(f"UPDATE products SET {sets}, updated_utc = ? WHERE part_number = ?",
-                     rows((new for new, _, _ in batch.updated), "update", len(batch.updated), ()))
+    insert = f"INSERT INTO products ({cols}, created_utc, updated_utc) VALUES ({marks}, ?, ?)"
+    update = f"UPDATE products SET {', '.join(f'{f} = ?' for f in TEMPLATE_FIELDS[1:])}, updated_utc = ? WHERE part_number = ?"
+    for phase, sql, records, row in (
+            ("add", insert, batch.added, lambda rec: (*_FIELDS_OF(rec), ts, ts)),
+            ("update", update, [new for new, _, _ in batch.updated], lambda rec: (*_FIELDS_OF(rec)[1:], ts, rec["part_number"]))):
+        for start in range(0, len(records), CHUNK):
+            conn.executemany(sql, map(row, records[start:start + CHUNK]))
+            if progress and start + CHUNK <= len(records):
+                progress(phase, start + CHUNK, len(records))
     if batch.stale_provenance:
         conn.executemany("DELETE FROM spec_provenance WHERE part_number = ? AND field = ?", batch.stale_provenance)
     if batch.provenance:
         conn.executemany("INSERT OR REPLACE INTO spec_provenance (part_number, field, source, confidence, note) "
                          "VALUES (?, ?, ?, ?, ?)", batch.provenance)
 
-    def changes():
-        origin = batch.origin or {}
-        for rec in batch.added:
-            where = batch.origin_rows.get(rec["part_number"])
-            yield audit.Change("product.add", rec["part_number"], None,
-                               {"record": {k: v for k, v in rec.items() if v is not None},
-                                **({"origin": {**origin, "row": where}} if origin else {})})
-        for new, before, after in batch.updated:
-            where = batch.origin_rows.get(new["part_number"])
-            yield audit.Change("product.update", new["part_number"], {"fields": before},
-                               {"fields": after, **({"origin": {**origin, "row": where}} if origin else {})})
 
-    if progress:
-        progress("audit", 0, len(batch.added) + len(batch.updated))
-    return audit.append(conn, changes(), actor=actor, ruleset_sha256=ruleset_sha256, ts=ts)
+def _product_changes(batch: ProductWrite) -> Iterable[audit.Change]:
+    origin = batch.origin or {}
+    for rec in batch.added:
+        where = batch.origin_rows.get(rec["part_number"])
+        yield audit.Change("product.add", rec["part_number"], None,
+                           {"record": {k: v for k, v in rec.items() if v is not None},
+                            **({"origin": {**origin, "row": where}} if origin else {})})
+    for new, before, after in batch.updated:
+        where = batch.origin_rows.get(new["part_number"])
+        yield audit.Change("product.update", new["part_number"], {"fields": before},
+                           {"fields": after, **({"origin": {**origin, "row": where}} if origin else {})})
+
+
+IMPORT_COLUMNS = ("row", *TEMPLATE_FIELDS)  # the order of each added record in a products.import row
+
+
+def import_payload(batch: ProductWrite) -> tuple[Optional[dict], dict]:
+    """(before, after) of a ``products.import`` audit row.
+
+    after = {"origin": {...}, "columns": IMPORT_COLUMNS, "added": [[row, value, ...], ...],
+             "changed": {part: {"row": row, "fields": {field: new}}}}; before = {"changed": {part: {field: old}}}.
+    Added records are lists in IMPORT_COLUMNS order (a dict per record would repeat every key).
+    """
+    rows = batch.origin_rows
+    after = {"origin": batch.origin or {}, "columns": list(IMPORT_COLUMNS),
+             "added": [[rows.get(rec["part_number"]), *_FIELDS_OF(rec)] for rec in batch.added],
+             "changed": {new["part_number"]: {"row": rows.get(new["part_number"]), "fields": a}
+                         for new, _, a in batch.updated}}
+    before = {"changed": {new["part_number"]: b for new, b, _ in batch.updated}} if batch.updated else None
+    return before, after
+
+
+def _import_change(batch: ProductWrite) -> audit.Change:
+    before, after = import_payload(batch)
+    parts = tuple(rec["part_number"] for rec in batch.added) + tuple(new["part_number"] for new, _, _ in batch.updated)
+    return audit.Change("products.import", f"import:{(batch.origin or {}).get('file', '?')}", before, after,
+                        subjects=parts)
 
 
 def database_digest(conn: sqlite3.Connection) -> str:

@@ -7,7 +7,7 @@ has asked for may not be destroyed without its written authorisation, even after
 A *record* is named by the key its audit rows carry in ``entity`` (a part number for products).
 Its latest event is the later of (a) the dated events entered here (``record_events``: export,
 reexport, ...) and (b) the UTC date of its newest audit row (a change to the record is itself an
-event; conservative). Holds are placed and released as rows in ``legal_holds``; both tables are
+event; conservative; an import names the products it touched in ``audit_subjects``). Holds are placed and released as rows in ``legal_holds``; both tables are
 append-only like the audit log, and every hold or event also gets an audit row.
 
 The clock is always passed in (``today``), so tests can stand on either side of the boundary.
@@ -106,8 +106,8 @@ def last_event(conn: sqlite3.Connection, record: str) -> Optional[date]:
     row = conn.execute("SELECT max(event_date) FROM record_events WHERE record = ?", (record,)).fetchone()
     if row[0]:
         dates.append(date.fromisoformat(row[0]))
-    row = conn.execute("SELECT max(substr(ts_utc, 1, 10)) FROM audit WHERE entity = ? AND action NOT LIKE 'record.%'",
-                       (record,)).fetchone()
+    row = conn.execute(f"SELECT max(substr(ts_utc, 1, 10)) FROM audit WHERE seq IN ({audit.TOUCHING}) "
+                       "AND action NOT LIKE 'record.%'", (record, record)).fetchone()
     if row[0]:
         dates.append(date.fromisoformat(row[0]))
     return max(dates) if dates else None

@@ -101,7 +101,9 @@ from workbench.store.deals import DEAL_TABLES  # noqa: E402  (issue 8: deals and
 
 from workbench.store.retention import RETENTION_TABLES  # noqa: E402  (issue 7: record events, legal holds)
 
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES, 4: RETENTION_TABLES}
+from workbench.store.audit import AUDIT_SUBJECT_TABLES  # noqa: E402  (imports audited as one row each)
+
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES, 4: RETENTION_TABLES, 5: AUDIT_SUBJECT_TABLES}
 LATEST_VERSION = max(MIGRATIONS)
 
 OnCreate = Callable[[sqlite3.Connection], None]
