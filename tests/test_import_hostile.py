@@ -280,3 +280,50 @@ def test_xml_in_another_encoding_is_refused(catalog, tmp_path):
     (line,) = refused(catalog, path)
     assert line == ("utf16.xlsx: unsafe or oversized file, not read: part xl/sharedStrings.xml is not UTF-8 XML "
                     "(expected XML as spreadsheet programs write it)")
+
+
+def test_an_installation_whose_openpyxl_would_skip_defusedxml_reads_no_xlsx(catalog, tmp_path, monkeypatch):
+    """reliability.md target 9: defusedxml must be on before any untrusted XML is parsed."""
+    path = write_xlsx(tmp_path / "ok.xlsx", [Sheet("Products", good_rows())])
+    monkeypatch.setenv("OPENPYXL_DEFUSEDXML", "False")
+    (line,) = refused(catalog, path)
+    assert line.startswith("ok.xlsx: not read: xlsx files are not read on this installation: OPENPYXL_DEFUSEDXML")
+    monkeypatch.delenv("OPENPYXL_DEFUSEDXML")
+    assert import_products(catalog, path).written
+
+
+def test_the_mirrored_defusedxml_rule_agrees_with_openpyxl_itself():
+    import subprocess
+    import sys
+
+    for value in (None, "True", "False", "0"):
+        env = {k: v for k, v in __import__("os").environ.items() if k != "OPENPYXL_DEFUSEDXML"}
+        if value is not None:
+            env["OPENPYXL_DEFUSEDXML"] = value
+        out = subprocess.run([sys.executable, "-c", "import openpyxl; from workbench.io.xml_safety import "
+                              "openpyxl_uses_defusedxml as m; print(openpyxl.DEFUSEDXML, m())"],
+                             env=env, capture_output=True, text=True, check=True).stdout.split()
+        assert out[0] == out[1], value
+
+
+def test_expat_versions_below_the_floor_are_refused_and_old_ones_advised():
+    from workbench.io.xml_safety import advice, problems
+
+    assert any("Expat XML parser is 2.4.0" in p for p in problems(expat=(2, 4, 0)))
+    assert not problems(expat=(2, 4, 1)) and advice(expat=(2, 4, 1))
+    assert not advice(expat=(2, 7, 2)) and not problems(expat=(2, 7, 2))
+
+
+def test_an_oversized_workbook_part_is_not_handed_to_expat(catalog, tmp_path):
+    from workbench.io.xlsx_guard import MAX_PARSED_PART_BYTES
+
+    plain = write_xlsx(tmp_path / "plain.xlsx", [Sheet("Products", good_rows())])
+    path = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as dst:  # no ratio to trip
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/workbook.xml":  # padding inside the root element, past the prolog check
+                data = data.replace(b"<sheets>", b"<!--" + b"x" * MAX_PARSED_PART_BYTES + b"--><sheets>")
+            dst.writestr(name, data)
+    (line,) = refused(catalog, path)
+    assert "part xl/workbook.xml is" in line and f"expected at most {MAX_PARSED_PART_BYTES:,}" in line

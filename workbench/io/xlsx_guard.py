@@ -27,6 +27,8 @@ from typing import Optional
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from workbench.io.xml_safety import UnsafeXmlParser, require_safe_xml
+
 
 class UnsafeFile(ValueError):
     """The file was refused before reading (bomb, DTD, over a size cap); the message names the file."""
@@ -46,6 +48,7 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+MAX_PARSED_PART_BYTES = 16 * 2**20  # workbook.xml and its relationships: a few KB in real workbooks
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -167,6 +170,9 @@ def _check_prolog(path: Path, zf: zipfile.ZipFile, name: str, limits: Limits) ->
 
 
 def _parse(path: Path, zf: zipfile.ZipFile, name: str):
+    size = zf.getinfo(name).file_size
+    if size > MAX_PARSED_PART_BYTES:  # Expat sees only small parts (its large-token attacks need big ones)
+        raise _refuse(path, f"part {name} is {size:,} bytes (expected at most {MAX_PARSED_PART_BYTES:,} for this part)")
     try:
         return SafeET.fromstring(zf.read(name))
     except DefusedXmlException as exc:
@@ -263,6 +269,10 @@ def _walk_cells(path: Path, zf: zipfile.ZipFile, facts: SheetFacts) -> None:
 def inspect_xlsx(path: Path, sheet: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> tuple[WorkbookFacts, Optional[SheetFacts]]:
     """Run every check; returns the workbook's facts and the scanned sheet (``sheet`` or the first visible)."""
     path = Path(path)
+    try:
+        require_safe_xml()
+    except UnsafeXmlParser as exc:
+        raise UnsafeFile(f"{path.name}: not read: {exc}") from None
     size = os.stat(path).st_size
     if size > limits.max_file_bytes:
         raise _refuse(path, f"{size:,} bytes (expected at most {limits.max_file_bytes:,})")
