@@ -47,3 +47,31 @@ def test_full_disk_while_saving_a_determination(tmp_path):
                                      ruleset_sha256="b" * 64)
     assert conn.in_transaction is False and snapshot(conn) == before
     conn.close()
+
+
+def test_cli_import_on_a_full_disk_exits_3_with_one_line_and_changes_nothing(tmp_path, capsys, monkeypatch):
+    """The command line's side of target 3: exit code 3 (a database problem), one line on stderr, no
+    traceback, and the catalog as it was. The full disk is max_page_count on the connection the
+    command opens."""
+    import workbench.services.catalog as catalog_service
+    from workbench.cli import main
+
+    db = tmp_path / "catalog.db"
+    fresh_catalog(tmp_path).close()
+    path = write_xlsx(tmp_path / "big.xlsx", [Sheet("Products", [HEADER] + [product_row(i) for i in range(5000)])])
+    real_open = catalog_service.open_catalog
+
+    def open_on_a_full_disk(*args, **kwargs):
+        conn = real_open(*args, **kwargs)
+        _cap_growth(conn, 20)
+        return conn
+
+    monkeypatch.setattr(catalog_service, "open_catalog", open_on_a_full_disk)
+    check = fresh_catalog(tmp_path)
+    before = snapshot(check)
+    assert main(["import", str(path), "--db", str(db)]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: {db}: the disk is full (SQLite: database or disk is full); nothing was changed "
+                   "(expected free disk space: free some and try again)"]
+    assert snapshot(check) == before and not check.in_transaction
+    check.close()
