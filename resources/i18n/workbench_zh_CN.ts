@@ -748,5 +748,45 @@
         <source>Ledgers</source>
         <translation>额度台账</translation>
     </message>
+    <message>
+        <source>TFLOPS (dense)</source>
+        <translation>TFLOPS（稠密）</translation>
+    </message>
+    <message>
+        <source>TOPS (dense)</source>
+        <translation>TOPS（稠密）</translation>
+    </message>
+    <message>
+        <source>TPP (bit length x TOPS, vendor-declared)</source>
+        <translation>TPP（位长 × TOPS，厂商申报）</translation>
+    </message>
+    <message>
+        <source>billions of transistors</source>
+        <translation>十亿个晶体管</translation>
+    </message>
+    <message>
+        <source>GB/s per mm²</source>
+        <translation>GB/s/mm²</translation>
+    </message>
+    <message>
+        <source>operations (e.g. 1e26)</source>
+        <translation>运算次数（如 1e26）</translation>
+    </message>
+    <message>
+        <source>yes or no</source>
+        <translation>是或否</translation>
+    </message>
+    <message>
+        <source>one of ic, board, server, hbm, model_weights</source>
+        <translation>ic、board、server、hbm、model_weights 之一</translation>
+    </message>
+    <message>
+        <source>computed or declared</source>
+        <translation>computed（计算）或 declared（申报）</translation>
+    </message>
+    <message>
+        <source>further conditions</source>
+        <translation>其他条件</translation>
+    </message>
 </context>
 </TS>
