@@ -38,6 +38,7 @@ class DealsListWidget(QWidget):
         self.view.sortByColumn(DealsTableModel.DATE, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
         self.cancel_button = QPushButton(tr("Cancel deal"))
         self.count = QLabel()
         top = QHBoxLayout()
