@@ -748,5 +748,501 @@
         <source>Ledgers</source>
         <translation>额度台账</translation>
     </message>
+    <message>
+        <source>TFLOPS (dense)</source>
+        <translation>TFLOPS（稠密）</translation>
+    </message>
+    <message>
+        <source>TOPS (dense)</source>
+        <translation>TOPS（稠密）</translation>
+    </message>
+    <message>
+        <source>TPP (bit length x TOPS, vendor-declared)</source>
+        <translation>TPP（位长 × TOPS，厂商申报）</translation>
+    </message>
+    <message>
+        <source>billions of transistors</source>
+        <translation>十亿个晶体管</translation>
+    </message>
+    <message>
+        <source>GB/s per mm²</source>
+        <translation>GB/s/mm²</translation>
+    </message>
+    <message>
+        <source>operations (e.g. 1e26)</source>
+        <translation>运算次数（如 1e26）</translation>
+    </message>
+    <message>
+        <source>yes or no</source>
+        <translation>是或否</translation>
+    </message>
+    <message>
+        <source>one of ic, board, server, hbm, model_weights</source>
+        <translation>ic、board、server、hbm、model_weights 之一</translation>
+    </message>
+    <message>
+        <source>computed or declared</source>
+        <translation>computed（计算）或 declared（申报）</translation>
+    </message>
+    <message>
+        <source>further conditions</source>
+        <translation>其他条件</translation>
+    </message>
+    <message>
+        <source>enforced on the deal date</source>
+        <translation>交易日期当天执行的规则</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>screened</source>
+        <translation>已筛查</translation>
+    </message>
+    <message>
+        <source>licensed</source>
+        <translation>已获许可</translation>
+    </message>
+    <message>
+        <source>shipped</source>
+        <translation>已出货</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>, not enforced</source>
+        <translation>，暂停执法</translation>
+    </message>
+    <message>
+        <source>Cancel deal</source>
+        <translation>取消交易</translation>
+    </message>
+    <message>
+        <source>Regime:</source>
+        <translation>管制规则版本：</translation>
+    </message>
+    <message>
+        <source>%1 deals</source>
+        <translation>%1 笔交易</translation>
+    </message>
+    <message>
+        <source>Incomplete deal:</source>
+        <translation>交易信息不完整：</translation>
+    </message>
+    <message>
+        <source>licence required</source>
+        <translation>需要许可证</translation>
+    </message>
+    <message>
+        <source>no licence required</source>
+        <translation>无需许可证</translation>
+    </message>
+    <message>
+        <source>licence position unknown</source>
+        <translation>许可证要求暂无法判定</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>NAC notice sent on</source>
+        <translation>先进计算通知许可例外 (NAC) 通知发送日期</translation>
+    </message>
+    <message>
+        <source>Exported from the United States</source>
+        <translation>自美国出口</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Exporter</source>
+        <translation>出口商</translation>
+    </message>
+    <message>
+        <source>End use</source>
+        <translation>最终用途</translation>
+    </message>
+    <message>
+        <source>Licence or exception</source>
+        <translation>许可证或许可例外</translation>
+    </message>
+    <message>
+        <source>Record even if a limit is exceeded</source>
+        <translation>即使超出额度也记录</translation>
+    </message>
+    <message>
+        <source>Save deal</source>
+        <translation>保存交易</translation>
+    </message>
+    <message>
+        <source>New deal</source>
+        <translation>新建交易</translation>
+    </message>
+    <message>
+        <source>Live determination</source>
+        <translation>实时判定</translation>
+    </message>
+    <message>
+        <source>reference</source>
+        <translation>交易编号</translation>
+    </message>
+    <message>
+        <source>exporter</source>
+        <translation>出口商</translation>
+    </message>
+    <message>
+        <source>consignee name</source>
+        <translation>收货人名称</translation>
+    </message>
+    <message>
+        <source>consignee country</source>
+        <translation>收货人所在国家</translation>
+    </message>
+    <message>
+        <source>end user name</source>
+        <translation>最终用户名称</translation>
+    </message>
+    <message>
+        <source>end user country</source>
+        <translation>最终用户所在国家</translation>
+    </message>
+    <message>
+        <source>Consignee</source>
+        <translation>收货人</translation>
+    </message>
+    <message>
+        <source>End user</source>
+        <translation>最终用户</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Unit value (USD)</source>
+        <translation>单价（美元）</translation>
+    </message>
+    <message>
+        <source>Add line</source>
+        <translation>添加明细行</translation>
+    </message>
+    <message>
+        <source>Remove line</source>
+        <translation>删除明细行</translation>
+    </message>
+    <message>
+        <source>No enforced regime on this date (the controls start on 2022-10-21).</source>
+        <translation>该日期没有执行中的管制规则版本（管制自 2022-10-21 起实施）。</translation>
+    </message>
+    <message>
+        <source>unknown (some TPP missing)</source>
+        <translation>未知（部分产品缺少 TPP）</translation>
+    </message>
+    <message>
+        <source>none in force on this date</source>
+        <translation>该日期无生效版本</translation>
+    </message>
+    <message>
+        <source>eligible: %1</source>
+        <translation>可适用的许可例外：%1</translation>
+    </message>
+    <message>
+        <source> (headquarters rule read with %1)</source>
+        <translation>（总部规则按 %1 判定）</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>country</source>
+        <translation>国家</translation>
+    </message>
+    <message>
+        <source>HQ</source>
+        <translation>总部</translation>
+    </message>
+    <message>
+        <source>parent HQ</source>
+        <translation>母公司总部</translation>
+    </message>
+    <message>
+        <source>(no is-informed letters applied)</source>
+        <translation>（未适用任何告知函）</translation>
+    </message>
+    <message>
+        <source>Not saved: fill in %1.</source>
+        <translation>未保存：请填写%1。</translation>
+    </message>
+    <message>
+        <source>Deal TPP total: %1</source>
+        <translation>交易总处理性能 (TPP) 合计：%1</translation>
+    </message>
+    <message>
+        <source>Value: %1</source>
+        <translation>金额：%1</translation>
+    </message>
+    <message>
+        <source>Confidence: %1</source>
+        <translation>可信度：%1</translation>
+    </message>
+    <message>
+        <source>Within every limit checked (%1).</source>
+        <translation>未超出所检查的任何额度（%1）。</translation>
+    </message>
+    <message>
+        <source>Not saved: %1 (tick &apos;Record even if a limit is exceeded&apos; to record it)</source>
+        <translation>未保存：%1（如仍要记录，请勾选“即使超出额度也记录”）</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <source>Revenue share (%1%, 2025 arrangement, never codified): %2</source>
+        <translation>营收分成（%1%，2025 年安排，未编入法规）：%2</translation>
+    </message>
+    <message>
+        <source>Section 232 tariff exposure (%1%): %2</source>
+        <translation>第 232 条关税敞口（%1%）：%2</translation>
+    </message>
+    <message>
+        <source>no notification required</source>
+        <translation>无需通知</translation>
+    </message>
+    <message>
+        <source>not notified</source>
+        <translation>尚未通知</translation>
+    </message>
+    <message>
+        <source>All years</source>
+        <translation>全部年份</translation>
+    </message>
+    <message>
+        <source>Set US shipments</source>
+        <translation>设置美国出货量</translation>
+    </message>
+    <message>
+        <source>government-to-government agreement</source>
+        <translation>政府间协议</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>%1: government-to-government agreement recorded.</source>
+        <translation>%1：已记录政府间协议。</translation>
+    </message>
+    <message>
+        <source>%1: government-to-government agreement removed.</source>
+        <translation>%1：已删除政府间协议。</translation>
+    </message>
+    <message>
+        <source>Deal</source>
+        <translation>交易</translation>
+    </message>
+    <message>
+        <source>Exception</source>
+        <translation>许可例外</translation>
+    </message>
+    <message>
+        <source>Notified</source>
+        <translation>通知日期</translation>
+    </message>
+    <message>
+        <source>Review over</source>
+        <translation>审查期届满</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Year:</source>
+        <translation>年份：</translation>
+    </message>
+    <message>
+        <source>US shipments of</source>
+        <translation>向美国客户出货：</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>国家</translation>
+    </message>
+    <message>
+        <source>NAC/ACA notifications (review clock)</source>
+        <translation>先进计算通知 / 授权许可例外 (NAC/ACA) 通知（审查计时）</translation>
+    </message>
+    <message>
+        <source>review period over on %1</source>
+        <translation>审查期已于 %1 届满</translation>
+    </message>
+    <message>
+        <source>Building the ledgers under %1 (every deal is determined once)…</source>
+        <translation>正在生成 %1 下的额度台账（逐笔判定全部交易）…</translation>
+    </message>
+    <message>
+        <source>; %1 over the limit</source>
+        <translation>；%1 个超出额度</translation>
+    </message>
+    <message>
+        <source>waiting: %1 of %2 days left</source>
+        <translation>等待中：%2 天中还剩 %1 天</translation>
+    </message>
+    <message>
+        <source>Unknown part number &apos;%1&apos; (expected a catalog part number).</source>
+        <translation>未知料号“%1”（应为产品目录中的料号）。</translation>
+    </message>
+    <message>
+        <source>Unknown country code &apos;%1&apos; (expected e.g. MY, IN, AE).</source>
+        <translation>未知国家代码“%1”（例如 MY、IN、AE）。</translation>
+    </message>
+    <message>
+        <source>The ledgers could not be built: %1</source>
+        <translation>无法生成额度台账：%1</translation>
+    </message>
+    <message>
+        <source>%1 ledgers under %2</source>
+        <translation>%2 下共 %1 个额度台账</translation>
+    </message>
+    <message>
+        <source>EARLY: export planned %1; </source>
+        <translation>提前：计划于 %1 出口；</translation>
+    </message>
+    <message>
+        <source>%1: %2 units shipped to US customers recorded.</source>
+        <translation>%1：已记录向美国客户出货 %2 件。</translation>
+    </message>
+    <message>
+        <source>units</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>需要许可证</translation>
+    </message>
+    <message>
+        <source>not required</source>
+        <translation>无需许可证</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Authorization</source>
+        <translation>许可证或许可例外</translation>
+    </message>
+    <message>
+        <source>Value (USD)</source>
+        <translation>金额（美元）</translation>
+    </message>
+    <message>
+        <source>TPP total</source>
+        <translation>TPP 合计</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Review policy</source>
+        <translation>审查政策</translation>
+    </message>
+    <message>
+        <source>Eligible exceptions</source>
+        <translation>可适用的许可例外</translation>
+    </message>
+    <message>
+        <source>Ledger</source>
+        <translation>额度台账</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>额度</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>已用</translation>
+    </message>
+    <message>
+        <source>Used / remaining</source>
+        <translation>已用 / 剩余</translation>
+    </message>
+    <message>
+        <source>Remaining</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>可信度</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>无额度上限</translation>
+    </message>
+    <message>
+        <source> — over by %1</source>
+        <translation> — 超出 %1</translation>
+    </message>
+    <message>
+        <source>%1% used</source>
+        <translation>已用 %1%</translation>
+    </message>
+    <message>
+        <source>OVER THE LIMIT; </source>
+        <translation>超出额度；</translation>
+    </message>
+    <message>
+        <source>line %1: unit value &apos;%2&apos; is not an amount (expected e.g. 25000.00)</source>
+        <translation>第 %1 行：单价“%2”不是金额（例如 25000.00）</translation>
+    </message>
+    <message>
+        <source>line %1: unit value &apos;%2&apos; (expected dollars with at most 2 decimals)</source>
+        <translation>第 %1 行：单价“%2”（应为美元金额，最多两位小数）</translation>
+    </message>
+    <message>
+        <source>no lines (expected at least one product line)</source>
+        <translation>没有明细行（至少需要一行产品）</translation>
+    </message>
+    <message>
+        <source>%1: unknown country code &apos;%2&apos; (expected e.g. MY, CN, AE)</source>
+        <translation>%1：未知国家代码“%2”（例如 MY、CN、AE）</translation>
+    </message>
+    <message>
+        <source>destination</source>
+        <translation>目的地</translation>
+    </message>
+    <message>
+        <source>consignee HQ</source>
+        <translation>收货人总部</translation>
+    </message>
+    <message>
+        <source>consignee parent HQ</source>
+        <translation>收货人母公司总部</translation>
+    </message>
+    <message>
+        <source>end user HQ</source>
+        <translation>最终用户总部</translation>
+    </message>
+    <message>
+        <source>end user parent HQ</source>
+        <translation>最终用户母公司总部</translation>
+    </message>
+    <message>
+        <source>Legal basis (quoted): %1</source>
+        <translation>依据（原文）：%1</translation>
+    </message>
 </context>
 </TS>

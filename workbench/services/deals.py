@@ -55,6 +55,17 @@ def in_force(loaded: LoadedRegime, day: date) -> bool:
 
 
 @dataclass(frozen=True)
+class BuiltBook:
+    """A ledger book built on a worker thread, with the inputs fingerprint and evaluations it used."""
+
+    regime_id: str
+    inputs: Optional[tuple]
+    book: LedgerBook
+    evals: dict
+    specs: Optional[dict]
+
+
+@dataclass(frozen=True)
 class DealRow:
     """One deal as the list shows it under a regime."""
 
@@ -75,6 +86,7 @@ class DealService:
         self._listeners: list[Callable[[], None]] = []
         self._inputs: Optional[tuple] = None
         self._overlay_fn = None
+        self.writes = 0  # committed writes through this service (a book built elsewhere meanwhile is stale)
 
     # --- reading ----------------------------------------------------------------------------------
     def on_change(self, listener: Callable[[], None]) -> None:
@@ -85,6 +97,7 @@ class DealService:
             self._listeners.remove(listener)
 
     def _changed(self) -> None:
+        self.writes += 1
         for listener in list(self._listeners):
             listener()
 
@@ -169,6 +182,32 @@ class DealService:
             ctx = self.context(regime_id)
             self._books[regime_id] = LedgerBook.from_scratch((r.evaluation for r in self.evaluate_all(regime_id)), ctx)
         return self._books[regime_id]
+
+    def has_book(self, regime_id: str) -> bool:
+        """Whether the ledger book of ``regime_id`` is built and current, so reading ledgers is cheap."""
+        self._sync()
+        return regime_id in self._books
+
+    def built_book(self, regime_id: str) -> "BuiltBook":
+        """Build the book of ``regime_id`` (the slow first build: every deal determined) and hand it
+        over with what it was built from; meant for a service on a worker thread's own connection."""
+        book = self.book(regime_id)
+        evals = {k: v for k, v in self._evals.items() if k[0] == regime_id}
+        return BuiltBook(regime_id, self._inputs, book, evals, self._specs)
+
+    def adopt_book(self, built: "BuiltBook", writes_before: int) -> bool:
+        """Take a book built by :meth:`built_book` over the same database. Refused (False) when this
+        service wrote since ``writes_before`` or the catalog or a letter changed since it was built."""
+        if writes_before != self.writes:
+            return False
+        self._sync()
+        if built.inputs != self._inputs:
+            return False
+        if self._specs is None:
+            self._specs = built.specs
+        self._evals.update(built.evals)
+        self._books[built.regime_id] = built.book
+        return True
 
     def ledgers(self, regime_id: str, year: Optional[int] = None) -> list[Ledger]:
         return ledgers(self.book(regime_id), self.context(regime_id), year)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QSplitter,
                                QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from workbench.ui import engine_text as et
 from workbench.ui.classify import as_enforced, regime_label
 from workbench.ui.csv_export import write_csv
 from workbench.ui.i18n import tr
@@ -156,7 +157,7 @@ class CompareView(QWidget):
         counts = sorted(self.model.transitions().items(), key=lambda kv: (-kv[1], kv[0]))
         self.counts.setRowCount(len(counts))
         for row, ((ha, hb, a, b), n) in enumerate(counts):
-            for col, text in enumerate((f"{ha} → {hb}", f"{a}  →  {b}", str(n))):
+            for col, text in enumerate((f"{ha} → {hb}", f"{et.position(a)}  →  {et.position(b)}", str(n))):
                 self.counts.setItem(row, col, QTableWidgetItem(text))
         self.export_button.setEnabled(True)
         self.compared.emit()

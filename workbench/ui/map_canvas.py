@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from workbench.ui.classify import Classified, regime_label
+from workbench.ui import engine_text as et
 from workbench.ui.i18n import tr
 from workbench.ui.map_regions import Region, regions
 
@@ -293,7 +294,7 @@ class MapCanvas(QWidget):
         cls = self.cls
         pd = "-" if cls.pd[i] is None else f"{cls.pd[i]:.2f}"
         QToolTip.showText(event.globalPosition().toPoint(),
-                          f"{self.parts[i]}\nTPP {cls.tpp[i]:,.0f}, PD {pd}\n{cls.shown[i]}", self)
+                          f"{self.parts[i]}\nTPP {cls.tpp[i]:,.0f}, PD {pd}\n{et.classification(cls.shown[i])}", self)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         pos = event.position()

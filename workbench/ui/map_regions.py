@@ -14,6 +14,9 @@ from typing import Optional
 
 from workbench.engine.conditions import All, Compare, OneOf
 from workbench.engine.loader import LoadedRegime
+from workbench.io.memo.strings import OPS
+from workbench.ui import engine_text as et
+from workbench.ui.i18n import tr
 
 _SHORT = {"interconnect_bandwidth_gbs": "interconnect", "memory_bandwidth_gbs": "DRAM bandwidth",
           "transistors_billion": "transistors (bn)", "process_node_nm": "node (nm)"}
@@ -41,7 +44,8 @@ def _bounds(leaves) -> tuple[dict, list[str], bool]:
             continue
         short = {"tpp": "tpp", "performance_density": "pd"}.get(leaf.metric)
         if short is None:
-            notes.append(f"{_SHORT.get(leaf.metric, leaf.metric)} {leaf.op} {leaf.value:,.6g}")
+            name = et.metric_name(leaf.metric, _SHORT.get(leaf.metric, leaf.metric))
+            notes.append(f"{name} {OPS.get(leaf.op, leaf.op)} {leaf.value:,.6g}")
             continue
         side = "lo" if leaf.op in (">=", ">") else "hi" if leaf.op in ("<", "<=") else None
         if side:
@@ -62,7 +66,7 @@ def regions(loaded: LoadedRegime) -> list[Region]:
         seen.add(rule.paragraph)
         if len(leaves) != sum(1 for x in leaves if isinstance(x, (Compare, OneOf))) and any(
                 not isinstance(x, (Compare, OneOf)) and x.__class__.__name__ != "Flag" for x in leaves):
-            notes.append("further conditions")
+            notes.append(tr("further conditions"))
         out.append(Region(rule.paragraph, "rule", note=", ".join(notes), **b))
     for req in reg.licence_requirements:
         for pol in req.review_policies:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.ui import catalog_query as cq
+from workbench.ui import engine_text as et
 from workbench.ui.catalog_data import CatalogSnapshot
 from workbench.ui.classify import Classified, regime_label
 from workbench.ui.i18n import tr
@@ -32,8 +33,9 @@ def fmt_number(value: Optional[float], digits: int = 0) -> str:
 
 
 def show_class(shown: str) -> str:
-    """A classification as displayed: ECCN paragraphs stay as written; "indeterminate" is translated."""
-    return tr("indeterminate") if shown == "indeterminate" else shown
+    """A classification as displayed: ECCN paragraphs stay as written; "indeterminate" and
+    "not 3A090/4A090" are worded in the UI language (engine_text)."""
+    return et.classification(shown)
 
 
 def fmt_margin(value: Optional[float]) -> str:
@@ -149,7 +151,7 @@ class CatalogModel(QAbstractTableModel):
             m = self.cls.margin_pct[i]
             return NEAR_BRUSH if m is not None and abs(m) <= self.near_pct else None
         if role == Qt.ItemDataRole.ToolTipRole and col == cq.COL_MARGIN and self.cls is not None:
-            return self.cls.nearest[i] or None
+            return et.nearest(self.cls.nearest[i]) or None
         return None
 
     def _raw(self, i: int, col: int):
@@ -176,7 +178,7 @@ class CatalogModel(QAbstractTableModel):
             return show_class(cls.shown[i])
         if col == cq.COL_MARGIN:
             m = cls.margin_pct[i]
-            return "" if m is None else f"{fmt_margin(m)}  {cls.nearest[i]}"
+            return "" if m is None else f"{fmt_margin(m)}  {et.nearest(cls.nearest[i])}"
         return ""
 
 
@@ -244,8 +246,10 @@ class CompareModel(QAbstractTableModel):
         if not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
         i, col = self.rows[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+        if role == SORT_ROLE:
             return self.snap.parts[i] if col == 0 else self.results[col - 1].position[i]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.snap.parts[i] if col == 0 else et.position(self.results[col - 1].position[i])
         if role == PART_ROLE:
             return self.snap.parts[i]
         if role == Qt.ItemDataRole.BackgroundRole and col > 1:
@@ -299,5 +303,5 @@ class ProximityModel(QAbstractTableModel):
             return _ALIGN_RIGHT
         if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return None
-        return [self.snap.parts[i], self.snap.vendors[i] or "", show_class(self.cls.shown[i]), self.cls.nearest[i],
+        return [self.snap.parts[i], self.snap.vendors[i] or "", show_class(self.cls.shown[i]), et.nearest(self.cls.nearest[i]),
                 fmt_margin(self.cls.margin_pct[i])][col]

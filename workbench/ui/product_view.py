@@ -17,8 +17,9 @@ from workbench.engine import SpecError, determine, make_spec
 from workbench.engine.spec import FIELD_UNITS, TEMPLATE_FIELDS
 from workbench.store.schema import BOOL_COLUMNS
 from workbench.ui.catalog_data import product_spec, provenance, update_figure
+from workbench.ui import engine_text as et
 from workbench.ui.classify import regime_label
-from workbench.ui.i18n import tr
+from workbench.ui.i18n import current_language, tr
 from workbench.ui.session import Session
 
 EDITABLE = [f for f in TEMPLATE_FIELDS if f != "part_number"]
@@ -48,7 +49,7 @@ def show_value(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return ("是" if value else "否") if current_language() == "zh" else ("yes" if value else "no")
     if isinstance(value, float):
         return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
     if isinstance(value, list):
@@ -149,7 +150,8 @@ class ProductView(QWidget):
         self.specs.setRowCount(len(EDITABLE))
         for row, name in enumerate(EDITABLE):
             src = sources.get(name)
-            cells = [name, show_value(getattr(spec, name)), FIELD_UNITS.get(name, ""),
+            unit = FIELD_UNITS.get(name, "")
+            cells = [et.field(name), show_value(getattr(spec, name)), tr(unit) if unit else "",
                      (src[0] + (f" [{src[1]}]" if src[1] else "")) if src else ""]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -157,6 +159,8 @@ class ProductView(QWidget):
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if col == self.COL_SOURCE and src and src[2]:
                     item.setToolTip(src[2])
+                if col == self.COL_FIELD:
+                    item.setToolTip(name)  # the template column name, as in import files
                 self.specs.setItem(row, col, item)
         self.specs.blockSignals(False)
         self._fill_determinations(spec)
@@ -169,13 +173,13 @@ class ProductView(QWidget):
             det = determine(spec, loaded, lib.countries, self.session.destination)
             overlay = self.letters.overlay(det, spec) if self.letters is not None else None
             binding = overlay.binding if overlay is not None else ()
-            explanation = overlay.explanation if overlay is not None else det.explanation
+            explanation = et.sentence(det, overlay)
             cites = {r.id: r.citation for r in det.rules}
             reg = loaded.regime
             cites.update({x.id: x.citation for x in reg.licence_requirements})
             cites.update({p.id: p.citation for x in reg.licence_requirements for p in x.review_policies})
             cites.update({x.id: x.citation for x in reg.licence_exceptions})
-            top = QTreeWidgetItem([regime_label(loaded), det.paragraph or det.classification, "", "", "", "",
+            top = QTreeWidgetItem([regime_label(loaded), et.classification(det.paragraph or det.classification), "", "", "", "",
                                    explanation])
             top.setToolTip(6, explanation)
             lines.append(f"<b>{html.escape(regime_label(loaded))}</b>: {html.escape(explanation)}")
@@ -189,11 +193,12 @@ class ProductView(QWidget):
             for c in det.criteria:
                 value = "?" if c.value is None else show_value(c.value)
                 margin = "" if c.margin_pct is None else f"{c.margin_pct:+.1f}%"
-                child = QTreeWidgetItem([f"{c.id}: {c.result}", c.label or c.metric, value, c.op,
+                child = QTreeWidgetItem([f"{c.id}: {et.result(c.result)}", et.metric(c), value, c.op,
                                          show_value(c.threshold), margin, cites.get(c.id, "")])
+                child.setToolTip(1, et.metric(c))
                 child.setToolTip(6, cites.get(c.id, ""))
                 if c.note:
-                    child.setToolTip(0, c.note)
+                    child.setToolTip(0, et.note(c))
                 top.addChild(child)
             for match in binding:  # issue 5: an open letter binds this product for the destination
                 child = QTreeWidgetItem([tr("licence required under letter %1").replace("%1", match.ref),

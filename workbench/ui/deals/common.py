@@ -9,16 +9,22 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from workbench.services.regimes import RegimeLibrary
+from workbench.ui import engine_text as et
+from workbench.ui.i18n import tr, tr_noop
 
-ENFORCED_ON_DATE = "enforced on the deal date"
+ENFORCED_ON_DATE = tr_noop("enforced on the deal date")
+DEAL_STATUS = {"draft": tr_noop("draft"), "screened": tr_noop("screened"), "licensed": tr_noop("licensed"),
+               "shipped": tr_noop("shipped"), "cancelled": tr_noop("cancelled")}
 
 
 def regime_combo(library: RegimeLibrary, first: Optional[str] = None) -> QComboBox:
+    """Regimes by id with their status; ``first`` (untranslated, shown through tr()) is an extra
+    first item whose data is None."""
     combo = QComboBox()
     if first:
-        combo.addItem(first, None)
+        combo.addItem(tr(first), None)
     for r in library.regimes:
-        label = f"{r.id} ({r.regime.status}{'' if r.regime.enforced else ', not enforced'})"
+        label = f"{r.id} ({et.status(r.regime.status)}{'' if r.regime.enforced else tr(', not enforced')})"
         combo.addItem(label, r.id)
     return combo
 

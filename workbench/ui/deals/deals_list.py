@@ -12,6 +12,7 @@ from workbench.services.deals import DealRow, DealService
 from workbench.services.regimes import RegimeLibrary
 from workbench.ui.deals.common import ENFORCED_ON_DATE, regime_combo
 from workbench.ui.deals.models import SORT_ROLE, DealsTableModel
+from workbench.ui.i18n import tr
 
 
 class DealsListWidget(QWidget):
@@ -37,10 +38,11 @@ class DealsListWidget(QWidget):
         self.view.sortByColumn(DealsTableModel.DATE, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.cancel_button = QPushButton("Cancel deal")
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.cancel_button = QPushButton(tr("Cancel deal"))
         self.count = QLabel()
         top = QHBoxLayout()
-        top.addWidget(QLabel("Regime:"))
+        top.addWidget(QLabel(tr("Regime:")))
         top.addWidget(self.regime, 1)
         top.addWidget(self.count)
         top.addWidget(self.cancel_button)
@@ -62,7 +64,7 @@ class DealsListWidget(QWidget):
             if rid is not None:
                 rows.append(DealRow(deal, self.service.evaluate(deal, rid)))
         self.model.set_rows(rows)
-        self.count.setText(f"{len(rows)} deals")
+        self.count.setText(tr("%1 deals").replace("%1", f"{len(rows):,}"))
 
     def selected_id(self) -> Optional[int]:
         rows = self.view.selectionModel().selectedRows()

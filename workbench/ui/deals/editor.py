@@ -18,7 +18,16 @@ from workbench.services.deals import DealService, OverLimit
 from workbench.services.regimes import RegimeLibrary
 from workbench.store.connection import StoreError
 from workbench.store.deals import DealStoreError
-from workbench.ui.deals.common import ENFORCED_ON_DATE, code_box, pydate, qdate, regime_combo
+from workbench.ui import engine_text as et
+from workbench.ui.deals.common import DEAL_STATUS, ENFORCED_ON_DATE, code_box, pydate, qdate, regime_combo
+from workbench.ui.deals.deal_text import deal_reasons, deal_summary
+from workbench.ui.i18n import tr, tr_noop
+
+
+COUNTRY_FIELDS = {"destination": tr_noop("destination"), "consignee_country": tr_noop("consignee country"),
+                  "consignee_hq": tr_noop("consignee HQ"), "consignee_parent": tr_noop("consignee parent HQ"),
+                  "end_user_country": tr_noop("end user country"), "end_user_hq": tr_noop("end user HQ"),
+                  "end_user_parent": tr_noop("end user parent HQ")}
 
 
 class DealEditorWidget(QWidget):
@@ -49,44 +58,45 @@ class DealEditorWidget(QWidget):
         self.deal_date = QDateEdit(qdate(date.today()))
         self.deal_date.setCalendarPopup(True)
         self.deal_date.setDisplayFormat("yyyy-MM-dd")
-        self.notified = QCheckBox("NAC notice sent on")
+        self.notified = QCheckBox(tr("NAC notice sent on"))
         self.notified_on = QDateEdit(qdate(date.today()))
         self.notified_on.setDisplayFormat("yyyy-MM-dd")
         self.notified_on.setEnabled(False)
         self.notified.toggled.connect(self.notified_on.setEnabled)
-        self.from_us = QCheckBox("Exported from the United States")
+        self.from_us = QCheckBox(tr("Exported from the United States"))
         self.from_us.setChecked(True)
         self.status = QComboBox()
-        self.status.addItems(list(STATUSES))
+        for key in STATUSES:
+            self.status.addItem(tr(DEAL_STATUS[key]), key)
         self.destination = code_box()
         self.party: dict[str, QLineEdit] = {}
         form = QFormLayout()
-        form.addRow("Reference", self.reference)
-        form.addRow("Date", self.deal_date)
-        form.addRow("Exporter", self.exporter)
+        form.addRow(tr("Reference"), self.reference)
+        form.addRow(tr("Date"), self.deal_date)
+        form.addRow(tr("Exporter"), self.exporter)
         for who in ("consignee", "end_user"):
-            label = "Consignee" if who == "consignee" else "End user"
+            label = tr("Consignee") if who == "consignee" else tr("End user")
             row = QHBoxLayout()
-            for key, hint, box in (("name", "name", QLineEdit()), ("country", "country", code_box()),
-                                   ("hq", "HQ", code_box()), ("parent", "parent HQ", code_box())):
+            for key, hint, box in (("name", tr("name"), QLineEdit()), ("country", tr("country"), code_box()),
+                                   ("hq", tr("HQ"), code_box()), ("parent", tr("parent HQ"), code_box())):
                 box.setPlaceholderText(hint)
                 self.party[f"{who}_{key}"] = box
                 row.addWidget(box, 3 if key == "name" else 1)
             form.addRow(label, row)
-        form.addRow("Destination", self.destination)
-        form.addRow("End use", self.end_use)
-        form.addRow("Licence or exception", self.authorization)
+        form.addRow(tr("Destination"), self.destination)
+        form.addRow(tr("End use"), self.end_use)
+        form.addRow(tr("Licence or exception"), self.authorization)
         notice = QHBoxLayout()
         notice.addWidget(self.notified)
         notice.addWidget(self.notified_on)
         form.addRow("", notice)
         form.addRow("", self.from_us)
-        form.addRow("Status", self.status)
+        form.addRow(tr("Status"), self.status)
 
         self.lines = QTableWidget(0, 3)
-        self.lines.setHorizontalHeaderLabels(["Part number", "Quantity", "Unit value (USD)"])
+        self.lines.setHorizontalHeaderLabels([tr("Part number"), tr("Quantity"), tr("Unit value (USD)")])
         self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.add_line_button, self.remove_line_button = QPushButton("Add line"), QPushButton("Remove line")
+        self.add_line_button, self.remove_line_button = QPushButton(tr("Add line")), QPushButton(tr("Remove line"))
         line_buttons = QHBoxLayout()
         line_buttons.addWidget(self.add_line_button)
         line_buttons.addWidget(self.remove_line_button)
@@ -97,10 +107,10 @@ class DealEditorWidget(QWidget):
         self.determination.setReadOnly(True)
         self.flag_label = QLabel()
         self.flag_label.setWordWrap(True)
-        self.allow_over = QCheckBox("Record even if a limit is exceeded")
-        self.save_button = QPushButton("Save deal")
-        self.new_button = QPushButton("New deal")
-        live = QGroupBox("Live determination")
+        self.allow_over = QCheckBox(tr("Record even if a limit is exceeded"))
+        self.save_button = QPushButton(tr("Save deal"))
+        self.new_button = QPushButton(tr("New deal"))
+        live = QGroupBox(tr("Live determination"))
         live_layout = QVBoxLayout(live)
         live_layout.addWidget(self.regime)
         live_layout.addWidget(self.determination, 1)
@@ -186,7 +196,7 @@ class DealEditorWidget(QWidget):
         if deal.notified_on:
             self.notified_on.setDate(qdate(deal.notified_on))
         self.from_us.setChecked(deal.exports_from_us)
-        self.status.setCurrentText(deal.status)
+        self.status.setCurrentIndex(max(0, self.status.findData(deal.status)))
         self.lines.setRowCount(0)
         for ln in deal.lines:
             self.add_line(ln.part_number, ln.quantity, str(ln.unit_value_usd))
@@ -202,7 +212,7 @@ class DealEditorWidget(QWidget):
         self.authorization.setCurrentText("")
         self.notified.setChecked(False)
         self.from_us.setChecked(True)
-        self.status.setCurrentText("draft")
+        self.status.setCurrentIndex(max(0, self.status.findData("draft")))
         self.allow_over.setChecked(False)
         self.lines.setRowCount(0)
         self._loading = False
@@ -210,9 +220,11 @@ class DealEditorWidget(QWidget):
 
     def missing_for_save(self) -> list[str]:
         """Fields the live determination can do without but a saved deal needs."""
-        need = {"reference": self.reference, "exporter": self.exporter, "consignee name": self.party["consignee_name"],
-                "consignee country": self.party["consignee_country"], "end user name": self.party["end_user_name"],
-                "end user country": self.party["end_user_country"]}
+        need = {tr_noop("reference"): self.reference, tr_noop("exporter"): self.exporter,
+                tr_noop("consignee name"): self.party["consignee_name"],
+                tr_noop("consignee country"): self.party["consignee_country"],
+                tr_noop("end user name"): self.party["end_user_name"],
+                tr_noop("end user country"): self.party["end_user_country"]}
         return [label for label, box in need.items() if not box.text().strip()]
 
     def build(self) -> Deal:
@@ -226,18 +238,21 @@ class DealEditorWidget(QWidget):
             try:
                 value = Decimal(text or "0")
             except InvalidOperation:
-                raise ValueError(f"line {row + 1}: unit value '{text}' is not an amount (expected e.g. 25000.00)") from None
+                raise ValueError(tr("line %1: unit value '%2' is not an amount (expected e.g. 25000.00)")
+                                 .replace("%1", str(row + 1)).replace("%2", text)) from None
             if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-                raise ValueError(f"line {row + 1}: unit value '{text}' (expected dollars with at most 2 decimals)")
+                raise ValueError(tr("line %1: unit value '%2' (expected dollars with at most 2 decimals)")
+                                 .replace("%1", str(row + 1)).replace("%2", text))
             lines.append(DealLine(part_number=part, quantity=qty, unit_value_usd=value.quantize(Decimal("0.01"))))
         if not lines:
-            raise ValueError("no lines (expected at least one product line)")
+            raise ValueError(tr("no lines (expected at least one product line)"))
         p = {k: v.text().strip() or None for k, v in self.party.items()}
         dest = self.destination.text().strip()  # stands in for a blank party country while typing
         for key, code in [("destination", self.destination.text().strip())] + [(k, v) for k, v in p.items()
                                                                                if not k.endswith("_name")]:
             if code and code not in self.library.countries:
-                raise ValueError(f"{key.replace('_', ' ')}: unknown country code '{code}' (expected e.g. MY, CN, AE)")
+                raise ValueError(tr("%1: unknown country code '%2' (expected e.g. MY, CN, AE)")
+                                 .replace("%1", tr(COUNTRY_FIELDS.get(key, key))).replace("%2", code))
         return Deal(id=self.deal_id, reference=self.reference.text().strip() or "(new)",
                     deal_date=pydate(self.deal_date.date()), exporter=self.exporter.text().strip() or "(exporter)",
                     consignee=Party(name=p["consignee_name"] or "(consignee)", country=p["consignee_country"] or dest,
@@ -247,7 +262,7 @@ class DealEditorWidget(QWidget):
                     destination=self.destination.text().strip(), end_use=self.end_use.text().strip(),
                     authorization=self.authorization.currentText().strip(),
                     notified_on=pydate(self.notified_on.date()) if self.notified.isChecked() else None,
-                    exports_from_us=self.from_us.isChecked(), status=self.status.currentText(), lines=tuple(lines))
+                    exports_from_us=self.from_us.isChecked(), status=self.status.currentData(), lines=tuple(lines))
 
     def update_determination(self, *_args) -> None:
         if self._loading:
@@ -263,26 +278,29 @@ class DealEditorWidget(QWidget):
             self.current = deal
             rid = self.regime.currentData() or self.service.enforced_on(deal.deal_date)
             if rid is None:
-                raise_text = "No enforced regime on this date (the controls start on 2022-10-21)."
+                raise_text = tr("No enforced regime on this date (the controls start on 2022-10-21).")
                 self.determination.setPlainText(raise_text)
                 self.evaluated.emit(raise_text)
                 return
             ev = self.service.evaluate(deal, rid)
-            total = "unknown (some TPP missing)" if ev.tpp_total is None else f"{ev.tpp_total:,} TPP"
+            total = tr("unknown (some TPP missing)") if ev.tpp_total is None else f"{ev.tpp_total:,} TPP"
             fees = self.service.fees(deal, rid)
             limits = self.service.limits
-            text = "\n".join([f"{ev.regime}: {ev.summary}", f"Deal TPP total: {total}",
-                              f"Value: ${deal.value_usd:,}", f"Confidence: {ev.confidence}",
-                              f"Revenue share ({limits.revenue_share.rate_percent}%, 2025 arrangement, never codified): "
-                              f"${fees['revenue_share']:,}",
-                              f"Section 232 tariff exposure ({limits.tariff.rate_percent}%): ${fees['tariff']:,}",
-                              "", *ev.reasons])
+            text = "\n".join([f"{ev.regime}: {deal_summary(ev)}", tr("Deal TPP total: %1").replace("%1", total),
+                              tr("Value: %1").replace("%1", f"${deal.value_usd:,}"),
+                              tr("Confidence: %1").replace("%1", et.confidence(ev.confidence)),
+                              tr("Revenue share (%1%, 2025 arrangement, never codified): %2")
+                              .replace("%1", str(limits.revenue_share.rate_percent))
+                              .replace("%2", f"${fees['revenue_share']:,}"),
+                              tr("Section 232 tariff exposure (%1%): %2").replace("%1", str(limits.tariff.rate_percent))
+                              .replace("%2", f"${fees['tariff']:,}"),
+                              "", *deal_reasons(ev)])
             if not ev.overlay_applied:
-                text += "\n\n(no is-informed letters applied)"
+                text += "\n\n" + tr("(no is-informed letters applied)")
             self.flags = self.service.check(deal) if deal.status != "cancelled" else []
-            checked = ", ".join(self.service.checked_regimes(deal)) or "none in force on this date"
+            checked = ", ".join(self.service.checked_regimes(deal)) or tr("none in force on this date")
             self.flag_label.setText("\n".join(f"⚠ {f}" for f in self.flags) if self.flags
-                                    else f"Within every limit checked ({checked}).")
+                                    else tr("Within every limit checked (%1).").replace("%1", checked))
             self.flag_label.setStyleSheet("color: #b3261e" if self.flags else "")
         self.determination.setPlainText(text)
         self.save_button.setEnabled(self.current is not None)
@@ -293,16 +311,16 @@ class DealEditorWidget(QWidget):
             return None
         missing = self.missing_for_save()
         if missing:
-            self.flag_label.setText("Not saved: fill in " + ", ".join(missing) + ".")
+            self.flag_label.setText(tr("Not saved: fill in %1.").replace("%1", ", ".join(tr(m) for m in missing)))
             return None
         try:
             saved, _ = self.service.save(self.current, allow_over_limit=self.allow_over.isChecked())
         except OverLimit as exc:
-            self.flag_label.setText("Not saved: " + "; ".join(str(f) for f in exc.flags)
-                                    + " (tick 'Record even if a limit is exceeded' to record it)")
+            self.flag_label.setText(tr("Not saved: %1 (tick 'Record even if a limit is exceeded' to record it)")
+                                    .replace("%1", "; ".join(str(f) for f in exc.flags)))
             return None
         except (DealStoreError, StoreError) as exc:
-            self.flag_label.setText(f"Not saved: {exc}")
+            self.flag_label.setText(tr("Not saved: %1").replace("%1", str(exc)))
             return None
         self.deal_id = saved.id
         self.update_determination()
@@ -312,6 +330,6 @@ class DealEditorWidget(QWidget):
 
 def _problem_text(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return "Incomplete deal:\n" + "\n".join(
+        return tr("Incomplete deal:") + "\n" + "\n".join(
             f"- {'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
-    return f"Incomplete deal:\n- {exc}"
+    return tr("Incomplete deal:") + f"\n- {exc}"

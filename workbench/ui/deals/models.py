@@ -16,13 +16,18 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from workbench.engine.ledgers import Ledger
 from workbench.services.deals import DealRow
+from workbench.ui import engine_text as et
+from workbench.ui.deals import deal_text
+from workbench.ui.deals.common import DEAL_STATUS
+from workbench.ui.i18n import tr, tr_noop
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 DEAL_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 SHARE_ROLE = Qt.ItemDataRole.UserRole + 3
 OVER_BRUSH = QBrush(QColor("#b3261e"))
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LICENCE = {True: "required", False: "not required", None: "unknown"}
+_UNITS = {"units": tr_noop("units")}
+_LICENCE = {True: tr_noop("required"), False: tr_noop("not required"), None: tr_noop("unknown")}
 
 
 def fmt(value: Optional[Decimal]) -> str:
@@ -30,7 +35,7 @@ def fmt(value: Optional[Decimal]) -> str:
 
 
 class _ListModel(QAbstractTableModel):
-    """A flat table over a Python list: subclasses give HEADERS and data()."""
+    """A flat table over a Python list: subclasses give HEADERS (untranslated, shown through tr()) and data()."""
 
     HEADERS: tuple[str, ...] = ()
 
@@ -51,7 +56,7 @@ class _ListModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt override
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
+            return tr(self.HEADERS[section])
         return None
 
 
@@ -59,8 +64,9 @@ class DealsTableModel(_ListModel):
     """One row per deal with its position under the chosen regime."""
 
     (REF, DATE, STATUS, DEST, END_USER, AUTH, VALUE, TPP, REGIME, LICENCE, REVIEW, EXCEPTIONS) = range(12)
-    HEADERS = ("Reference", "Date", "Status", "Destination", "End user", "Authorization", "Value (USD)", "TPP total",
-               "Regime", "Licence", "Review policy", "Eligible exceptions")
+    HEADERS = (tr_noop("Reference"), tr_noop("Date"), tr_noop("Status"), tr_noop("Destination"), tr_noop("End user"),
+               tr_noop("Authorization"), tr_noop("Value (USD)"), tr_noop("TPP total"), tr_noop("Regime"),
+               tr_noop("Licence"), tr_noop("Review policy"), tr_noop("Eligible exceptions"))
 
     @property
     def rows(self) -> list[DealRow]:
@@ -85,7 +91,15 @@ class DealsTableModel(_ListModel):
         row, col = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             value = self._value(row, col)
-            return fmt(value) if col in (self.VALUE, self.TPP) else value
+            if col in (self.VALUE, self.TPP):
+                return fmt(value)
+            if col == self.LICENCE:
+                return tr(value)
+            if col == self.REVIEW:
+                return et.policy(row.evaluation.review_policy)
+            if col == self.STATUS:
+                return tr(DEAL_STATUS.get(value, value))
+            return value
         if role == SORT_ROLE:
             value = self._value(row, col)
             if col in (self.VALUE, self.TPP):
@@ -104,7 +118,8 @@ class LedgerTableModel(_ListModel):
     """One row per ledger: limit, used, the bar, remaining, and the rule's confidence."""
 
     (TITLE, UNIT, LIMIT, USED, BAR, REMAINING, CONFIDENCE, NOTE) = range(8)
-    HEADERS = ("Ledger", "Unit", "Limit", "Used", "Used / remaining", "Remaining", "Confidence", "Note")
+    HEADERS = (tr_noop("Ledger"), tr_noop("Unit"), tr_noop("Limit"), tr_noop("Used"), tr_noop("Used / remaining"),
+               tr_noop("Remaining"), tr_noop("Confidence"), tr_noop("Note"))
 
     @property
     def ledgers(self) -> list[Ledger]:
@@ -129,13 +144,13 @@ class LedgerTableModel(_ListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.BAR:
                 if share is None:
-                    return "no limit"
-                over = f" — over by {fmt(-lg.remaining)}" if lg.over else ""
-                return f"{share // 10}.{share % 10}% used{over}"
-            return {self.TITLE: lg.meta.title, self.UNIT: lg.meta.unit, self.LIMIT: fmt(lg.meta.limit) or "—",
+                    return tr("no limit")
+                over = tr(" — over by %1").replace("%1", fmt(-lg.remaining)) if lg.over else ""
+                return tr("%1% used").replace("%1", f"{share // 10}.{share % 10}") + over
+            return {self.TITLE: deal_text.title(lg), self.UNIT: tr(_UNITS.get(lg.meta.unit, lg.meta.unit)), self.LIMIT: fmt(lg.meta.limit) or "—",
                     self.USED: fmt(lg.used), self.REMAINING: fmt(lg.remaining) or "—",
-                    self.CONFIDENCE: lg.meta.confidence,
-                    self.NOTE: ("OVER THE LIMIT; " if lg.over else "") + lg.meta.note}[col]
+                    self.CONFIDENCE: et.confidence(lg.meta.confidence),
+                    self.NOTE: (tr("OVER THE LIMIT; ") if lg.over else "") + deal_text.note(lg)}[col]
         if role == SHARE_ROLE:
             return share
         if role == SORT_ROLE:
