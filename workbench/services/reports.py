@@ -204,21 +204,17 @@ def _check(cancel: Optional[Cancel]) -> None:
 
 
 def _provenance(conn: sqlite3.Connection, records: dict[str, dict], parts: Optional[set[str]] = None) -> dict[str, list[Provenance]]:
+    """Per product, each figure's source: its source row, else the import that set it."""
+    from workbench.store.provenance import figure_sources
+
     out: dict[str, list[Provenance]] = {}
-    query = "SELECT part_number, field, source, confidence, note FROM spec_provenance"
-    if parts is not None and len(parts) <= 500:
-        rows = conn.execute(f"{query} WHERE part_number IN ({', '.join('?' * len(parts))}) ORDER BY part_number, field",
-                            sorted(parts))
-    else:
-        rows = conn.execute(f"{query} ORDER BY part_number, field")
     order = {f: i for i, f in enumerate(TEMPLATE_FIELDS)}
-    for part, fld, source, confidence, note in rows:
+    for part, figures in figure_sources(conn, parts).items():
         if parts is not None and part not in parts:
             continue
-        value = records.get(part, {}).get(fld)
-        out.setdefault(part, []).append(Provenance(part, fld, value, source, confidence, note))
-    for items in out.values():
-        items.sort(key=lambda p: order.get(p.field, len(order)))
+        items = [Provenance(part, fld, records.get(part, {}).get(fld), source, confidence, note)
+                 for fld, (source, confidence, note) in figures.items()]
+        out[part] = sorted(items, key=lambda p: order.get(p.field, len(order)))
     return out
 
 

@@ -88,9 +88,10 @@ def product_spec(conn: sqlite3.Connection, part: str) -> Optional[ProductSpec]:
 
 
 def provenance(conn: sqlite3.Connection, part: str) -> dict[str, tuple[str, Optional[str], Optional[str]]]:
-    """field -> (source, confidence, note)."""
-    return {f: (s, c, n) for f, s, c, n in conn.execute(
-        "SELECT field, source, confidence, note FROM spec_provenance WHERE part_number = ?", (part,))}
+    """field -> (source, confidence, note): the figure's source row, else the import that set it."""
+    from workbench.store.provenance import figure_sources
+
+    return figure_sources(conn, [part]).get(part, {})
 
 
 Provenance = Optional[tuple[str, Optional[str], Optional[str]]]
