@@ -84,7 +84,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self._menus()
 
-        fill_regime_combo(self.regime, session.services.regimes(), session.regime)
+        # The regimes loaded so far (the selected one at start); all of them on regimesChanged.
+        fill_regime_combo(self.regime, session.services.loaded_regimes(), session.regime)
         self._regime_note()
         self.regime.currentIndexChanged.connect(self._regime_picked)
         self.destination.currentIndexChanged.connect(lambda: session.set_destination(self.destination.currentData()))
