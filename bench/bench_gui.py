@@ -1,13 +1,27 @@
 """Desktop-app benchmark (offscreen). Prints figures and ratios against baselines measured in the
 same run; asserts nothing.
 
-1. Cold start: process start to a usable window on the demo catalog (catalog loaded and
-   classified: ``workbench gui --screenshot``) versus a bare PySide6 QMainWindow. Target <= 2x.
+1. Cold start to a usable window, versus a bare PySide6 window (issue 4: target <= 2x).
+   A fresh process runs the real entry point (``python -m workbench gui --db DEMO``, the
+   interactive path, on the offscreen platform) with a probe on the catalog table. Each figure
+   is the time from starting the process until a line printed by the probe is read:
+     rows        the catalog table painted with the catalog's rows (the window is shown while
+                 the selected regime is still being classified: the classification column
+                 reads "…" and the status bar shows "Classifying n%");
+     usable      the table painted with the selected regime's classification column filled,
+                 and a zero-timer posted at that paint has fired (the event loop is responsive).
+   The target is judged on *usable*. The baseline is the same probe on a bare QMainWindow with
+   an empty QTableView: its first paint, then the zero-timer. Process exit is not counted for
+   either. Bytecode is cached (an untimed warm-up run writes it under a temporary
+   PYTHONPYCACHEPREFIX), as in an installed app; the first run also creates the demo catalog.
+   Bare and app runs alternate; medians are printed (the machine is shared and noisy).
 2. Filter and sort on 100,000 products in the real catalog table: the UI thread's blocks are
    measured with a 2 ms heartbeat timer (gap between ticks); target 95th percentile <= 50 ms.
 3. Peak memory (max RSS) with 100,000 products loaded and classified, versus the bare window.
 
-Usage: python bench/bench_gui.py [N]      (N products for parts 2-3, default 100,000)
+Usage: python bench/bench_gui.py [N] [RUNS]   (N products for parts 2-3, default 100,000;
+                                               RUNS cold starts of each kind, default 7;
+                                               N = 0 runs part 1 only)
 """
 
 from __future__ import annotations
@@ -26,43 +40,110 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+# Prints "usable" once the first paint of the (empty) table is done and the event loop is free again.
 BARE = """
-import resource, sys, time
-t0 = time.perf_counter()
+import resource, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 app = QApplication(sys.argv)
-w = QMainWindow(); w.setCentralWidget(QTableView()); w.resize(1366, 768); w.show()
-app.processEvents()
-w.grab()
+w = QMainWindow(); table = QTableView(); w.setCentralWidget(table); w.resize(1366, 768)
+
+class Probe(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not hasattr(self, "done"):
+            self.done = True
+            QTimer.singleShot(0, lambda: (print("usable", flush=True), app.quit()))
+        return False
+
+probe = Probe(); table.viewport().installEventFilter(probe)
+w.show()
+app.exec()
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
+# The real entry point (workbench.cli.main on sys.argv, as `workbench gui --db DB` runs it), with a
+# probe on the catalog table installed as soon as the window exists.
+APP = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+from workbench import cli
+from workbench.ui import catalog_query as cq, launcher
 
-def _time(cmd: list[str], env: dict, runs: int = 3) -> tuple[float, str]:
-    best, out = float("inf"), ""
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=str(ROOT))
-        took = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise SystemExit(f"{cmd} failed:\n{proc.stderr}")
-        best, out = min(best, took), proc.stdout
-    return best, out
+class Probe(QObject):
+    def __init__(self, gui):
+        super().__init__()
+        self.gui, self.seen = gui, set()
+        gui.window.catalog.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if event.type() != QEvent.Type.Paint:
+            return False
+        model, session = self.gui.window.catalog.model, self.gui.session
+        if model.rowCount() and "rows" not in self.seen:
+            self.later("rows")
+        filled = model.cls is not None and model.cls.regime is session.regime
+        if filled and model.rowCount() and model.index(0, cq.COL_CLASS).data() not in ("…", "?", "") \\
+                and "usable" not in self.seen:
+            self.later("usable", QApplication.quit)
+        return False
+
+    def later(self, what, then=lambda: None):
+        self.seen.add(what)
+        QTimer.singleShot(0, lambda: (print(what, flush=True), then()))
+
+start = launcher.Gui.__init__
+
+def probed(self, *args, **kwargs):
+    start(self, *args, **kwargs)
+    self.probe = Probe(self)
+
+launcher.Gui.__init__ = probed
+sys.argv = ["workbench", "gui", "--db", sys.argv[1]]
+sys.exit(cli.main())
+"""
 
 
-def cold_start(tmp: Path) -> int:
+def _run(cmd: list[str], env: dict) -> dict[str, float]:
+    """Seconds from starting ``cmd`` until each line it prints is read (first word of the line)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ROOT))
+    seen: dict[str, float] = {}
+    for line in proc.stdout:
+        seen.setdefault(line.split()[0] if line.split() else "", time.perf_counter() - start)
+        seen["last"] = float(line) if line.strip().isdigit() else seen.get("last", 0.0)
+    err = proc.stderr.read()
+    if proc.wait() != 0 or "usable" not in seen:
+        raise SystemExit(f"{cmd} failed (exit {proc.returncode}):\n{err}")
+    return seen
+
+
+def cold_start(tmp: Path, runs: int) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_DATA_HOME": str(tmp / "data"),
-           "XDG_CACHE_HOME": str(tmp / "cache"), "XDG_CONFIG_HOME": str(tmp / "config")}
-    bare, out = _time([sys.executable, "-c", BARE], env)
-    bare_rss = int(out.strip().splitlines()[-1])
-    db = tmp / "demo.db"
-    first, _ = _time([sys.executable, "-m", "workbench", "gui", "--db", str(db), "--screenshot", str(tmp / "s.png")],
-                     env, runs=1)
-    app, _ = _time([sys.executable, "-m", "workbench", "gui", "--db", str(db), "--screenshot", str(tmp / "s.png")], env)
-    print("1. cold start to a usable window (best of 3, offscreen)")
-    print(f"   bare PySide6 window:                      {bare:6.2f} s (baseline)")
-    print(f"   workbench on the demo catalog:            {app:6.2f} s  ratio {app / bare:.2f}x (target <= 2x)")
-    print(f"   first run (creates the demo catalog):     {first:6.2f} s  ratio {first / bare:.2f}x")
+           "XDG_CACHE_HOME": str(tmp / "cache"), "XDG_CONFIG_HOME": str(tmp / "config"),
+           "XDG_STATE_HOME": str(tmp / "state"), "PYTHONPYCACHEPREFIX": str(tmp / "pyc"), "PYTHONUNBUFFERED": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    bare_cmd = [sys.executable, "-c", BARE]
+    app_cmd = [sys.executable, "-c", APP, str(tmp / "demo.db")]
+    _run(bare_cmd, env)
+    first = _run(app_cmd, env)  # creates the demo catalog and writes the bytecode cache
+    bare, rows, usable, bare_rss = [], [], [], 0
+    for _ in range(runs):
+        b = _run(bare_cmd, env)
+        bare.append(b["usable"])
+        bare_rss = int(b["last"])
+        a = _run(app_cmd, env)
+        rows.append(a["rows"])
+        usable.append(a["usable"])
+    med = statistics.median
+    b = med(bare)
+    print(f"1. cold start to a usable window (median of {runs} runs each, alternating; offscreen)")
+    print(f"   bare PySide6 window painted, loop responsive: {b:6.3f} s (baseline; min {min(bare):.3f})")
+    print(f"   workbench, catalog rows painted:              {med(rows):6.3f} s  ratio {med(rows) / b:.2f}x "
+          f"(min {min(rows):.3f})")
+    print(f"   workbench, classifications filled (usable):   {med(usable):6.3f} s  ratio {med(usable) / b:.2f}x "
+          f"(min {min(usable):.3f}; target <= 2x)")
+    print(f"   first run (creates the demo catalog, compiles bytecode): {first['usable']:.3f} s")
     return bare_rss
 
 
@@ -188,9 +269,12 @@ def ui_blocks(n: int, tmp: Path) -> None:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 7
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        bare_rss = cold_start(tmp)
+        bare_rss = cold_start(tmp, runs)
+        if n == 0:
+            return
         ui_blocks(n, tmp)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"\n3. peak memory (max RSS) with {n:,} products loaded and classified: {peak / 1024:.0f} MiB "

@@ -25,6 +25,9 @@ def make_gui(tmp_path, qtbot, lang="en", settings_name="settings.ini"):
     gui.window.resize(1366, 768)
     gui.window.show()
     qtbot.waitUntil(lambda: gui.session.current is not None, timeout=60000)
+    # The other regimes load on a worker once the first screen is classified (issue 4).
+    expected = len(gui.services.library.ids) + len(gui.services.drafts)
+    qtbot.waitUntil(lambda: gui.window.regime.count() == expected, timeout=60000)
     return gui
 
 

@@ -67,12 +67,19 @@ class AppServices:
         return connect(self.db_path)
 
     def regimes(self) -> list[LoadedRegime]:
+        """Every bundled regime (loading those not loaded yet), then the drafts."""
         return [*self.library.regimes, *self.drafts]
 
+    def loaded_regimes(self) -> list[LoadedRegime]:
+        """The bundled regimes loaded so far, then the drafts: what the regime picker lists until
+        the library is complete (workbench.services.regimes; Session.regimesChanged follows)."""
+        return [*self.library.loaded(), *self.drafts]
+
     def regime(self, regime_id: str, draft: bool = False) -> LoadedRegime:
-        for r in self.regimes():
-            if r.id == regime_id and r.draft == draft:
-                return r
+        if draft:
+            for r in self.drafts:
+                if r.id == regime_id:
+                    return r
         return self.library.get(regime_id)
 
     def load_drafts(self) -> None:

@@ -11,21 +11,18 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from workbench import __version__
-from workbench.cli_format import csv_text, json_text, number, text_table
-from workbench.cli_catalog import EXIT_STORE, add_db_arg, catalog_specs
-from workbench.engine import ProductSpec, RulesetError, compare, determine
-from workbench.engine.compare import position
-from workbench.engine.metrics import compute_metrics
-from workbench.io.tables import TableError
-from workbench.io.template import parse_products
-from workbench.paths import resources_dir
-from workbench.services.regimes import UnknownRegime, bundled_library
-from workbench.store import StoreError
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+if TYPE_CHECKING:
+    from workbench.engine import ProductSpec
+
+# Start-up time (issue 4): this module imports only the standard library at module level. The
+# engine, the store and the file readers are imported by the command that uses them, and only
+# the module registering the command being run is imported (see build_parser).
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_STORE = 0, 2, 3
 
 
 class BadInput(Exception):
@@ -33,6 +30,8 @@ class BadInput(Exception):
 
 
 def _country(code: Optional[str], what: str) -> Optional[str]:
+    from workbench.services.regimes import bundled_library
+
     if code is None:
         return None
     code = code.strip().upper()
@@ -52,6 +51,11 @@ def parse_date(text: Optional[str]) -> Optional[date]:
 
 
 def _load_specs(args: argparse.Namespace) -> list[ProductSpec]:
+    from workbench.cli_catalog import catalog_specs
+    from workbench.io.tables import TableError
+    from workbench.io.template import parse_products
+    from workbench.paths import resources_dir
+
     if sum(bool(x) for x in (args.input, args.demo, getattr(args, "db", None))) > 1:
         raise BadInput("give either INPUT, --demo or --db, not several")
     if getattr(args, "db", None):
@@ -79,6 +83,9 @@ def _load_specs(args: argparse.Namespace) -> list[ProductSpec]:
 
 
 def cmd_regimes(args: argparse.Namespace) -> int:
+    from workbench.cli_format import json_text, text_table
+    from workbench.services.regimes import bundled_library
+
     lib = bundled_library()
     items = [{
         "id": r.id, "title": r.regime.title, "status": r.regime.status, "enforced": r.regime.enforced,
@@ -107,6 +114,11 @@ _CLASSIFY_COLUMNS = ["part_number", "regime", "classification", "paragraph", "tp
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    from workbench.cli_format import csv_text, json_text, number, text_table
+    from workbench.engine import determine
+    from workbench.engine.metrics import compute_metrics
+    from workbench.services.regimes import bundled_library
+
     lib = bundled_library()
     regimes = lib.select(args.regime)
     destination = _country(args.destination, "--destination")
@@ -129,6 +141,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from workbench.cli_format import csv_text, json_text, text_table
+    from workbench.engine import compare
+    from workbench.services.regimes import bundled_library
+
     lib = bundled_library()
     regimes = [lib.get(args.from_id), lib.get(args.to_id)]
     destination = _country(args.destination, "--destination")
@@ -162,12 +178,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _brief(det) -> dict:
+    from workbench.engine.compare import position
+
     return {"classification": det.classification, "paragraph": det.paragraph, "license_required": det.license_required,
             "review_policy": det.review_policy, "license_exceptions": [e.id for e in det.license_exceptions],
             "position": position(det), "explanation": det.explanation, "ruleset_sha256": det.ruleset_sha256}
 
 
 def _input_args(p: argparse.ArgumentParser) -> None:
+    from workbench.cli_catalog import add_db_arg
+
     p.add_argument("input", nargs="?", metavar="INPUT", help=".xlsx or .csv in the canonical product template")
     p.add_argument("--demo", action="store_true", help="use the bundled demo catalog of real accelerators")
     add_db_arg(p, "use the products in this catalog database instead of a file")
@@ -177,11 +197,8 @@ def _input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date", metavar="YYYY-MM-DD", help="evaluation date (default: today, within each regime's window)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workbench", description="Export-control compliance workbench for AI chips.")
-    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def register(sub: argparse._SubParsersAction) -> None:
+    """The commands defined in this file: regimes, classify, compare."""
     p = sub.add_parser("regimes", help="list the bundled regimes (rulesets)")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_regimes)
@@ -199,17 +216,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_compare)
 
-    # Each feature area registers its own subcommands from a module of its own, so this file does
-    # not grow with every feature: module.register(subparsers) adds parsers with set_defaults(func=...).
+
+# Each feature area registers its own subcommands from a module of its own, so this file does
+# not grow with every feature: module.register(subparsers) adds parsers with set_defaults(func=...).
+# Modules are listed in the order `workbench --help` lists their commands.
+COMMAND_MODULES: list[str] = ["workbench.cli", "workbench.cli_catalog", "workbench.cli_letters", "workbench.cli_gui",
+                              "workbench.cli_reports", "workbench.cli_deals", "workbench.cli_audit"]
+
+# The modules that register (or, like cli_letters for classify --letters, extend) each top-level
+# command, so that running one imports only those (importing them all cost about 0.3 s of the
+# desktop app's start). tests/test_cli.py checks this table against what the modules register.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "regimes": ("workbench.cli",), "classify": ("workbench.cli", "workbench.cli_letters"),
+    "compare": ("workbench.cli",),
+    "import": ("workbench.cli_catalog",), "backup": ("workbench.cli_catalog",),
+    "letters": ("workbench.cli_letters",),
+    "gui": ("workbench.cli_gui",),
+    "memo": ("workbench.cli_reports",), "export": ("workbench.cli_reports",),
+    "deals": ("workbench.cli_deals",),
+    "audit": ("workbench.cli_audit",), "restore": ("workbench.cli_audit",), "rulesets": ("workbench.cli_audit",),
+}
+
+
+def modules_for(argv: Sequence[str]) -> list[str]:
+    """The command modules a parser for ``argv`` needs: none for no arguments (the desktop app),
+    those of the command when ``argv`` starts with a known command, else all of them
+    (``--help``, ``--version``, a mistyped command: argparse then lists every command)."""
+    if not argv:
+        return []
+    wanted = COMMANDS.get(argv[0])
+    return [m for m in COMMAND_MODULES if wanted is None or m in wanted]
+
+
+def build_parser(modules: Optional[Sequence[str]] = None) -> argparse.ArgumentParser:
+    """The parser with the commands of ``modules`` (default: every command module)."""
     import importlib
 
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    parser = argparse.ArgumentParser(prog="workbench", description="Export-control compliance workbench for AI chips.")
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES if modules is None else modules:
+        module = sys.modules[__name__] if name == __name__ else importlib.import_module(name)
+        module.register(sub)
     return parser
-
-
-COMMAND_MODULES: list[str] = ["workbench.cli_catalog", "workbench.cli_letters", "workbench.cli_gui",
-                              "workbench.cli_reports", "workbench.cli_deals", "workbench.cli_audit"]
 
 
 def _install_crash_log() -> None:
@@ -224,7 +273,8 @@ def _install_crash_log() -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     if argv is None:
         _install_crash_log()
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(modules_for(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         # No subcommand: open the desktop app (workbench --help still prints the usage).
@@ -233,11 +283,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = default_args()
     try:
         return args.func(args)
-    except (BadInput, UnknownRegime, RulesetError) as exc:
-        print(f"error: {exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:
+        code = _expected_error(exc)
+        if code is None:
+            raise
+        text = str(exc)
+        print(f"error: {text}" if code == EXIT_STORE or "\n" not in text else text, file=sys.stderr)
+        return code
+
+
+def _expected_error(exc: Exception) -> Optional[int]:
+    """Exit code for the errors reported as one message (bad input 2, store 3); None for a bug.
+    A class whose module was never imported cannot have raised, so nothing is imported here."""
+    def raised(module: str, name: str) -> bool:
+        cls = getattr(sys.modules.get(module), name, None)
+        return cls is not None and isinstance(exc, cls)
+
+    if isinstance(exc, BadInput) or raised("workbench.services.regimes", "UnknownRegime") \
+            or raised("workbench.engine.loader", "RulesetError"):
+        return EXIT_BAD_INPUT
+    if raised("workbench.store.connection", "StoreError"):
+        return EXIT_STORE
+    return None

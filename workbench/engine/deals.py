@@ -30,7 +30,7 @@ STATUSES: tuple[str, ...] = ("draft", "screened", "licensed", "shipped", "cancel
 # deal gives its room back.
 COUNTED_STATUSES = frozenset({"screened", "licensed", "shipped"})
 
-_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 def _iso2(value: Optional[str]) -> Optional[str]:

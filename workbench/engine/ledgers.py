@@ -29,7 +29,7 @@ from workbench.engine.loader import LoadedRegime, RulesetError, _UniqueKeyLoader
 from workbench.engine.ruleset import Confidence
 from workbench.engine.spec import ProductSpec
 
-_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 CENT = Decimal("0.01")
 
 

@@ -29,7 +29,7 @@ from workbench.engine.ruleset import Confidence, Places, ReviewPolicyName
 from workbench.engine.spec import ProductSpec
 
 AGENCY_TZ = "America/New_York"  # BIS deadlines are dates in Washington's calendar
-_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 Status = Literal["received", "under_review", "response_due", "licence_applied", "granted", "denied", "withdrawn",
                  "closed"]

@@ -21,7 +21,7 @@ ReviewPolicyName = Literal[
 ]
 CONFIDENCE_ORDER = {"primary": 0, "secondary": 1, "unverified": 2}
 
-_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class Source(BaseModel):

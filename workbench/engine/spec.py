@@ -52,7 +52,7 @@ _NonNeg = Field(default=None, ge=0)
 class ProductSpec(BaseModel):
     """One product line as the engine sees it. Field names are the canonical template headers."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
     part_number: str = Field(min_length=1, max_length=200)
     vendor: Optional[str] = None

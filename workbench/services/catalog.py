@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Optional
 
 from workbench.engine.spec import ProductSpec
-from workbench.io.template import parse_products
 from workbench.paths import resources_dir
 from workbench.store import APPLICATION_ID, StoreError, connect, migrate, resolve_db_path
 from workbench.store.products import ProductWrite, load_specs, write_products
@@ -22,6 +21,8 @@ class CatalogError(Exception):
 
 
 def demo_batch() -> ProductWrite:
+    from workbench.io.template import parse_products  # the file readers: only when the demo is written
+
     demo = resources_dir() / "demo"
     parsed = parse_products(demo / "catalog.csv")
     if parsed.errors:

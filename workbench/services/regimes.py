@@ -1,13 +1,23 @@
-"""Loading the bundled regimes and country data once, and finding a regime by id."""
+"""The bundled regimes and country data, and finding a regime by id.
+
+Start-up time (issue 4): a regime is loaded (its YAML parsed and validated) when it is first
+asked for. ``get``/``find`` load just that one; ``regimes`` (every regime, in effective-date
+order) loads the rest. The desktop app loads the selected regime to classify the first screen
+and the others on a worker thread right after. The MANIFEST check and the country table are
+done at once, as before; a loaded regime is the same object however it was reached.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
 from functools import lru_cache
-from typing import Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Optional
 
-from workbench.engine import CountryTable, LoadedRegime, load_all_regimes, load_countries
 from workbench.paths import rulesets_dir
+
+if TYPE_CHECKING:
+    from workbench.engine import CountryTable, LoadedRegime
 
 
 class UnknownRegime(KeyError):
@@ -15,23 +25,76 @@ class UnknownRegime(KeyError):
         return self.args[0]
 
 
-@dataclass(frozen=True)
 class RegimeLibrary:
-    regimes: tuple[LoadedRegime, ...]
-    countries: CountryTable
-    # Issue 7: ids of regimes whose files (or countries.csv) differ from rulesets/MANIFEST.json,
-    # and the manifest check itself; shown as "modified" wherever a regime is named.
-    modified: frozenset[str] = frozenset()
-    manifest: Optional[object] = None  # workbench.services.manifest.ManifestReport
+    """Regimes (given, or loaded on demand from ``files``: id -> ruleset path) and countries.
+
+    Issue 7: ``modified`` holds the ids of regimes whose files (or countries.csv) differ from
+    rulesets/MANIFEST.json, ``manifest`` the check itself; shown as "modified" wherever a regime
+    is named.
+    """
+
+    def __init__(self, regimes: Iterable[LoadedRegime] = (), countries: Optional[CountryTable] = None,
+                 modified: frozenset[str] = frozenset(), manifest: Optional[object] = None, *,
+                 files: Optional[dict[str, Path]] = None):
+        self.countries = countries
+        self.modified = modified
+        self.manifest = manifest  # workbench.services.manifest.ManifestReport
+        self._loaded: dict[str, LoadedRegime] = {r.id: r for r in regimes}
+        self._files = dict(files or {})
+        self._all: Optional[tuple[LoadedRegime, ...]] = None if self._files else tuple(self._loaded.values())
+        self._lock = threading.RLock()  # the app's worker may load while the UI thread asks for one
+
+    @property
+    def ids(self) -> list[str]:
+        """Every regime id, without loading anything (file order, not effective-date order)."""
+        return list(self._files) if self._files else list(self._loaded)
+
+    @property
+    def regimes(self) -> tuple[LoadedRegime, ...]:
+        """Every regime, ordered by effective date then id (loads those not loaded yet)."""
+        if self._all is None:
+            with self._lock:
+                if self._all is None:
+                    for regime_id in self._files:
+                        self._load(regime_id)
+                    self._all = tuple(sorted(self._loaded.values(), key=lambda r: (r.regime.effective_from, r.id)))
+        return self._all
+
+    @property
+    def complete(self) -> bool:
+        """True once every regime is loaded."""
+        return self._all is not None
+
+    def loaded(self) -> list[LoadedRegime]:
+        """The regimes loaded so far, in effective-date order (what a list can show before all are)."""
+        return list(self._all) if self._all is not None else sorted(
+            self._loaded.values(), key=lambda r: (r.regime.effective_from, r.id))
+
+    def _load(self, regime_id: str) -> LoadedRegime:
+        found = self._loaded.get(regime_id)
+        if found is None:
+            from workbench.engine import load_regime
+
+            found = self._loaded[regime_id] = load_regime(self._files[regime_id])
+        return found
+
+    def find(self, regime_id: str) -> Optional[LoadedRegime]:
+        """The regime with this id (loading only it), or None."""
+        if regime_id in self._loaded:
+            return self._loaded[regime_id]
+        if regime_id not in self._files:
+            return None
+        with self._lock:
+            return self._load(regime_id)
 
     def is_modified(self, regime_id: str) -> bool:
         return regime_id in self.modified
 
     def get(self, regime_id: str) -> LoadedRegime:
-        for regime in self.regimes:
-            if regime.id == regime_id:
-                return regime
-        raise UnknownRegime(f"unknown regime '{regime_id}' (expected one of {', '.join(r.id for r in self.regimes)})")
+        found = self.find(regime_id)
+        if found is None:
+            raise UnknownRegime(f"unknown regime '{regime_id}' (expected one of {', '.join(r.id for r in self.regimes)})")
+        return found
 
     def select(self, ids: list[str] | None) -> list[LoadedRegime]:
         return [self.get(i) for i in ids] if ids else list(self.regimes)
@@ -39,9 +102,11 @@ class RegimeLibrary:
 
 @lru_cache(maxsize=1)
 def bundled_library() -> RegimeLibrary:
+    from workbench.engine import load_countries
     from workbench.services.manifest import verify_manifest  # issue 7: ruleset integrity
 
     folder = rulesets_dir()
-    regimes = tuple(load_all_regimes(folder))
-    report = verify_manifest(folder, {r.path.name: r.id for r in regimes})
-    return RegimeLibrary(regimes, load_countries(folder / "countries.csv"), report.modified_regimes, report)
+    # A bundled regime's id is its file name (workbench.engine.loader refuses a file where they differ).
+    files = {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    report = verify_manifest(folder, {p.name: regime_id for regime_id, p in files.items()})
+    return RegimeLibrary((), load_countries(folder / "countries.csv"), report.modified_regimes, report, files=files)

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Optional
 
@@ -54,6 +51,8 @@ def ts_path(lang: str) -> Optional[Path]:
 
 def read_ts(path: Path) -> dict[tuple[str, str], str]:
     """(context, source) -> translation, from a Linguist .ts file (our own file, not user input)."""
+    import xml.etree.ElementTree as ET  # (imports here: not needed for an English start)
+
     table: dict[tuple[str, str], str] = {}
     root = ET.parse(path).getroot()
     for ctx in root.iter("context"):
@@ -82,6 +81,8 @@ class TsTranslator(QTranslator):
 
 
 def find_lrelease() -> Optional[str]:
+    import shutil
+
     here = Path(sys.executable).parent
     for name in ("pyside6-lrelease", "lrelease"):
         candidate = here / name
@@ -92,6 +93,8 @@ def find_lrelease() -> Optional[str]:
 
 def compile_ts(ts: Path, cache_dir: Path) -> Optional[Path]:
     """The .ts compiled to a .qm in ``cache_dir`` (reused while newer than the .ts); None if impossible."""
+    import subprocess
+
     qm = cache_dir / (ts.stem + ".qm")
     if qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime:
         return qm

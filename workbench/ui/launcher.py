@@ -62,9 +62,9 @@ class Gui:
         session = Session(self.services, self.runner, cache=previous.cache if previous else None)
         s = self.settings
         wanted = str(s.value("regime", "") or "")
-        for r in self.services.regimes():
-            if r.id == wanted and not r.draft:
-                session.regime = r
+        remembered = self.services.library.find(wanted) if wanted else None  # loads only that regime
+        if remembered is not None:
+            session.regime = remembered
         if s.contains("destination"):
             session.destination = str(s.value("destination") or "") or None
         if previous is not None:

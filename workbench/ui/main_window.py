@@ -1,33 +1,40 @@
 """The main window: regime and destination pickers, one tab per view, menus with shortcuts,
 drag-and-drop import, remembered state (QSettings). It wires views to the Session; the views
 do the work.
+
+Start-up time (issue 4): only the catalog tab is built with the window. Every other tab is an
+empty placeholder until it is first shown or its attribute (``window.product``, ...) is first
+read; it is then imported, built, brought up to date with the session (selected product,
+current classification) and put in the placeholder's place.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget,
-                               QToolBar)
+                               QToolBar, QWidget)
 
 from workbench.ui.catalog_view import CatalogView
-from workbench.ui.compare_view import CompareView
-from workbench.ui.deals_tabs import deals_tabs
-from workbench.ui.dialogs import AboutDialog, SettingsDialog
 from workbench.ui.i18n import tr
-from workbench.ui.import_dialog import ImportDialog
-from workbench.ui.letters_view import LettersView
-from workbench.ui.map_view import MapView
-from workbench.ui.product_view import ProductView
-from workbench.ui.proximity_view import ProximityView
 from workbench.ui.report_actions import ReportActions
 from workbench.ui.session import Session
 from workbench.ui.tasks import TaskRunner
-from workbench.ui.whatif_view import WhatIfView
 from workbench.ui.widgets import destination_combo, fill_regime_combo, split_key
+
+if TYPE_CHECKING:
+    from workbench.ui.compare_view import CompareView
+    from workbench.ui.deals.ledger_view import LedgerWidget
+    from workbench.ui.deals_tabs import DealsTab
+    from workbench.ui.import_dialog import ImportDialog
+    from workbench.ui.letters_view import LettersView
+    from workbench.ui.map_view import MapView
+    from workbench.ui.product_view import ProductView
+    from workbench.ui.proximity_view import ProximityView
+    from workbench.ui.whatif_view import WhatIfView
 
 TABS = ("catalog", "product", "compare", "proximity", "map", "whatif", "letters", "deals", "ledgers")
 IMPORTABLE = (".xlsx", ".csv")
@@ -60,21 +67,12 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
 
         self.catalog = CatalogView(session, runner)
-        self.product = ProductView(session, self.undo)
-        self.compare = CompareView(session)
-        self.proximity = ProximityView(session)
-        self.map = MapView(session)
-        self.whatif = WhatIfView(session)
-        self.letters = LettersView(session)  # issue 5: is-informed letters, layered over the product view
-        self.product.letters = self.letters.service
-        self.letters.changed.connect(lambda *_: self.product.letters_changed())
-        self.deals, self.ledgers = deals_tabs(session.services)  # issue 8: deals (list + editor) and ledgers
+        self._views: dict[str, QWidget] = {"catalog": self.catalog}
+        self._near_pct: Optional[float] = None  # for the proximity tab, until it is built
         self.tabs = QTabWidget()
-        for widget, title in ((self.catalog, tr("Catalog")), (self.product, tr("Product")),
-                              (self.compare, tr("Compare regimes")), (self.proximity, tr("Red-line proximity")),
-                              (self.map, tr("TPP × PD map")), (self.whatif, tr("What-if")),
-                              (self.letters, tr("Letters")), (self.deals, tr("Deals")), (self.ledgers, tr("Ledgers"))):
-            self.tabs.addTab(widget, title)
+        for name in TABS:
+            self.tabs.addTab(self.catalog if name == "catalog" else QWidget(), tab_title(name))
+        self.tabs.currentChanged.connect(lambda i: self.view(TABS[i]))
         self.setCentralWidget(self.tabs)
         self._records_banner(session.services)  # issue 7: read-only / sync-folder / modified-ruleset banner
 
@@ -86,7 +84,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self._menus()
 
-        fill_regime_combo(self.regime, session.services.regimes(), session.regime)
+        # The regimes loaded so far (the selected one at start); all of them on regimesChanged.
+        fill_regime_combo(self.regime, session.services.loaded_regimes(), session.regime)
         self._regime_note()
         self.regime.currentIndexChanged.connect(self._regime_picked)
         self.destination.currentIndexChanged.connect(lambda: session.set_destination(self.destination.currentData()))
@@ -99,8 +98,86 @@ class MainWindow(QMainWindow):
         session.failed.connect(lambda msg: QMessageBox.warning(self, tr("Error"), msg))
         session.productSelected.connect(lambda part: self.catalog.select_part(part, emit=False))
         self.catalog.table.doubleClicked.connect(lambda _i: self.show_tab("product"))
-        self.map.canvas.lineMoved.connect(self.whatif.move_line)
         self.restore_state()
+
+    # tabs, built when first needed ----------------------------------------------------
+    def view(self, name: str) -> QWidget:
+        """The tab ``name``, built (and put in its placeholder's place) on first use."""
+        if name not in self._views:
+            _BUILDERS[name](self)
+        return self._views[name]
+
+    def _install(self, name: str, widget: QWidget) -> None:
+        i = TABS.index(name)
+        placeholder, current = self.tabs.widget(i), self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # the same tab stays current: nothing to announce
+        try:
+            self.tabs.removeTab(i)
+            self.tabs.insertTab(i, widget, tab_title(name))
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(blocked)
+        placeholder.deleteLater()
+        self._views[name] = widget
+
+    def _build_product(self) -> None:
+        from workbench.ui.product_view import ProductView
+
+        letters = self.letters  # issue 5: is-informed letters, layered over the product view
+        product = ProductView(self.session, self.undo)
+        product.letters = letters.service
+        letters.changed.connect(lambda *_: product.letters_changed())
+        self._install("product", product)
+        if self.session.part:
+            product.show_product(self.session.part)
+
+    def _build_compare(self) -> None:
+        from workbench.ui.compare_view import CompareView
+
+        self._install("compare", CompareView(self.session))
+
+    def _build_proximity(self) -> None:
+        from workbench.ui.proximity_view import ProximityView
+
+        proximity = ProximityView(self.session)
+        if self._near_pct is not None:
+            proximity.pct.setValue(self._near_pct)
+        self._install("proximity", proximity)  # it lists when shown (ProximityView.showEvent)
+
+    def _build_map(self) -> None:
+        from workbench.ui.map_view import MapView
+
+        view = MapView(self.session)
+        view.canvas.lineMoved.connect(lambda metric, old, new: self.whatif.move_line(metric, old, new))
+        self._install("map", view)
+        if self.session.current is not None:
+            view._classified(self.session.current)  # drawn now if shown, else when shown
+
+    def _build_whatif(self) -> None:
+        from workbench.ui.whatif_view import WhatIfView
+
+        self._install("whatif", WhatIfView(self.session))
+
+    def _build_letters(self) -> None:
+        from workbench.ui.letters_view import LettersView
+
+        self._install("letters", LettersView(self.session))
+
+    def _build_deals(self) -> None:
+        from workbench.ui.deals_tabs import deals_tabs
+
+        deals, ledgers = deals_tabs(self.session.services)  # issue 8: deals (list + editor) and ledgers
+        self._install("deals", deals)
+        self._install("ledgers", ledgers)
+
+    product: ProductView = property(lambda self: self.view("product"))  # type: ignore[assignment]
+    compare: CompareView = property(lambda self: self.view("compare"))  # type: ignore[assignment]
+    proximity: ProximityView = property(lambda self: self.view("proximity"))  # type: ignore[assignment]
+    map: MapView = property(lambda self: self.view("map"))  # type: ignore[assignment]
+    whatif: WhatIfView = property(lambda self: self.view("whatif"))  # type: ignore[assignment]
+    letters: LettersView = property(lambda self: self.view("letters"))  # type: ignore[assignment]
+    deals: DealsTab = property(lambda self: self.view("deals"))  # type: ignore[assignment]
+    ledgers: LedgerWidget = property(lambda self: self.view("ledgers"))  # type: ignore[assignment]
 
     def _records_banner(self, services) -> None:
         """Issue 7: one banner above the tabs when the catalog is read-only (why, from
@@ -168,15 +245,18 @@ class MainWindow(QMainWindow):
         m.addAction(redo)
         self._action(m, tr("Find product"), QKeySequence.StandardKey.Find, self._find)
         m = self.menuBar().addMenu(tr("&View"))
-        names = (tr("Catalog"), tr("Product"), tr("Compare regimes"), tr("Red-line proximity"), tr("TPP × PD map"),
-                 tr("What-if"), tr("Letters"), tr("Deals"), tr("Ledgers"))
-        for k, name in enumerate(names):
-            self._action(m, name, f"Ctrl+{k + 1}", lambda _=False, k=k: self.tabs.setCurrentIndex(k))
+        for k, name in enumerate(TABS):
+            self._action(m, tab_title(name), f"Ctrl+{k + 1}", lambda _=False, k=k: self.tabs.setCurrentIndex(k))
         self._action(m, tr("Run comparison"), "Ctrl+R", lambda: (self.show_tab("compare"), self.compare.run()))
         m = self.menuBar().addMenu(tr("&Settings"))
         self._action(m, tr("Preferences…"), "Ctrl+,", self.open_settings)
         m = self.menuBar().addMenu(tr("&Help"))
-        self._action(m, tr("About"), "F1", lambda: AboutDialog(self.session.services, self).exec())
+        self._action(m, tr("About"), "F1", self.about)
+
+    def about(self) -> None:
+        from workbench.ui.dialogs import AboutDialog
+
+        AboutDialog(self.session.services, self).exec()
 
     def _find(self) -> None:
         self.show_tab("catalog")
@@ -214,6 +294,8 @@ class MainWindow(QMainWindow):
 
     # import ---------------------------------------------------------------------------
     def import_file(self, path: Optional[Path] = None, exec_dialog: bool = True) -> Optional[ImportDialog]:
+        from workbench.ui.import_dialog import ImportDialog
+
         if path is None:
             name, _ = QFileDialog.getOpenFileName(self, tr("Import products"), "", tr("Product sheets (*.xlsx *.csv)"))
             if not name:
@@ -238,10 +320,11 @@ class MainWindow(QMainWindow):
 
     # settings -------------------------------------------------------------------------
     def open_settings(self) -> None:
+        from workbench.ui.dialogs import SettingsDialog
+
         dialog = SettingsDialog(self.lang, self.catalog.near_pct.value(), self)
         if dialog.exec():
-            self.catalog.near_pct.setValue(dialog.near_pct.value())
-            self.proximity.pct.setValue(dialog.near_pct.value())
+            self._set_near_pct(dialog.near_pct.value())
             lang = dialog.language.currentData()
             if lang != self.lang:
                 self.settings.setValue("language", lang)
@@ -258,13 +341,19 @@ class MainWindow(QMainWindow):
         near = s.value("near_pct")
         if near is not None:
             try:
-                self.catalog.near_pct.setValue(float(near))
-                self.proximity.pct.setValue(float(near))
+                self._set_near_pct(float(near))
             except (TypeError, ValueError):
                 pass
         tab = s.value("window/tab")
         if tab in TABS:
             self.show_tab(tab)
+
+    def _set_near_pct(self, pct: float) -> None:
+        """The "near a line" percentage of the catalog and proximity tabs."""
+        self.catalog.near_pct.setValue(pct)
+        self._near_pct = pct
+        if "proximity" in self._views:
+            self.proximity.pct.setValue(pct)
 
     def save_state(self) -> None:
         s = self.settings
@@ -280,3 +369,16 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.runner.cancel_all()
         super().closeEvent(event)
+
+
+def tab_title(name: str) -> str:
+    return {"catalog": tr("Catalog"), "product": tr("Product"), "compare": tr("Compare regimes"),
+            "proximity": tr("Red-line proximity"), "map": tr("TPP × PD map"), "whatif": tr("What-if"),
+            "letters": tr("Letters"), "deals": tr("Deals"), "ledgers": tr("Ledgers")}[name]
+
+
+_BUILDERS: dict[str, Callable[[MainWindow], None]] = {
+    "product": MainWindow._build_product, "compare": MainWindow._build_compare,
+    "proximity": MainWindow._build_proximity, "map": MainWindow._build_map, "whatif": MainWindow._build_whatif,
+    "letters": MainWindow._build_letters, "deals": MainWindow._build_deals, "ledgers": MainWindow._build_deals,
+}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Callable, Optional
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.app import AppServices
 from workbench.engine import LoadedRegime
@@ -40,13 +40,14 @@ class Session(QObject):
         self.snapshot = CatalogSnapshot()
         self.loaded = False
         self.cache = cache or ClassificationCache()
-        regimes = services.regimes()
-        self.regime: LoadedRegime = next((r for r in regimes if r.id == "us-h200-2026-01"), regimes[-1])
+        # Only the selected regime is loaded for the first screen; load_regimes() does the rest.
+        self.regime: LoadedRegime = services.library.find("us-h200-2026-01") or services.regimes()[-1]
         self.destination: Optional[str] = "CN"
         self.part: Optional[str] = None
         self.current: Optional[Classified] = None
         self._classify_job: Optional[TaskHandle] = None
         self._inflight: dict[tuple, tuple[TaskHandle, list[Callable[[Classified], None]]]] = {}
+        self._regimes_job: Optional[TaskHandle] = None
 
     # catalog --------------------------------------------------------------------------
     def load_catalog(self) -> TaskHandle:
@@ -104,6 +105,25 @@ class Session(QObject):
         if result.regime is self.regime and result.destination == self.destination:
             self.current = result
             self.classified.emit(result)
+            if not self.services.library.complete:
+                QTimer.singleShot(0, self.load_regimes)  # after the views have shown the result
+
+    def load_regimes(self) -> Optional[TaskHandle]:
+        """Load the bundled regimes not loaded yet on a worker, then emit regimesChanged (the
+        regime pickers list them all). Started once the first screen is classified and shown,
+        so it does not compete with that (issue 4: start-up time); a view that needs every
+        regime sooner gets them from services.regimes(), which loads them on its own thread."""
+        library = self.services.library
+        if library.complete or self._regimes_job is not None:
+            return None
+
+        def failed(exc: BaseException, text: str) -> None:
+            self._regimes_job = None
+            self._failed(exc, text)
+
+        self._regimes_job = self.runner.start("load regimes", lambda ctx: library.regimes,
+                                              on_done=lambda _r: self.regimesChanged.emit(), on_failed=failed)
+        return self._regimes_job
 
     def ensure(self, regime: LoadedRegime, destination: Optional[str], then: Callable[[Classified], None],
                progress: bool = False) -> Optional[TaskHandle]:
