@@ -189,15 +189,15 @@ class LedgerWidget(QWidget):
             self._building.discard(rid)
             try:
                 adopted = self.service.adopt_book(built, writes)  # refused if a deal was saved meanwhile
+                self._busy(self.regime.currentData() in self._building)
+                if rid != self.regime.currentData():
+                    return
+                if adopted:
+                    self._show(rid, clocks)
+                else:
+                    self.refresh()  # built again from the saved state
             except sqlite3.ProgrammingError:
                 return  # the catalog was closed while the worker ran (the app is closing)
-            self._busy(self.regime.currentData() in self._building)
-            if rid != self.regime.currentData():
-                return
-            if adopted:
-                self._show(rid, clocks)
-            else:
-                self.refresh()  # built again from the saved state
 
         def failed(exc: BaseException, _text: str) -> None:
             self._building.discard(rid)
