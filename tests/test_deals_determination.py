@@ -85,12 +85,14 @@ def test_deal_over_an_is_informed_letter(library):
     """The H20 is not 3A090, so as enforced in June 2025 a deal to China needs no licence from the
     regime; the April 2025 letter addressed to the exporter covers the H20 for China, so the deal
     needs a licence. The same letter does not bind another exporter."""
-    letters = pytest.importorskip("workbench.engine.letters")
+    from workbench.engine import letters
+    from workbench.engine.ruleset import Places
+
     letter = letters.Letter(
         ref="BIS-TEST-1", addressee="Acme Exports Inc", received=date(2025, 4, 9), effective=date(2025, 4, 9),
         legal_basis="not stated", summary="H20 to China needs a licence",
         covered=letters.Coverage(part_numbers=["NVIDIA-H20-*"]),
-        destinations=letters.Places(countries=["CN", "HK", "MO"]))
+        destinations=Places(countries=["CN", "HK", "MO"]))
     loaded = library.get(ENFORCED)
     overlay = letters_overlay([letter], SPECS, library.countries)
     assert overlay is not None
@@ -122,8 +124,9 @@ def test_limits_file_is_strict():
 
 def test_service_picks_up_a_new_letter_for_saved_deals(tmp_path, library):
     """Evaluations are cached per deal; recording a letter (or changing the catalog) invalidates them."""
-    letters = pytest.importorskip("workbench.engine.letters")
-    store_letters = pytest.importorskip("workbench.store.letters")
+    from workbench.engine import letters
+    from workbench.engine.ruleset import Places
+    from workbench.store import letters as store_letters
     from workbench.services.catalog import open_catalog
     from workbench.services.deals import DealService
     from workbench.store.connection import write_transaction
@@ -136,7 +139,7 @@ def test_service_picks_up_a_new_letter_for_saved_deals(tmp_path, library):
     letter = letters.Letter(
         ref="BIS-TEST-2", addressee="Acme Exports Inc", received=date(2025, 4, 9), effective=date(2025, 4, 9),
         legal_basis="not stated", summary="H20 to China needs a licence",
-        covered=letters.Coverage(part_numbers=["NVIDIA-H20-*"]), destinations=letters.Places(countries=["CN"]))
+        covered=letters.Coverage(part_numbers=["NVIDIA-H20-*"]), destinations=Places(countries=["CN"]))
     with write_transaction(conn):
         store_letters.insert_letter(conn, letter)
     (row,) = service.evaluate_all(ENFORCED)

@@ -1,0 +1,41 @@
+"""The status machine of a letter (issue 5): what may follow what, and the transition itself."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from workbench.engine.letters.model import Letter, STATUSES, STATUS_LABELS, StatusEvent, TRANSITIONS, revalidate
+
+
+class TransitionRefused(ValueError):
+    """A status change the machine does not allow; the message says why and what is allowed."""
+
+
+def check_transition(current: str, target: str) -> None:
+    if target not in TRANSITIONS:
+        raise TransitionRefused(f"'{target}' is not a letter status (expected one of {', '.join(STATUSES)})")
+    if target == current:
+        raise TransitionRefused(f"the letter is already {STATUS_LABELS[current]}")
+    allowed = TRANSITIONS[current]
+    if target not in allowed:
+        if not allowed:
+            raise TransitionRefused(f"a closed letter cannot change status (it was {STATUS_LABELS[current]}; "
+                                    "record a new letter instead)")
+        raise TransitionRefused(f"cannot go from {STATUS_LABELS[current]} to {STATUS_LABELS[target]} "
+                                f"(expected {' or '.join(STATUS_LABELS[a] for a in allowed)})")
+
+
+def transition(letter: Letter, target: str, on: date, note: Optional[str] = None) -> Letter:
+    """The letter in its new status with the change in its history, or TransitionRefused."""
+    check_transition(letter.status, target)
+    if target == "licence_applied" and not letter.applications:
+        raise TransitionRefused("cannot mark a licence as applied for: record the licence application first")
+    if target in ("granted", "denied") and not any(a.status in ("approved", "denied") for a in letter.applications):
+        raise TransitionRefused(f"cannot mark the letter {STATUS_LABELS[target]}: no linked application is "
+                                "approved or denied yet (update the application first)")
+    last = letter.history[-1].on if letter.history else letter.received
+    if on < last:
+        raise TransitionRefused(f"the change date {on} is before the previous event ({last})")
+    events = [*letter.history, StatusEvent(status=target, on=on, note=note)]  # type: ignore[arg-type]
+    return revalidate(letter, status=target, history=events)
