@@ -130,7 +130,9 @@ def test_comparison_counts_transitions(regime, countries):
 
 
 def test_engine_imports_without_qt_or_sqlite():
-    code = ("import sys, workbench.engine, workbench.engine.determine, workbench.engine.compare;"
+    code = ("import importlib, pkgutil, sys, workbench.engine;"  # every engine module, letters and deals included
+            "[importlib.import_module(m.name) for m in pkgutil.walk_packages(workbench.engine.__path__, 'workbench.engine.')];"
+            "assert 'workbench.engine.letters.overlay' in sys.modules and 'workbench.engine.ledgers' in sys.modules;"
             "bad = [m for m in ('PySide6', 'sqlite3', 'openpyxl', 'python_calamine', 'reportlab') if m in sys.modules];"
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
