@@ -16,7 +16,7 @@ from workbench.engine.letters.status import (  # noqa: F401
 from workbench.engine.letters.deadlines import (  # noqa: F401
     deadline_cutoff, DeadlineView, deadline_view)
 from workbench.engine.letters.coverage import (  # noqa: F401
-    CompiledLetter, LetterLike, compile_letters, ProductCoverage, phrase, coverage, place_result)
+    CONFIDENCE_ORDER, CompiledLetter, LetterLike, compile_letters, ProductCoverage, phrase, coverage, place_result)
 from workbench.engine.letters.overlay import (  # noqa: F401
     BINDS, MAY_BIND, DOES_NOT_BIND, LetterMatch, LetterOverlay, match_letter, apply_letters, overlay_position)
 from workbench.engine.letters.catalog import (  # noqa: F401

@@ -79,7 +79,7 @@ class ProductCoverage:
 _SYM = {">=": "≥", "<=": "≤", "!=": "≠", "==": "="}
 _SHORT = {"memory_bandwidth_gbs": "memory bandwidth", "interconnect_bandwidth_gbs": "interconnect bandwidth",
           "tpp": "TPP", "performance_density": "PD"}
-_ORDER = {"primary": 0, "secondary": 1, "unverified": 2}
+CONFIDENCE_ORDER = {"primary": 0, "secondary": 1, "unverified": 2}
 
 
 def phrase(c: Criterion) -> str:
@@ -106,7 +106,7 @@ def coverage(compiled: CompiledLetter, spec: ProductSpec, metrics: Optional[Metr
         result = evaluate(m, trace)
         if result == MET:
             met.append((crit, tuple(trace[start:])))
-            if _ORDER[crit.confidence] > _ORDER[level]:
+            if CONFIDENCE_ORDER[crit.confidence] > CONFIDENCE_ORDER[level]:
                 level = crit.confidence
         elif result == INDETERMINATE:
             unsure = True

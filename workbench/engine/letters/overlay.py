@@ -12,7 +12,7 @@ from workbench.engine.countries import CountryTable
 from workbench.engine.determine import Determination, jsonable, explain
 from workbench.engine.metrics import Metrics, compute_metrics
 from workbench.engine.spec import ProductSpec
-from workbench.engine.letters.coverage import CompiledLetter, LetterLike, ProductCoverage, _ORDER, compile_letters, coverage, place_result
+from workbench.engine.letters.coverage import CompiledLetter, LetterLike, ProductCoverage, CONFIDENCE_ORDER, compile_letters, coverage, place_result
 
 
 BINDS, MAY_BIND, DOES_NOT_BIND = "binds", "may bind", "does not bind"
@@ -192,7 +192,7 @@ def apply_letters(det: Determination, spec: ProductSpec, letters: Sequence[Lette
         required = None
     relied = [x.confidence for x in (binding or maybe)]
     if relied:
-        confidence = max([confidence, *relied], key=_ORDER.__getitem__)
+        confidence = max([confidence, *relied], key=CONFIDENCE_ORDER.__getitem__)
     return LetterOverlay(det.part_number, det.regime, det.destination, det.end_user_hq, on or det.as_of, found,
                          det.license_required, required, review, confidence, det)
 
