@@ -11,6 +11,7 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QDate, Qt  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from deals_helpers import H100, H200, make_deal  # noqa: E402
 from workbench.services.catalog import open_catalog  # noqa: E402
@@ -120,7 +121,7 @@ def test_editor_refuses_over_limit_unless_ticked_and_list_refreshes(qtbot, env):
     assert [d.lines[0].quantity for d in service.deals()] == [10]
 
 
-def test_ledger_bars_follow_saves_and_cancels(qtbot, env):
+def test_ledger_bars_follow_saves_and_cancels(qtbot, env, monkeypatch):
     """1,000 H100 = 15,832,000 of 26,900,000 TPP: 588 permille (58.8%), 11,068,000 left.
     Cancelling the deal from the list empties the ledger."""
     conn, library, service = env
@@ -141,6 +142,12 @@ def test_ledger_bars_follow_saves_and_cancels(qtbot, env):
     assert "lpp" not in {lg.kind for lg in ledger.model.ledgers}
     ledger.year.setCurrentIndex(0)
     listing.view.selectRow(0)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    qtbot.mouseClick(listing.cancel_button, Qt.MouseButton.LeftButton)
+    assert asked and "A" in asked[0] and service.deals()[0].status != "cancelled"  # asked first; "No" keeps it
+    assert "lpp" in {lg.kind for lg in ledger.model.ledgers}
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(listing.cancel_button, Qt.MouseButton.LeftButton)
     assert service.deals()[0].status == "cancelled"
     assert ledger.model.rowCount() == 0

@@ -821,6 +821,14 @@
         <translation>取消交易</translation>
     </message>
     <message>
+        <source>Select a deal first.</source>
+        <translation>请先选择一笔交易。</translation>
+    </message>
+    <message>
+        <source>Cancel deal %1? It stops counting against the ledgers and cannot be re-opened; it stays in the audit log.</source>
+        <translation>取消交易 %1？取消后不再计入额度台账，且无法重新开启；该交易仍保留在审计日志中。</translation>
+    </message>
+    <message>
         <source>Regime:</source>
         <translation>管制规则版本：</translation>
     </message>

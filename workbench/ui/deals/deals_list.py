@@ -6,7 +6,8 @@ import sqlite3
 from typing import Optional
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton, QTableView,
+                               QVBoxLayout, QWidget)
 
 from workbench.services.deals import DealRow, DealService
 from workbench.services.regimes import RegimeLibrary
@@ -51,7 +52,7 @@ class DealsListWidget(QWidget):
         layout.addWidget(self.view)
         self.regime.currentIndexChanged.connect(self.refresh)
         self.view.doubleClicked.connect(self._activated)
-        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.cancel_button.clicked.connect(lambda: self.cancel_selected())
         self.service.on_change(self.refresh)
         self.destroyed.connect(lambda *_: self.service.off_change(self.refresh))
         self.refresh()
@@ -72,10 +73,22 @@ class DealsListWidget(QWidget):
             return None
         return self.model.rows[self.proxy.mapToSource(rows[0]).row()].deal.id
 
-    def cancel_selected(self) -> None:
+    def cancel_selected(self, confirm: bool = True) -> bool:
+        """Cancel the selected deal after a confirmation (a cancelled deal cannot be re-opened)."""
         deal_id = self.selected_id()
-        if deal_id is not None:
-            self.service.cancel(deal_id)
+        if deal_id is None:
+            QMessageBox.information(self, tr("Cancel deal"), tr("Select a deal first."))
+            return False
+        if confirm:
+            ref = self.service.get(deal_id).reference
+            answer = QMessageBox.question(
+                self, tr("Cancel deal"),
+                tr("Cancel deal %1? It stops counting against the ledgers and cannot be re-opened; it stays in the "
+                   "audit log.").replace("%1", ref))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.service.cancel(deal_id)
+        return True
 
     def _activated(self, index) -> None:
         self.dealActivated.emit(self.model.rows[self.proxy.mapToSource(index).row()].deal.id)
