@@ -1,10 +1,14 @@
-"""Ledger view benchmark: how long the UI thread is blocked when the Ledgers tab first reads a regime.
+"""Ledger view and deals list benchmark: how long the UI thread is blocked when the Ledgers tab first
+reads a regime, and when the Deals tab first lists every deal.
 
 The first read determines every stored deal and builds the ledger book. Baseline: that read on
 the UI thread (what the view did before), timed. Now: the view hands it to a worker thread
 (workbench.ui.tasks) and shows a busy bar; a 5 ms QTimer on the UI thread records the longest
 gap between its ticks from the view's construction until the ledgers are shown. Both sides run
-in this process on the same database, so the ratio is comparable across machines.
+in this process on the same database, so the ratio is comparable across machines. The deals list
+is measured the same way: baseline, every deal determined on the UI thread (what its refresh did
+before); now, the list with more than DealsListWidget.SYNC_LIMIT deals to determine hands them to a
+worker, until its rows are shown.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ledger_view.py [--deals 2000]
 """
@@ -30,6 +34,7 @@ from workbench.services.catalog import open_catalog  # noqa: E402
 from workbench.services.deals import DealService  # noqa: E402
 from workbench.services.regimes import bundled_library  # noqa: E402
 from workbench.ui.deals import LedgerWidget  # noqa: E402
+from workbench.ui.deals.deals_list import DealsListWidget  # noqa: E402
 
 RID = "us-ai-diffusion-2025-01"
 
@@ -74,12 +79,44 @@ def main() -> None:
         view.runner.wait()
         view.deleteLater()
         app.processEvents()
+
+        service = DealService(conn, lib)
+        service.specs()
+        t0 = time.perf_counter()
+        for deal in service.deals():  # what the list's refresh did on the UI thread before
+            service.evaluate(deal, service.enforced_on(deal.deal_date))
+        list_baseline = time.perf_counter() - t0
+        service = DealService(conn, lib)
+        service.specs()
+        ticks = []
+        timer.start()
+        list_start = time.perf_counter()
+        listing = DealsListWidget(conn, lib, service)
+        list_built = time.perf_counter() - list_start
+        poll = QTimer()
+        poll.setInterval(5)
+        loop = QEventLoop()
+        poll.timeout.connect(lambda: loop.quit() if listing.model.rowCount() >= args.deals else None)
+        poll.start()
+        if listing.model.rowCount() < args.deals:
+            loop.exec()
+        list_end = time.perf_counter()
+        timer.stop()
+        poll.stop()
+        marks = [list_start, *ticks, list_end]
+        list_longest = max(max(b - a for a, b in zip(marks, marks[1:])), list_built)
+        listing.runner.wait()
+        listing.deleteLater()
+        app.processEvents()
         conn.close()
     print(f"deals: {args.deals}, ledgers: {len(ledgers)}")
     print(f"first read on the UI thread (before): {baseline * 1000:8.1f} ms blocked (baseline)")
     print(f"view with the worker build (now):     {longest * 1000:8.1f} ms longest UI block, "
           f"ratio {longest / baseline:.3f}; ledgers shown after {(end - start) * 1000:.0f} ms")
     print(f"  of which the view's constructor:      {built * 1000:8.1f} ms")
+    print(f"deals list, every deal on the UI thread (before): {list_baseline * 1000:8.1f} ms blocked (baseline)")
+    print(f"deals list with the worker (now):     {list_longest * 1000:8.1f} ms longest UI block, "
+          f"ratio {list_longest / list_baseline:.3f}; rows shown after {(list_end - list_start) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

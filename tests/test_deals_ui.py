@@ -218,3 +218,31 @@ def test_ledger_view_enters_us_shipments_and_g2g(qtbot, env):
     (tier2,) = [lg for lg in ledger.model.ledgers if lg.kind == "tier2"]
     assert tier2.meta.limit == 1_580_000_000
     assert service.settings().g2g_countries == {"MY"} and "recorded" in ledger.figures_message.text()
+
+
+def test_many_deals_to_determine_go_to_a_worker_and_the_list_fills_when_it_ends(qtbot, env, monkeypatch):
+    """The first showing of a large book determines every deal: off the UI thread, the list greyed
+    out with a busy bar, then filled from the worker's determinations (adopted, not redone)."""
+    import threading
+
+    from workbench.services import deals as deals_service
+
+    conn, library, service = env
+    for i in range(5):
+        service.save(lpp(f"W{i}", 10))
+    service.refresh()  # forget the determinations the saves made, as on a fresh start
+    monkeypatch.setattr(DealsListWidget, "SYNC_LIMIT", 2)
+    threads = []
+    real = deals_service.DealService.evaluations
+    monkeypatch.setattr(deals_service.DealService, "evaluations",
+                        lambda self, pairs: threads.append(threading.current_thread()) or real(self, pairs))
+    listing = DealsListWidget(conn, library, service)
+    qtbot.addWidget(listing)
+    assert listing.busy.isVisibleTo(listing) and not listing.view.isEnabled()
+    assert listing.model.rowCount() == 0 and "5" in listing.count.text()
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 5, timeout=10000)
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert not listing.busy.isVisibleTo(listing) and listing.view.isEnabled()
+    pairs = [(d, listing.service.enforced_on(d.deal_date)) for d in service.deals()]
+    assert service.missing(pairs) == 0  # the UI thread's service took the worker's determinations
+    assert listing.count.text() == "5 deals"

@@ -821,6 +821,14 @@
         <translation>取消交易</translation>
     </message>
     <message>
+        <source>Determining %1 deals…</source>
+        <translation>正在判定 %1 笔交易…</translation>
+    </message>
+    <message>
+        <source>The deals could not be determined: %1</source>
+        <translation>无法判定交易：%1</translation>
+    </message>
+    <message>
         <source>Select a deal first.</source>
         <translation>请先选择一笔交易。</translation>
     </message>

@@ -65,6 +65,15 @@ class BuiltBook:
     specs: Optional[dict]
 
 
+@dataclass
+class Evaluations:
+    """Deal determinations made on a worker thread, with the inputs fingerprint they used."""
+
+    inputs: Optional[tuple]
+    evals: dict
+    specs: Optional[dict]
+
+
 @dataclass(frozen=True)
 class DealRow:
     """One deal as the list shows it under a regime."""
@@ -175,6 +184,36 @@ class DealService:
     def evaluate_all(self, regime_id: str, deals: Optional[Iterable[Deal]] = None) -> list[DealRow]:
         self._sync()
         return [DealRow(d, self._evaluate(d, regime_id)) for d in (self.deals() if deals is None else deals)]
+
+    def evaluate_pairs(self, pairs: Iterable[tuple[Deal, str]]) -> list[DealRow]:
+        """Each (deal, regime) as a list row, checking the catalog and letters once for all of them."""
+        self._sync()
+        return [DealRow(deal, self._evaluate(deal, rid)) for deal, rid in pairs]
+
+    def missing(self, pairs: Iterable[tuple[Deal, str]]) -> int:
+        """How many (deal, regime) pairs are not determined yet (what a list refresh would compute)."""
+        self._sync()
+        return sum(1 for d, rid in pairs if d.id is None or (hit := self._evals.get((rid, d.id))) is None or hit[0] != d)
+
+    def evaluations(self, pairs: Iterable[tuple[Deal, str]]) -> Evaluations:
+        """Determine the pairs and hand them over; meant for a service on a worker's own connection."""
+        self._sync()
+        for deal, rid in pairs:
+            self._evaluate(deal, rid)
+        return Evaluations(self._inputs, dict(self._evals), self._specs)
+
+    def adopt_evaluations(self, made: Evaluations, writes_before: int) -> bool:
+        """Take determinations made by :meth:`evaluations` over the same database; refused (False)
+        when this service wrote since ``writes_before`` or the catalog or a letter changed since."""
+        if writes_before != self.writes:
+            return False
+        self._sync()
+        if made.inputs != self._inputs:
+            return False
+        if self._specs is None:
+            self._specs = made.specs
+        self._evals.update(made.evals)
+        return True
 
     def book(self, regime_id: str) -> LedgerBook:
         self._sync()

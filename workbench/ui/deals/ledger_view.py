@@ -18,17 +18,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 
 from workbench.services.deals import DealService
 from workbench.services.regimes import RegimeLibrary
-from workbench.ui.deals.common import code_box, regime_combo
+from workbench.ui.deals.common import code_box, database_file, regime_combo
 from workbench.ui.deals.deal_text import clock_state
 from workbench.ui.deals.models import BarDelegate, LedgerTableModel
 from workbench.ui.i18n import tr
 from workbench.ui.tasks import TaskRunner
-
-
-def database_file(conn: sqlite3.Connection) -> Optional[str]:
-    """The file behind ``conn`` (None for an in-memory database)."""
-    row = conn.execute("PRAGMA database_list").fetchone()
-    return row[2] if row and row[2] else None
 
 
 class LedgerWidget(QWidget):
