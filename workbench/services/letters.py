@@ -11,12 +11,8 @@ read back only through :meth:`LetterService.attachment_path`, which verifies the
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sqlite3
-import tempfile
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
@@ -30,117 +26,13 @@ from workbench.engine.letters import (Catch, Dashboard, Deadline, Letter, Letter
                                       ProductCoverage, apply_letters, compile_letters, coverage, dashboard,
                                       newly_caught, revalidate, transition)
 from workbench.engine.spec import ProductSpec
-from workbench.paths import resources_dir
 from workbench.store import write_transaction
 from workbench.store import letters as repo
 from workbench.store.letters import Attachment, HistoryEntry, LetterStoreError
+from workbench.services.letter_files import (SAMPLE_FILE, AttachmentCheck, LetterInputError, copy_in, load_letter_file, parse_letter_json, sample_letter, sha256_file)
 
-ATTACHMENT_MAX_BYTES = 100 * 1024 * 1024
-SAMPLE_FILE = "sample-h20-letter-2025-04.json"
 _SAMPLE_KEY = "sample_letter"
 
-
-class LetterInputError(ValueError):
-    """A letter file or edit that cannot be accepted; one readable line per problem."""
-
-
-# --- reading letter files -------------------------------------------------------------------------
-
-def parse_letter_json(text: str, source: str = "letter") -> list[Letter]:
-    """A JSON object (one letter) or array (several); errors name the file and the key path."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LetterInputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
-    items = data if isinstance(data, list) else [data]
-    letters, problems = [], []
-    for i, item in enumerate(items):
-        where = f"{source}[{i}]" if isinstance(data, list) else source
-        if not isinstance(item, dict):
-            problems.append(f"{where}: expected a JSON object describing a letter")
-            continue
-        try:
-            letters.append(Letter.model_validate_json(json.dumps(item)))
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = ".".join(str(p) for p in err["loc"]) or "(letter)"
-                problems.append(f"{where}: {loc}: {err['msg']} (got {json.dumps(err.get('input'), default=str)[:80]})")
-    refs = [x.ref for x in letters]
-    problems += [f"{source}: reference {r} appears twice" for r in sorted({r for r in refs if refs.count(r) > 1})]
-    if problems:
-        raise LetterInputError("\n".join(problems))
-    return letters
-
-
-def load_letter_file(path: Path) -> list[Letter]:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LetterInputError(f"{path}: cannot read ({exc})") from None
-    return parse_letter_json(text, str(path))
-
-
-def sample_letter() -> Letter:
-    return load_letter_file(resources_dir() / "demo" / "letters" / SAMPLE_FILE)[0]
-
-
-# --- attachment files -----------------------------------------------------------------------------
-
-def sha256_file(path: Path) -> tuple[str, int]:
-    h, size = hashlib.sha256(), 0
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-            size += len(block)
-    return h.hexdigest(), size
-
-
-def copy_in(source: Path, folder: Path) -> tuple[str, str, int]:
-    """Copy ``source`` into ``folder`` named by its SHA-256: temp file, fsync, atomic rename.
-
-    The hash is taken over the bytes written, in the same pass, so it always describes the copy.
-    Returns (stored_name, sha256, size).
-    """
-    source = Path(source)
-    if not source.is_file():
-        raise LetterInputError(f"{source}: not a file (expected the scanned letter, e.g. a PDF)")
-    folder.mkdir(parents=True, exist_ok=True)
-    suffix = "".join(c for c in source.suffix.lower()[:10] if c.isalnum() or c == ".")
-    h, size = hashlib.sha256(), 0
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                size += len(block)
-                if size > ATTACHMENT_MAX_BYTES:
-                    raise LetterInputError(f"{source}: larger than {ATTACHMENT_MAX_BYTES >> 20} MB")
-                h.update(block)
-                out.write(block)
-            out.flush()
-            os.fsync(out.fileno())
-        digest = h.hexdigest()
-        final = folder / (digest + suffix)
-        if final.is_file() and sha256_file(final)[0] == digest:
-            os.unlink(tmp)  # the same content is already stored
-        else:
-            os.replace(tmp, final)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return digest + suffix, digest, size
-
-
-@dataclass(frozen=True)
-class AttachmentCheck:
-    attachment: Attachment
-    ok: bool
-    actual_sha256: Optional[str]
-    problem: Optional[str]
-
-
-# --- the service ----------------------------------------------------------------------------------
 
 Listener = Callable[[str, str], None]
 
@@ -346,10 +238,10 @@ class LetterService:
                          now or datetime.now(timezone.utc), user_tz, horizon_days)
 
     def export_xlsx(self, out: Path) -> Path:
+        from workbench.services.letters_export import export_letters_xlsx
+
         return export_letters_xlsx(self, Path(out))
 
-
-# --- the sample letter of the demo database -------------------------------------------------------
 
 def _is_demo_catalog(conn: sqlite3.Connection) -> bool:
     """True when the catalog was created with the bundled demo (its first audit row says so)."""
@@ -403,122 +295,3 @@ def open_letter_service(db=None, *, with_demo: bool = True, countries: Optional[
         conn.close()
         raise
     return LetterService(conn, countries, actor=actor)
-
-
-# --- export ---------------------------------------------------------------------------------------
-
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
-_MAX_CELL = 32767
-
-
-def _cell_text(value: object) -> object:
-    """Safe cell value: control characters shown as U+FFFD, over-long text refused."""
-    if not isinstance(value, str):
-        return value
-    text = "".join(c if c in "\t\n" or ord(c) >= 32 else "\ufffd" for c in value)
-    if len(text) > _MAX_CELL:
-        raise LetterInputError(f"a cell of {len(text):,} characters exceeds Excel's {_MAX_CELL:,}; not exported")
-    return text
-
-
-def _fits(text: str, seq: int) -> str:
-    """History JSON too long for one cell is replaced by a visible pointer, never cut silently."""
-    if len(text) <= _MAX_CELL:
-        return text
-    return f"({len(text):,} characters: too long for one cell; see audit row seq {seq} in the database)"
-
-
-def _put(ws, row: list) -> None:
-    """Append a row whose strings are plain text (never formulas), quote-prefixed when they start
-    like one (OWASP ASVS V1.2.10, CWE-1236)."""
-    ws.append([_cell_text(v) for v in row])
-    for value, cell in zip(row, ws[ws.max_row]):
-        if isinstance(value, date):
-            cell.number_format = "yyyy-mm-dd"
-        elif isinstance(cell.value, str):
-            cell.data_type = "s"
-            if cell.value.startswith(_TRIGGERS):
-                cell.quotePrefix = True
-
-
-def export_letters_xlsx(service: LetterService, out: Path) -> Path:
-    """Letters, criteria, deadlines, applications, attachments and history as one workbook (written
-    to a temporary file, then renamed into place)."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    from workbench.store.audit import head
-
-    letters = service.list()
-    wb = openpyxl.Workbook()
-    sheets = {
-        "Letters": ["ref", "status", "addressee", "agency", "received", "effective", "legal_basis", "summary",
-                    "part_numbers", "destinations", "end_user_hq", "licence_required", "review_policy", "notes"],
-        "Criteria": ["ref", "criterion", "description", "condition", "confidence", "note"],
-        "Deadlines": ["ref", "deadline", "label", "due", "agency_time_zone", "done_on"],
-        "Applications": ["ref", "number", "status", "submitted", "decided", "items", "destination", "quantity",
-                         "value_usd", "note"],
-        "Attachments": ["ref", "file_name", "sha256", "size", "added_utc", "verified"],
-        "Affected": ["ref", "part_number", "result", "matched", "missing"],
-        "History": ["ref", "seq", "ts_utc", "actor", "action", "before", "after"],
-    }
-    ws_by = {}
-    for i, (title, header) in enumerate(sheets.items()):
-        ws = wb.active if i == 0 else wb.create_sheet()
-        ws.title = title
-        _put(ws, header)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-        ws_by[title] = ws
-    from workbench.engine.places import describe
-
-    for x in letters:
-        _put(ws_by["Letters"], [x.ref, x.status, x.addressee, x.agency, x.received, x.effective, x.legal_basis,
-                                x.summary, ", ".join(x.covered.part_numbers), describe(x.destinations),
-                                describe(x.end_user_hq) if x.end_user_hq else "", x.requirement.licence_required,
-                                x.requirement.review_policy, "\n".join(x.notes)])
-        for c in x.covered.criteria:
-            _put(ws_by["Criteria"], [x.ref, c.id, c.description,
-                                     json.dumps(c.model_dump(mode="json", by_alias=True)["condition"]),
-                                     c.confidence, c.note])
-        for d in x.deadlines:
-            _put(ws_by["Deadlines"], [x.ref, d.id, d.label, d.due, x.agency_tz, d.done_on])
-        for a in x.applications:
-            _put(ws_by["Applications"], [x.ref, a.number, a.status, a.submitted, a.decided, ", ".join(a.items),
-                                         a.destination, a.quantity, a.value_usd, a.note])
-        for chk in service.verify_attachments(x.ref):
-            a = chk.attachment
-            _put(ws_by["Attachments"], [x.ref, a.file_name, a.sha256, a.size, a.added_utc,
-                                        "ok" if chk.ok else chk.problem])
-        for h in service.history(x.ref):
-            _put(ws_by["History"], [x.ref, h.seq, h.ts_utc, h.actor, h.action,
-                                    json.dumps(h.before, ensure_ascii=False) if h.before is not None else None,
-                                    _fits(json.dumps(h.after, ensure_ascii=False), h.seq) if h.after is not None else None])
-    from workbench.store.products import load_specs
-
-    specs = load_specs(service.conn)
-    for c in compile_letters([x for x in letters if x.is_open]):
-        for spec in specs:
-            cov = coverage(c, spec)
-            if cov.result != NOT_MET:
-                _put(ws_by["Affected"], [c.letter.ref, spec.part_number,
-                                         "covered" if cov.result == "met" else "may be covered",
-                                         "; ".join(cov.matched), ", ".join(cov.missing)])
-    seq, digest = head(service.conn)
-    wb.properties.description = f"audit head seq {seq} sha256 {digest}"
-    for ws in ws_by.values():
-        for col in ws.columns:
-            ws.column_dimensions[col[0].column_letter].width = min(60, max(10, *(len(str(c.value or ""))
-                                                                                for c in col[:50])))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".xlsx")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return out
