@@ -237,14 +237,8 @@ class DealService:
     def adopt_book(self, built: "BuiltBook", writes_before: int) -> bool:
         """Take a book built by :meth:`built_book` over the same database. Refused (False) when this
         service wrote since ``writes_before`` or the catalog or a letter changed since it was built."""
-        if writes_before != self.writes:
+        if not self.adopt_evaluations(Evaluations(built.inputs, built.evals, built.specs), writes_before):
             return False
-        self._sync()
-        if built.inputs != self._inputs:
-            return False
-        if self._specs is None:
-            self._specs = built.specs
-        self._evals.update(built.evals)
         self._books[built.regime_id] = built.book
         return True
 
