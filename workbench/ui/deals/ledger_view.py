@@ -196,8 +196,11 @@ class LedgerWidget(QWidget):
                 return
             if adopted:
                 self._show(rid, clocks)
-            else:
+                return
+            try:
                 self.refresh()  # built again from the saved state
+            except sqlite3.ProgrammingError:
+                return  # closed meanwhile, as above
 
         def failed(exc: BaseException, _text: str) -> None:
             self._building.discard(rid)
