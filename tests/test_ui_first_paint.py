@@ -2,7 +2,8 @@
 services and the main window and paints the catalog's rows (part number, vendor, stored figures)
 with pydantic, YAML and workbench.engine still unimported; TPP, PD, classification and margin
 read "…" and the status bar says "Classifying…"; search, filters and sorting work meanwhile.
-Then the engine is imported and the selected regime loaded on a worker, and the columns fill."""
+Then the engine is imported and the selected regime loaded on a worker, and the columns fill.
+A first start (no saved geometry) opens at a usable size."""
 
 from __future__ import annotations
 
@@ -209,3 +210,16 @@ def test_the_regime_is_loaded_on_the_spot_when_read_before_the_engine_started(he
     assert held_gui.window.regime.isEnabled() and held_gui.window.destination.currentText() == "CN  China"
     with qtbot.waitSignal(session.classified, timeout=60000):  # and the catalog is classified
         assert session.start_engine() is None  # (as the window calls it after its first paint: nothing to do)
+
+
+def test_a_first_start_opens_at_a_usable_size(held_gui, tmp_path, qtbot):
+    from PySide6.QtCore import QSettings
+
+    from workbench.ui.main_window import MainWindow, first_start_size
+
+    fresh = MainWindow(held_gui.session, held_gui.runner, QSettings(str(tmp_path / "new.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(fresh)
+    area = fresh.screen().availableGeometry()
+    assert (fresh.width(), fresh.height()) == first_start_size(fresh) \
+        == (min(1366, int(area.width() * 0.9)), min(768, int(area.height() * 0.9)))
+    assert fresh.width() >= 600 and fresh.height() >= 400  # not Qt's hint-sized default (928x347 seen)

@@ -362,6 +362,8 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        else:
+            self.resize(*first_start_size(self))
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)
@@ -397,6 +399,20 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.runner.cancel_all()
         super().closeEvent(event)
+
+
+FIRST_START_SIZE = (1366, 768)
+
+
+def first_start_size(window: QWidget) -> tuple[int, int]:
+    """The window's size when no geometry was saved yet: 1366x768 (what the catalog's columns are
+    laid out for), at most 90 % of the screen's available area. Qt's own default, from the size
+    hints, was 928x347 under xvfb-run, which squashed the search box to a few letters."""
+    screen = window.screen()
+    if screen is None:
+        return FIRST_START_SIZE
+    area = screen.availableGeometry()
+    return min(FIRST_START_SIZE[0], int(area.width() * 0.9)), min(FIRST_START_SIZE[1], int(area.height() * 0.9))
 
 
 def tab_title(name: str) -> str:
