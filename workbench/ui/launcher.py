@@ -109,16 +109,21 @@ class Gui:
 
 class EngineAfterFirstPaint(QObject):
     """Starts the session's engine (Session.start_engine) once the catalog table has been painted
-    with the loaded catalog's rows, so that importing the engine on a worker does not hold the GIL
-    while the first screen is drawn (every cell is a Python call). A window that is not shown
-    starts it at once; one shown but not painted (minimised) within a second starts it then."""
+    with the loaded catalog's rows and then not repainted for QUIET_MS (Qt repaints the table once
+    or twice more as the scroll bar and header settle). Importing the engine on a worker holds the
+    GIL for long stretches; a paint meanwhile waits for it at every cell (each is a Python call),
+    so the engine waits for the first screen to be drawn. A window that is not shown starts it at
+    once; one shown but not painted (minimised) starts it after FALLBACK_MS."""
 
+    QUIET_MS = 50
     FALLBACK_MS = 1000
 
     def __init__(self, window: MainWindow, session: Session):
         super().__init__(window)
         self.window, self.session = window, session
         self.viewport = window.catalog.table.viewport()
+        self.quiet = QTimer(self, singleShot=True, interval=self.QUIET_MS)
+        self.quiet.timeout.connect(self._start)
         session.engine_deferred = not session.engine_ready
         session.catalogLoaded.connect(self._catalog_loaded)
 
@@ -133,12 +138,12 @@ class EngineAfterFirstPaint(QObject):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Paint:
-            model = self.window.catalog.model
-            if model.rowCount() or not len(self.session.snapshot):
-                QTimer.singleShot(0, self, self._start)  # after this paint is done
+            if self.window.catalog.model.rowCount() or not len(self.session.snapshot):
+                self.quiet.start()  # (again: a later paint restarts the wait)
         return False
 
     def _start(self) -> None:
+        self.quiet.stop()
         self.viewport.removeEventFilter(self)
         self.session.start_engine()
 

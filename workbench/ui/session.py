@@ -35,6 +35,7 @@ class Session(QObject):
 
     catalogLoaded = Signal()
     engineReady = Signal()
+    REGIMES_AFTER_MS = 100  # the other regimes start loading this long after the first classification
     classified = Signal(object)
     classifyProgress = Signal(int, int)
     regimeChanged = Signal()
@@ -197,7 +198,9 @@ class Session(QObject):
             self.current = result
             self.classified.emit(result)
             if not self.services.library.complete:
-                QTimer.singleShot(0, self.load_regimes)  # after the views have shown the result
+                # After the views have painted the result: a worker parsing YAML holds the GIL, and
+                # a paint meanwhile waits for it at every cell (a zero timer came before the paint).
+                QTimer.singleShot(self.REGIMES_AFTER_MS, self.load_regimes)
 
     def load_regimes(self) -> Optional[TaskHandle]:
         """Load the bundled regimes not loaded yet on a worker, then emit regimesChanged (the
