@@ -64,10 +64,16 @@ def test_the_app_loads_the_selected_regime_first_and_the_rest_after_the_first_sc
     gui = Gui(services, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), "en")
     try:
         qtbot.addWidget(gui.window)
-        # Before the event loop runs: the window exists with the one regime it classifies.
-        assert [r.id for r in lib.loaded()] == ["us-h200-2026-01"]
+        # Before the event loop runs: the window exists, naming the regime it will classify, with
+        # nothing loaded yet (the catalog is painted first; test_ui_first_paint).
+        assert lib.loaded() == [] and not gui.session.engine_ready
         assert gui.window.regime.count() == 1 and gui.window.regime.currentText() == "us-h200-2026-01"
+        assert not gui.window.regime.isEnabled()
         gui.window.show()
+        with qtbot.waitSignal(gui.session.engineReady, timeout=60000):
+            pass
+        # Then that regime alone, until the first screen is classified.
+        assert [r.id for r in lib.loaded()] == ["us-h200-2026-01"] and gui.window.regime.isEnabled()
         with qtbot.waitSignal(gui.session.regimesChanged, timeout=60000):
             qtbot.waitUntil(lambda: gui.session.current is not None, timeout=60000)
         assert lib.complete

@@ -3,21 +3,28 @@ and hands them to the UI. The CLI's ``gui`` subcommand and the tests both start 
 
 Nothing below workbench/ui imports Qt; nothing in workbench/ui opens a database or reads a
 ruleset folder by itself: it is given an :class:`AppServices`.
+
+Start-up time (issue 4): building the services imports no engine model. The catalog is opened
+and checked here; the regimes, the country table and the what-if drafts are loaded when first
+asked for (the desktop app asks on a worker once the catalog is painted).
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from workbench import __version__
-from workbench.engine import LoadedRegime, RulesetError, load_regime
 from workbench.services.catalog import open_catalog
 from workbench.services.regimes import RegimeLibrary, bundled_library
 from workbench.store import connect, resolve_db_path
+
+if TYPE_CHECKING:
+    from workbench.engine import LoadedRegime
 
 log = logging.getLogger("workbench.app")
 APP_NAME = "export-control-workbench"
@@ -45,14 +52,37 @@ class AppServices:
     library: RegimeLibrary
     data_dir: Path
     cache_dir: Path
-    drafts: list[LoadedRegime] = field(default_factory=list)
-    draft_errors: list[str] = field(default_factory=list)
     # Issue 7 (workbench.store.recovery.open_for_app): why the catalog is read-only (banner text),
     # the cloud/network-folder warning, and the single-writer lock released on close.
     read_only_reason: Optional[str] = None
     sync_warning: Optional[str] = None
     lock: Optional[object] = None
     audit_problem: Optional[str] = None  # the audit chain check at start-up, when it fails
+    _drafts: Optional[list[LoadedRegime]] = None  # loaded when first asked for (load_drafts)
+    _draft_errors: list[str] = field(default_factory=list)
+    _drafts_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def drafts(self) -> list[LoadedRegime]:
+        """The what-if drafts saved in the user's data folder (loaded on first use: YAML and the engine)."""
+        if self._drafts is None:
+            with self._drafts_lock:  # the app's start-up worker may be loading them
+                if self._drafts is None:
+                    self.load_drafts()
+        return self._drafts
+
+    @drafts.setter
+    def drafts(self, value: list[LoadedRegime]) -> None:
+        self._drafts = value
+
+    @property
+    def draft_errors(self) -> list[str]:
+        self.drafts  # noqa: B018  (loads them if not yet)
+        return self._draft_errors
+
+    @draft_errors.setter
+    def draft_errors(self, value: list[str]) -> None:
+        self._draft_errors = value
 
     @property
     def drafts_dir(self) -> Path:
@@ -84,15 +114,17 @@ class AppServices:
 
     def load_drafts(self) -> None:
         """Every what-if draft saved in the user's data folder, each loaded as a draft."""
-        self.drafts, self.draft_errors = [], []
-        if not self.drafts_dir.is_dir():
-            return
-        for path in sorted(self.drafts_dir.glob("*.yaml")):
-            try:
-                self.drafts.append(load_regime(path, draft=True))
-            except (RulesetError, OSError) as exc:
-                self.draft_errors.append(str(exc))
-                log.warning("draft %s not loaded: %s", path, exc)
+        drafts, errors = [], []
+        if self.drafts_dir.is_dir():
+            from workbench.engine import RulesetError, load_regime
+
+            for path in sorted(self.drafts_dir.glob("*.yaml")):
+                try:
+                    drafts.append(load_regime(path, draft=True))
+                except (RulesetError, OSError) as exc:
+                    errors.append(str(exc))
+                    log.warning("draft %s not loaded: %s", path, exc)
+        self._drafts, self._draft_errors = drafts, errors
 
     def versions(self) -> dict[str, str]:
         import platform
@@ -158,5 +190,4 @@ def build_services(db: Optional[str | Path] = None, data_dir: Optional[Path] = N
     if opened.sync_warning:
         log.warning("%s", opened.sync_warning)
     _records_checks(services)
-    services.load_drafts()
     return services

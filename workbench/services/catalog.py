@@ -1,5 +1,9 @@
 """Opening the catalog: connect, migrate, and on first start load the demo catalog with the
 provenance of every figure, all in the transaction that creates the schema.
+
+Opening an existing catalog imports no engine model (issue 4: the desktop app paints the catalog
+before pydantic is imported); the demo's readers and the sample letter's service are imported
+only when there is something to write.
 """
 
 from __future__ import annotations
@@ -8,12 +12,17 @@ import csv
 import os
 import sqlite3
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from workbench.engine.spec import ProductSpec
 from workbench.paths import resources_dir
 from workbench.store import APPLICATION_ID, StoreError, connect, migrate, resolve_db_path
 from workbench.store.products import ProductWrite, load_specs, write_products
+
+if TYPE_CHECKING:
+    from workbench.engine.spec import ProductSpec
+
+# workbench.services.letters' marker of a seeded sample letter (a test keeps the two equal).
+SAMPLE_LETTER_KEY = "sample_letter"
 
 
 class CatalogError(Exception):
@@ -21,6 +30,7 @@ class CatalogError(Exception):
 
 
 def demo_batch() -> ProductWrite:
+    from workbench.engine.spec import ProductSpec
     from workbench.io.template import parse_products  # the file readers: only when the demo is written
 
     demo = resources_dir() / "demo"
@@ -54,7 +64,7 @@ def open_catalog(db: Optional[str | os.PathLike] = None, *, with_demo: bool = Tr
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID:
             raise StoreError(f"{path}: application_id {app_id:#x} after migration (expected {APPLICATION_ID:#x})")
-        if with_demo:
+        if with_demo and not _sample_letter_seeded(conn):
             # The demo database holds the SAMPLE is-informed letter too (issue 5), whichever entry
             # point created it (CLI, GUI); seeded once, so a closed sample stays closed.
             from workbench.services.letters import ensure_sample_letter
@@ -64,6 +74,12 @@ def open_catalog(db: Optional[str | os.PathLike] = None, *, with_demo: bool = Tr
         conn.close()
         raise
     return conn
+
+
+def _sample_letter_seeded(conn: sqlite3.Connection) -> bool:
+    """The sample letter's marker is set (the usual case after the first start): nothing to seed,
+    and no need to import the letters service (and the engine) to find that out."""
+    return conn.execute("SELECT 1 FROM letter_meta WHERE key = ?", (SAMPLE_LETTER_KEY,)).fetchone() is not None
 
 
 def catalog_specs(conn: sqlite3.Connection) -> list[ProductSpec]:

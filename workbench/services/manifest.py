@@ -44,11 +44,11 @@ def ruleset_files(folder: Path) -> dict[str, str]:
 
 
 def _regime_ids(folder: Path, names: list[str]) -> dict[str, str]:
-    import yaml
-
     ids = {}
     for name in names:
         if name.endswith((".yaml", ".yml")):
+            import yaml  # only for a file the caller has no id for (the app's start imports no YAML)
+
             try:
                 data = yaml.safe_load((Path(folder) / name).read_bytes())
                 ids[name] = str(data["id"])

@@ -3,8 +3,10 @@
 Start-up time (issue 4): a regime is loaded (its YAML parsed and validated) when it is first
 asked for. ``get``/``find`` load just that one; ``regimes`` (every regime, in effective-date
 order) loads the rest. The desktop app loads the selected regime to classify the first screen
-and the others on a worker thread right after. The MANIFEST check and the country table are
-done at once, as before; a loaded regime is the same object however it was reached.
+and the others on a worker thread right after. The MANIFEST check is done at once, as before
+(the app's banner names modified rulesets from the first paint); the country table is read when
+first asked for, so the library is built without importing the engine. A loaded regime is the
+same object however it was reached.
 """
 
 from __future__ import annotations
@@ -35,14 +37,26 @@ class RegimeLibrary:
 
     def __init__(self, regimes: Iterable[LoadedRegime] = (), countries: Optional[CountryTable] = None,
                  modified: frozenset[str] = frozenset(), manifest: Optional[object] = None, *,
-                 files: Optional[dict[str, Path]] = None):
-        self.countries = countries
+                 files: Optional[dict[str, Path]] = None, countries_file: Optional[Path] = None):
+        self._countries = countries
+        self._countries_file = countries_file
         self.modified = modified
         self.manifest = manifest  # workbench.services.manifest.ManifestReport
         self._loaded: dict[str, LoadedRegime] = {r.id: r for r in regimes}
         self._files = dict(files or {})
         self._all: Optional[tuple[LoadedRegime, ...]] = None if self._files else tuple(self._loaded.values())
         self._lock = threading.RLock()  # the app's worker may load while the UI thread asks for one
+
+    @property
+    def countries(self) -> CountryTable:
+        """The country table (read from ``countries_file`` when first asked for)."""
+        if self._countries is None and self._countries_file is not None:
+            with self._lock:
+                if self._countries is None:
+                    from workbench.engine import load_countries
+
+                    self._countries = load_countries(self._countries_file)
+        return self._countries
 
     @property
     def ids(self) -> list[str]:
@@ -102,11 +116,10 @@ class RegimeLibrary:
 
 @lru_cache(maxsize=1)
 def bundled_library() -> RegimeLibrary:
-    from workbench.engine import load_countries
     from workbench.services.manifest import verify_manifest  # issue 7: ruleset integrity
 
     folder = rulesets_dir()
     # A bundled regime's id is its file name (workbench.engine.loader refuses a file where they differ).
     files = {p.stem: p for p in sorted(folder.glob("*.yaml"))}
     report = verify_manifest(folder, {p.name: regime_id for regime_id, p in files.items()})
-    return RegimeLibrary((), load_countries(folder / "countries.csv"), report.modified_regimes, report, files=files)
+    return RegimeLibrary((), None, report.modified_regimes, report, files=files, countries_file=folder / "countries.csv")

@@ -19,36 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from workbench.engine.letters import STATUSES, Letter
+from workbench.engine.letters import Letter
 from workbench.store import audit
-
-# Migration (appended to workbench.store.schema.MIGRATIONS as the next user_version).
-LETTER_TABLES: list[str] = [
-    """CREATE TABLE letters (
-  ref TEXT PRIMARY KEY NOT NULL CHECK (length(ref) > 0),
-  status TEXT NOT NULL CHECK (status IN (""" + ", ".join(f"'{s}'" for s in STATUSES) + """)),
-  addressee TEXT NOT NULL,
-  received TEXT NOT NULL,
-  effective TEXT NOT NULL,
-  data_json TEXT NOT NULL,  -- the engine's Letter, validated on every read and write
-  revision INTEGER NOT NULL DEFAULT 1,
-  created_utc TEXT NOT NULL,
-  updated_utc TEXT NOT NULL
-) STRICT""",
-    """CREATE TABLE letter_attachments (
-  id INTEGER PRIMARY KEY,
-  ref TEXT NOT NULL REFERENCES letters(ref) ON UPDATE RESTRICT ON DELETE RESTRICT,
-  file_name TEXT NOT NULL,
-  stored_name TEXT NOT NULL,
-  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
-  size INTEGER NOT NULL CHECK (size >= 0),
-  original_path TEXT,
-  added_utc TEXT NOT NULL,
-  UNIQUE (ref, sha256)
-) STRICT""",
-    "CREATE TABLE letter_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT",
-]
-
+from workbench.store.letters_ddl import LETTER_TABLES  # noqa: F401  (re-exported: the migration)
 
 class LetterStoreError(ValueError):
     """A letter write that cannot be done (duplicate ref, unknown ref, stale edit, bad file)."""

@@ -13,11 +13,8 @@ import sqlite3
 from pathlib import Path
 from typing import Callable, Optional
 
-from workbench.engine.spec import TEMPLATE_FIELDS
+from workbench.store.columns import BOOL_COLUMNS, PRODUCT_COLUMNS, TEXT_COLUMNS
 from workbench.store.connection import APPLICATION_ID, DiskFull, StoreError, disk_full_message, is_disk_full
-
-BOOL_COLUMNS = ("datacenter", "non_planar", "has_hbm", "weights_published")
-TEXT_COLUMNS = ("part_number", "vendor", "name", "product_type", "source", "notes", "tpp_basis")
 
 
 def _product_column(name: str) -> str:
@@ -38,7 +35,7 @@ _APPEND_ONLY = """CREATE TRIGGER {table}_no_{op} BEFORE {OP} ON {table}
 BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed or deleted'); END"""
 
 V1: list[str] = [
-    "CREATE TABLE products (\n  " + ",\n  ".join(_product_column(f) for f in TEMPLATE_FIELDS)
+    "CREATE TABLE products (\n  " + ",\n  ".join(_product_column(f) for f in PRODUCT_COLUMNS)
     + ",\n  created_utc TEXT NOT NULL,\n  updated_utc TEXT NOT NULL\n) STRICT",
     # Where each figure came from: one row per product and field.
     """CREATE TABLE spec_provenance (
@@ -95,9 +92,9 @@ V1: list[str] = [
     f"PRAGMA application_id = {APPLICATION_ID}",
 ]
 
-from workbench.store.letters import LETTER_TABLES  # noqa: E402  (issue 5: is-informed letters)
+from workbench.store.letters_ddl import LETTER_TABLES  # noqa: E402  (issue 5: is-informed letters)
 
-from workbench.store.deals import DEAL_TABLES  # noqa: E402  (issue 8: deals and ledgers)
+from workbench.store.deals_ddl import DEAL_TABLES  # noqa: E402  (issue 8: deals and ledgers)
 
 from workbench.store.retention import RETENTION_TABLES  # noqa: E402  (issue 7: record events, legal holds)
 

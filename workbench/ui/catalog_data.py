@@ -4,18 +4,24 @@ specs read from SQLite only when a job or the product view needs them.
 Qt-free on purpose (jobs run it on worker threads, tests call it directly). It reads the store
 through its public tables and writes only through ``workbench.store.products.write_products``
 inside ``write_transaction``, so every edit gets its hash-chained audit row.
+
+Loading the snapshot imports no engine model (issue 4: the catalog's rows are painted before
+the engine is imported); building specs and validating an edit import it when called.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
-from workbench.engine.spec import TEMPLATE_FIELDS, ProductSpec, make_spec
+from workbench.store.columns import BOOL_COLUMNS
+from workbench.store.columns import PRODUCT_COLUMNS as TEMPLATE_FIELDS  # = engine.spec.TEMPLATE_FIELDS (tested)
 from workbench.store.connection import write_transaction
 from workbench.store.products import ProductWrite, get_product
-from workbench.store.schema import BOOL_COLUMNS
+
+if TYPE_CHECKING:
+    from workbench.engine.spec import ProductSpec
 
 _BOOLS = frozenset(BOOL_COLUMNS)
 SELECT_ALL = f"SELECT {', '.join(TEMPLATE_FIELDS)} FROM products ORDER BY part_number"
@@ -28,6 +34,8 @@ def record_from_row(row: tuple) -> dict:
 
 def spec_from_record(rec: dict) -> ProductSpec:
     """Rows were validated by ProductSpec before they were written, so build without re-validating."""
+    from workbench.engine.spec import ProductSpec
+
     return ProductSpec.model_construct(**{k: v for k, v in rec.items() if v is not None})
 
 
@@ -78,8 +86,11 @@ def load_snapshot(conn: sqlite3.Connection, progress: Optional[Callable[[int, in
 
 def iter_specs(conn: sqlite3.Connection):
     """Every product's spec in part-number order, streamed."""
+    from workbench.engine.spec import ProductSpec
+
+    build = ProductSpec.model_construct
     for row in conn.execute(SELECT_ALL):
-        yield spec_from_record(record_from_row(row))
+        yield build(**{k: v for k, v in record_from_row(row).items() if v is not None})
 
 
 def product_spec(conn: sqlite3.Connection, part: str) -> Optional[ProductSpec]:
@@ -106,6 +117,8 @@ def update_figure(conn: sqlite3.Connection, part: str, name: str, value: object,
     caller can undo with another audited write. Raises workbench.engine.SpecError for a value the
     template refuses (the message names the unit).
     """
+    from workbench.engine.spec import make_spec
+
     if name not in TEMPLATE_FIELDS or name == "part_number":
         raise ValueError(f"{name}: not an editable field")
     with write_transaction(conn, db_label):

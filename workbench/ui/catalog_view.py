@@ -1,6 +1,10 @@
 """The catalog tab: search box, filters (vendor, classification, product line, near a line) and
 the 100,000-row table. Filtering and sorting run through CatalogModel (off the UI thread for
 large catalogs); typing is debounced so each keystroke does not start a job.
+
+The rows (part number, vendor, stored figures) are shown as soon as the catalog is loaded, before
+the engine is: TPP, PD, classification and margin read "…" until the classification arrives, and
+searching, the vendor and product-line filters and sorting on those columns work meanwhile.
 """
 
 from __future__ import annotations
@@ -84,15 +88,13 @@ class CatalogView(QWidget):
         self._fill_combo(self.line, tr("All product lines"), [])
 
     @staticmethod
-    def _fill_combo(combo: QComboBox, everything: str, values: list[str]) -> None:
-        from workbench.ui.models import show_class
-
+    def _fill_combo(combo: QComboBox, everything: str, values: list[str], shown=str) -> None:
         keep = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(everything, None)
         for v in values:
-            combo.addItem(show_class(v), v)
+            combo.addItem(shown(v), v)
         i = combo.findData(keep) if keep is not None else 0
         combo.setCurrentIndex(max(i, 0))
         combo.setEnabled(bool(values))
@@ -105,7 +107,9 @@ class CatalogView(QWidget):
         self.model.set_data(snap, self.session.current)
 
     def _classified(self, cls) -> None:
-        self._fill_combo(self.classification, tr("All classifications"), cls.classes)
+        from workbench.ui.models import show_class
+
+        self._fill_combo(self.classification, tr("All classifications"), cls.classes, show_class)
         self.model.set_data(self.session.snapshot, cls)
         self._fit_headers()
 

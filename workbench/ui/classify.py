@@ -3,6 +3,9 @@
 Qt-free. A :class:`Classified` keeps only what lists, the map and comparisons show (parallel
 lists aligned with the :class:`CatalogSnapshot`), not 100,000 full determinations; the product
 view recomputes the full trace for the one product it shows.
+
+The engine is imported by the functions that use it, not with this module: the catalog table
+(which holds a :class:`Classified`) is painted before the engine is imported (issue 4).
 """
 
 from __future__ import annotations
@@ -10,11 +13,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
-from workbench.engine import CountryTable, LoadedRegime, determine
-from workbench.engine.compare import position
 from workbench.ui.catalog_data import CatalogSnapshot, iter_specs
+
+if TYPE_CHECKING:
+    from workbench.engine import CountryTable, LoadedRegime
 
 _METRIC_SHORT = {"tpp": "TPP", "performance_density": "PD", "memory_bandwidth_gbs": "DRAM BW",
                  "interconnect_bandwidth_gbs": "interconnect", "hbm_bandwidth_density_gbs_mm2": "HBM density",
@@ -62,6 +66,9 @@ def classify_catalog(conn: sqlite3.Connection, snapshot: CatalogSnapshot, regime
                      cancelled: Callable[[], bool] = lambda: False) -> Optional[Classified]:
     """Determinations of every snapshot product; None when cancelled. Rows added since the
     snapshot was taken are skipped (a new snapshot comes with the catalog's changed event)."""
+    from workbench.engine import determine
+    from workbench.engine.compare import position
+
     n = len(snapshot)
     out = Classified(regime, destination, ["?"] * n, ["?"] * n, [None] * n, [""] * n, [None] * n, [None] * n,
                      [""] * n)

@@ -1,6 +1,11 @@
 """Starting the GUI from AppServices: QApplication, translator, error hooks, the window; the
 language switch (a fresh window and session sharing the loaded catalog and its cache); and the
 offscreen ``--screenshot`` mode.
+
+Start-up order (issue 4): the window is built and the catalog's rows are loaded and painted
+without the engine; once they are on screen the session imports the engine and loads the
+selected regime on a worker (Session.start_engine), then classifies; the other regimes load
+after that result is shown.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from workbench.app import AppServices
@@ -59,21 +64,21 @@ class Gui:
         self._build(None)
 
     def _build(self, previous: Optional[Session]) -> None:
-        session = Session(self.services, self.runner, cache=previous.cache if previous else None)
         s = self.settings
-        wanted = str(s.value("regime", "") or "")
-        remembered = self.services.library.find(wanted) if wanted else None  # loads only that regime
-        if remembered is not None:
-            session.regime = remembered
+        wanted = str(s.value("regime", "") or "") or None  # loaded by start_engine (only that regime)
+        session = Session(self.services, self.runner, cache=previous.cache if previous else None, regime_id=wanted)
         if s.contains("destination"):
             session.destination = str(s.value("destination") or "") or None
         if previous is not None:
-            session.regime, session.destination = previous.regime, previous.destination
+            session.wanted_regime, session.destination = previous.wanted_regime, previous.destination
+            if previous.engine_ready:
+                session.regime = previous.regime
         self.session = session
         self.window = MainWindow(session, self.runner, s, self.language.lang)
         self.window.languageChangeRequested.connect(self.switch_language)
         if self.errors is not None:
             self.errors.parent_widget = self.window
+        self._first_paint = EngineAfterFirstPaint(self.window, session)
         if previous is not None and previous.loaded:
             session._loaded(previous.snapshot, keep_cache=True)
         else:
@@ -100,6 +105,47 @@ class Gui:
         QTimer.singleShot(timeout_ms, loop.quit)
         loop.exec()
         return self.session.current is not None
+
+
+class EngineAfterFirstPaint(QObject):
+    """Starts the session's engine (Session.start_engine) once the catalog table has been painted
+    with the loaded catalog's rows and then not repainted for QUIET_MS (Qt repaints the table once
+    or twice more as the scroll bar and header settle). Importing the engine on a worker holds the
+    GIL for long stretches; a paint meanwhile waits for it at every cell (each is a Python call),
+    so the engine waits for the first screen to be drawn. A window that is not shown starts it at
+    once; one shown but not painted (minimised) starts it after FALLBACK_MS."""
+
+    QUIET_MS = 50
+    FALLBACK_MS = 1000
+
+    def __init__(self, window: MainWindow, session: Session):
+        super().__init__(window)
+        self.window, self.session = window, session
+        self.viewport = window.catalog.table.viewport()
+        self.quiet = QTimer(self, singleShot=True, interval=self.QUIET_MS)
+        self.quiet.timeout.connect(self._start)
+        session.engine_deferred = not session.engine_ready
+        session.catalogLoaded.connect(self._catalog_loaded)
+
+    def _catalog_loaded(self) -> None:
+        if self.session.engine_ready:
+            return
+        if not self.window.isVisible():
+            self.session.start_engine()
+            return
+        self.viewport.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, self, self._start)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            if self.window.catalog.model.rowCount() or not len(self.session.snapshot):
+                self.quiet.start()  # (again: a later paint restarts the wait)
+        return False
+
+    def _start(self) -> None:
+        self.quiet.stop()
+        self.viewport.removeEventFilter(self)
+        self.session.start_engine()
 
 
 def _pick_product(session: Session) -> Optional[str]:

@@ -23,7 +23,8 @@ from workbench.ui.i18n import tr
 from workbench.ui.report_actions import ReportActions
 from workbench.ui.session import Session
 from workbench.ui.tasks import TaskRunner
-from workbench.ui.widgets import destination_combo, fill_regime_combo, split_key
+from workbench.ui.widgets import (destination_combo, fill_destination_combo, fill_regime_combo, placeholder_combo,
+                                  regime_label_of, split_key)
 
 if TYPE_CHECKING:
     from workbench.ui.compare_view import CompareView
@@ -54,7 +55,9 @@ class MainWindow(QMainWindow):
         self.regime = QComboBox()
         self.regime.setMinimumContentsLength(24)
         self.regime.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.destination = destination_combo(session.services.library.countries, session.destination)
+        ready = session.engine_ready
+        self.destination = destination_combo(session.services.library.countries if ready else None,
+                                             session.destination)
         bar = QToolBar(tr("Regime"))
         bar.setObjectName("regime-toolbar")
         bar.setMovable(False)
@@ -84,17 +87,21 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self._menus()
 
-        # The regimes loaded so far (the selected one at start); all of them on regimesChanged.
-        fill_regime_combo(self.regime, session.services.loaded_regimes(), session.regime)
-        self._regime_note()
+        # The regimes loaded so far (the selected one once the engine is ready); all of them on regimesChanged.
+        if ready:
+            self._engine_ready()
+        else:
+            rid = session.regime_id
+            placeholder_combo(self.regime, regime_label_of(rid, session.services.library) if rid else "",
+                              f"real:{rid}" if rid else None)
+        session.engineReady.connect(self._engine_ready)
         self.regime.currentIndexChanged.connect(self._regime_picked)
         self.destination.currentIndexChanged.connect(lambda: session.set_destination(self.destination.currentData()))
         session.regimesChanged.connect(lambda: fill_regime_combo(self.regime, session.services.regimes(), session.regime))
         session.regimeChanged.connect(self._regime_note)
         session.classifyProgress.connect(self._classify_progress)
         session.classified.connect(self._classified)
-        session.catalogLoaded.connect(lambda: self.status.setText(
-            tr("%1 products in %2").replace("%1", f"{len(session.snapshot):,}").replace("%2", str(session.services.db_path))))
+        session.catalogLoaded.connect(self._catalog_loaded)
         session.failed.connect(lambda msg: QMessageBox.warning(self, tr("Error"), msg))
         session.productSelected.connect(lambda part: self.catalog.select_part(part, emit=False))
         self.catalog.table.doubleClicked.connect(lambda _i: self.show_tab("product"))
@@ -283,6 +290,26 @@ class MainWindow(QMainWindow):
             self.regime_note.setStyleSheet("")
         self.regime.setToolTip(r.regime.title)
 
+    def _engine_ready(self) -> None:
+        """The selected regime is loaded: fill the pickers (until now one disabled item each)."""
+        session = self.session
+        fill_regime_combo(self.regime, session.services.loaded_regimes(), session.regime)
+        self.regime.setEnabled(True)
+        fill_destination_combo(self.destination, session.services.library.countries, session.destination)
+        # sized to the placeholder when first shown: now to the country names, as when built filled
+        self.destination.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self._regime_note()
+
+    def _catalog_loaded(self) -> None:
+        session = self.session
+        self.status.setText(tr("%1 products in %2").replace("%1", f"{len(session.snapshot):,}")
+                            .replace("%2", str(session.services.db_path)))
+        if session.current is None and len(session.snapshot):  # the figures follow (progress from the job)
+            self.progress.setRange(0, 1)
+            self.progress.setValue(0)
+            self.progress.setFormat(tr("Classifying…"))
+            self.progress.setVisible(True)
+
     def _classify_progress(self, done: int, total: int) -> None:
         self.progress.setVisible(done < total)
         self.progress.setRange(0, max(total, 1))
@@ -335,6 +362,8 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        else:
+            self.resize(*first_start_size(self))
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)
@@ -360,7 +389,8 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/tab", TABS[self.tabs.currentIndex()])
-        s.setValue("regime", self.session.regime.id if not self.session.regime.draft else "")
+        session = self.session  # (no regime is loaded to save one: before the engine is ready, the id to load)
+        s.setValue("regime", "" if session.engine_ready and session.regime.draft else (session.regime_id or ""))
         s.setValue("destination", self.session.destination or "")
         s.setValue("near_pct", self.catalog.near_pct.value())
         s.sync()
@@ -369,6 +399,20 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.runner.cancel_all()
         super().closeEvent(event)
+
+
+FIRST_START_SIZE = (1366, 768)
+
+
+def first_start_size(window: QWidget) -> tuple[int, int]:
+    """The window's size when no geometry was saved yet: 1366x768 (what the catalog's columns are
+    laid out for), at most 90 % of the screen's available area. Qt's own default, from the size
+    hints, was 928x347 under xvfb-run, which squashed the search box to a few letters."""
+    screen = window.screen()
+    if screen is None:
+        return FIRST_START_SIZE
+    area = screen.availableGeometry()
+    return min(FIRST_START_SIZE[0], int(area.width() * 0.9)), min(FIRST_START_SIZE[1], int(area.height() * 0.9))
 
 
 def tab_title(name: str) -> str:

@@ -3,6 +3,9 @@ sorted by ``catalog_query`` off the UI thread), the comparison matrix and the pr
 
 Each model has column constants and ``SORT_ROLE`` (the raw value a column sorts by) and
 ``PART_ROLE`` (the part number of a row).
+
+The engine's wording (engine_text, which imports the engine) is imported when a classified cell
+is first shown: the catalog's rows are painted before the engine is imported (issue 4).
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.ui import catalog_query as cq
-from workbench.ui import engine_text as et
 from workbench.ui.catalog_data import CatalogSnapshot
 from workbench.ui.classify import Classified, regime_label
 from workbench.ui.i18n import tr
@@ -24,6 +26,18 @@ PART_ROLE = Qt.ItemDataRole.UserRole + 2
 NEAR_BRUSH = QBrush(QColor("#b3261e"))
 CHANGED_BRUSH = QBrush(QColor("#ffe08a"))
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class _EngineText:
+    """workbench.ui.engine_text, imported on first use."""
+
+    def __getattr__(self, name: str):
+        from workbench.ui import engine_text
+
+        return getattr(engine_text, name)
+
+
+et = _EngineText()
 
 
 def fmt_number(value: Optional[float], digits: int = 0) -> str:

@@ -1,30 +1,41 @@
 """The app's shared state on the UI thread: the catalog snapshot, the selected regime and
 destination, the selected product, and the per-regime classification cache. Views listen to
 its signals instead of talking to each other.
+
+Start-up (issue 4): the session is built, and the catalog's rows are loaded and painted, before
+the engine is imported. :meth:`Session.start_engine` then imports it and loads the selected
+regime on a worker (``engineReady``), and the catalog is classified. Whoever reads
+``session.regime`` before that gets it loaded on the spot (the engine imported on that thread).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from workbench.app import AppServices
-from workbench.engine import LoadedRegime
 from workbench.ui.catalog_data import CatalogSnapshot, load_snapshot
 from workbench.ui.classify import ClassificationCache, Classified, classify_catalog
 from workbench.ui.tasks import JobContext, TaskHandle, TaskRunner
 
+if TYPE_CHECKING:
+    from workbench.app import AppServices
+    from workbench.engine import LoadedRegime
+
 log = logging.getLogger("workbench.ui.session")
+DEFAULT_REGIME = "us-h200-2026-01"
 
 
 class Session(QObject):
-    """Signals: catalogLoaded(), classified(Classified) for the selected regime,
-    classifyProgress(done, total), regimeChanged(), productSelected(part), regimesChanged()
-    (a draft added or removed), catalogEdited(part), failed(message)."""
+    """Signals: catalogLoaded(), engineReady() (the selected regime is loaded: the pickers can be
+    filled), classified(Classified) for the selected regime, classifyProgress(done, total),
+    regimeChanged(), productSelected(part), regimesChanged() (a draft added or removed, or every
+    bundled regime loaded), catalogEdited(part), failed(message)."""
 
     catalogLoaded = Signal()
+    engineReady = Signal()
+    REGIMES_AFTER_MS = 100  # the other regimes start loading this long after the first classification
     classified = Signal(object)
     classifyProgress = Signal(int, int)
     regimeChanged = Signal()
@@ -34,20 +45,101 @@ class Session(QObject):
     failed = Signal(str)
 
     def __init__(self, services: AppServices, runner: TaskRunner, parent=None,
-                 cache: Optional[ClassificationCache] = None):
+                 cache: Optional[ClassificationCache] = None, regime_id: Optional[str] = None):
         super().__init__(parent)
         self.services, self.runner = services, runner
         self.snapshot = CatalogSnapshot()
         self.loaded = False
         self.cache = cache or ClassificationCache()
-        # Only the selected regime is loaded for the first screen; load_regimes() does the rest.
-        self.regime: LoadedRegime = services.library.find("us-h200-2026-01") or services.regimes()[-1]
+        # The regime to select (the remembered one, else the default): loaded by start_engine() or
+        # on first use of ``regime``; only it is loaded for the first screen, load_regimes() does the rest.
+        self.wanted_regime = regime_id
+        self._regime: Optional[LoadedRegime] = None
+        self._engine_job: Optional[TaskHandle] = None
+        # True while someone (workbench.ui.launcher) will call start_engine(): until then the
+        # catalog waits for it instead of loading the regime on the UI thread.
+        self.engine_deferred = False
+        self._announced = False  # engineReady emitted
         self.destination: Optional[str] = "CN"
         self.part: Optional[str] = None
         self.current: Optional[Classified] = None
         self._classify_job: Optional[TaskHandle] = None
         self._inflight: dict[tuple, tuple[TaskHandle, list[Callable[[Classified], None]]]] = {}
         self._regimes_job: Optional[TaskHandle] = None
+
+    # the selected regime, loaded after the first paint ---------------------------------
+    @property
+    def regime(self) -> LoadedRegime:
+        """The selected regime (loaded now, on this thread, if start_engine() has not done it yet)."""
+        if self._regime is None:
+            self._regime = self._pick_regime()
+            QTimer.singleShot(0, self, self._engine_loaded)  # announced as start_engine() would
+        return self._regime
+
+    @regime.setter
+    def regime(self, value: LoadedRegime) -> None:
+        self._regime = value
+
+    @property
+    def engine_ready(self) -> bool:
+        """True once the selected regime is loaded (so the engine is imported)."""
+        return self._regime is not None
+
+    @property
+    def regime_id(self) -> Optional[str]:
+        """The selected regime's id, without loading anything (None: the newest, known once loaded)."""
+        if self._regime is not None:
+            return self._regime.id
+        ids = self.services.library.ids
+        return next((i for i in (self.wanted_regime, DEFAULT_REGIME) if i and i in ids), None)
+
+    def _pick_regime(self) -> LoadedRegime:
+        library = self.services.library
+        return ((library.find(self.wanted_regime) if self.wanted_regime else None) or library.find(DEFAULT_REGIME)
+                or self.services.regimes()[-1])
+
+    def start_engine(self) -> Optional[TaskHandle]:
+        """Import the engine and load the selected regime, the country table and the drafts on a
+        worker, then emit engineReady and classify the catalog. Called once the catalog's rows are
+        on screen (workbench.ui.launcher), so it does not compete with the first paint."""
+        self.engine_deferred = False
+        if self._engine_job is not None:
+            return None
+        if self._regime is not None:  # read (so loaded) on the spot already
+            self._engine_loaded()
+            return None
+        services = self.services
+
+        def job(ctx: JobContext) -> LoadedRegime:
+            regime = self._pick_regime()
+            services.library.countries  # noqa: B018  (the destination picker lists them)
+            services.drafts  # noqa: B018  (the regime picker lists them)
+            return regime
+
+        def done(regime: LoadedRegime) -> None:
+            self._engine_job = None
+            if self._regime is None:
+                self._regime = regime
+            self._engine_loaded()
+
+        def failed(exc: BaseException, text: str) -> None:
+            self._engine_job = None
+            self._failed(exc, text)
+
+        def cancelled() -> None:  # a later start_engine() or use of ``regime`` loads it
+            self._engine_job = None
+
+        self._engine_job = self.runner.start("load the engine", job, on_done=done, on_failed=failed,
+                                             on_cancelled=cancelled)
+        return self._engine_job
+
+    def _engine_loaded(self) -> None:
+        """The selected regime is loaded (by start_engine's worker, or on the spot): say so once."""
+        if self._announced:
+            return
+        self._announced = True
+        self.engineReady.emit()
+        self.classify_current()
 
     # catalog --------------------------------------------------------------------------
     def load_catalog(self) -> TaskHandle:
@@ -93,8 +185,8 @@ class Session(QObject):
             self.productSelected.emit(part)
 
     def classify_current(self) -> None:
-        if not self.loaded:
-            return
+        if not self.loaded or (self._regime is None and (self._engine_job is not None or self.engine_deferred)):
+            return  # start_engine() classifies when the regime is loaded
         previous = self._classify_job
         regime, dest = self.regime, self.destination
         self._classify_job = self.ensure(regime, dest, self._got_current, progress=True)
@@ -106,7 +198,9 @@ class Session(QObject):
             self.current = result
             self.classified.emit(result)
             if not self.services.library.complete:
-                QTimer.singleShot(0, self.load_regimes)  # after the views have shown the result
+                # After the views have painted the result: a worker parsing YAML holds the GIL, and
+                # a paint meanwhile waits for it at every cell (a zero timer came before the paint).
+                QTimer.singleShot(self.REGIMES_AFTER_MS, self.load_regimes)
 
     def load_regimes(self) -> Optional[TaskHandle]:
         """Load the bundled regimes not loaded yet on a worker, then emit regimesChanged (the
