@@ -51,17 +51,25 @@ class CellError:
 class ParsedProducts:
     file: str
     sheet: str
-    records: list[dict] = field(default_factory=list)  # validated values, every template field, in row order
+    values: list[tuple] = field(default_factory=list)  # validated values of every template field, in its order
     rows: dict[str, int] = field(default_factory=dict)  # part number -> spreadsheet row
     errors: list[CellError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # header as written -> field
     unmapped: list[str] = field(default_factory=list)
+    _records: Optional[list[dict]] = field(default=None, repr=False)
     _specs: Optional[list[ProductSpec]] = field(default=None, repr=False)
 
     @property
+    def records(self) -> list[dict]:
+        """The values as {field: value} dicts, built on first use (an import writes the tuples)."""
+        if self._records is None:
+            self._records = [dict(zip(TEMPLATE_FIELDS, v)) for v in self.values]
+        return self._records
+
+    @property
     def specs(self) -> list[ProductSpec]:
-        """The records as engine specs, built on first use (an import only needs the records)."""
+        """The records as engine specs, built on first use (an import only needs the values)."""
         if self._specs is None:
             self._specs = [ProductSpec.model_validate(r) for r in self.records]
         return self._specs
@@ -187,11 +195,10 @@ def _finish(table: Table, out: ParsedProducts, columns: dict[int, str], numbers:
     for target, default in _DEFAULTS.items():
         if target in converted:
             converted[target] = [default if v is None else v for v in converted[target]]
-    keys = [*converted, *(f for f in TEMPLATE_FIELDS if f not in converted)]
     n = len(numbers)
-    columns_in_order = [*converted.values(), *(repeat(_DEFAULTS.get(f), n) for f in keys[len(converted):])]
+    columns_in_order = [converted[f] if f in converted else repeat(_DEFAULTS.get(f), n) for f in TEMPLATE_FIELDS]
     if not bad and None not in parts and len(set(parts)) == n:  # the common case, at C speed
-        out.records = [dict(zip(keys, values)) for values in zip(*columns_in_order)]
+        out.values = list(zip(*columns_in_order))
         out.rows = dict(zip(parts, numbers))
     else:
         first_row: dict[str, int] = {}  # part number -> spreadsheet row
@@ -208,7 +215,7 @@ def _finish(table: Table, out: ParsedProducts, columns: dict[int, str], numbers:
                                                         "(expected each part number once)")))
                 continue
             first_row[part] = numbers[i]
-            out.records.append(dict(zip(keys, values)))
+            out.values.append(values)
         out.rows = first_row
     noted: dict[int, int] = {}  # column -> notes so far (only the first few are listed)
     for i, index, what in sorted(found, key=lambda f: (f[0], f[1])):

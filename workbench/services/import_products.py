@@ -24,7 +24,7 @@ from workbench.io.tables import TableError
 from workbench.io.template import ParsedProducts, parse_products
 from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits
 from workbench.store.connection import write_transaction
-from workbench.store.products import ProductWrite, all_products, write_products
+from workbench.store.products import PART, ProductWrite, all_products, write_products
 
 Progress = Callable[[str, int, int], None]
 
@@ -44,7 +44,7 @@ class ImportPlan:
     columns: list[str]  # template fields the sheet gives
     unmapped: list[str]
     notes: list[str]
-    added: list[dict] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # part numbers
     changed: list[tuple[str, dict[str, tuple[object, object]]]] = field(default_factory=list)  # part -> {f: (old, new)}
     unchanged: list[str] = field(default_factory=list)
     left_alone: int = 0  # catalog products not in the file
@@ -59,7 +59,7 @@ def read_products(path: Path, sheet: Optional[str] = None, limits: Limits = DEFA
         raise ImportFailed([str(exc)]) from None
     if parsed.errors:
         raise ImportFailed([str(e) for e in parsed.errors], parsed.notes)
-    if not parsed.records:
+    if not parsed.values:
         raise ImportFailed([f"{parsed.file}:{parsed.sheet}: no product rows (expected at least one row under the header)"],
                            parsed.notes)
     return parsed
@@ -80,14 +80,16 @@ def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts,
     batch = ProductWrite(origin=origin, as_import=True)
     existing = all_products(conn)
     lookalikes = {_loose(p): p for p in existing}
+    at = {f: i for i, f in enumerate(TEMPLATE_FIELDS)}
+    given_at = [(f, at[f]) for f in given]
     seen = 0
-    for rec in parsed.records:  # validated values of every template field
-        part = rec["part_number"]
+    for row in parsed.values:  # every template field, in TEMPLATE_FIELDS order
+        part = row[PART]
         batch.origin_rows[part] = parsed.rows.get(part)
         old = existing.get(part)
         if old is None:
-            plan.added.append(rec)
-            batch.added.append(rec)
+            plan.added.append(part)
+            batch.added.append(row)
             similar = lookalikes.get(_loose(part)) if lookalikes else None
             if similar is not None:
                 plan.notes.append(f"{parsed.file}:{parsed.sheet}: row {parsed.rows.get(part)}: new part number '{part}' "
@@ -95,12 +97,12 @@ def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts,
                                   "added as a new product (spell it as in the catalog to update that one instead)")
             continue
         seen += 1
-        diff = {f: (old[f], rec[f]) for f in given if old[f] != rec[f]}
+        diff = {f: (old[f], row[i]) for f, i in given_at if old[f] != row[i]}
         if not diff:
             plan.unchanged.append(part)
             continue
         plan.changed.append((part, diff))
-        new = {**old, **{f: rec[f] for f in given}}
+        new = {**old, **{f: row[i] for f, i in given_at}}
         batch.updated.append((new, {f: a for f, (a, _) in diff.items()}, {f: b for f, (_, b) in diff.items()}))
         batch.stale_provenance.extend((part, f) for f in diff)
     plan.left_alone = len(existing) - seen
@@ -119,7 +121,7 @@ def import_products(conn: sqlite3.Connection, path: Path, sheet: Optional[str] =
         progress("read", 0, 0)
     parsed = read_products(path, sheet, limits)
     if progress:
-        progress("validated", len(parsed.records), len(parsed.records))
+        progress("validated", len(parsed.values), len(parsed.values))
     if dry_run:
         return plan_changes(conn, parsed)[0]
     with open(path, "rb") as fh:  # which exact file was imported, for the audit row
@@ -153,8 +155,8 @@ def render_plan(plan: ImportPlan, limit: int = 50) -> str:
     if plan.unmapped:
         lines.append(f"  columns not in the template (ignored): {', '.join(plan.unmapped)}")
     lines.append(f"  add {len(plan.added)} new product{'s' if len(plan.added) != 1 else ''}")
-    for rec in plan.added[:limit]:
-        lines.append(f"    + {rec['part_number']}")
+    for part in plan.added[:limit]:
+        lines.append(f"    + {part}")
     if len(plan.added) > limit:
         lines.append(f"    ... and {len(plan.added) - limit} more")
     lines.append(f"  change {len(plan.changed)} product{'s' if len(plan.changed) != 1 else ''}")

@@ -29,11 +29,12 @@ def _from_db(row: tuple) -> dict:
 
 
 _FIELDS_OF = itemgetter(*TEMPLATE_FIELDS)
+PART = TEMPLATE_FIELDS.index("part_number")  # where the part number sits in a record tuple
 
 
-def _to_db(record: dict) -> tuple:
-    """Template-field order; sqlite3 stores bools as 0/1 itself (bool is an int)."""
-    return _FIELDS_OF(record)
+def _to_db(record: dict | tuple) -> tuple:
+    """Template-field order; sqlite3 stores bools as 0/1 itself (bool is an int). A tuple already is."""
+    return record if type(record) is tuple else _FIELDS_OF(record)
 
 
 def all_products(conn: sqlite3.Connection) -> dict[str, dict]:
@@ -63,7 +64,7 @@ class ProductWrite:
     ``as_import``: audit the batch as one ``products.import`` row holding every added record and
     every changed field, naming each part number as a subject; otherwise one row per product (an
     edit, the demo load)."""
-    added: list[dict] = field(default_factory=list)
+    added: list[dict | tuple] = field(default_factory=list)  # records: dicts, or tuples in TEMPLATE_FIELDS order
     updated: list[tuple[dict, dict, dict]] = field(default_factory=list)  # (new record, before, after) diffs
     provenance: list[tuple[str, str, str, Optional[str], Optional[str]]] = field(default_factory=list)
     stale_provenance: list[tuple[str, str]] = field(default_factory=list)  # (part, field) whose figure changed
@@ -102,7 +103,7 @@ def _write_rows(conn: sqlite3.Connection, batch: ProductWrite, ts: str, progress
     insert = f"INSERT INTO products ({cols}, created_utc, updated_utc) VALUES ({marks}, ?, ?)"
     update = f"UPDATE products SET {', '.join(f'{f} = ?' for f in TEMPLATE_FIELDS[1:])}, updated_utc = ? WHERE part_number = ?"
     for phase, sql, records, row in (
-            ("add", insert, batch.added, lambda rec: (*_FIELDS_OF(rec), ts, ts)),
+            ("add", insert, batch.added, lambda rec: (*_to_db(rec), ts, ts)),
             ("update", update, [new for new, _, _ in batch.updated], lambda rec: (*_FIELDS_OF(rec)[1:], ts, rec["part_number"]))):
         for start in range(0, len(records), CHUNK):
             conn.executemany(sql, map(row, records[start:start + CHUNK]))
@@ -118,6 +119,8 @@ def _write_rows(conn: sqlite3.Connection, batch: ProductWrite, ts: str, progress
 def _product_changes(batch: ProductWrite) -> Iterable[audit.Change]:
     origin = batch.origin or {}
     for rec in batch.added:
+        if type(rec) is tuple:
+            rec = dict(zip(TEMPLATE_FIELDS, rec))
         where = batch.origin_rows.get(rec["part_number"])
         yield audit.Change("product.add", rec["part_number"], None,
                            {"record": {k: v for k, v in rec.items() if v is not None},
@@ -140,7 +143,7 @@ def import_payload(batch: ProductWrite) -> tuple[Optional[dict], dict]:
     """
     rows = batch.origin_rows
     after = {"origin": batch.origin or {}, "columns": list(IMPORT_COLUMNS),
-             "added": [[rows.get(rec["part_number"]), *_FIELDS_OF(rec)] for rec in batch.added],
+             "added": [[rows.get(row[PART]), *row] for row in map(_to_db, batch.added)],
              "changed": {new["part_number"]: {"row": rows.get(new["part_number"]), "fields": a}
                          for new, _, a in batch.updated}}
     before = {"changed": {new["part_number"]: b for new, b, _ in batch.updated}} if batch.updated else None
@@ -149,7 +152,7 @@ def import_payload(batch: ProductWrite) -> tuple[Optional[dict], dict]:
 
 def _import_change(batch: ProductWrite) -> audit.Change:
     before, after = import_payload(batch)
-    parts = tuple(rec["part_number"] for rec in batch.added) + tuple(new["part_number"] for new, _, _ in batch.updated)
+    parts = tuple(row[PART] for row in map(_to_db, batch.added)) + tuple(new["part_number"] for new, _, _ in batch.updated)
     return audit.Change("products.import", f"import:{(batch.origin or {}).get('file', '?')}", before, after,
                         subjects=parts)
 

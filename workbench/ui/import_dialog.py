@@ -103,7 +103,7 @@ class ImportDialog(QDialog):
         self.plan = plan
         rows = [(tr("column"), header, field) for header, field in mapping.items()]
         rows += [(tr("ignored column"), header, "") for header in plan.unmapped]
-        rows += [(tr("add"), rec["part_number"], "") for rec in plan.added]
+        rows += [(tr("add"), part, "") for part in plan.added]
         rows += [(tr("change"), part, ", ".join(f"{f}: {a} → {b}" for f, (a, b) in diff.items()))
                  for part, diff in plan.changed]
         self._fill([tr("What"), tr("Column / part number"), tr("Template field / change")], rows)
