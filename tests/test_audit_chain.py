@@ -24,11 +24,11 @@ def _catalog_with_changes(tmp_path, n: int = 6):
     return conn, tmp_path / "catalog.db"
 
 
-def _tamper(db, *sql):
-    """Drop the triggers and run ``sql`` on a separate plain connection (not the app's)."""
+def _tamper(db, *sql, table="audit"):
+    """Drop the table's triggers and run ``sql`` on a separate plain connection (not the app's)."""
     raw = sqlite3.connect(db, isolation_level=None)
-    raw.execute("DROP TRIGGER audit_no_update")
-    raw.execute("DROP TRIGGER audit_no_delete")
+    raw.execute(f"DROP TRIGGER {table}_no_update")
+    raw.execute(f"DROP TRIGGER {table}_no_delete")
     for statement in sql:
         raw.execute(statement)
     raw.close()
@@ -279,15 +279,6 @@ def _catalog_with_an_import(tmp_path):
     return tmp_path / "catalog.db", seq, [product_row(1)[0], product_row(2)[0]]
 
 
-def _tamper_subjects(db, *sql):
-    raw = sqlite3.connect(db, isolation_level=None)
-    raw.execute("DROP TRIGGER audit_subjects_no_update")
-    raw.execute("DROP TRIGGER audit_subjects_no_delete")
-    for statement in sql:
-        raw.execute(statement)
-    raw.close()
-
-
 def test_an_import_is_one_entry_and_its_subjects_index_verifies(tmp_path):
     db, seq, parts = _catalog_with_an_import(tmp_path)
     conn = sqlite3.connect(db)
@@ -304,7 +295,7 @@ def test_an_import_is_one_entry_and_its_subjects_index_verifies(tmp_path):
 ])
 def test_an_edited_subjects_index_is_found(tmp_path, statement, broken):
     db, seq, parts = _catalog_with_an_import(tmp_path)
-    _tamper_subjects(db, statement.format(part=parts[0]))
+    _tamper(db, statement.format(part=parts[0]), table="audit_subjects")
     report = verify(sqlite3.connect(db))
     assert not report.ok and report.broken_seq == (seq if broken == "import" else 1)
     assert "subjects index was edited" in report.reason
