@@ -248,3 +248,24 @@ def test_memo_checks_the_audit_chain_appended_since_the_last_check(catalog, libr
     with pytest.raises(CatalogNotTrustworthy, match="broken at entry 5"):
         export_workbook(catalog, library, tmp_path / "e.xlsx")
     assert not (tmp_path / "e.xlsx").exists() and (tmp_path / "b.pdf").exists()
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", "[1] imported from new.xlsx:Products row 2 on {day} (audit entry #{seq})"),
+    ("zh", "[1] 导入自 new.xlsx:Products 第 2 行，{day}（审计条目 #{seq}）"),
+])
+def test_an_imported_figure_cites_its_rows_source_and_the_import_in_the_memos_language(catalog, library, tmp_path,
+                                                                                       lang, said):
+    from workbench.services.import_products import import_products
+    from xlsx_builder import Sheet, write_xlsx
+
+    path = write_xlsx(tmp_path / "new.xlsx", [Sheet("Products", [
+        ["part_number", "fp16_tflops", "die_area_mm2", "non_planar", "source"],
+        ["ACME-X1", 610, 600, "yes", "Acme datasheet rev 3"]])])
+    import_products(catalog, path)
+    seq, ts = catalog.execute("SELECT seq, ts_utc FROM audit WHERE action = 'products.import'").fetchone()
+    out = tmp_path / "memo.pdf"
+    write_memo(catalog, library, ["ACME-X1"], [REGIME], "CN", lang, out)
+    _, flat = pdf_text(out)
+    assert squash(said.format(day=ts[:10], seq=seq)) in flat
+    assert squash("[1] Acme datasheet rev 3") in flat

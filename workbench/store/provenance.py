@@ -17,6 +17,15 @@ import sqlite3
 from typing import Iterable, Optional
 
 Source = tuple[str, Optional[str], Optional[str]]  # (source, confidence, note)
+
+
+class ImportNote(str):
+    """The note of a figure set by an import: English text, with its parts kept for other languages."""
+
+    def __new__(cls, where: str, row: object, day: str, seq: int) -> "ImportNote":
+        note = super().__new__(cls, f"imported from {where} row {row} on {day} (audit entry #{seq})")
+        note.where, note.row, note.day, note.seq = where, row, day, seq
+        return note
 _IDENTITY = {"part_number", "vendor", "name", "source", "notes", "tpp_basis"}  # not figures: no source of their own
 
 
@@ -101,7 +110,7 @@ def _where(origin: dict) -> str:
 def _take(out: dict, part: str, values: dict, source: Optional[str], where: str, row: object, seq: int,
           ts: str) -> None:
     figures = out.setdefault(part, {})
-    note = f"imported from {where} row {row} on {ts[:10]} (audit entry #{seq})"
+    note = ImportNote(where, row, ts[:10], seq)
     for fld, value in values.items():
         if fld in _IDENTITY or fld == "row" or fld in figures:
             continue

@@ -17,6 +17,7 @@ from workbench.engine.spec import TEMPLATE_FIELDS, THROUGHPUT_BIT_LENGTH
 from workbench.io.memo.layout import CHANGED_BG, WIDTH, Kit
 from workbench.io.memo.strings import OPS, PRECISION, fmt_num, fmt_pct
 from workbench.io.memo.strings_en import English
+from workbench.store.provenance import ImportNote
 
 _SPEC_SKIP = {"part_number", "source", "notes"}
 
@@ -111,7 +112,10 @@ def product_part(data, kit: Kit, s: English, index: int, prod) -> list:
             cite = s.L["spec_unsourced"]
         else:
             n = numbers.setdefault(prov.source, len(numbers) + 1)
-            cite = f"[{n}]" + (f" {prov.note}" if prov.note else "")
+            note = prov.note
+            if isinstance(note, ImportNote):  # set by an import: said in the memo's language
+                note = s.L["imported_note"].format(where=note.where, row=note.row, day=note.day, seq=note.seq)
+            cite = f"[{n}]" + (f" {note}" if note else "")
         rows.append([s.field(name), s.value(name, value), cite,
                      s.CONFIDENCE.get(prov.confidence, prov.confidence) if prov else "—"])
     story += [CondPageBreak(70), Paragraph(kit.t(s.L["h_specs"]), kit.styles["h4"]), kit.table(rows, [150, 80, WIDTH - 280, 50])]

@@ -51,6 +51,7 @@ class English:
         "no_letters": "No open is-informed letter recorded in the catalog applies to these products{where}.",
         "letters_intro": "The following open is-informed letters name these products and impose a licence requirement beyond the regulations:",
         "spec_unsourced": "—",
+        "imported_note": "imported from {where} row {row} on {day} (audit entry #{seq})",
         "record_source": "Product record source: {source}",
         "record_notes": "Notes: {notes}",
         "no_throughput": "No throughput figure is recorded, so TPP cannot be computed from precisions.",

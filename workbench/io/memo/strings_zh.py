@@ -43,6 +43,7 @@ class Chinese(English):
         "exceptions_need_destination": "只有指定目的地后才评估许可例外。",
         "no_letters": "产品目录中未记录适用于上述产品{where}的未结告知函（is-informed letter）。",
         "letters_intro": "以下未结告知函点名了上述产品，在法规之外另行设定了许可证要求：",
+        "imported_note": "导入自 {where} 第 {row} 行，{day}（审计条目 #{seq}）",
         "record_source": "产品记录的来源：{source}",
         "record_notes": "备注：{notes}",
         "no_throughput": "未记录任何算力数据，无法按精度计算 TPP。",
