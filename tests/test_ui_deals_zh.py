@@ -166,3 +166,52 @@ def test_a_book_built_before_a_save_is_not_adopted(tmp_path, library):
         assert [lg.used for lg in fresh.ledgers("us-ai-diffusion-2025-01") if lg.kind == "lpp"] == [158_320]
     finally:
         conn.close()
+
+
+def test_limit_flags_read_in_chinese_and_stay_the_engines_words_in_english(monkeypatch):
+    from decimal import Decimal
+
+    from workbench.engine.ledgers import LimitFlag
+    from workbench.ui import i18n
+    from workbench.ui.deals.deal_text import flag_text
+
+    over = LimitFlag("us-ai-diffusion-2025-01", "lpp", "LPP|consignee sdn bhd|MY|2025",
+                     "Licence Exception LPP, consignee sdn bhd (MY), 2025", Decimal(26_900_000), Decimal(15_832_000),
+                     Decimal(15_832_000), "TPP", "unverified")
+    unchecked = LimitFlag("us-h200-2026-01", "h200_share", "NVIDIA-H200-SXM-141GB", "H200 window: NVIDIA-H200-SXM-141GB",
+                          None, Decimal(0), Decimal(300), "units", "secondary")
+    nac = LimitFlag("us-ear-2023-10", "nac", "NAC-AE-7", "NAC notified 2025-03-01: export on 2025-03-10 is 16 days "
+                    "before the review period ends (2025-03-26)", Decimal(25), Decimal(9), Decimal(0), "days", "primary")
+    english = [flag_text(f) for f in (over, unchecked, nac)]
+    assert english == [str(over), str(unchecked), str(nac)]
+    monkeypatch.setitem(i18n._CURRENT, "lang", "zh")
+    zh_over, zh_unchecked, zh_nac = (flag_text(f) for f in (over, unchecked, nac))
+    assert zh_over.startswith("us-ai-diffusion-2025-01：许可例外 LPP，收货人“consignee sdn bhd”（MY），2025 年：")
+    assert "本交易的 15,832,000 TPP 超出剩余额度（11,068,000 / 26,900,000 TPP），超出 4,764,000" in zh_over
+    assert "无法核对（本交易 300 units）" in zh_unchecked
+    assert zh_nac.startswith("us-ear-2023-10：NAC 已于 2025-03-01 通知：2025-03-10 出口比审查期结束（2025-03-26）早 16 天")
+    assert not any(word in text for text in (zh_over, zh_unchecked, zh_nac) for word in ("exceeds", "cannot be checked",
+                                                                                         "notified"))
+
+
+def test_a_deals_country_group_lines_read_in_chinese():
+    from workbench.ui.deals.deal_text import place_text
+
+    assert place_text("Destination MY: Tier 2") == "目的地 MY：第二级国家"
+    assert place_text("End user headquartered in CN: D:1, D:3, D:4, D:5, Tier 3") == \
+        "最终用户总部位于 CN：D:1、D:3、D:4、D:5、第三级国家"
+    assert place_text("Ultimate parent headquartered in MO: D:5, Macau") == "最终母公司总部位于 MO：D:5、澳门"
+    assert place_text("Destination ZZ: unknown country code") == "目的地 ZZ：未知国家代码"
+
+
+def test_every_country_group_line_the_engine_writes_is_translated(library):
+    """The lines come from engine.deals._places; if their wording changes, place_text must follow."""
+    from workbench.engine.deals import _places
+    from workbench.ui.deals.deal_text import place_text
+
+    deal = make_deal(destination="MY", end_user_hq="CN", parent_hq="MO", day=date(2025, 3, 3))
+    lines = _places(deal, library.countries)
+    assert len(lines) == 3
+    for line in lines:
+        text = place_text(line)
+        assert not any(word in text for word in ("Destination", "headquartered", "Tier", "Macau", "group")), text

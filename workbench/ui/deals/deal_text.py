@@ -10,8 +10,8 @@ workbench.ui.engine_text); a ledger note is worded from its known forms, else sh
 from __future__ import annotations
 
 import re
-
 from datetime import date
+from types import SimpleNamespace
 
 from workbench.ui import engine_text as et
 from workbench.ui.i18n import current_language, tr
@@ -68,6 +68,37 @@ def note(ledger) -> str:
     return text
 
 
+_NAC_UNRECORDED = re.compile(r"^(\S+) notification not recorded \(a (\d+)-day review clock applies\)$")
+_NAC_EARLY = re.compile(r"^(\S+) notified (\d{4}-\d{2}-\d{2}): export on (\d{4}-\d{2}-\d{2}) is (-?\d+) days before the "
+                        r"review period ends \((\d{4}-\d{2}-\d{2})\)$")
+
+
+def _amount(value) -> str:
+    return f"{value:,}"
+
+
+def flag_text(flag) -> str:
+    """A limit flag (LimitFlag) in the UI language; English is the engine's own sentence."""
+    if current_language() != "zh":
+        return str(flag)
+    conf = et.confidence(flag.confidence)
+    if flag.kind == "nac":
+        m = _NAC_UNRECORDED.match(flag.title)
+        if m:
+            text = f"未记录 {m.group(1)} 通知（适用 {m.group(2)} 天审查期）"
+        else:
+            m = _NAC_EARLY.match(flag.title)
+            text = (f"{m.group(1)} 已于 {m.group(2)} 通知：{m.group(3)} 出口比审查期结束（{m.group(5)}）早 {m.group(4)} 天"
+                    if m else flag.title)
+        return f"{flag.regime}：{text} [{conf}]"
+    shim = SimpleNamespace(meta=SimpleNamespace(title=flag.title), kind=flag.kind, key=flag.key)
+    head = f"{flag.regime}：{title(shim)}"
+    if flag.limit is None:
+        return f"{head}：无法核对（本交易 {_amount(flag.deal_amount)} {flag.unit}）"
+    return (f"{head}：本交易的 {_amount(flag.deal_amount)} {flag.unit} 超出剩余额度（{_amount(flag.remaining_before)} / "
+            f"{_amount(flag.limit)} {flag.unit}），超出 {_amount(flag.over_by)} [{conf}]")
+
+
 def deal_summary(ev) -> str:
     """The deal-level position (licence, review policy, eligible exceptions) in the UI language."""
     lic = {True: tr("licence required"), False: tr("no licence required"),
@@ -80,12 +111,28 @@ def deal_summary(ev) -> str:
     return tr("; ").join(parts)
 
 
+_PLACE = re.compile(r"^(Destination|End user headquartered in|Ultimate parent headquartered in) (\S+): (.*)$")
+_PLACE_ZH = {"Destination": "目的地", "End user headquartered in": "最终用户总部位于",
+             "Ultimate parent headquartered in": "最终母公司总部位于"}
+_GROUP_ZH = {"Tier 1": "第一级国家", "Tier 2": "第二级国家", "Tier 3": "第三级国家", "Macau": "澳门",
+             "no listed group": "不属于所列国家组", "unknown country code": "未知国家代码"}
+
+
+def place_text(line: str) -> str:
+    """A deal's country-group line (DealDetermination.places) in Chinese (glossary terms)."""
+    m = _PLACE.match(line)
+    if m is None:
+        return line
+    groups = "、".join(_GROUP_ZH.get(g, g) for g in m.group(3).split(", "))
+    return f"{_PLACE_ZH[m.group(1)]} {m.group(2)}：{groups}"
+
+
 def deal_reasons(ev) -> list[str]:
     """Per line: the determination's sentence in the UI language; the licence reasons quote the
     ruleset (English, as the memo quotes them)."""
     if current_language() != "zh":
         return list(ev.reasons)
-    out: list[str] = list(ev.places)
+    out: list[str] = [place_text(p) for p in ev.places]
     for r in ev.lines:
         d = r.determination
         if d is None:

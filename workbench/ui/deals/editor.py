@@ -20,7 +20,7 @@ from workbench.store.connection import StoreError
 from workbench.store.deals import DealStoreError
 from workbench.ui import engine_text as et
 from workbench.ui.deals.common import DEAL_STATUS, ENFORCED_ON_DATE, code_box, pydate, qdate, regime_combo
-from workbench.ui.deals.deal_text import deal_reasons, deal_summary
+from workbench.ui.deals.deal_text import deal_reasons, deal_summary, flag_text
 from workbench.ui.i18n import tr, tr_noop
 
 
@@ -299,7 +299,7 @@ class DealEditorWidget(QWidget):
                 text += "\n\n" + tr("(no is-informed letters applied)")
             self.flags = self.service.check(deal) if deal.status != "cancelled" else []
             checked = ", ".join(self.service.checked_regimes(deal)) or tr("none in force on this date")
-            self.flag_label.setText("\n".join(f"⚠ {f}" for f in self.flags) if self.flags
+            self.flag_label.setText("\n".join(f"⚠ {flag_text(f)}" for f in self.flags) if self.flags
                                     else tr("Within every limit checked (%1).").replace("%1", checked))
             self.flag_label.setStyleSheet("color: #b3261e" if self.flags else "")
         self.determination.setPlainText(text)
@@ -317,7 +317,7 @@ class DealEditorWidget(QWidget):
             saved, _ = self.service.save(self.current, allow_over_limit=self.allow_over.isChecked())
         except OverLimit as exc:
             self.flag_label.setText(tr("Not saved: %1 (tick 'Record even if a limit is exceeded' to record it)")
-                                    .replace("%1", "; ".join(str(f) for f in exc.flags)))
+                                    .replace("%1", "; ".join(flag_text(f) for f in exc.flags)))
             return None
         except (DealStoreError, StoreError) as exc:
             self.flag_label.setText(tr("Not saved: %1").replace("%1", str(exc)))
