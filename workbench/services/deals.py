@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence, TypeVar
 
 from workbench.engine.deals import Deal, DealDetermination, determine_deal, letters_overlay
 from workbench.engine.ledgers import (Ledger, LedgerBook, LedgerContext, LedgerLimits, LedgerSettings, LimitFlag,
@@ -26,8 +26,10 @@ from workbench.engine.spec import ProductSpec
 from workbench.paths import resources_dir
 from workbench.services.regimes import RegimeLibrary
 from workbench.store import deals as store
-from workbench.store.connection import write_transaction
+from workbench.store.connection import connect, database_file, write_transaction
 from workbench.store.products import load_specs
+
+T = TypeVar("T")
 
 LIMITS_FILE = "ledger_limits.yaml"
 # Regimes a deal is checked against before saving: those in force on its date that are law
@@ -189,6 +191,24 @@ class DealService:
         """Each (deal, regime) as a list row, checking the catalog and letters once for all of them."""
         self._sync()
         return [DealRow(deal, self._evaluate(deal, rid)) for deal, rid in pairs]
+
+    def on_own_connection(self, compute: Callable[["DealService"], T]) -> Callable[..., T]:
+        """A job for a worker thread: ``compute`` on a service like this one (same regimes, limits
+        and letters setting) over the worker's own connection to the same file (a connection
+        belongs to its thread). The result goes back through built_book/adopt_book or
+        evaluations/adopt_evaluations, which refuse it if anything changed meanwhile."""
+        path = database_file(self.conn)
+        if path is None:
+            raise ValueError("an in-memory catalog cannot be opened by a worker")
+        library, limits, letters = self.library, self.limits, self.use_letters
+
+        def job(ctx=None) -> T:
+            conn = connect(path)
+            try:
+                return compute(DealService(conn, library, limits, use_letters=letters))
+            finally:
+                conn.close()
+        return job
 
     def missing(self, pairs: Iterable[tuple[Deal, str]]) -> int:
         """How many (deal, regime) pairs are not determined yet (what a list refresh would compute)."""

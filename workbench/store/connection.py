@@ -167,3 +167,9 @@ class write_transaction:
         if exc_type is None:
             raise exc
         return False
+
+
+def database_file(conn: sqlite3.Connection) -> Optional[str]:
+    """The file behind ``conn`` (None for an in-memory database)."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return row[2] if row and row[2] else None

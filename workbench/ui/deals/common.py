@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from typing import Optional
 
@@ -45,9 +44,3 @@ def code_box() -> QLineEdit:
     box.setMaximumWidth(80)
     box.textEdited.connect(lambda text, b=box: b.setText(text.upper()) if text != text.upper() else None)
     return box
-
-
-def database_file(conn: sqlite3.Connection) -> Optional[str]:
-    """The file behind ``conn`` (None for an in-memory database)."""
-    row = conn.execute("PRAGMA database_list").fetchone()
-    return row[2] if row and row[2] else None

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from workbench.services.deals import DealService
 from workbench.services.regimes import RegimeLibrary
-from workbench.ui.deals.common import ENFORCED_ON_DATE, database_file, regime_combo
+from workbench.store.connection import database_file
+from workbench.ui.deals.common import ENFORCED_ON_DATE, regime_combo
 from workbench.ui.deals.models import SORT_ROLE, DealsTableModel
 from workbench.ui.i18n import tr
 from workbench.ui.tasks import TaskRunner
@@ -81,7 +82,7 @@ class DealsListWidget(QWidget):
                 pairs.append((deal, rid))
         path = database_file(self.service.conn)
         if path is not None and self.service.missing(pairs) > self.SYNC_LIMIT:
-            self._determine_on_worker(pairs, path)
+            self._determine_on_worker(pairs)
             return
         self._show(pairs)
 
@@ -89,23 +90,13 @@ class DealsListWidget(QWidget):
         self.model.set_rows(self.service.evaluate_pairs(pairs))
         self.count.setText(tr("%1 deals").replace("%1", f"{len(pairs):,}"))
 
-    def _determine_on_worker(self, pairs: list, path: str) -> None:
+    def _determine_on_worker(self, pairs: list) -> None:
         if self._working:
             return  # the running job refreshes again when it ends
         self._working = True
         self._busy(True, len(pairs))
-        library, limits, letters, writes = self.service.library, self.service.limits, self.service.use_letters, \
-            self.service.writes
-        chosen = self.regime.currentData()
-
-        def job(ctx=None):
-            from workbench.store.connection import connect
-
-            conn = connect(path)
-            try:
-                return DealService(conn, library, limits, use_letters=letters).evaluations(pairs)
-            finally:
-                conn.close()
+        writes, chosen = self.service.writes, self.regime.currentData()
+        job = self.service.on_own_connection(lambda service: service.evaluations(pairs))
 
         def done(made) -> None:
             self._working = False

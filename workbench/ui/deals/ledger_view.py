@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 
 from workbench.services.deals import DealService
 from workbench.services.regimes import RegimeLibrary
-from workbench.ui.deals.common import code_box, database_file, regime_combo
+from workbench.store.connection import database_file
+from workbench.ui.deals.common import code_box, regime_combo
 from workbench.ui.deals.deal_text import clock_state
 from workbench.ui.deals.models import BarDelegate, LedgerTableModel
 from workbench.ui.i18n import tr
@@ -159,24 +160,15 @@ class LedgerWidget(QWidget):
             return
         if rid in self._building:
             return  # the running build calls refresh again when it ends
-        self._start_build(rid, path)
+        self._start_build(rid)
 
-    def _start_build(self, rid: str, path: str) -> None:
+    def _start_build(self, rid: str) -> None:
         self._building.add(rid)
         self._busy(True)
         self.summary.setText(tr("Building the ledgers under %1 (every deal is determined once)…").replace("%1", rid))
-        library, limits, letters = self.service.library, self.service.limits, self.service.use_letters
         writes = self.service.writes
-
-        def job(ctx=None):
-            from workbench.store.connection import connect
-
-            conn = connect(path)
-            try:
-                service = DealService(conn, library, limits, use_letters=letters)
-                return service.built_book(rid), service.nac_clocks(rid)  # the clocks read every deal too
-            finally:
-                conn.close()
+        # the clocks read every deal too
+        job = self.service.on_own_connection(lambda service: (service.built_book(rid), service.nac_clocks(rid)))
 
         def done(result) -> None:
             built, clocks = result
