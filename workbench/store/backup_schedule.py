@@ -105,19 +105,11 @@ def restore(backup: Path, db_path: Path, now: Optional[datetime] = None) -> Opti
     """Replace the catalog at ``db_path`` with ``backup``; returns where the old catalog was moved."""
     from workbench.store import audit
     from workbench.store.connection import connect, write_transaction
-    from workbench.store.recovery import SIDE_FILES
+    from workbench.store.recovery import move_aside
 
     backup, db_path = Path(backup), Path(db_path)
     check_backup(backup)
-    now = now or datetime.now(timezone.utc)
-    moved: Optional[Path] = None
-    if db_path.exists():
-        moved = db_path.with_name(f"{db_path.name}.replaced-{now.strftime(_STAMP)}")
-        os.replace(db_path, moved)
-        for suffix in SIDE_FILES:
-            side = db_path.with_name(db_path.name + suffix)
-            if side.exists():
-                os.replace(side, moved.with_name(moved.name + suffix))
+    moved = move_aside(db_path, now, label="replaced", stamp_format=_STAMP) if db_path.exists() else None
     src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
     dst = sqlite3.connect(str(db_path))
     try:

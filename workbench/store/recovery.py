@@ -83,14 +83,16 @@ def quick_check(path: Path) -> list[str]:
     raise StoreError(f"{path}: cannot be checked ({last}) (expected a readable database file)")
 
 
-def move_aside(path: Path, now: Optional[datetime] = None) -> Path:
-    """Rename the database and its side files to ``<name>.corrupt-<stamp>``; returns the new path."""
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+def move_aside(path: Path, now: Optional[datetime] = None, label: str = "corrupt",
+               stamp_format: str = "%Y%m%dT%H%M%SZ") -> Path:
+    """Rename the database and its side files to ``<name>.<label>-<stamp>`` (never over an existing
+    file); returns the new path."""
+    stamp = (now or datetime.now(timezone.utc)).strftime(stamp_format)
+    target = path.with_name(f"{path.name}.{label}-{stamp}")
     n = 1
     while target.exists():
         n += 1
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        target = path.with_name(f"{path.name}.{label}-{stamp}-{n}")
     os.replace(path, target)
     for suffix in SIDE_FILES:
         side = path.with_name(path.name + suffix)
