@@ -34,6 +34,14 @@ def _tamper(db, *sql, table="audit"):
     raw.close()
 
 
+def _swap_contents(db, a: int) -> None:
+    """Swap everything but seq between entries a and a + 1 (seq stays in order, the data does not)."""
+    cols = "ts_utc, actor, action, entity, before_json, after_json, ruleset_sha256, prev_hash, hash"
+    _tamper(db, f"CREATE TEMP TABLE t AS SELECT seq, {cols} FROM audit WHERE seq IN ({a}, {a + 1})",
+            f"UPDATE audit SET ({cols}) = (SELECT {cols} FROM t WHERE t.seq = {a + 1}) WHERE seq = {a}",
+            f"UPDATE audit SET ({cols}) = (SELECT {cols} FROM t WHERE t.seq = {a}) WHERE seq = {a + 1}")
+
+
 def test_intact_chain_verifies_and_cli_exits_zero(tmp_path, capsys):
     conn, db = _catalog_with_changes(tmp_path)
     seq, head = audit.head(conn)
@@ -95,10 +103,7 @@ def test_reordered_entries_are_found(tmp_path):
     conn, db = _catalog_with_changes(tmp_path)
     a = audit.head(conn)[0] - 3
     conn.close()
-    cols = "ts_utc, actor, action, entity, before_json, after_json, ruleset_sha256, prev_hash, hash"
-    _tamper(db, f"CREATE TEMP TABLE t AS SELECT seq, {cols} FROM audit WHERE seq IN ({a}, {a + 1})",
-            f"UPDATE audit SET ({cols}) = (SELECT {cols} FROM t WHERE t.seq = {a + 1}) WHERE seq = {a}",
-            f"UPDATE audit SET ({cols}) = (SELECT {cols} FROM t WHERE t.seq = {a}) WHERE seq = {a + 1}")
+    _swap_contents(db, a)
     report = verify(sqlite3.connect(db))
     assert report.broken_seq == a and not report.ok
 
@@ -224,10 +229,7 @@ def test_reordered_rows_report_names_prev_hash(tmp_path):
     a = audit.head(conn)[0] - 3
     prev = conn.execute("SELECT hash FROM audit WHERE seq = ?", (a - 1,)).fetchone()[0]
     conn.close()
-    cols = "ts_utc, actor, action, entity, before_json, after_json, ruleset_sha256, prev_hash, hash"
-    _tamper(db, f"CREATE TEMP TABLE t AS SELECT seq, {cols} FROM audit WHERE seq IN ({a}, {a + 1})",
-            f"UPDATE audit SET ({cols}) = (SELECT {cols} FROM t WHERE t.seq = {a + 1}) WHERE seq = {a}",
-            f"UPDATE audit SET ({cols}) = (SELECT {cols} FROM t WHERE t.seq = {a}) WHERE seq = {a + 1}")
+    _swap_contents(db, a)
     report = verify(sqlite3.connect(db))
     assert (report.entries, report.head_seq, report.head_hash) == (a - 1, a - 1, prev)
     assert report.reason == ("its prev_hash does not match the entry before it (rows were reordered, deleted or "

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 
 from workbench.engine.conditions import NOT_MET
 from workbench.engine.letters import compile_letters, coverage
 from workbench.io.atomic import atomic_write
 from workbench.io.xlsx_safe import MAX_CELL_CHARS, prepare_text
-from workbench.services.letters import LetterService  # noqa: F401  (type of the first argument)
+
+if TYPE_CHECKING:
+    from workbench.services.letters import LetterService
 
 
 def _fits(text: str, seq: int) -> str:
