@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
 from workbench.engine.conditions import NOT_MET
 from workbench.engine.letters import compile_letters, coverage
 from workbench.io.atomic import atomic_write

@@ -16,7 +16,6 @@ from typing import Optional
 
 from workbench.engine.deals import Deal, DealLine, Party
 from workbench.store import audit
-from workbench.store.deals_ddl import DEAL_TABLES  # noqa: F401  (re-exported: the migration)
 
 _DEAL_COLUMNS = ("reference", "deal_date", "exporter", "consignee_name", "consignee_country", "consignee_hq",
                  "consignee_parent_hq", "end_user_name", "end_user_country", "end_user_hq", "end_user_parent_hq",

@@ -21,7 +21,6 @@ from typing import Optional
 
 from workbench.engine.letters import Letter
 from workbench.store import audit
-from workbench.store.letters_ddl import LETTER_TABLES  # noqa: F401  (re-exported: the migration)
 
 class LetterStoreError(ValueError):
     """A letter write that cannot be done (duplicate ref, unknown ref, stale edit, bad file)."""
