@@ -14,16 +14,16 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QMessageBox  # noqa: E402
 
-from test_ui_support import close_gui, gui, make_gui  # noqa: E402,F401
+from test_ui_support import TODAY, close_gui, gui, make_gui  # noqa: E402,F401
 from workbench.ui.letters_model import COL_DEADLINE, COL_PRODUCTS, COL_REF, COL_STATUS, LettersModel  # noqa: E402
 
 PART = "NVIDIA-L20-48GB"  # 864 GB/s memory; no licence for China under us-h200-2026-01 by the regime alone
 REF = "TEST-LETTER-L20"
 
 
-def _letter(ref=REF, status="received", overdue=False):
-    today = date.today()
-    due = today - timedelta(days=3) if overdue else today + timedelta(days=10)
+def _letter(ref=REF, status="received", overdue=False, due_in=10):
+    today = TODAY
+    due = today - timedelta(days=3) if overdue else today + timedelta(days=due_in)
     return {
         "ref": ref, "addressee": "Test Exporter Ltd", "received": str(today - timedelta(days=20)),
         "effective": str(today - timedelta(days=20)), "legal_basis": "not stated", "summary": "test letter",
@@ -75,10 +75,10 @@ def test_letter_added_from_json_binds_the_product_and_closing_it_releases_it(gui
     assert f"licence required under letter {REF}" in _l20_item(w)[1]
 
     service = w.letters.service
-    service.set_status(REF, "under_review", date.today())
+    service.set_status(REF, "under_review", TODAY)
     service.set_application(REF, {"number": "Z-1", "status": "submitted", "items": [PART], "destination": "CN"})
     for status in ("licence_applied", "withdrawn"):
-        service.set_status(REF, status, date.today())
+        service.set_status(REF, status, TODAY)
     # A "No" to the confirmation leaves the letter open.
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: warned.append(a[2]))
@@ -115,6 +115,15 @@ def test_overdue_deadline_is_red_and_counted_on_the_strip(gui, qtbot):
     assert model.index(late, COL_REF).data() == "LATE-1"
 
 
+@pytest.mark.parametrize("due_in, counted", [(29, 1), (30, 1), (31, 0)])
+def test_deadline_strip_counts_the_30_day_window_from_the_injected_today(gui, due_in, counted):
+    """The window is today plus 30 calendar days, today included: day 30 is in, day 31 is out.
+    "Today" is the app's injected clock, never the wall clock."""
+    gui.window.letters.service.add(_letter("EDGE-1", due_in=due_in))
+    gui.window.letters.refresh()
+    assert f"{counted} deadlines due in the next 30 days" in gui.window.letters.strip.text()
+
+
 def test_bad_letter_file_is_refused_with_a_message(gui, tmp_path, monkeypatch):
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
@@ -130,6 +139,6 @@ def test_letters_model_passes_qt_model_tester(gui, qtmodeltester):
     service.add(_letter("A-1"))
     service.add(_letter("B-2", overdue=True))
     model = LettersModel()
-    model.set_letters(service.list(), {"A-1": (PART,)})
+    model.set_letters(service.list(), {"A-1": (PART,)}, now=gui.services.clock.now())
     qtmodeltester.check(model)
     assert model.rowCount() == 3  # A-1, B-2 and the demo catalog's SAMPLE letter

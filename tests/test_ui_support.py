@@ -6,6 +6,8 @@ private data/cache folder and a private settings file, and the real main window,
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 pytest.importorskip("PySide6")
@@ -13,12 +15,18 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import QSettings  # noqa: E402
 
 from workbench.app import build_services  # noqa: E402
+from workbench.clock import FixedClock  # noqa: E402
+
+# The app's "today" in GUI tests: well away from the demo letter's deadlines, so that no result
+# depends on the day the suite runs.
+TODAY = date(2026, 6, 15)
 
 
 def make_gui(tmp_path, qtbot, lang="en", settings_name="settings.ini"):
     from workbench.ui.launcher import Gui
 
-    services = build_services(tmp_path / "catalog.db", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    services = build_services(tmp_path / "catalog.db", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
+                              clock=FixedClock.on(TODAY))
     settings = QSettings(str(tmp_path / settings_name), QSettings.Format.IniFormat)
     gui = Gui(services, settings, lang)
     qtbot.addWidget(gui.window)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from workbench import __version__
+from workbench.clock import SYSTEM_CLOCK, Clock
 from workbench.services.catalog import open_catalog
 from workbench.services.regimes import RegimeLibrary, bundled_library
 from workbench.store import connect, resolve_db_path
@@ -58,6 +59,7 @@ class AppServices:
     sync_warning: Optional[str] = None
     lock: Optional[object] = None
     audit_problem: Optional[str] = None  # the audit chain check at start-up, when it fails
+    clock: Clock = SYSTEM_CLOCK  # every business date the screens decide by (tests pass a FixedClock)
     _drafts: Optional[list[LoadedRegime]] = None  # loaded when first asked for (load_drafts)
     _draft_errors: list[str] = field(default_factory=list)
     _drafts_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -170,7 +172,7 @@ def _records_checks(services: AppServices) -> None:
 
 
 def build_services(db: Optional[str | Path] = None, data_dir: Optional[Path] = None,
-                   cache_dir: Optional[Path] = None, confirm_sync=None) -> AppServices:
+                   cache_dir: Optional[Path] = None, confirm_sync=None, clock: Clock = SYSTEM_CLOCK) -> AppServices:
     """Open (on first start: create with the demo catalog) the catalog and load every regime.
 
     Issue 7: a damaged catalog raises CorruptDatabase (a StoreError naming the moved file and the
@@ -184,7 +186,7 @@ def build_services(db: Optional[str | Path] = None, data_dir: Optional[Path] = N
     conn = opened.conn
     services = AppServices(path, conn, bundled_library(), data_dir or user_data_dir(), cache_dir or user_cache_dir(),
                            read_only_reason=opened.read_only_reason, sync_warning=opened.sync_warning,
-                           lock=opened.lock)
+                           lock=opened.lock, clock=clock)
     if opened.read_only_reason:
         log.warning("catalog %s %s: opened read-only", path, opened.read_only_reason)
     if opened.sync_warning:

@@ -3,7 +3,7 @@ deadline, products covered. An overdue deadline is drawn in red."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Optional, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -27,8 +27,7 @@ class LettersModel(QAbstractTableModel):
         self.covered: list[tuple[str, ...]] = []
 
     def set_letters(self, letters: Sequence[Letter], covered: dict[str, tuple[str, ...]],
-                    now: Optional[datetime] = None, user_tz: str = "UTC") -> None:
-        now = now or datetime.now(timezone.utc)
+                    now: datetime, user_tz: str = "UTC") -> None:
         self.beginResetModel()
         self.letters = list(letters)
         self.deadlines = []

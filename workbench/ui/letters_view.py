@@ -10,7 +10,6 @@ when it is closed.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -65,13 +64,14 @@ class LettersView(QWidget):
 
     def refresh(self) -> None:
         try:
-            board = self.service.dashboard()
+            now = self.session.services.clock.now()
+            board = self.service.dashboard(now=now)
             letters = self.service.list()
         except Exception as exc:  # a catalog without the letters tables (or a locked one): say so, keep the app up
             self.strip.setText(tr("Letters could not be read: %1").replace("%1", str(exc)))
-            self.model.set_letters([], {})
+            self.model.set_letters([], {}, now=self.session.services.clock.now())
             return
-        self.model.set_letters(letters, board.affected)
+        self.model.set_letters(letters, board.affected, now=now)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(COL_PRODUCTS, QHeaderView.ResizeMode.Stretch)
         counts = ", ".join(f"{tr(STATUS_LABELS[s])} {len(refs)}" for s, refs in board.by_status.items() if refs)
@@ -124,7 +124,7 @@ class LettersView(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:
-            self.service.close(ref, date.today())
+            self.service.close(ref, self.session.services.clock.today())
         except (TransitionRefused, LetterInputError) as exc:
             QMessageBox.warning(self, tr("Letter not closed"), str(exc))
             return False
