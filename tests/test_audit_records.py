@@ -100,7 +100,7 @@ def test_retention_migration_on_a_populated_catalog_snapshots_first(tmp_path):
     head = audit.head(c3)
     c3.close()
     c4 = connect(db3)
-    assert migrate(c4, db3) == len(MIGRATIONS) - 3
+    assert migrate(c4, db3) == max(MIGRATIONS) - 3  # numbers may leave gaps (a gap is a step with no SQL)
     assert user_version(c4) == max(MIGRATIONS)
     assert c4.execute("SELECT count(*) FROM products").fetchone()[0] == products and audit.head(c4) == head
     assert {"record_events", "legal_holds"} <= {r[0] for r in c4.execute("SELECT name FROM sqlite_schema")}

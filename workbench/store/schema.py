@@ -130,7 +130,7 @@ def migrate(conn: sqlite3.Connection, path: Optional[Path] = None, on_create: Op
             snapshot_before_migration(conn, path, current)
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for statement in steps[version]:
+            for statement in steps.get(version, ()):  # a number left unused is a step with no SQL
                 conn.execute(statement)
             if version == 1 and on_create is not None:
                 on_create(conn)
