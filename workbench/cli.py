@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
 from workbench import __version__
+from workbench.errors import UserError, exit_code_for
 
 if TYPE_CHECKING:
     from workbench.engine import ProductSpec
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_BAD_INPUT, EXIT_STORE = 0, 2, 3
 
 
-class BadInput(Exception):
+class BadInput(UserError):
     """Reported on stderr, exit code 2."""
 
 
@@ -295,15 +296,5 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _expected_error(exc: Exception) -> Optional[int]:
-    """Exit code for the errors reported as one message (bad input 2, store 3); None for a bug.
-    A class whose module was never imported cannot have raised, so nothing is imported here."""
-    def raised(module: str, name: str) -> bool:
-        cls = getattr(sys.modules.get(module), name, None)
-        return cls is not None and isinstance(exc, cls)
-
-    if isinstance(exc, BadInput) or raised("workbench.services.regimes", "UnknownRegime") \
-            or raised("workbench.engine.loader", "RulesetError"):
-        return EXIT_BAD_INPUT
-    if raised("workbench.store.connection", "StoreError"):
-        return EXIT_STORE
-    return None
+    """Exit code for the errors reported as one message; None for a bug (workbench.errors)."""
+    return exit_code_for(exc)

@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Literal, Optional
 
+from workbench.errors import UserError
+
 Group = Literal["A5", "A6", "D1", "D3", "D4", "D5", "MACAU", "TIER1", "TIER2", "TIER3"]
 DATED_GROUPS = ("A5", "A6", "D1", "D3", "D4", "D5")
 ALL_GROUPS: tuple[str, ...] = DATED_GROUPS + ("MACAU", "TIER1", "TIER2", "TIER3")
@@ -32,7 +34,7 @@ _HEADER = ["iso2", "name_en", "name_zh", "A5", "A6", "D1", "D3", "D4", "D5", "ma
            "ai_tier_2025", "notes"]
 
 
-class CountryDataError(ValueError):
+class CountryDataError(UserError, ValueError):
     """A malformed row or cell in the country data file (names file, line and column)."""
 
 

@@ -17,9 +17,10 @@ from pydantic import ValidationError
 
 from workbench.engine.conditions import Evaluator, compile_condition
 from workbench.engine.ruleset import Regime, Rule
+from workbench.errors import UserError
 
 
-class RulesetError(ValueError):
+class RulesetError(UserError, ValueError):
     """A ruleset file that cannot be used; the message names file, key and expectation."""
 
 

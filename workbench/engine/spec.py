@@ -10,6 +10,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workbench.errors import UserError
+
 ProductType = Literal["ic", "board", "server", "hbm", "model_weights"]
 
 # Dense throughput columns and the bit length each contributes to TPP (fact sheet section 12:
@@ -92,7 +94,7 @@ class ProductSpec(BaseModel):
 TEMPLATE_FIELDS: tuple[str, ...] = tuple(ProductSpec.model_fields)
 
 
-class SpecError(ValueError):
+class SpecError(UserError, ValueError):
     """A spec that failed validation, with one readable line per problem."""
 
     def __init__(self, problems: list[tuple[str, object, str]]):

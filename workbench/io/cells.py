@@ -14,6 +14,7 @@ from functools import partial
 from typing import Callable, Optional
 
 from workbench.engine.spec import FIELD_UNITS, THROUGHPUT_BIT_LENGTH
+from workbench.errors import UserError
 
 BOOL_FIELDS = {"datacenter", "non_planar", "has_hbm", "weights_published"}
 TEXT_FIELDS = {"part_number", "vendor", "name", "source", "notes"}
@@ -37,7 +38,7 @@ _UNITS: dict[str, set[str]] = {
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([^\d\s].*)?$")
 
 
-class CellProblem(ValueError):
+class CellProblem(UserError, ValueError):
     """Why a cell was refused and what was expected."""
 
     def __init__(self, what: str, expected: str):

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from workbench.errors import UserError
 from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits, UnsafeFile, column_letter, inspect_xlsx
 
 
-class TableError(ValueError):
+class TableError(UserError, ValueError):
     """The file cannot be read as a table; the message names the file (and sheet)."""
 
 

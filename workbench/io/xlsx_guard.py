@@ -27,10 +27,11 @@ from typing import Optional
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from workbench.errors import UserError
 from workbench.io.xml_safety import UnsafeXmlParser, require_safe_xml
 
 
-class UnsafeFile(ValueError):
+class UnsafeFile(UserError, ValueError):
     """The file was refused before reading (bomb, DTD, over a size cap); the message names the file."""
 
 

@@ -16,11 +16,13 @@ import importlib.util
 import os
 import pyexpat
 
+from workbench.errors import StorageError
+
 REFUSED_BELOW = (2, 4, 1)
 ADVISED = (2, 7, 2)
 
 
-class UnsafeXmlParser(RuntimeError):
+class UnsafeXmlParser(StorageError, RuntimeError):
     """This Python cannot be trusted with untrusted XML; the message says why and what to do."""
 
 

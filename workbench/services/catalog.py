@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
+from workbench.errors import UserError
 from workbench.paths import resources_dir
 from workbench.store import APPLICATION_ID, StoreError, connect, migrate, resolve_db_path
 from workbench.store.products import ProductWrite, load_specs, write_products
@@ -25,8 +26,16 @@ if TYPE_CHECKING:
 SAMPLE_LETTER_KEY = "sample_letter"
 
 
-class CatalogError(Exception):
+class CatalogError(UserError):
     """The demo data shipped with the app could not be read (a packaging bug, not user input)."""
+
+
+def is_demo_catalog(conn: sqlite3.Connection) -> bool:
+    """True for the demo catalog (real accelerators and the fictitious sample letter): every memo
+    page and exported sheet made from it says DEMO DATA."""
+    from workbench.services.letters import _is_demo_catalog
+
+    return _is_demo_catalog(conn)
 
 
 def demo_batch() -> ProductWrite:

@@ -23,6 +23,7 @@ from workbench.engine.ledgers import (Ledger, LedgerBook, LedgerContext, LedgerL
                                       NacClock, check_deal, contributions, deal_fees, ledgers, nac_clocks, parse_limits)
 from workbench.engine.loader import LoadedRegime
 from workbench.engine.spec import ProductSpec
+from workbench.errors import OverLimitError
 from workbench.paths import resources_dir
 from workbench.services.regimes import RegimeLibrary
 from workbench.store import deals as store
@@ -43,7 +44,7 @@ def load_limits(path: Optional[Path] = None) -> LedgerLimits:
     return parse_limits(path.read_bytes(), path.name)
 
 
-class OverLimit(Exception):
+class OverLimit(OverLimitError):
     """Saving would exceed a limit; ``flags`` say which, with the room left. Nothing was saved."""
 
     def __init__(self, deal: Deal, flags: Sequence[LimitFlag]):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from workbench.engine.spec import TEMPLATE_FIELDS
+from workbench.errors import UserError
 from workbench.io.tables import TableError
 from workbench.io.template import ParsedProducts, parse_products
 from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits
@@ -29,7 +30,7 @@ from workbench.store.products import PART, ProductWrite, all_products, write_pro
 Progress = Callable[[str, int, int], None]
 
 
-class ImportFailed(Exception):
+class ImportFailed(UserError):
     """The file was refused; ``problems`` holds one ``FILE:SHEET!CELL: ...`` line each. Nothing was written."""
 
     def __init__(self, problems: list[str], notes: Optional[list[str]] = None):

@@ -13,6 +13,7 @@ from typing import Optional
 from pydantic import ValidationError
 
 from workbench.engine.letters import Letter
+from workbench.errors import UserError
 from workbench.paths import resources_dir
 from workbench.store.letters import Attachment
 
@@ -20,7 +21,7 @@ ATTACHMENT_MAX_BYTES = 100 * 1024 * 1024
 SAMPLE_FILE = "sample-h20-letter-2025-04.json"
 
 
-class LetterInputError(ValueError):
+class LetterInputError(UserError, ValueError):
     """A letter file or edit that cannot be accepted; one readable line per problem."""
 
 

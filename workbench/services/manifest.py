@@ -24,12 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from workbench.errors import StorageError
+
 MANIFEST_NAME = "MANIFEST.json"
 REGENERATE = "python -m workbench rulesets manifest --write"
 COUNTRIES = "countries.csv"
 
 
-class ManifestError(ValueError):
+class ManifestError(StorageError, ValueError):
     pass
 
 
@@ -62,7 +64,24 @@ def build_manifest(folder: Path, previous: Optional[dict] = None) -> dict:
     version = int((previous or {}).get("version", 0))
     if previous is None or previous.get("files") != files:
         version += 1
-    return {"format": 1, "version": version, "files": files, "regimes": _regime_ids(folder, list(files))}
+    data = {"format": 1, "version": version, "files": files, "regimes": _regime_ids(folder, list(files))}
+    if (previous or {}).get("rules_current_to"):  # set by hand when a rule is researched; kept across rewrites
+        data["rules_current_to"] = previous["rules_current_to"]
+    return data
+
+
+def rules_current_to(folder: Optional[Path] = None) -> Optional["date"]:
+    """The date of the latest Federal Register item or guidance the rules content considered
+    (``rules_current_to`` in the manifest), or None when the manifest does not say."""
+    from datetime import date
+
+    from workbench.paths import rulesets_dir
+
+    try:
+        value = read_manifest(Path(folder) if folder is not None else rulesets_dir()).get("rules_current_to")
+        return date.fromisoformat(value) if value else None
+    except (ManifestError, TypeError, ValueError):
+        return None
 
 
 def read_manifest(folder: Path) -> dict:

@@ -16,13 +16,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
+from workbench.errors import UserError
 from workbench.paths import rulesets_dir
 
 if TYPE_CHECKING:
     from workbench.engine import CountryTable, LoadedRegime
 
 
-class UnknownRegime(KeyError):
+class UnknownRegime(UserError, KeyError):
     def __str__(self) -> str:
         return self.args[0]
 

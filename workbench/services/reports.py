@@ -14,6 +14,8 @@ transaction, so the audit-log head printed in a memo footer matches the data it 
 
 from __future__ import annotations
 
+from workbench.errors import Cancelled  # noqa: F401  (re-exported: the one Cancelled)
+from workbench.errors import UserError
 import hashlib
 import os
 import sqlite3
@@ -36,12 +38,8 @@ Cancel = Callable[[], bool]
 CHART_CONTEXT_LIMIT = 2000
 
 
-class ReportError(ValueError):
+class ReportError(UserError, ValueError):
     """Bad input for a memo or an export (unknown part number, no products); nothing was written."""
-
-
-class Cancelled(Exception):
-    """The user cancelled; nothing was written at the destination."""
 
 
 class CatalogNotTrustworthy(StoreError):

@@ -15,6 +15,8 @@ import sqlite3
 from pathlib import Path
 from typing import Optional
 
+from workbench.errors import StorageError
+
 log = logging.getLogger("workbench.store")
 
 APPLICATION_ID = 0x45435742  # "ECWB": export-control workbench
@@ -23,7 +25,7 @@ ENV_VAR = "WORKBENCH_DB"
 DB_FILENAME = "catalog.sqlite3"
 
 
-class StoreError(Exception):
+class StoreError(StorageError):
     """An environment or file problem with the database, shown to the user as one message."""
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Optional
 
 from workbench.engine.deals import Deal, DealLine, Party
+from workbench.errors import UserError
 from workbench.store import audit
 
 _DEAL_COLUMNS = ("reference", "deal_date", "exporter", "consignee_name", "consignee_country", "consignee_hq",
@@ -22,7 +23,7 @@ _DEAL_COLUMNS = ("reference", "deal_date", "exporter", "consignee_name", "consig
                  "destination", "end_use", "authorization", "notified_on", "exports_from_us", "status", "notes")
 
 
-class DealStoreError(ValueError):
+class DealStoreError(UserError, ValueError):
     """A deal write that cannot be done (duplicate reference, unknown deal or product)."""
 
 

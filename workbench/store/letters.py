@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Optional
 
 from workbench.engine.letters import Letter
+from workbench.errors import UserError
 from workbench.store import audit
 
-class LetterStoreError(ValueError):
+class LetterStoreError(UserError, ValueError):
     """A letter write that cannot be done (duplicate ref, unknown ref, stale edit, bad file)."""
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import quote, unquote
 
+from workbench.errors import StorageError
+
 STALE_EMPTY_SECONDS = 10.0
 
 
@@ -51,7 +53,7 @@ class LockInfo:
             return None
 
 
-class CatalogLocked(Exception):
+class CatalogLocked(StorageError):
     def __init__(self, path: Path, holder: LockInfo):
         self.path, self.holder = path, holder
         super().__init__(f"{path}: already open by {holder.describe()}")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
+from workbench.errors import UserError
 from workbench.store import audit
 
 RETENTION_YEARS = 5
@@ -57,7 +58,7 @@ RETENTION_TABLES: list[str] = [
 ]
 
 
-class RetentionError(Exception):
+class RetentionError(UserError):
     """A purge the regulation forbids; the message says until when, or which hold."""
 
 

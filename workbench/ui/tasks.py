@@ -15,11 +15,9 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from workbench.errors import Cancelled  # noqa: F401  (re-exported: the one Cancelled)
+
 log = logging.getLogger("workbench.ui.tasks")
-
-
-class Cancelled(Exception):
-    """Raised inside a job that noticed its cancel flag."""
 
 
 class JobContext:

@@ -6,9 +6,10 @@ from datetime import date
 from typing import Optional
 
 from workbench.engine.letters.model import Letter, STATUSES, STATUS_LABELS, StatusEvent, TRANSITIONS, revalidate
+from workbench.errors import UserError
 
 
-class TransitionRefused(ValueError):
+class TransitionRefused(UserError, ValueError):
     """A status change the machine does not allow; the message says why and what is allowed."""
 
 
