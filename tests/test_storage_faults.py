@@ -258,12 +258,16 @@ def test_sync_folder_warning_comes_before_the_first_write(tmp_path):
         asked.append((message, db.exists()))
         return False
 
-    with pytest.raises(StoreError, match="none was created"):
+    from workbench.services.catalog import NoCatalog, create_catalog
+
+    with pytest.raises(NoCatalog):  # the app never creates a catalog (init or the first-start dialog does)
         build_services(db, data_dir=tmp_path / "d", cache_dir=tmp_path / "c", confirm_sync=decline)
-    assert asked and asked[0][1] is False and "cloud-sync folder (Dropbox)" in asked[0][0] and not db.exists()
+    assert not asked and not db.exists() and not folder.exists()
+    create_catalog(db, demo=True)
     services = build_services(db, data_dir=tmp_path / "d", cache_dir=tmp_path / "c", confirm_sync=lambda m: True)
     try:
         assert services.sync_warning and services.read_only_reason is None and db.exists()
+        assert "cloud-sync folder (Dropbox)" in services.sync_warning
     finally:
         services.close()
     services = build_services(db, data_dir=tmp_path / "d", cache_dir=tmp_path / "c", confirm_sync=decline)

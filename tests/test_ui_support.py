@@ -1,6 +1,6 @@
 """Fixtures for the desktop-app tests (imported by the test_ui_* modules; holds no tests).
 
-Each test gets a fresh catalog created through the store's first-start path (demo catalog), a
+Each test gets a fresh demo catalog (made as ``workbench init --demo`` makes it), a
 private data/cache folder and a private settings file, and the real main window, offscreen.
 """
 
@@ -22,10 +22,21 @@ from workbench.clock import FixedClock  # noqa: E402
 TODAY = date(2026, 6, 15)
 
 
+def demo_catalog(path):
+    """The demo catalog at ``path`` (made as ``workbench init --demo`` makes it) unless one is there."""
+    from pathlib import Path
+
+    from workbench.services.catalog import create_catalog
+
+    if not Path(path).exists():
+        create_catalog(path, demo=True)
+    return path
+
+
 def make_gui(tmp_path, qtbot, lang="en", settings_name="settings.ini"):
     from workbench.ui.launcher import Gui
 
-    services = build_services(tmp_path / "catalog.db", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
+    services = build_services(demo_catalog(tmp_path / "catalog.db"), data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
                               clock=FixedClock.on(TODAY))
     settings = QSettings(str(tmp_path / settings_name), QSettings.Format.IniFormat)
     gui = Gui(services, settings, lang)

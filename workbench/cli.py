@@ -60,9 +60,10 @@ def _load_specs(args: argparse.Namespace) -> list[ProductSpec]:
     if sum(bool(x) for x in (args.input, args.demo, getattr(args, "db", None))) > 1:
         raise BadInput("give either INPUT, --demo or --db, not several")
     if getattr(args, "db", None):
-        specs = catalog_specs(args.db)
+        specs = catalog_specs(args.db)  # refuses a missing or unusable catalog; creates nothing
         if not specs:
-            raise BadInput(f"{args.db}: the catalog has no products (expected: workbench import FILE --db {args.db})")
+            print(f"note: {args.db}: the catalog has no products yet, so there is nothing to classify "
+                  f"(add some with: workbench import FILE --db {args.db})", file=sys.stderr)
         return specs
     if args.demo:
         path = resources_dir() / "demo" / "catalog.csv"
@@ -230,7 +231,7 @@ COMMAND_MODULES: list[str] = ["workbench.cli", "workbench.cli_catalog", "workben
 COMMANDS: dict[str, tuple[str, ...]] = {
     "regimes": ("workbench.cli",), "classify": ("workbench.cli", "workbench.cli_letters"),
     "compare": ("workbench.cli",),
-    "import": ("workbench.cli_catalog",), "backup": ("workbench.cli_catalog",),
+    "init": ("workbench.cli_catalog",), "import": ("workbench.cli_catalog",), "backup": ("workbench.cli_catalog",),
     "letters": ("workbench.cli_letters",),
     "gui": ("workbench.cli_gui",),
     "memo": ("workbench.cli_reports",), "export": ("workbench.cli_reports",),

@@ -31,9 +31,13 @@ DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 i
 
 
 def _service(db: Optional[str]):
-    from workbench.services.letters import open_letter_service
+    """The letters of the existing catalog (a missing or unusable one is refused; nothing is created)."""
+    from workbench.services.catalog import open_existing_catalog
+    from workbench.services.letters import LetterService
+    from workbench.services.regimes import bundled_library
 
-    return open_letter_service(db)
+    conn = open_existing_catalog(db)
+    return LetterService(conn, bundled_library().countries)
 
 
 def _run(args: argparse.Namespace, body) -> int:

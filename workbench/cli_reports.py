@@ -16,9 +16,10 @@ DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 i
 
 
 def _open(db):
-    from workbench.services.catalog import open_catalog
+    """The existing catalog (a missing or unusable one is refused; nothing is created)."""
+    from workbench.services.catalog import open_existing_catalog
 
-    return open_catalog(db)
+    return open_existing_catalog(db)
 
 
 def _report(args: argparse.Namespace, build):

@@ -244,14 +244,10 @@ class LetterService:
 
 
 def _is_demo_catalog(conn: sqlite3.Connection) -> bool:
-    """True when the catalog was created with the bundled demo (its first audit row says so)."""
-    row = conn.execute("SELECT after_json FROM audit WHERE seq = 1").fetchone()
-    if not row or not row[0]:
-        return False
-    try:
-        return (json.loads(row[0]).get("origin") or {}).get("file") == "demo/catalog.csv"
-    except (ValueError, AttributeError):
-        return False
+    """The demo catalog (workbench.services.catalog.is_demo_catalog: the kind recorded at creation)."""
+    from workbench.services.catalog import is_demo_catalog
+
+    return is_demo_catalog(conn)
 
 
 def ensure_sample_letter(conn: sqlite3.Connection) -> bool:
