@@ -33,14 +33,17 @@ def demo_catalog(path):
     return path
 
 
-def make_gui(tmp_path, qtbot, lang="en", settings_name="settings.ini"):
+def make_gui(tmp_path, qtbot, lang="en", settings_name="settings.ini", register: bool = True):
+    """The real window on a fresh demo catalog, classified. ``register=False``: the caller closes the
+    window (a catalog switch replaces and deletes it, which qtbot's own cleanup would trip on)."""
     from workbench.ui.launcher import Gui
 
     services = build_services(demo_catalog(tmp_path / "catalog.db"), data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
                               clock=FixedClock.on(TODAY))
     settings = QSettings(str(tmp_path / settings_name), QSettings.Format.IniFormat)
     gui = Gui(services, settings, lang)
-    qtbot.addWidget(gui.window)
+    if register:
+        qtbot.addWidget(gui.window)
     gui.window.resize(1366, 768)
     gui.window.show()
     qtbot.waitUntil(lambda: gui.session.current is not None, timeout=60000)

@@ -169,8 +169,11 @@ def _day(text: Optional[str]) -> date:
 
 def cmd_status(args: argparse.Namespace) -> int:
     def body(service) -> int:
-        letter = service.set_status(args.ref, args.status, _day(args.on), args.note)
-        print(f"letter {letter.ref} is now {letter.status}")
+        from workbench.engine.letters import STATUS_LABELS
+
+        letter = service.set_status(args.ref, args.status, _day(args.on), args.reason or args.note)
+        print(f"letter {letter.ref} is now {STATUS_LABELS[letter.status]}"
+              + ("; it binds nothing from now on" if not letter.is_open else ""))
         return EXIT_OK
     return _run(args, body)
 
@@ -334,11 +337,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     db(q)
     q.set_defaults(func=cmd_add)
 
-    q = lsub.add_parser("status", help="move a letter to its next status")
+    q = lsub.add_parser("status", help="move a letter to its next status, or withdraw one recorded by mistake "
+                                       "(recorded_in_error --reason TEXT)")
     q.add_argument("ref", metavar="REF")
     q.add_argument("status", metavar="STATUS", help=" | ".join(STATUSES))
     q.add_argument("--on", metavar="YYYY-MM-DD", help="date of the change (default: today)")
     q.add_argument("--note")
+    q.add_argument("--reason", help="why (required for recorded_in_error: the letter was recorded by mistake)")
     db(q)
     q.set_defaults(func=cmd_status)
 

@@ -1360,5 +1360,37 @@
         <source>Cannot open the catalog</source>
         <translation>无法打开产品目录</translation>
     </message>
+    <message>
+        <source>&amp;Withdraw (recorded in error)…</source>
+        <translation>撤回（误录）(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Withdraw letter</source>
+        <translation>撤回告知函</translation>
+    </message>
+    <message>
+        <source>Letter not withdrawn</source>
+        <translation>告知函未撤回</translation>
+    </message>
+    <message>
+        <source>Withdraw letter %1 as recorded in error? It will bind no product from now on. The letter and this withdrawal stay in the audit log.</source>
+        <translation>将告知函 %1 作为误录撤回？此后它不再约束任何产品。该告知函及此次撤回均保留在审计日志中。</translation>
+    </message>
+    <message>
+        <source>&amp;Reason (required):</source>
+        <translation>原因（必填）(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>e.g. the letter was addressed to another company</source>
+        <translation>例如：该函的收件方是另一家公司</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>撤回</translation>
+    </message>
+    <message>
+        <source>withdrawn (recorded in error)</source>
+        <translation>已撤回（误录）</translation>
+    </message>
 </context>
 </TS>

@@ -131,6 +131,13 @@ class LetterService:
     def close(self, ref: str, on: date, note: Optional[str] = None) -> Letter:
         return self.set_status(ref, "closed", on, note)
 
+    def withdraw_in_error(self, ref: str, on: date, reason: str) -> Letter:
+        """Withdraw a letter recorded by mistake, from any status, with the reason in the audit log;
+        from then on it binds nothing. A blank reason is refused (TransitionRefused)."""
+        from workbench.engine.letters import RECORDED_IN_ERROR
+
+        return self.set_status(ref, RECORDED_IN_ERROR, on, (reason or "").strip() or None)
+
     def edit(self, ref: str, *, expected_revision: Optional[int] = None, reason: Optional[str] = None,
              **fields: object) -> Letter:
         """Change recorded fields (summary, criteria, destinations ...). Status changes go through set_status."""
