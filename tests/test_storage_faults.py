@@ -40,6 +40,8 @@ from workbench.store.retention import record_event
 
 REPO = Path(__file__).resolve().parents[1]
 
+TODAY = date(2026, 6, 15)  # the evaluation day of determinations recorded without a date
+
 
 def _python(code: str, **kw) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
@@ -69,7 +71,7 @@ def test_full_disk_while_recording_determinations_keeps_prior_data(tmp_path, lib
     with pytest.raises(DiskFull, match="the disk is full .* nothing was changed"):
         with write_transaction(conn, tmp_path / "catalog.db"):
             for spec in specs * 20:
-                record(conn, library, spec, "us-ear-2023-10", destination="CN", rationale="x" * 2000)
+                record(conn, library, spec, "us-ear-2023-10", destination="CN", rationale="x" * 2000, today=TODAY)
     assert conn.in_transaction is False
     assert snapshot(conn) == before and audit.head(conn) == head and integrity_check(conn) == []
     with pytest.raises(DiskFull):

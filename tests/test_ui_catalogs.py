@@ -20,9 +20,12 @@ SAMPLE = "SAMPLE-BIS-2025-04-09-H20"
 @pytest.fixture
 def gui(tmp_path, qtbot):
     """The app on a demo catalog; the window (replaced by catalog switches) is closed here."""
+    from PySide6.QtWidgets import QApplication
+
     g = make_gui(tmp_path, qtbot, register=False)
     yield g
     close_gui(g)
+    QApplication.processEvents()  # the cancelled jobs' last signals reach their (live) session first
     g.window.close()
     g.window.deleteLater()
 

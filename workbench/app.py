@@ -165,7 +165,7 @@ def _records_checks(services: AppServices) -> None:
         log.error("%s: %s", services.db_path, services.audit_problem)
     if services.read_only_reason is None:
         try:
-            made = run_scheduled_backup(services.conn, services.db_path)
+            made = run_scheduled_backup(services.conn, services.db_path, now=services.clock.now())
             if made:
                 log.info("scheduled backup written to %s", made)
         except StoreError as exc:

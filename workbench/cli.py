@@ -115,6 +115,13 @@ _CLASSIFY_COLUMNS = ["part_number", "regime", "classification", "paragraph", "tp
                      "explanation"]
 
 
+def run_clock(args: argparse.Namespace):
+    """The clock workbench.cli.main built for this run (the system clock for a Namespace made by hand)."""
+    from workbench.clock import SYSTEM_CLOCK
+
+    return getattr(args, "clock", None) or SYSTEM_CLOCK
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     from workbench.cli_format import csv_text, json_text, number, text_table
     from workbench.engine import determine
@@ -127,7 +134,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     hq = _country(args.end_user_hq, "--end-user-hq")
     on = parse_date(args.date)
     specs = _load_specs(args)
-    dets = [determine(s, r, lib.countries, destination, hq, on, metrics=m)
+    today = run_clock(args).today()
+    dets = [determine(s, r, lib.countries, destination, hq, on, metrics=m, today=today)
             for s in specs for m in (compute_metrics(s),) for r in regimes]  # TPP/PD once per product
     if args.format == "json":
         print(json_text([d.to_json() for d in dets]))
@@ -152,7 +160,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     destination = _country(args.destination, "--destination")
     hq = _country(args.end_user_hq, "--end-user-hq")
     specs = _load_specs(args)
-    result = compare(specs, regimes, lib.countries, destination, hq, parse_date(args.date))
+    result = compare(specs, regimes, lib.countries, destination, hq, parse_date(args.date),
+                     today=run_clock(args).today())
     changed = result.changed_rows
     counts = sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if args.format == "json":
@@ -284,6 +293,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         args = default_args()
     try:
+        from workbench.clock import from_environment
+
+        args.clock = from_environment()  # the one clock of this run (WORKBENCH_TODAY fixes "today")
         return args.func(args)
     except BrokenPipeError:
         return EXIT_OK

@@ -171,7 +171,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_ledger(args: argparse.Namespace) -> int:
     def body(service) -> int:
         ledgers = service.ledgers(args.regime, args.year)
-        today = date.fromisoformat(args.today) if args.today else date.today()
+        from workbench.cli import run_clock
+
+        today = date.fromisoformat(args.today) if args.today else run_clock(args).today()
         clocks = service.nac_clocks(args.regime)
         if args.format == "json":
             print(json_text({

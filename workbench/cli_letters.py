@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
@@ -78,11 +78,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
-def _show_text(service, letter) -> str:
+def _clock(args: argparse.Namespace):
+    from workbench.cli import run_clock
+
+    return run_clock(args)
+
+
+def _show_text(service, letter, now: datetime) -> str:
     from workbench.engine.letters import STATUS_LABELS, TRANSITIONS, deadline_view
     from workbench.engine.places import describe
 
-    now = datetime.now(timezone.utc)
     lines = [f"{letter.ref}  [{STATUS_LABELS[letter.status]}]",
              f"  addressee:     {letter.addressee}", f"  agency:        {letter.agency} ({letter.agency_tz})",
              f"  received:      {letter.received}    effective: {letter.effective}",
@@ -142,7 +147,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                               "before": h.before, "after": h.after} for h in service.history(letter.ref)]
             print(json_text(data))
         else:
-            print(_show_text(service, letter))
+            print(_show_text(service, letter, _clock(args).now()))
         return EXIT_OK
     return _run(args, body)
 
@@ -156,11 +161,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
-def _day(text: Optional[str]) -> date:
+def _day(text: Optional[str], args: argparse.Namespace) -> date:
+    """--on YYYY-MM-DD, else the run's today."""
     from workbench.services.letters import LetterInputError
 
     if text is None:
-        return date.today()
+        return _clock(args).today()
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -171,7 +177,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     def body(service) -> int:
         from workbench.engine.letters import STATUS_LABELS
 
-        letter = service.set_status(args.ref, args.status, _day(args.on), args.reason or args.note)
+        letter = service.set_status(args.ref, args.status, _day(args.on, args), args.reason or args.note)
         print(f"letter {letter.ref} is now {STATUS_LABELS[letter.status]}"
               + ("; it binds nothing from now on" if not letter.is_open else ""))
         return EXIT_OK
@@ -195,7 +201,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             zone(args.tz)
         except ValueError as exc:
             raise LetterInputError(f"--tz: {exc}") from None
-        print(json_text(service.dashboard(user_tz=args.tz, horizon_days=args.days).to_json()))
+        print(json_text(service.dashboard(now=_clock(args).now(), user_tz=args.tz, horizon_days=args.days).to_json()))
         return EXIT_OK
     return _run(args, body)
 
@@ -291,7 +297,7 @@ def wrap_classify(original):
         for s in specs:
             m = compute_metrics(s)
             for r in regimes:
-                det = determine(s, r, lib.countries, destination, hq, on, metrics=m)
+                det = determine(s, r, lib.countries, destination, hq, on, metrics=m, today=_clock(args).today())
                 results.append((det, apply_letters(det, s, letters, lib.countries, metrics=m)))
         if args.format == "json":
             print(json_text([o.apply_to(d.to_json()) for d, o in results]))

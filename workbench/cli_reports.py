@@ -43,12 +43,19 @@ def _report(args: argparse.Namespace, build):
         conn.close()
 
 
+def _clock(args: argparse.Namespace):
+    from workbench.cli import run_clock
+
+    return run_clock(args)
+
+
 def cmd_memo(args: argparse.Namespace) -> int:
     from workbench.services.reports import write_memo
 
     result, failed = _report(args, lambda conn, library, on: write_memo(
         conn, library, args.product, args.regime, args.destination, args.lang, args.out, end_user_hq=args.end_user_hq,
-        on=on, company=args.company or "", prepared_by=args.prepared_by or "", reviewed_by=args.reviewed_by or ""))
+        on=on, company=args.company or "", prepared_by=args.prepared_by or "", reviewed_by=args.reviewed_by or "",
+        clock=_clock(args)))
     if failed is not None:
         return failed
     print(f"memo {result.memo_id} written to {result.path} ({result.pages} page{'s' if result.pages != 1 else ''}; "
@@ -60,7 +67,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from workbench.services.reports import export_workbook
 
     result, failed = _report(args, lambda conn, library, on: export_workbook(
-        conn, library, args.out, args.regime, args.destination, end_user_hq=args.end_user_hq, on=on))
+        conn, library, args.out, args.regime, args.destination, end_user_hq=args.end_user_hq, on=on,
+        clock=_clock(args)))
     if failed is not None:
         return failed
     print(f"workbook written to {result.path}: {result.products} products, {result.determinations} determinations")

@@ -120,11 +120,14 @@ def jsonable(value: object) -> object:
     return value
 
 
-def default_date(regime: Regime, today: Optional[date] = None) -> date:
-    """Today, clamped into the regime's effective window (a superseded regime is read on its last day)."""
+def default_date(regime: Regime, today: date) -> date:
+    """``today`` (the caller's clock: the engine never reads the wall clock), clamped into the
+    regime's effective window (a superseded regime is read on its last day)."""
     from datetime import timedelta
 
-    day = today or date.today()
+    if not isinstance(today, date):
+        raise TypeError("default_date needs today's date from the caller's clock (workbench.clock)")
+    day = today
     if day < regime.effective_from:
         return regime.effective_from
     if regime.effective_to is not None and day >= regime.effective_to:
@@ -149,9 +152,14 @@ def determine(
     on: Optional[date] = None,
     exports_from_us: bool = True,
     metrics: Optional[Metrics] = None,
+    today: Optional[date] = None,
 ) -> Determination:
+    """The determination on ``on``, or (no ``on``) on ``today`` clamped into the regime's window.
+    One of the two is required: the engine never reads the wall clock."""
     regime = loaded.regime
-    day = on or default_date(regime)
+    if on is None and today is None:
+        raise TypeError("determine needs the evaluation date `on` or `today` from the caller's clock")
+    day = on or default_date(regime, today)
     m = metrics or compute_metrics(spec)
     criteria: list[Criterion] = []
     outcomes: list[RuleOutcome] = []

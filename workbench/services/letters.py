@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -237,12 +237,12 @@ class LetterService:
                      if s.part_number in stored else s for s in after]
         return newly_caught(self.open_letters(), after, before)
 
-    def dashboard(self, now: Optional[datetime] = None, user_tz: str = "UTC", horizon_days: int = 30,
+    def dashboard(self, now: datetime, user_tz: str = "UTC", horizon_days: int = 30,
                   specs: Optional[Sequence[ProductSpec]] = None) -> Dashboard:
+        """Deadlines due and overdue as of ``now`` (the caller's clock), letters by status, affected products."""
         from workbench.store.products import load_specs
 
-        return dashboard(self.list(), load_specs(self.conn) if specs is None else specs,
-                         now or datetime.now(timezone.utc), user_tz, horizon_days)
+        return dashboard(self.list(), load_specs(self.conn) if specs is None else specs, now, user_tz, horizon_days)
 
     def export_xlsx(self, out: Path) -> Path:
         from workbench.services.letters_export import export_letters_xlsx

@@ -20,11 +20,12 @@ import hashlib
 import os
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from workbench import __version__
+from workbench.clock import SYSTEM_CLOCK, Clock
 from workbench.engine import Determination, LoadedRegime, ProductSpec, determine
 from workbench.engine.metrics import Metrics, compute_metrics
 from workbench.engine.spec import TEMPLATE_FIELDS
@@ -148,7 +149,9 @@ class LetterRef:
 
     @property
     def is_open(self) -> bool:
-        return self.status != "closed"
+        from workbench.engine.letters import FINAL_STATUSES
+
+        return self.status not in FINAL_STATUSES  # closed, or withdrawn as recorded in error
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ class ReportContext:
     company: str = ""
     prepared_by: str = ""
     reviewed_by: str = ""
+    today: Optional[date] = None  # the clock's day: each regime is read on it (clamped) unless ``on``
 
 
 @dataclass(frozen=True)
@@ -270,7 +274,7 @@ def _db_path(conn: sqlite3.Connection) -> str:
 
 def build_context(conn: sqlite3.Connection, library, regimes: Sequence[LoadedRegime], destination: Optional[str],
                   end_user_hq: Optional[str], on: Optional[date], company: str = "", prepared_by: str = "",
-                  reviewed_by: str = "") -> ReportContext:
+                  reviewed_by: str = "", clock: Clock = SYSTEM_CLOCK) -> ReportContext:
     seq, head = audit.head(conn)
     name_en = name_zh = None
     if destination:
@@ -282,7 +286,7 @@ def build_context(conn: sqlite3.Connection, library, regimes: Sequence[LoadedReg
     if end_user_hq and end_user_hq not in library.countries:
         raise ReportError(f"unknown end-user headquarters '{end_user_hq}' (expected an ISO 3166-1 alpha-2 code)")
     return ReportContext(
-        app_version=__version__, generated_utc=datetime.now(timezone.utc), db_path=_db_path(conn),
+        app_version=__version__, generated_utc=clock.now(), db_path=_db_path(conn), today=clock.today(),
         audit_seq=seq, audit_head=head, regimes=tuple(regimes), countries_sha256=library.countries.sha256,
         destination=destination.upper() if destination else None, destination_name_en=name_en,
         destination_name_zh=name_zh, end_user_hq=end_user_hq.upper() if end_user_hq else None, on=on,
@@ -292,7 +296,8 @@ def build_context(conn: sqlite3.Connection, library, regimes: Sequence[LoadedReg
 def gather_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], regimes: Optional[Sequence[str]] = None,
                 destination: Optional[str] = None, *, end_user_hq: Optional[str] = None, on: Optional[date] = None,
                 company: str = "", prepared_by: str = "", reviewed_by: str = "",
-                progress: Optional[Progress] = None, cancel: Optional[Cancel] = None) -> MemoData:
+                progress: Optional[Progress] = None, cancel: Optional[Cancel] = None,
+                clock: Clock = SYSTEM_CLOCK) -> MemoData:
     """Everything a memo shows, read in one read transaction (a consistent snapshot)."""
     wanted = list(dict.fromkeys(p.strip() for p in part_numbers if p and p.strip()))
     if not wanted:
@@ -310,7 +315,8 @@ def gather_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], 
         if unknown:
             raise ReportError(f"unknown part number{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
                               "(expected part numbers of the catalog)")
-        context = build_context(conn, library, chosen, destination, end_user_hq, on, company, prepared_by, reviewed_by)
+        context = build_context(conn, library, chosen, destination, end_user_hq, on, company, prepared_by, reviewed_by,
+                                clock=clock)
         provenance = _provenance(conn, records, set(wanted))
         letters = _read_letters(conn)
     finally:
@@ -321,7 +327,8 @@ def gather_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], 
         _check(cancel)
         spec = _spec(records[part])
         metrics = compute_metrics(spec)
-        dets = tuple(determine(spec, r, library.countries, context.destination, context.end_user_hq, on, metrics=metrics)
+        dets = tuple(determine(spec, r, library.countries, context.destination, context.end_user_hq, on, metrics=metrics,
+                               today=context.today)
                      for r in chosen)
         products.append(ProductReport(spec, metrics, dets, tuple(provenance.get(part, ()))))
         if progress:
@@ -348,7 +355,7 @@ def write_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], r
                destination: Optional[str] = None, lang: str = "en", out: str | os.PathLike = "memo.pdf",
                progress: Optional[Progress] = None, cancel: Optional[Cancel] = None, *,
                end_user_hq: Optional[str] = None, on: Optional[date] = None, company: str = "",
-               prepared_by: str = "", reviewed_by: str = "") -> MemoResult:
+               prepared_by: str = "", reviewed_by: str = "", clock: Clock = SYSTEM_CLOCK) -> MemoResult:
     """Write a compliance memo (PDF) for ``part_numbers`` under ``regimes`` (default: all) to ``out``."""
     from workbench.io.memo import render_memo
 
@@ -356,7 +363,7 @@ def write_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], r
         raise ReportError(f"unknown memo language '{lang}' (expected en or zh)")
     data = gather_memo(conn, library, part_numbers, regimes, destination, end_user_hq=end_user_hq, on=on,
                        company=company, prepared_by=prepared_by, reviewed_by=reviewed_by, progress=progress,
-                       cancel=cancel)
+                       cancel=cancel, clock=clock)
     _check(cancel)
     if progress:
         progress("render", 0, 1)
@@ -399,7 +406,8 @@ def _deals_sheet(conn: sqlite3.Connection, library, regime_id: str):
 
 def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequence[str]] = None,
                     destination: Optional[str] = None, *, end_user_hq: Optional[str] = None, on: Optional[date] = None,
-                    progress: Optional[Progress] = None, cancel: Optional[Cancel] = None) -> WorkbookData:
+                    progress: Optional[Progress] = None, cancel: Optional[Cancel] = None,
+                    clock: Clock = SYSTEM_CLOCK) -> WorkbookData:
     chosen = library.select(list(regimes) if regimes else None)
     started = not conn.in_transaction
     if started:
@@ -407,7 +415,7 @@ def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequenc
     try:
         check_catalog(conn, integrity=True)
         records = all_products(conn)
-        context = build_context(conn, library, chosen, destination, end_user_hq, on)
+        context = build_context(conn, library, chosen, destination, end_user_hq, on, clock=clock)
         provenance = _provenance(conn, records)
         letters = _read_letters(conn)
     finally:
@@ -423,7 +431,7 @@ def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequenc
         spec = _spec(rec)
         metrics = compute_metrics(spec)
         dets = tuple(determine(spec, r, library.countries, context.destination, context.end_user_hq, on,
-                               metrics=metrics) for r in chosen)
+                               metrics=metrics, today=context.today) for r in chosen)
         products.append(ProductReport(spec, metrics, dets, tuple(provenance.get(part, ()))))
     refs = letter_refs(letters, products, library.countries, only_applying=False)
     deals = _deals_sheet(conn, library, current_regime(chosen).id)
@@ -433,12 +441,12 @@ def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequenc
 def export_workbook(conn: sqlite3.Connection, library, out: str | os.PathLike, regimes: Optional[Sequence[str]] = None,
                     destination: Optional[str] = None, progress: Optional[Progress] = None,
                     cancel: Optional[Cancel] = None, *, end_user_hq: Optional[str] = None,
-                    on: Optional[date] = None) -> ExportResult:
+                    on: Optional[date] = None, clock: Clock = SYSTEM_CLOCK) -> ExportResult:
     """Write the catalog, its determinations and their comparison as an .xlsx workbook to ``out``."""
     from workbench.io.workbook import write_workbook
 
     data = gather_workbook(conn, library, regimes, destination, end_user_hq=end_user_hq, on=on, progress=progress,
-                           cancel=cancel)
+                           cancel=cancel, clock=clock)
     _check(cancel)
     if progress:
         progress("write", 0, 1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Callable, Optional
 
 from workbench.ui.catalog_data import CatalogSnapshot, iter_specs
@@ -63,7 +64,8 @@ class Classified:
 def classify_catalog(conn: sqlite3.Connection, snapshot: CatalogSnapshot, regime: LoadedRegime,
                      countries: CountryTable, destination: Optional[str] = None,
                      progress: Optional[Callable[[int, int], None]] = None,
-                     cancelled: Callable[[], bool] = lambda: False) -> Optional[Classified]:
+                     cancelled: Callable[[], bool] = lambda: False, *,
+                     today: date) -> Optional[Classified]:
     """Determinations of every snapshot product; None when cancelled. Rows added since the
     snapshot was taken are skipped (a new snapshot comes with the catalog's changed event)."""
     from workbench.engine import determine
@@ -78,7 +80,7 @@ def classify_catalog(conn: sqlite3.Connection, snapshot: CatalogSnapshot, regime
         i = index.get(spec.part_number)
         if i is None:
             continue
-        det = determine(spec, regime, countries, destination)
+        det = determine(spec, regime, countries, destination, today=today)
         out.classification[i] = intern.setdefault(det.classification, det.classification)
         shown = det.paragraph or det.classification
         out.shown[i] = intern.setdefault(shown, shown)

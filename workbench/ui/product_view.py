@@ -170,7 +170,8 @@ class ProductView(QWidget):
         self.dets.clear()
         lines = []
         for loaded in self.session.services.regimes():
-            det = determine(spec, loaded, lib.countries, self.session.destination)
+            det = determine(spec, loaded, lib.countries, self.session.destination,
+                            today=self.session.services.clock.today())
             overlay = self.letters.overlay(det, spec) if self.letters is not None else None
             binding = overlay.binding if overlay is not None else ()
             explanation = et.sentence(det, overlay)

@@ -85,10 +85,12 @@ class ReportActions(QObject):
                 return None
             path = Path(name)
         regimes, destination, lang = self.memo_regimes(), w.session.destination, w.lang if w.lang in ("en", "zh") else "en"
+        clock = w.session.services.clock
 
         def work(conn, library, progress, cancel):
             from workbench.services.reports import write_memo
-            return write_memo(conn, library, parts, regimes, destination, lang, path, progress=progress, cancel=cancel)
+            return write_memo(conn, library, parts, regimes, destination, lang, path, progress=progress, cancel=cancel,
+                              clock=clock)
 
         return self._run(tr("Memo"), work, path)
 
@@ -99,11 +101,12 @@ class ReportActions(QObject):
             if not name:
                 return None
             path = Path(name)
-        destination = w.session.destination
+        destination, clock = w.session.destination, w.session.services.clock
 
         def work(conn, library, progress, cancel):
             from workbench.services.reports import export_workbook
-            return export_workbook(conn, library, path, None, destination, progress=progress, cancel=cancel)
+            return export_workbook(conn, library, path, None, destination, progress=progress, cancel=cancel,
+                                   clock=clock)
 
         return self._run(tr("Workbook"), work, path)
 
