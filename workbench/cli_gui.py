@@ -28,9 +28,9 @@ or open the demo catalog:        {prog} gui --demo"""
 NO_DISPLAY = """error: no display found (DISPLAY and WAYLAND_DISPLAY are not set), so the window cannot open.
 The catalog is ready at {db}.
 Run the app under a virtual display:
-    xvfb-run -a {prog} gui
+    xvfb-run -a {prog} gui{which}
 or render a screenshot without any display:
-    {prog} gui --screenshot workbench.png [--view catalog|product|compare|map] [--size 1366x768] [--lang en|zh]"""
+    {prog} gui{which} --screenshot workbench.png [--view catalog|product|compare|map] [--size 1366x768] [--lang en|zh]"""
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -176,7 +176,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
             return EXIT_ENV
     try:
         if not args.screenshot and not has_display():
-            print(NO_DISPLAY.format(db=services.db_path, prog=_prog()), file=sys.stderr)
+            which = " --demo" if getattr(args, "demo", False) else (f" --db {args.db}" if args.db else "")
+            print(NO_DISPLAY.format(db=services.db_path, prog=_prog(), which=which), file=sys.stderr)
             return EXIT_ENV
         return _run(services, args)
     finally:

@@ -1392,5 +1392,9 @@
         <source>withdrawn (recorded in error)</source>
         <translation>已撤回（误录）</translation>
     </message>
+    <message>
+        <source>DEMO catalog – not for compliance decisions</source>
+        <translation>演示产品目录——不得用于合规决定</translation>
+    </message>
 </context>
 </TS>

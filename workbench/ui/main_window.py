@@ -112,6 +112,11 @@ class MainWindow(QMainWindow):
         self.status = QLabel(tr("Loading the catalog…"))
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.progress)
+        if getattr(session.services, "is_demo", False):  # also on screenshots, which have no title bar
+            demo = QLabel(tr("DEMO catalog – not for compliance decisions"))
+            demo.setObjectName("demo-marker")
+            demo.setStyleSheet("QLabel { background: #b00020; color: white; font-weight: bold; padding: 1px 8px; }")
+            self.statusBar().addPermanentWidget(demo)
         self._menus()
 
         # The regimes loaded so far (the selected one once the engine is ready); all of them on regimesChanged.
