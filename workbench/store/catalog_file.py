@@ -70,10 +70,25 @@ def _identity(path: Path) -> tuple[int, int]:
 
 def check_catalog_file(path: Path, *, deep: bool = True) -> None:
     """Raise NoCatalog when nothing is at ``path``; NotACatalog (nothing changed) when the file is
-    empty, not SQLite, not a workbench catalog, or (``deep``: SQLite's quick_check) damaged."""
+    empty, not SQLite, not a workbench catalog, or (``deep``: SQLite's quick_check) damaged.
+
+    Looking inside a WAL file read-only makes SQLite create its -wal/-shm files beside it; for a
+    file that is refused, those it created are removed again, so the folder is as it was."""
     path = Path(path)
     if not path.exists():
         raise NoCatalog(path)
+    before = {s for s in SIDE_FILES if path.with_name(path.name + s).exists()}
+    try:
+        _check(path, deep)
+    except NotACatalog:
+        for suffix in set(SIDE_FILES) - before:
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                side.unlink()
+        raise
+
+
+def _check(path: Path, deep: bool) -> None:
     left = "it was left as it is"
     if not path.is_file():
         raise NotACatalog(f"{path}: not a file, so not a workbench catalog; {left} (expected a catalog file)")
