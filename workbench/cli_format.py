@@ -32,7 +32,7 @@ def _safe(value: object) -> object:
 
 
 def json_text(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str, allow_nan=False)  # NaN/Infinity are not JSON
 
 
 def number(value: object, digits: int = 0) -> str:

@@ -14,6 +14,9 @@ from workbench.engine.conditions import Condition
 from workbench.engine.ruleset import Confidence, Places, ReviewPolicyName
 
 
+# Stated ranges of a letter's figures: units and US dollars of one licence application.
+MAX_UNITS = 10**9
+MAX_VALUE_USD = 1e12
 AGENCY_TZ = "America/New_York"  # BIS deadlines are dates in Washington's calendar
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
@@ -95,8 +98,8 @@ class LicenceApplication(BaseModel):
     decided: Optional[date] = None
     items: list[str] = []  # part numbers
     destination: Optional[str] = None
-    quantity: Optional[int] = Field(default=None, ge=0)
-    value_usd: Optional[float] = Field(default=None, ge=0)
+    quantity: Optional[int] = Field(default=None, ge=0, le=MAX_UNITS)
+    value_usd: Optional[float] = Field(default=None, ge=0, le=MAX_VALUE_USD)
     note: Optional[str] = None
 
 
