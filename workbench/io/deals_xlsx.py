@@ -22,7 +22,7 @@ from typing import Container, Optional
 from pydantic import ValidationError
 
 from workbench.engine.countries import CountryTable
-from workbench.engine.deals import STATUSES, Deal, DealLine, Party
+from workbench.engine.deals import MAX_UNIT_VALUE_USD, MAX_UNITS, STATUSES, Deal, DealLine, Party, date_problem
 from workbench.io.cells import CellProblem
 from workbench.io.headers import normalise
 from workbench.io.tables import Table, column_letter, read_table
@@ -59,6 +59,9 @@ DATE_FIELDS = {"deal_date", "notified_on"}
 _MONEY = re.compile(r"^\$?\s*((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)$")
 _INT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # date.fromisoformat also takes week dates and 20250303
+_UNITS_EXPECTED = f"a whole number of units, from 1 to {MAX_UNITS:,}"
+_MONEY_EXPECTED = f"US dollars per unit, at most 2 decimals, from 0 to {MAX_UNIT_VALUE_USD:,.0f}"
 
 
 def map_deal_header(header: object) -> Optional[str]:
@@ -130,6 +133,15 @@ class _Converter:
 
 
 def _date(raw: object) -> date:
+    day = _any_date(raw)
+    problem = date_problem(day)
+    if problem:
+        low, high = problem.rsplit("(expected ", 1)
+        raise CellProblem(low.rstrip(), high.rstrip(")"))
+    return day
+
+
+def _any_date(raw: object) -> date:
     if isinstance(raw, datetime):
         if raw.time() != datetime.min.time():
             raise CellProblem(f"{raw.isoformat()} has a time of day", "a date without a time")
@@ -140,27 +152,37 @@ def _date(raw: object) -> date:
         shown = int(raw) if float(raw).is_integer() else raw
         raise CellProblem(f"{shown!r} is a number, not a date (a date cell formatted as a number?)",
                           "a date cell or text YYYY-MM-DD")
+    text = str(raw).strip()
     try:
-        return date.fromisoformat(str(raw).strip())
+        if not _ISO_DATE.match(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
     except ValueError:
         raise CellProblem(f"'{raw}' is not a date", "a date cell or text YYYY-MM-DD") from None
 
 
 def _quantity(raw: object) -> tuple[int, Optional[str]]:
+    value, note = _whole(raw)
+    if value > MAX_UNITS:
+        raise CellProblem(f"{raw!r} is over the limit", _UNITS_EXPECTED)
+    return value, note
+
+
+def _whole(raw: object) -> tuple[int, Optional[str]]:
     if isinstance(raw, bool):
-        raise CellProblem(f"{raw!r} is not a number", "a whole number of units, 1 or more")
+        raise CellProblem(f"{raw!r} is not a number", _UNITS_EXPECTED)
     if isinstance(raw, (int, float)):
         if not math.isfinite(raw) or not float(raw).is_integer():
-            raise CellProblem(f"{raw!r} is not a whole number", "a whole number of units, 1 or more")
+            raise CellProblem(f"{raw!r} is not a whole number", _UNITS_EXPECTED)
         return int(raw), None
     text = str(raw).strip()
-    if _INT.match(text):
+    if _INT.match(text) and len(text) <= 30:
         return int(text.replace(",", "")), f"text '{text}' read as the number {int(text.replace(',', ''))}"
-    raise CellProblem(f"'{raw}' is not a whole number", "a whole number of units, 1 or more")
+    raise CellProblem(f"'{raw}' is not a whole number", _UNITS_EXPECTED)
 
 
 def _money(raw: object) -> tuple[Decimal, Optional[str]]:
-    expected = "US dollars per unit, at most 2 decimals, 0 or more"
+    expected = _MONEY_EXPECTED
     if isinstance(raw, bool) or isinstance(raw, (date, datetime)):
         raise CellProblem(f"{raw!r} is not an amount", expected)
     note = None
@@ -180,6 +202,8 @@ def _money(raw: object) -> tuple[Decimal, Optional[str]]:
         note = f"text '{text}' read as {value}"
     if value < 0:
         raise CellProblem(f"{raw!r} is negative", expected)
+    if value > MAX_UNIT_VALUE_USD:  # before quantize, which fails past 28 digits
+        raise CellProblem(f"{raw!r} is over the limit", expected)
     if value != value.quantize(Decimal("0.01")):
         raise CellProblem(f"{raw!r} has more than 2 decimals", expected)
     return value.quantize(Decimal("0.01")), note
