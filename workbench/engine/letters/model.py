@@ -42,6 +42,17 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 ApplicationStatus = Literal["draft", "submitted", "returned_without_action", "approved", "denied", "withdrawn"]
 
 
+def status_problem(status: str, applications: "list[LicenceApplication]") -> Optional[str]:
+    """Why a letter cannot be in ``status`` with these applications, or None. The one rule for both a
+    status change and a letter recorded directly in a later status."""
+    if status == "licence_applied" and not applications:
+        return "cannot mark a licence as applied for: record the licence application first"
+    if status in ("granted", "denied") and not any(a.status in ("approved", "denied") for a in applications):
+        return (f"cannot mark the letter {STATUS_LABELS[status]}: no linked application is approved or denied yet "
+                "(update the application first)")
+    return None
+
+
 class LetterCriterion(BaseModel):
     """One way a product is covered, e.g. "memory bandwidth >= the H20's 4,000 GB/s"."""
 
