@@ -1,0 +1,96 @@
+"""Rulesets and what-if drafts under hostile input: a YAML alias bomb (nested anchors, 9^8 nodes)
+once ran ``workbench regimes`` for 97 s and 8 GB and hung the GUI at start as a draft. It is now
+refused from the composed node graph, before anything is built. The bombs run in a child process
+under a memory limit, so a regression fails the test instead of exhausting the machine."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from workbench.engine.loader import MAX_DEPTH, MAX_EXPANDED_NODES, RulesetError, load_regime, parse_regime
+from workbench.paths import rulesets_dir
+
+
+def condition_bomb(levels: int = 8, fan: int = 9) -> str:
+    """An ``any`` of nine aliases of an ``any`` of nine aliases ...: fan**levels comparisons once expanded."""
+    text = '&c0 {metric: tpp, op: ">=", value: 1}'
+    for k in range(1, levels + 1):
+        text = f"&c{k} {{any: [{text}, " + ", ".join([f"*c{k - 1}"] * (fan - 1)) + "]}"
+    return text
+
+
+def alias_bomb(levels: int = 8, fan: int = 9) -> str:
+    """A valid ruleset whose first rule's condition is the bomb (so validation would walk all of it)."""
+    import yaml
+
+    data = yaml.safe_load((rulesets_dir() / "us-ear-2022-10.yaml").read_text(encoding="utf-8"))
+    data["id"] = "bomb"
+    data["status"] = "proposed"
+    data["rules"][0]["condition"] = "BOMB_HERE"
+    return yaml.safe_dump(data, sort_keys=False, width=10**6).replace("BOMB_HERE", condition_bomb(levels, fan))
+
+
+_CHILD = textwrap.dedent("""
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
+    from pathlib import Path
+    from workbench.engine.loader import RulesetError, load_regime
+    try:
+        load_regime(Path(sys.argv[1]), draft=sys.argv[2] == "draft")
+    except RulesetError as exc:
+        print(exc)
+        sys.exit(2)
+    print("loaded")
+""")
+
+
+@pytest.mark.parametrize("kind", ["ruleset", "draft"])
+def test_an_alias_bomb_is_refused_before_anything_is_built(tmp_path, kind):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(alias_bomb(), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(path), kind], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr[-400:]
+    assert done.stdout.strip() == (
+        f"bomb.yaml: line 26: more than {MAX_EXPANDED_NODES:,} YAML nodes once aliases are expanded (expected a "
+        "ruleset of a few thousand; nested anchors and aliases multiply)")
+
+
+def test_a_recursive_alias_is_refused():
+    with pytest.raises(RulesetError, match="an alias refers to a node that contains it"):
+        parse_regime(b"a: &a [1, *a]\n", "loop.yaml")
+
+
+def test_deep_nesting_is_refused_with_its_line():
+    text = "a: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n"
+    with pytest.raises(RulesetError, match=f"nested more than {MAX_DEPTH} levels deep"):
+        parse_regime(text.encode(), "deep.yaml")
+
+
+def test_very_deep_nesting_never_raises_recursion_error():
+    text = "a: " + "[" * 50_000 + "]" * 50_000 + "\n"
+    with pytest.raises(RulesetError):
+        parse_regime(text.encode(), "deeper.yaml")
+
+
+def test_the_bundled_rulesets_with_their_anchors_still_load():
+    for path in sorted(rulesets_dir().glob("*.yaml")):
+        load_regime(path)
+
+
+def test_expansion_is_measured_exactly():
+    import yaml
+
+    from workbench.engine.loader import _expanded_size, _UniqueKeyLoader
+
+    loader = _UniqueKeyLoader("x: " + condition_bomb(levels=2, fan=3))
+    node = loader.get_single_node()
+    loader.dispose()
+    leaf = 1 + 6  # a mapping of three pairs
+    one = 1 + 2 + (1 + 3 * leaf)  # {any: [leaf, *c0, *c0]}
+    two = 1 + 2 + (1 + 3 * one)
+    assert _expanded_size(node, "x") == 1 + 1 + two
+    assert isinstance(node, yaml.MappingNode)
