@@ -90,7 +90,7 @@ def test_expansion_is_measured_exactly():
     node = loader.get_single_node()
     loader.dispose()
     leaf = 1 + 6  # a mapping of three pairs
-    one = 1 + 2 + (1 + 3 * leaf)  # {any: [leaf, *c0, *c0]}
-    two = 1 + 2 + (1 + 3 * one)
+    one = 1 + 1 + (1 + 3 * leaf)  # {any: [leaf, *c0, *c0]}: the mapping, its key, the list
+    two = 1 + 1 + (1 + 3 * one)
     assert _expanded_size(node, "x") == 1 + 1 + two
     assert isinstance(node, yaml.MappingNode)
