@@ -94,3 +94,61 @@ def test_expansion_is_measured_exactly():
     two = 1 + 1 + (1 + 3 * one)
     assert _expanded_size(node, "x") == 1 + 1 + two
     assert isinstance(node, yaml.MappingNode)
+
+
+def _modified_rulesets(tmp_path):
+    import shutil
+
+    copy = tmp_path / "rulesets"
+    if copy.is_dir():
+        return copy
+    shutil.copytree(rulesets_dir(), copy)
+    path = copy / "us-ear-2023-10.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited by hand\n", encoding="utf-8")
+    return copy
+
+
+def _run(tmp_path, *argv):
+    import os
+    from pathlib import Path
+
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "WORKBENCH_RULESETS": str(_modified_rulesets(tmp_path)),
+           "PYTHONPATH": str(Path(__file__).parents[1]), "HOME": str(tmp_path)}
+    return subprocess.run([sys.executable, "-m", "workbench", *argv], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=300)
+
+
+WARNING = ("warning: ruleset us-ear-2023-10 is modified (its file differs from rulesets/MANIFEST.json): results "
+           "computed from it are not the published rules (see: workbench rulesets verify)")
+
+
+def test_classify_and_compare_say_when_a_ruleset_is_modified(tmp_path):
+    import json
+
+    done = _run(tmp_path, "classify", "--demo", "--regime", "us-ear-2023-10", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert WARNING in done.stderr.splitlines()
+    items = json.loads(done.stdout)
+    assert items and all(i["rules_modified"] == ["us-ear-2023-10"] for i in items)
+    done = _run(tmp_path, "classify", "--demo", "--regime", "us-ear-2022-10", "--format", "json")
+    assert "warning" not in done.stderr and all(i["rules_modified"] == [] for i in json.loads(done.stdout))
+    done = _run(tmp_path, "compare", "--demo", "--from", "us-ear-2022-10", "--to", "us-ear-2023-10", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert WARNING in done.stderr.splitlines() and json.loads(done.stdout)["rules_modified"] == ["us-ear-2023-10"]
+
+
+def test_memo_and_export_say_when_a_ruleset_is_modified(tmp_path):
+    from catalog_helpers import fresh_catalog
+
+    fresh_catalog(tmp_path).close()
+    db = str(tmp_path / "catalog.db")
+    done = _run(tmp_path, "export", "--out", str(tmp_path / "w.xlsx"), "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert WARNING in done.stderr.splitlines()
+    done = _run(tmp_path, "memo", "--product", "NVIDIA-H100-SXM5-80GB", "--regime", "us-ear-2023-10",
+                "--out", str(tmp_path / "m.pdf"), "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert WARNING in done.stderr.splitlines()
+    done = _run(tmp_path, "memo", "--product", "NVIDIA-H100-SXM5-80GB", "--regime", "us-ear-2022-10",
+                "--out", str(tmp_path / "m2.pdf"), "--db", db)
+    assert done.returncode == 0 and "warning: ruleset" not in done.stderr
