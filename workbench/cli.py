@@ -287,6 +287,9 @@ def _install_crash_log() -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     if argv is None:
         _install_crash_log()
+        from workbench.cli_terminal import escape_terminal_streams
+
+        escape_terminal_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(modules_for(argv))
     args = parser.parse_args(argv)

@@ -21,6 +21,7 @@ from typing import Callable, Literal, Optional, Sequence
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from workbench.engine.countries import CountryTable
+from workbench.engine.identity import identity_key
 from workbench.engine.determine import Determination, ExceptionOut, determine
 from workbench.engine.loader import LoadedRegime
 from workbench.engine.spec import ProductSpec
@@ -96,8 +97,9 @@ class Party(BaseModel):
 
     @property
     def key(self) -> str:
-        """Identity for per-consignee ledgers: case- and space-insensitive name plus country."""
-        return " ".join(self.name.casefold().split()) + "|" + self.country
+        """Identity for per-consignee ledgers: the name's identity_key (case, spaces, zero-width and
+        look-alike characters do not open a second ledger) plus country."""
+        return identity_key(self.name) + "|" + self.country
 
 
 class DealLine(BaseModel):
