@@ -133,3 +133,17 @@ def test_the_command_line_states_the_same_unit_bound():
     from workbench.cli_deals import MAX_UNITS as CLI_MAX_UNITS
 
     assert CLI_MAX_UNITS == MAX_UNITS
+
+
+def test_a_stored_deal_recorded_before_the_bounds_is_one_clear_error(tmp_path, library):
+    from catalog_helpers import fresh_catalog
+    from workbench.store.deals import DealStoreError, all_deals
+    from workbench.services.deals import DealService
+
+    conn = fresh_catalog(tmp_path)
+    DealService(conn, library).save_many([make_deal("OLD", date(2025, 3, 3))])
+    conn.execute("UPDATE deals SET authorization = 'licence pending' WHERE reference = 'OLD'")  # an older version's data
+    with pytest.raises(DealStoreError) as info:
+        all_deals(conn)
+    conn.close()
+    assert str(info.value).startswith("stored deal OLD: authorization: Value error, 'licence pending' is not a known")

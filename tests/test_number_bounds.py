@@ -107,3 +107,16 @@ def test_letter_application_figures_are_bounded(field, high):
     for bad in (high + 1 if field == "quantity" else above(high), -1):
         with pytest.raises(ValueError):
             LicenceApplication.model_validate_json(json.dumps({"number": "A-1", field: bad}))
+
+
+def test_a_stored_product_recorded_before_the_bounds_is_one_clear_error(tmp_path):
+    from catalog_helpers import fresh_catalog
+    from workbench.store.products import load_specs
+
+    conn = fresh_catalog(tmp_path)
+    part = conn.execute("SELECT part_number FROM products LIMIT 1").fetchone()[0]
+    conn.execute("UPDATE products SET fp16_tflops = 1e308 WHERE part_number = ?", (part,))  # an older version's data
+    with pytest.raises(SpecError) as info:
+        load_specs(conn)
+    conn.close()
+    assert str(info.value).startswith(f"stored product {part}: fp16_tflops: 1e+308 is not valid (expected TFLOPS")
