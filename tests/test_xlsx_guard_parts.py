@@ -135,3 +135,18 @@ def test_an_ordinary_workbook_still_reads(tmp_path):
     path = write_xlsx(tmp_path / "fine.xlsx", [Sheet("Products", [HEADER, product_row(0)])])
     book, scanned = inspect_xlsx(path)
     assert scanned.part == "xl/worksheets/sheet1.xml" and scanned.rows_seen == 2
+
+
+def test_import_refuses_the_formula_without_value_behind_the_case_trick(tmp_path):
+    from catalog_helpers import fresh_catalog
+    from workbench.services.import_products import ImportFailed, import_products
+
+    rows = [HEADER, product_row(0)]
+    rows[1][5] = Formula("B2*2")
+    path = crafted(tmp_path / "formula.xlsx", target="/xl/Worksheets/sheet1.xml", rows=rows)
+    conn = fresh_catalog(tmp_path)
+    with pytest.raises(ImportFailed) as info:
+        import_products(conn, path)
+    conn.close()
+    assert any(p.startswith("formula.xlsx:Products!F2: ") and "no saved result" in p for p in info.value.problems), \
+        info.value.problems

@@ -328,7 +328,10 @@ def _build(ref: str, group: dict, letter: dict[str, str], table: Table, out: Par
             for err in exc.errors():
                 fld = str(err["loc"][0]) if err["loc"] else "deal_ref"
                 cell = group["cells"].get(fld, f"{letter['deal_ref']}{first_row}")
-                problems.append((cell, f"deal {ref}: {fld}: {err['msg']} (got {err.get('input')!r})"))
+                if err["type"] == "value_error":  # the workbench's own check: its message names the value
+                    problems.append((cell, f"deal {ref}: {fld}: {err['msg'].removeprefix('Value error, ')}"))
+                else:
+                    problems.append((cell, f"deal {ref}: {fld}: {err['msg']} (got {err.get('input')!r})"))
     for cell, message in problems:
         out.errors.append(CellError(table.file, table.sheet, cell, None, message))
     return None
