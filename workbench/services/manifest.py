@@ -84,6 +84,42 @@ def rules_current_to(folder: Optional[Path] = None) -> Optional["date"]:
         return None
 
 
+# Regulations change at least yearly; rules not reviewed for this long are called out to the user.
+STALE_AFTER_DAYS = 90
+
+
+@dataclass(frozen=True)
+class RulesFreshness:
+    """How fresh the rules content is on ``today``: its "current to" date, the days since, and
+    whether that is more than STALE_AFTER_DAYS (always stale when the date is unknown)."""
+
+    current_to: Optional["date"]
+    today: "date"
+
+    @property
+    def days(self) -> Optional[int]:
+        return None if self.current_to is None else (self.today - self.current_to).days
+
+    @property
+    def stale(self) -> bool:
+        return self.current_to is None or (self.days or 0) > STALE_AFTER_DAYS
+
+    def line(self) -> str:
+        """'rules current to 2026-07-14' (plus a warning when stale), in English for CLI output."""
+        if self.current_to is None:
+            return "rules current to: not stated (rulesets/MANIFEST.json has no rules_current_to)"
+        text = f"rules current to {self.current_to.isoformat()}"
+        if self.stale:
+            text += (f" ({self.days} days before {self.today.isoformat()}, more than {STALE_AFTER_DAYS}: "
+                     "check for newer rules before relying on a determination)")
+        return text
+
+
+def rules_freshness(today: "date", folder: Optional[Path] = None) -> RulesFreshness:
+    """The freshness of the rules on ``today`` (an injected date, never the wall clock)."""
+    return RulesFreshness(rules_current_to(folder), today)
+
+
 def read_manifest(folder: Path) -> dict:
     path = Path(folder) / MANIFEST_NAME
     try:
