@@ -14,12 +14,12 @@ from workbench.services.manifest import STALE_AFTER_DAYS, read_manifest, rules_c
 from workbench.paths import rulesets_dir
 from test_ui_support import gui  # noqa: F401  (fixture)
 
-CURRENT_TO = date(2026, 7, 14)  # FR Doc 2026-14132 (91 FR 43034), the newest item found
+CURRENT_TO = date(2026, 9, 25)  # BIS rules in the Federal Register read up to an API listing of this day
 
 
 def test_manifest_carries_the_date_and_a_rewrite_keeps_it(tmp_path):
     assert rules_current_to() == CURRENT_TO
-    assert read_manifest(rulesets_dir())["rules_current_to"] == "2026-07-14"
+    assert read_manifest(rulesets_dir())["rules_current_to"] == "2026-09-25"
     for f in rulesets_dir().iterdir():
         (tmp_path / f.name).write_bytes(f.read_bytes())
     write_manifest(tmp_path)
@@ -30,7 +30,7 @@ def test_manifest_carries_the_date_and_a_rewrite_keeps_it(tmp_path):
 def test_stale_after_90_days_not_on_the_90th(days, stale):
     fresh = rules_freshness(CURRENT_TO + timedelta(days=days))
     assert fresh.days == days and fresh.stale is stale
-    assert fresh.line().startswith("rules current to 2026-07-14")
+    assert fresh.line().startswith("rules current to 2026-09-25")
     assert ("more than 90" in fresh.line()) is stale
 
 
@@ -45,28 +45,28 @@ def test_version_prints_the_rules_date(capsys):
         main(["--version"])
     assert exc.value.code == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("workbench ") and out[1] == "rules current to 2026-07-14"
+    assert out[0].startswith("workbench ") and out[1] == "rules current to 2026-09-25"
 
 
 def test_regimes_shows_the_rules_date(capsys):
     assert main(["regimes"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "rules current to 2026-07-14"
+    assert capsys.readouterr().out.splitlines()[-1] == "rules current to 2026-09-25"
     assert main(["regimes", "--format", "json"]) == 0
     items = json.loads(capsys.readouterr().out)
-    assert {i["rules_current_to"] for i in items} == {"2026-07-14"}
+    assert {i["rules_current_to"] for i in items} == {"2026-09-25"}
 
 
 def test_status_bar_and_about_show_the_date_and_the_warning(gui):
-    """The GUI test clock stands more than 90 days after 2026-07-14: the line warns, in red."""
+    """The GUI test clock stands more than 90 days after 2026-09-25: the line warns, in red."""
     from workbench.ui.dialogs import AboutDialog
     from workbench.ui.main_window import rules_freshness_text
 
     today = gui.services.clock.today()
     label = gui.window.rules_freshness.text()
-    assert "2026-07-14" in label
+    assert "2026-09-25" in label
     assert ("more than 90" in label) is ((today - CURRENT_TO).days > STALE_AFTER_DAYS)
     assert "more than 90" not in rules_freshness_text(CURRENT_TO + timedelta(days=STALE_AFTER_DAYS))
     assert "more than 90" in rules_freshness_text(CURRENT_TO + timedelta(days=STALE_AFTER_DAYS + 1))
     dialog = AboutDialog(gui.services, gui.window)
-    assert "Rules current to 2026-07-14" in dialog.findChild(type(gui.window.rules_freshness)).text()
+    assert "Rules current to 2026-09-25" in dialog.findChild(type(gui.window.rules_freshness)).text()
     dialog.close()

@@ -1,0 +1,103 @@
+"""2026 developments as dated data: the UAE after 91 FR 43034, the Affiliates rule's in-force
+dates, and the named-entity lists (each with its source, and "not known" kept apart from "empty")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workbench.engine import ProductSpec, determine, load_all_regimes
+from workbench.engine.loader import RulesetError
+from workbench.engine.named_lists import AFFILIATES_RULE, affiliates_rule_in_force, parse_named_lists, rule_in_force
+from workbench.paths import rulesets_dir
+from workbench.rule_files import is_regime_file
+from workbench.services.named_lists import NAMED_LISTS_FILE, bundled_named_lists
+from workbench.services.named_lists import affiliates_rule_in_force as bundled_in_force
+
+B300 = ProductSpec(part_number="NVIDIA-B300-SXM-270GB", product_type="board", datacenter=True, fp4_tflops=14000.0,
+                   die_area_mm2=1628.0, non_planar=True, memory_bandwidth_gbs=8000.0)
+
+
+# --- UAE: A:5 from 2026-07-10, licence-free only for the Government and approved entities ---------
+
+
+@pytest.mark.parametrize("regime_id", ["us-h200-2026-01", "us-d5hq-guidance-2026-05"])
+def test_b300_to_uae_needs_a_licence_unless_approved_on_both_sides_of_2026_07_10(library, countries, regime_id):
+    loaded = library.get(regime_id)
+    before = determine(B300, loaded, countries, destination="AE", on=date(2026, 7, 9))
+    assert countries.member("AE", "D4", date(2026, 7, 9)) and before.license_required is True
+    assert before.review_policy == "presumption_of_approval"  # D:1/D:4 policy, as before the rule
+    assert "UAE-APPROVED" not in [e.id for e in before.license_exceptions]
+    after = determine(B300, loaded, countries, destination="AE", on=date(2026, 7, 10))
+    assert countries.member("AE", "A5", date(2026, 7, 10)) and not countries.member("AE", "D4", date(2026, 7, 10))
+    assert after.license_required is True  # was "no licence required": a false negative
+    assert any("United Arab Emirates" in r or "UAE" in r for r in after.license_reasons)
+    (exc,) = [e for e in after.license_exceptions if e.id == "UAE-APPROVED"]
+    assert exc.confidence == "secondary" and any("approved-entity list" in c for c in exc.conditions)
+    today = determine(B300, loaded, countries, destination="AE", on=date(2026, 12, 6))
+    assert today.license_required is True and "UAE-APPROVED" in [e.id for e in today.license_exceptions]
+
+
+def test_uae_end_user_headquartered_in_china_gets_no_approved_entity_exception(library, countries):
+    det = determine(B300, library.get("us-d5hq-guidance-2026-05"), countries, destination="AE", end_user_hq="CN",
+                    on=date(2026, 12, 6))
+    assert det.license_required is True and det.review_policy == "presumption_of_denial"
+    assert "UAE-APPROVED" not in [e.id for e in det.license_exceptions]
+
+
+def test_uae_rule_does_not_touch_other_a5_destinations(library, countries):
+    det = determine(B300, library.get("us-d5hq-guidance-2026-05"), countries, destination="DE", on=date(2026, 12, 6))
+    assert det.license_required is False
+
+
+# --- the Affiliates rule's dates ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day, in_force", [
+    (date(2025, 9, 28), False), (date(2025, 9, 29), True),    # effective 2025-09-29
+    (date(2025, 11, 9), True), (date(2025, 11, 10), False),   # suspended from 2025-11-10
+    (date(2026, 11, 9), False), (date(2026, 11, 10), True),   # "set to end November 9, 2026"
+    (date(2026, 12, 6), True),
+])
+def test_affiliates_rule_in_force_on_each_side_of_every_edge(day, in_force):
+    assert affiliates_rule_in_force(bundled_named_lists(), day) is in_force
+    assert bundled_in_force(day) is in_force
+
+
+def test_affiliates_periods_carry_their_sources():
+    rule = bundled_named_lists().rule(AFFILIATES_RULE)
+    assert [p.confidence for p in rule.periods] == ["primary", "primary", "unverified"]
+    assert "2025-19846" in rule.period_on(date(2026, 1, 1)).citation
+    assert "90 FR 47201" in rule.summary
+
+
+def test_periods_must_follow_each_other(tmp_path):
+    data = (rulesets_dir() / NAMED_LISTS_FILE).read_bytes()
+    broken = data.replace(b"      - start: 2026-11-10", b"      - start: 2026-11-11")
+    with pytest.raises(RulesetError, match="without gap or overlap"):
+        parse_named_lists(broken)
+    with pytest.raises(RulesetError, match="named-lists.data.yaml: lists"):
+        parse_named_lists(data.replace(b"    entries_found: false", b"    entries_found: maybe", 1))
+    assert rule_in_force(parse_named_lists(data), AFFILIATES_RULE, date(2026, 11, 10)) is True
+
+
+# --- named lists --------------------------------------------------------------------------------
+
+
+def test_named_lists_have_sources_and_unknown_contents_are_not_empty():
+    lists = bundled_named_lists()
+    assert {x.id for x in lists.lists} == {"authorized-ic-designers", "approved-osats", "uae-approved-entities",
+                                          "data-center-veus"}
+    for x in lists.lists:
+        assert x.citation and x.confidence in {"primary", "secondary", "unverified"}
+    uae = lists.named("uae-approved-entities")
+    assert uae.listed("Anyone LLC", date(2026, 12, 6)) is None  # names not found: never "not listed"
+    (deadline,) = lists.named("authorized-ic-designers").deadlines
+    assert deadline.due == date(2026, 12, 31) and "2026-06851" in deadline.citation and deadline.confidence == "primary"
+
+
+def test_data_files_are_not_regimes():
+    assert not is_regime_file(NAMED_LISTS_FILE) and is_regime_file("us-h200-2026-01.yaml")
+    ids = [r.id for r in load_all_regimes(rulesets_dir())]
+    assert "named-lists" not in " ".join(ids) and len(ids) == 9
