@@ -101,3 +101,50 @@ def test_data_files_are_not_regimes():
     assert not is_regime_file(NAMED_LISTS_FILE) and is_regime_file("us-h200-2026-01.yaml")
     ids = [r.id for r in load_all_regimes(rulesets_dir())]
     assert "named-lists" not in " ".join(ids) and len(ids) == 9
+
+
+# --- GP10: Huawei Ascend 910B/C/D, every destination, no licence exception ------------------------
+
+ASCEND = dict(product_type="board", datacenter=True, fp16_tflops=752.0, die_area_mm2=665.0, non_planar=True)
+
+
+@pytest.mark.parametrize("part, name, flagged", [
+    ("HUAWEI-ASCEND-910C", None, True), ("Ascend 910B4", None, True), ("ATLAS-300T-A2", "Ascend 910D", True),
+    ("HW-ASCEND-910", None, False), ("ASCEND-310P", None, False), ("NVIDIA-H100-SXM5-80GB", None, False),
+])
+def test_gp10_flags_the_named_ascend_chips_for_every_destination(library, countries, part, name, flagged):
+    spec = ProductSpec(part_number=part, name=name, vendor="Huawei" if name else None, **ASCEND)
+    loaded = library.get("us-d5hq-guidance-2026-05")
+    for dest in ("DE", "MY", "CN", "AE"):
+        det = determine(spec, loaded, countries, destination=dest, on=date(2026, 12, 6))
+        gp10 = any(r.startswith("General Prohibition 10") for r in det.license_reasons)
+        assert gp10 is flagged
+        if flagged:
+            assert det.license_required is True and det.license_exceptions == ()
+            assert any("BIS guidance of 2025-05-13" in n for n in det.notes)
+
+
+def test_gp10_dates_and_domestic_shipments(library, countries):
+    spec = ProductSpec(part_number="HUAWEI-ASCEND-910B", **ASCEND)
+    enforced = library.get("us-enforced-2025-05")
+    before = determine(spec, enforced, countries, destination="DE", on=date(2025, 5, 12))
+    on = determine(spec, enforced, countries, destination="DE", on=date(2025, 5, 13))
+    assert before.license_required is False and on.license_required is True
+    home = determine(spec, library.get("us-h200-2026-01"), countries, destination="US", on=date(2026, 12, 6))
+    assert home.license_required is False and any("General Prohibition 10" in n for n in home.notes)
+    unknown = ProductSpec(part_number="HUAWEI-ASCEND-910C")  # no figures: classification indeterminate
+    det = determine(unknown, library.get("us-h200-2026-01"), countries, destination="SG", on=date(2026, 12, 6))
+    assert det.classification == "indeterminate" and det.license_required is True
+
+
+def test_training_policy_note_binds_only_for_d5_or_macau_parties(library, countries):
+    loaded = library.get("us-d5hq-guidance-2026-05")
+    to_cn = determine(B300, loaded, countries, destination="CN", on=date(2026, 12, 6))
+    hq_cn = determine(B300, loaded, countries, destination="MY", end_user_hq="CN", on=date(2026, 12, 6))
+    to_de = determine(B300, loaded, countries, destination="DE", on=date(2026, 12, 6))
+    training = "Policy statement on training AI models"
+    assert any(n.startswith(training) for n in to_cn.notes) and any(n.startswith(training) for n in hq_cn.notes)
+    assert not any(n.startswith(training) for n in to_de.notes)
+    assert any(n.startswith("Diversion red flags") for n in to_de.notes)
+    no_dest = determine(B300, loaded, countries, on=date(2026, 12, 6))
+    assert not any(n.startswith("Diversion red flags") for n in no_dest.notes)
