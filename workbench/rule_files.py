@@ -11,4 +11,4 @@ DATA_SUFFIX = ".data.yaml"
 
 def is_regime_file(name: str) -> bool:
     """True for a regime ruleset (``us-ear-2023-10.yaml``), False for data (``*.data.yaml``)."""
-    return name.endswith(".yaml") and not name.endswith(DATA_SUFFIX)
+    return name.endswith((".yaml", ".yml")) and not name.endswith(DATA_SUFFIX)

@@ -60,8 +60,8 @@ class NamedList(Cited):
     cfr: Optional[str] = None
     used_by: list[str] = []  # regime ids or rule ids that read this list
     entries_found: bool  # False: the names were not in the sources read (the list is not "empty")
-    entries: list[Entry] = []
-    deadlines: list[Deadline] = []
+    entries: list[Entry] = Field(default=[], max_length=100_000)
+    deadlines: list[Deadline] = Field(default=[], max_length=100)
     notes: list[str] = []
 
     @model_validator(mode="after")
@@ -98,7 +98,7 @@ class RuleStatus(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)
-    periods: list[Period] = Field(min_length=1)
+    periods: list[Period] = Field(min_length=1, max_length=100)
 
     @model_validator(mode="after")
     def _contiguous(self) -> "RuleStatus":

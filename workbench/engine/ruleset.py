@@ -167,8 +167,8 @@ class ProductFlag(Dated):
     id: str = Field(min_length=1)
     kind: Literal["prohibition", "note"]
     title: str = Field(min_length=1)
-    part_numbers: list[str] = []
-    classifications: list[str] = []
+    part_numbers: list[str] = Field(default=[], max_length=200)
+    classifications: list[str] = Field(default=[], max_length=50)
     places: Optional[Places] = None
     description: str = Field(min_length=1)
     citation: str = Field(min_length=1)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 from workbench.errors import StorageError
+from workbench.rule_files import is_regime_file
 
 MANIFEST_NAME = "MANIFEST.json"
 REGENERATE = "python -m workbench rulesets manifest --write"
@@ -48,7 +49,7 @@ def ruleset_files(folder: Path) -> dict[str, str]:
 def _regime_ids(folder: Path, names: list[str]) -> dict[str, str]:
     ids = {}
     for name in names:
-        if name.endswith((".yaml", ".yml")):
+        if name.endswith((".yaml", ".yml")) and is_regime_file(name):  # *.data.yaml: data, no regime id
             import yaml  # only for a file the caller has no id for (the app's start imports no YAML)
 
             try:
