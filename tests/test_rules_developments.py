@@ -148,3 +148,16 @@ def test_training_policy_note_binds_only_for_d5_or_macau_parties(library, countr
     assert any(n.startswith("Diversion red flags") for n in to_de.notes)
     no_dest = determine(B300, loaded, countries, on=date(2026, 12, 6))
     assert not any(n.startswith("Diversion red flags") for n in no_dest.notes)
+
+
+def test_a_changed_rules_data_file_marks_every_regime_modified(tmp_path):
+    from workbench.services.manifest import verify_manifest
+
+    for f in rulesets_dir().iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    assert verify_manifest(tmp_path).ok
+    data = tmp_path / NAMED_LISTS_FILE
+    data.write_bytes(data.read_bytes().replace(b"in_force: false", b"in_force: true"))
+    report = verify_manifest(tmp_path)
+    assert report.changed == (NAMED_LISTS_FILE,) and report.all_regimes_modified
+    assert "us-d5hq-guidance-2026-05" in report.modified_regimes and len(report.modified_regimes) == 9

@@ -186,8 +186,10 @@ def verify_manifest(folder: Path, regime_files: Optional[dict[str, str]] = None)
     touched = set(changed) | set(missing) | set(extra)
     names = dict(manifest.get("regimes") or {})
     names.update(loaded)
-    if COUNTRIES in touched:
+    # Country groups and the rules data (*.data.yaml: named lists, rule dates) feed every regime.
+    shared = COUNTRIES in touched or any(not is_regime_file(n) and n.endswith(".yaml") for n in touched)
+    if shared:
         modified = frozenset(loaded.values()) | frozenset(names.values())
     else:
         modified = frozenset(names[n] for n in touched if n in names)
-    return ManifestReport(manifest["version"], changed, missing, extra, modified, None, COUNTRIES in touched)
+    return ManifestReport(manifest["version"], changed, missing, extra, modified, None, shared)
