@@ -1,8 +1,12 @@
 """Letters name what they restrict: activities (export, reexport, in-country transfer, release to
 foreign persons, remote or API access) and item kinds (hardware, model weights, model access). A
 letter binds exactly what it says; older letters keep their meaning (export, reexport, transfer
-of hardware). The model-access letters of June 2026 are the case in point [secondary: reported by
-Mayer Brown, 2026-06; no primary text found]."""
+of hardware). The model-access letters of June 2026 are the case in point [secondary, no primary
+text found: an is-informed letter of 2026-06-12 required a licence for any export, reexport or
+in-country transfer of two named models, including to foreign persons in the US, and access by
+API (Mayer Brown, The Substrate); a letter of 2026-06-26 exempted certain trusted partners
+(Mayer Brown); Chatham House (2026-07-02) reports the restrictions lifted on 2026-06-30]. The
+names below are placeholders."""
 
 from __future__ import annotations
 
@@ -87,3 +91,21 @@ def test_an_older_letter_keeps_its_meaning():
 def test_scope_fields_are_validated(over, needle):
     with pytest.raises(ValidationError, match=needle):
         model_letter(**over)
+
+
+def test_the_cli_records_a_model_access_letter_and_shows_what_it_binds(tmp_path, capsys):
+    from workbench.cli import main
+
+    path = tmp_path / "model-letter.json"
+    path.write_text(json.dumps(model_letter().to_json()), encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    assert main(["letters", "add", str(path), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["letters", "show", MODEL_LETTER["ref"], "--db", db]) == 0
+    shown = capsys.readouterr().out
+    assert ("binds:         export, reexport, transfer (in-country), release to foreign persons (deemed export or "
+            "reexport), remote or API access of model weights, access to a model") in shown
+    assert "exemption:     certain trusted partners" in shown and "(from 2026-06-26): Trusted Partner Corp" in shown
+    assert main(["letters", "show", MODEL_LETTER["ref"], "--db", db, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["item_kinds"] == ["model_weights", "model_access"] and data["exemptions"][0]["parties"]
