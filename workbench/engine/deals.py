@@ -45,9 +45,10 @@ NOTICE_WINDOW_DAYS = 365
 # What ``authorization`` may say: nothing (not yet decided), NLR (no licence required), a licence
 # number (one to three capital letters, an optional hyphen, then digits: BIS's D123456 or an
 # internal L-1), or a licence exception symbol of 15 CFR part 740 (and the proposed LPP-500) or a
-# validated end-user authorization. A near miss of a symbol (LPP-5000) is refused, not read as a
+# validated end-user authorization, and every licence exception id the rulesets define (a test
+# fails when a ruleset gains one that is missing here). A near miss of a symbol (LPP-5000) is refused, not read as a
 # licence number.
-AUTHORIZATION_EXCEPTIONS = ("LPP", "LPP-500", "NAC", "ACA", "AIA", "HBM", "TSR", "TMP", "RPL", "GOV", "TSU", "ENC",
+AUTHORIZATION_EXCEPTIONS = ("LPP", "LPP-500", "NAC", "ACA", "AIA", "HBM", "UAE-APPROVED", "TSR", "TMP", "RPL", "GOV", "TSU", "ENC",
                             "STA", "LVS", "GBS", "APP", "BAG", "AVS", "UVEU", "NVEU", "VEU")
 _LICENCE_NUMBER = re.compile(r"^[A-Z]{1,3}-?[0-9]{1,10}$")
 

@@ -156,7 +156,10 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _load_yaml(text: str, name: str) -> object:
+def load_yaml_text(text: str, name: str) -> object:
+    """YAML from a ruleset, a draft or a rules data file: safe constructors, duplicate keys refused,
+    and the expanded size, cycles and depth checked on the node graph before anything is built.
+    Raises yaml.YAMLError for bad YAML and RulesetError for the rest (naming ``name``)."""
     loader = _UniqueKeyLoader(text)
     try:
         node = loader.get_single_node()
@@ -164,6 +167,8 @@ def _load_yaml(text: str, name: str) -> object:
             return None
         _expanded_size(node, name)
         return loader.construct_document(node)
+    except RecursionError:
+        raise RulesetError(f"{name}: nested too deeply to read (expected at most {MAX_DEPTH} levels)") from None
     finally:
         loader.dispose()
 
@@ -172,7 +177,7 @@ def parse_regime(data: bytes, name: str) -> Regime:
     if len(data) > MAX_RULESET_BYTES:
         raise RulesetError(f"{name}: {len(data):,} bytes (expected a ruleset of at most {MAX_RULESET_BYTES:,} bytes)")
     try:
-        raw = _load_yaml(data.decode("utf-8"), name)
+        raw = load_yaml_text(data.decode("utf-8"), name)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RulesetError(f"{name}: not valid YAML: {exc}") from None
     except RecursionError:

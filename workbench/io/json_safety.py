@@ -17,6 +17,8 @@ import re
 from json.decoder import scanstring
 from typing import Optional, Union
 
+from workbench.errors import UserError
+
 MAX_DEPTH = 64
 MAX_NUMBER_CHARS = 40  # "-1.2345678901234567e+308" is 24
 
@@ -24,7 +26,7 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
-class JsonProblem(ValueError):
+class JsonProblem(UserError, ValueError):
     """One line: the JSON path and what is wrong with it."""
 
 
