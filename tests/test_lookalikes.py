@@ -142,3 +142,16 @@ def test_a_pipe_gets_the_exact_text(tmp_path):
     done = subprocess.run([sys.executable, "-m", "workbench", "letters", "show", "EVIL\x1b",
                            "--db", str(tmp_path / "c.db")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "EVIL\x1b" in done.stderr
+
+
+def test_a_look_alike_exporter_name_does_not_escape_its_letter(countries, regime):
+    from workbench.engine import determine
+    from workbench.engine.letters import BINDS, apply_letters
+
+    s = spec(part_number="NVIDIA-H20", fp8_tflops=296.0, die_area_mm2=814.0, memory_bandwidth_gbs=4000.0,
+             interconnect_bandwidth_gbs=900.0)
+    det = determine(s, regime("us-enforced-2025-05"), countries, "CN", None, date(2025, 6, 1))
+    letter = make_letter()  # addressed to "Example Semiconductor Inc."
+    for name in ("Example\u200b Semiconductor Inc.", "Ex\u0430mple Semiconductor Inc.", "EXAMPLE  SEMICONDUCTOR INC."):
+        assert apply_letters(det, s, [letter], countries, exporter=name).binding[0].result == BINDS, name
+    assert apply_letters(det, s, [letter], countries, exporter="Other Subsidiary Ltd").license_required is False
