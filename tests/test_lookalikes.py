@@ -155,3 +155,16 @@ def test_a_look_alike_exporter_name_does_not_escape_its_letter(countries, regime
     for name in ("Example\u200b Semiconductor Inc.", "Ex\u0430mple Semiconductor Inc.", "EXAMPLE  SEMICONDUCTOR INC."):
         assert apply_letters(det, s, [letter], countries, exporter=name).binding[0].result == BINDS, name
     assert apply_letters(det, s, [letter], countries, exporter="Other Subsidiary Ltd").license_required is False
+
+
+def test_a_deal_line_with_a_look_alike_part_number_is_refused_with_the_catalog_spelling(tmp_path, library):
+    from datetime import datetime
+
+    from test_deals_xlsx_cli import lpp_row, write_xlsx
+    from workbench.io.deals_xlsx import parse_deals
+
+    look_alike = H100.replace("-", "\u2010", 1)
+    path = write_xlsx(tmp_path / "d.xlsx", [lpp_row("D-1", datetime(2025, 3, 3), 10, part=look_alike)])
+    (line,) = [str(e) for e in parse_deals(path, library.countries, {H100}).errors]
+    assert line == (f"d.xlsx:Deals!M2: part number '{look_alike}' is not in the catalog (expected a catalog part "
+                    f"number; the catalog has '{H100}', which looks the same: type it as the catalog does)")

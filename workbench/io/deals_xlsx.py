@@ -22,6 +22,7 @@ from typing import Container, Optional
 from pydantic import ValidationError
 
 from workbench.engine.countries import CountryTable
+from workbench.engine.identity import identity_key
 from workbench.engine.deals import MAX_UNIT_VALUE_USD, MAX_UNITS, STATUSES, Deal, DealLine, Party, date_problem
 from workbench.io.cells import CellProblem
 from workbench.io.headers import normalise
@@ -238,6 +239,7 @@ def parse_deals_table(table: Table, countries: CountryTable, parts: Optional[Con
     _layout_problems(table, columns, out)
     letter = {f: column_letter(i) for i, f in columns.items()}
     conv = _Converter(countries, table.text_only)
+    by_key: Optional[dict[str, str]] = None  # identity_key -> catalog part number, built on the first miss
     groups: dict[str, dict] = {}  # ref -> {"fields": {...}, "cells": {...}, "lines": [(row, values)], "bad": bool}
     for row_number, cells in table.rows:
         values: dict[str, object] = {}
@@ -277,9 +279,14 @@ def parse_deals_table(table: Table, countries: CountryTable, parts: Optional[Con
                 group["fields"][fld], group["cells"][fld] = values[fld], f"{letter[fld]}{row_number}"
         part = values.get("part_number")
         if part is not None and parts is not None and part not in parts:
+            if by_key is None:
+                by_key = {identity_key(p): p for p in parts}
+            same = by_key.get(identity_key(part))  # a look-alike spelling (U+2010, a zero-width space ...)
+            hint = (f"; the catalog has '{same}', which looks the same: type it as the catalog does" if same
+                    else "; import the product first")
             out.errors.append(CellError(table.file, table.sheet, f"{letter['part_number']}{row_number}", part,
-                                        f"part number '{part}' is not in the catalog (expected a catalog part number; "
-                                        "import the product first)"))
+                                        f"part number '{part}' is not in the catalog (expected a catalog part number"
+                                        f"{hint})"))
             group["bad"] = True
         group["lines"].append((row_number, values))
     for ref, group in groups.items():
