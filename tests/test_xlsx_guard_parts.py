@@ -150,3 +150,30 @@ def test_import_refuses_the_formula_without_value_behind_the_case_trick(tmp_path
     conn.close()
     assert any(p.startswith("formula.xlsx:Products!F2: ") and "no saved result" in p for p in info.value.problems), \
         info.value.problems
+
+
+def _rewrite(source: Path, path: Path, member: str, old: bytes, new: bytes) -> Path:
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            dst.writestr(info.filename, data.replace(old, new) if info.filename == member else data)
+    return path
+
+
+def test_the_sheet_id_attribute_is_read_as_the_reader_reads_it(tmp_path):
+    """calamine takes the last attribute whose local name is "id", whatever its prefix: a decoy r:id
+    before an x:id pointing at the far-cell sheet must not fool the scan."""
+    source = write_xlsx(tmp_path / "two.xlsx", [Sheet("Products", [HEADER, product_row(0)]),
+                                                Sheet("Far", [HEADER], raw_rows=FAR_CELL)])
+    path = _rewrite(source, tmp_path / "ids.xlsx", "xl/workbook.xml", b'r:id="rId1"/>',
+                    b'r:id="rId1" xmlns:x="urn:x" x:id="rId2"/>')
+    with pytest.raises(UnsafeFile, match="cell XFD1048576 lies beyond the import limits"):
+        inspect_xlsx(path)
+
+
+def test_a_sheet_element_in_another_namespace_is_scanned(tmp_path):
+    source = write_xlsx(tmp_path / "one.xlsx", [Sheet("Products", [HEADER], raw_rows=FAR_CELL)])
+    path = _rewrite(source, tmp_path / "ns.xlsx", "xl/workbook.xml", b'<sheet name="Products"',
+                    b'<x:sheet xmlns:x="urn:x" name="Products"')
+    with pytest.raises(UnsafeFile, match="cell XFD1048576 lies beyond the import limits"):
+        inspect_xlsx(path)

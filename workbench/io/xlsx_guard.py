@@ -219,12 +219,18 @@ def _office_folder(path: Path, zf: zipfile.ZipFile, parts: _Parts) -> str:
     rels = parts.find("_rels/.rels")
     if rels is None:
         raise UnsafeFile(f"{path.name}: no _rels/.rels (expected an .xlsx workbook)")
-    for rel in _parse(path, zf, rels):
-        if rel.get("Type", "").endswith("/relationships/officeDocument"):
-            target = rel.get("Target", "")
-            folder = target[: target.rfind("/") + 1]
-            return folder[1:] if folder.startswith("/") else folder
-    raise UnsafeFile(f"{path.name}: _rels/.rels names no workbook part (expected an .xlsx workbook)")
+    targets = [rel.get("Target", "") for rel in _parse(path, zf, rels).iter() if _local(rel.tag) == "Relationship"
+               and rel.get("Type", "").endswith("/relationships/officeDocument")]
+    if not targets:
+        raise UnsafeFile(f"{path.name}: _rels/.rels names no workbook part (expected an .xlsx workbook)")
+    target = targets[-1]  # the reader keeps the last one
+    folder = target[: target.rfind("/") + 1]
+    return folder[1:] if folder.startswith("/") else folder
+
+
+def _local(name: str) -> str:
+    """An element's or attribute's name without its namespace: the reader matches names so."""
+    return name.rsplit("}", 1)[-1]
 
 
 def _workbook(path: Path, zf: zipfile.ZipFile) -> WorkbookFacts:
@@ -237,15 +243,19 @@ def _workbook(path: Path, zf: zipfile.ZipFile) -> WorkbookFacts:
     targets = {}
     rels = parts.find(f"{folder}_rels/workbook.xml.rels")
     if rels is not None:
-        for rel in _parse(path, zf, rels):
-            target = rel.get("Target", "")
-            targets[rel.get("Id")] = target[1:] if target.startswith("/") else folder + target
+        for rel in _parse(path, zf, rels).iter():
+            if _local(rel.tag) == "Relationship":  # at any depth, in any namespace, as the reader reads them
+                target = rel.get("Target", "")
+                targets[rel.get("Id")] = target[1:] if target.startswith("/") else folder + target
     pr = wb.find(f"{_MAIN}workbookPr")
     date1904 = pr is not None and pr.get("date1904", "").lower() in {"1", "true"}
     sheets = []
-    for s in wb.iter(f"{_MAIN}sheet"):
+    for s in wb.iter():
+        if _local(s.tag) != "sheet":  # any <sheet> element, whatever its namespace, as the reader does
+            continue
         name = s.get("name", "")
-        wanted = targets.get(s.get(f"{_REL}id"), "")
+        ids = [value for key, value in s.attrib.items() if _local(key) == "id"]  # r:id, or any prefix: the last
+        wanted = targets.get(ids[-1], "") if ids else ""
         member = parts.find(wanted) if wanted else None
         if member is None:
             raise _refuse(path, f"sheet '{name}' points at part {wanted or '(none)'}, which is not in the file "
