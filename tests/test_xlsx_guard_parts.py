@@ -177,3 +177,12 @@ def test_a_sheet_element_in_another_namespace_is_scanned(tmp_path):
                     b'<x:sheet xmlns:x="urn:x" name="Products"')
     with pytest.raises(UnsafeFile, match="cell XFD1048576 lies beyond the import limits"):
         inspect_xlsx(path)
+
+
+def test_two_sheets_of_one_name_are_refused(tmp_path):
+    path = write_xlsx(tmp_path / "twin.xlsx", [Sheet("Products", [HEADER], state="hidden", raw_rows=FAR_CELL),
+                                               Sheet("products", [HEADER, product_row(0)])])
+    with pytest.raises(UnsafeFile) as info:
+        inspect_xlsx(path)
+    assert str(info.value) == ("twin.xlsx: unsafe or oversized file, not read: two sheets are named 'products' "
+                               "(expected unique sheet names, as spreadsheet programs require)")

@@ -260,6 +260,9 @@ def _workbook(path: Path, zf: zipfile.ZipFile) -> WorkbookFacts:
         if member is None:
             raise _refuse(path, f"sheet '{name}' points at part {wanted or '(none)'}, which is not in the file "
                                 "(expected every sheet's part present)")
+        if any(other.name.casefold() == name.casefold() for other in sheets):  # which one a reader opens is its choice
+            raise _refuse(path, f"two sheets are named '{name}' (expected unique sheet names, as spreadsheet programs "
+                                "require)")
         sheets.append(SheetFacts(name, s.get("state", "visible"), member))
     return WorkbookFacts(sheets, date1904)
 
