@@ -249,3 +249,28 @@ def test_release_keys_ship_two_public_keys_and_no_private_key():
     assert sorted(p.suffix for p in folder.iterdir()) == [".pub", ".pub"]
     for path in folder.iterdir():
         assert "secret" not in path.read_text().lower()
+
+
+@pytest.mark.skipif(__import__("shutil").which("minisign") is None, reason="Debian's minisign is not installed")
+def test_a_bundle_built_by_update_build_and_signed_by_the_real_minisign(tmp_path, monkeypatch, capsys):
+    """The release procedure of the README: `workbench update build`, then one minisign command."""
+    import shutil
+    import subprocess
+
+    from workbench.paths import builtin_rulesets_dir
+
+    monkeypatch.setenv("WORKBENCH_RULE_UPDATES", str(tmp_path / "rule-updates"))
+    pub, sec = tmp_path / "release.pub", tmp_path / "release.key"
+    subprocess.run(["minisign", "-G", "-W", "-p", str(pub), "-s", str(sec)], check=True, capture_output=True)
+    monkeypatch.setenv("WORKBENCH_TRUSTED_KEYS", str(pub))
+    folder = tmp_path / "rules"
+    shutil.copytree(builtin_rulesets_dir(), folder)
+    bundle = tmp_path / "rules-2027-01.zip"
+    code, _, err = run(capsys, "update", "build", str(folder), "--sequence", "7", "--rules-current-to", "2027-01-15",
+                       "--out", str(bundle))
+    assert code == 0, err
+    subprocess.run(["minisign", "-S", "-s", str(sec), "-m", str(bundle), "-t", "rules 2027-01, sequence 7"],
+                   check=True, capture_output=True)
+    code, out, err = run(capsys, "update", "verify", str(bundle))
+    assert code == 0, err
+    assert "sequence:          7" in out and "rules 2027-01, sequence 7" in out and "files:             10" in out
