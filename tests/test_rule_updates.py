@@ -240,15 +240,29 @@ def test_an_edited_installed_bundle_shows_as_modified(key, tmp_path, capsys):
     assert "us-ear-2022-10" in regimes_module.bundled_library().modified
 
 
-def test_release_keys_ship_two_public_keys_and_no_private_key():
+def test_release_keys_ship_two_public_keys_and_no_private_key(monkeypatch):
+    from workbench.io.minisign import read_public_keys
     from workbench.paths import resources_dir
     from workbench.services.rule_updates import trusted_keys
 
+    monkeypatch.delenv("WORKBENCH_TRUSTED_KEYS", raising=False)
     folder = resources_dir() / "release-keys"
-    assert len({k.key_id for k in trusted_keys()}) == 2 or "WORKBENCH_TRUSTED_KEYS" in __import__("os").environ
-    assert sorted(p.suffix for p in folder.iterdir()) == [".pub", ".pub"]
-    for path in folder.iterdir():
-        assert "secret" not in path.read_text().lower()
+    files = sorted(folder.iterdir())
+    assert [p.suffix for p in files] == [".pub", ".pub"]
+    shipped = [k for p in files for k in read_public_keys(p)]
+    assert len({k.key_id for k in shipped}) == 2
+    assert [k.key_id for k in trusted_keys()] == [k.key_id for k in shipped]
+    for path in files:  # a minisign secret key file says so in its comment, and is longer
+        assert "secret" not in path.read_text().lower() and len(path.read_text().splitlines()) == 2
+
+
+def test_trusted_keys_file_replaces_the_release_keys(tmp_path, monkeypatch):
+    from workbench.services.rule_updates import trusted_keys
+
+    a, b = ThrowawayKey(), ThrowawayKey()
+    (tmp_path / "keys.pub").write_text(a.public_text() + b.public_text(), encoding="utf-8")
+    monkeypatch.setenv("WORKBENCH_TRUSTED_KEYS", str(tmp_path / "keys.pub"))
+    assert [k.id_text for k in trusted_keys()] == [a.id_text, b.id_text]
 
 
 @pytest.mark.skipif(__import__("shutil").which("minisign") is None, reason="Debian's minisign is not installed")

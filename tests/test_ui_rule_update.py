@@ -46,6 +46,7 @@ def test_the_dialog_shows_the_impact_and_adopt_switches_the_window(updating_gui,
 
     gui, key = updating_gui
     w = gui.window
+    assert w.rule_update_action.text() == "Apply rule update…"
     with qtbot.waitSignal(gui.session.classified, timeout=30000):
         w.regime.setCurrentIndex(w.regime.findText("us-ear-2023-10"))
     assert _shown(gui, FLIPS) == "not 3A090/4A090"
