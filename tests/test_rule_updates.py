@@ -288,3 +288,19 @@ def test_a_bundle_built_by_update_build_and_signed_by_the_real_minisign(tmp_path
     code, out, err = run(capsys, "update", "verify", str(bundle))
     assert code == 0, err
     assert "sequence:          7" in out and "rules 2027-01, sequence 7" in out and "files:             10" in out
+
+
+def test_a_failed_switch_leaves_rules_and_catalog_as_they_were(key, tmp_path, capsys, monkeypatch):
+    from workbench.services import rule_updates
+
+    db = tmp_path / "catalog.sqlite3"
+    assert run(capsys, "update", "list")[0] == 0
+
+    def disk_full(installed):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rule_updates, "_write_state", disk_full)
+    code, _, err = run(capsys, "update", "apply", str(make_bundle(tmp_path, key)), "--db", str(db))
+    assert code == 3 and "No space left on device" in err and "unchanged" in err
+    assert _audit_rows(db) == [] and rules_in_use().builtin
+    assert list((tmp_path / "rule-updates" / "bundles").iterdir()) == []  # the unpacked copy is gone too

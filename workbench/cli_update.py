@@ -80,6 +80,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     bundles = installed_bundles()
     print(f"rules in use: {rules_in_use().label}")
+    if bundles and rules_in_use().sequence != bundles[-1].sequence:
+        print(f"warning: bundle {bundles[-1].sequence} is recorded as installed but its folder is missing; "
+              "`workbench update rollback` returns to the one before it", file=sys.stderr)
     if not bundles:
         print("no signed rule bundle installed (the built-in rules are sequence 0)")
         return EXIT_OK
@@ -106,28 +109,10 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from datetime import date
+    from workbench.services.rule_updates import build_bundle
 
-    from workbench.clock import SYSTEM_CLOCK
-    from workbench.errors import UserError
-    from workbench.io.atomic import atomic_write
-    from workbench.io.rules_bundle import MAX_SEQUENCE, build_bundle_zip
-
-    if not 1 <= args.sequence <= MAX_SEQUENCE:
-        raise UserError(f"--sequence: {args.sequence} (expected a whole number from 1 to {MAX_SEQUENCE})")
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        raise UserError(f"{folder}: not a folder (expected a rules folder with *.yaml and countries.csv)")
-    try:
-        current_to = date.fromisoformat(args.rules_current_to).isoformat()
-    except ValueError:
-        raise UserError(f"--rules-current-to: '{args.rules_current_to}' is not a date (expected YYYY-MM-DD)") from None
-    created = SYSTEM_CLOCK.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-    data = build_bundle_zip(folder, args.sequence, created, current_to, args.notes or "")
-    with atomic_write(args.out) as fh:
-        fh.write(data)
-    print(f"{args.out}: rules bundle, sequence {args.sequence}; sign it with: minisign -S -s KEY -m {args.out}",
-          file=sys.stdout)
+    out = build_bundle(Path(args.folder), Path(args.out), args.sequence, args.rules_current_to, args.notes or "")
+    print(f"{out}: rules bundle, sequence {args.sequence}; sign it with: minisign -S -s KEY -m {out}")
     return EXIT_OK
 
 

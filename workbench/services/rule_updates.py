@@ -262,16 +262,19 @@ def _brief(entry: Optional[dict]) -> dict:
     return {"rules": "signed bundle", "sequence": entry["sequence"], "sha256": entry["sha256"], "signer": entry["signer"]}
 
 
-def _switch(conn: sqlite3.Connection, db_label: object, new_state: list[dict], action: str,
-            before: Optional[dict], after: Optional[dict]) -> None:
+def _switch(conn: sqlite3.Connection, db_label: object, old_state: list[dict], new_state: list[dict], action: str,
+             before: Optional[dict], after: Optional[dict]) -> None:
     """Record the audit entry and switch state.json together: the state file is replaced inside
-    the catalog transaction, and put back if the commit fails."""
+    the catalog transaction (which also keeps two workbenches from switching at once), and put
+    back if the commit fails. Refused if the state changed since ``old_state`` was read."""
     from workbench.store.connection import write_transaction
 
-    old_state = installed_bundle_state()["installed"]
     switched = False
     try:
         with write_transaction(conn, db_label):
+            if installed_bundle_state()["installed"] != old_state:
+                raise RuleUpdateError("the installed rules changed meanwhile (another workbench adopted or rolled "
+                                      "back a bundle); check again with `workbench update list`")
             _audit(conn, action, _brief(before), _brief(after), (after or {}).get("sha256"))
             try:
                 _write_state(new_state)
@@ -287,6 +290,27 @@ def _switch(conn: sqlite3.Connection, db_label: object, new_state: list[dict], a
     from workbench.services.regimes import bundled_library
 
     bundled_library.cache_clear()
+
+
+def build_bundle(folder: Path, out: Path, sequence: int, rules_current_to: str, notes: str = "",
+                 clock: Clock = SYSTEM_CLOCK) -> Path:
+    """(Release side) write an unsigned rules bundle of ``folder`` to ``out``, to be signed with
+    ``minisign -S -s KEY -m OUT``."""
+    from workbench.io.rules_bundle import MAX_SEQUENCE, build_bundle_zip
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RuleUpdateError(f"{folder}: not a folder (expected a rules folder with *.yaml and countries.csv)")
+    if not 1 <= sequence <= MAX_SEQUENCE:
+        raise RuleUpdateError(f"--sequence: {sequence} (expected a whole number from 1 to {MAX_SEQUENCE})")
+    try:
+        current_to = date.fromisoformat(rules_current_to).isoformat()
+    except ValueError:
+        raise RuleUpdateError(f"--rules-current-to: '{rules_current_to}' is not a date (expected YYYY-MM-DD)") from None
+    data = build_bundle_zip(folder, sequence, clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), current_to, notes)
+    with atomic_write(out) as fh:
+        fh.write(data)
+    return Path(out)
 
 
 def install(verified: VerifiedBundle, conn: sqlite3.Connection, db_label: object = "catalog",
@@ -317,8 +341,11 @@ def install(verified: VerifiedBundle, conn: sqlite3.Connection, db_label: object
              "rules_current_to": m.rules_current_to.isoformat(), "notes": m.notes, "file": bundle.path.name}
     state = installed_bundle_state()["installed"]
     previous = state[-1] if state else None
+    if (previous or {}).get("sequence", 0) != verified.installed_sequence:
+        shutil.rmtree(home / name, ignore_errors=True)
+        raise RuleUpdateError(f"{bundle.path}: the installed rules changed since the bundle was verified; verify it again")
     try:
-        _switch(conn, db_label, state + [entry], AUDIT_APPLY, previous, entry)
+        _switch(conn, db_label, state, state + [entry], AUDIT_APPLY, previous, entry)
     except BaseException:
         shutil.rmtree(home / name, ignore_errors=True)
         raise
@@ -332,7 +359,7 @@ def rollback(conn: sqlite3.Connection, db_label: object = "catalog") -> tuple[In
     if not state:
         raise RuleUpdateError("no rule bundle is installed: the built-in rules are in use (nothing to roll back)")
     left, now = state[-1], (state[-2] if len(state) > 1 else None)
-    _switch(conn, db_label, state[:-1], AUDIT_ROLLBACK, left, now)
+    _switch(conn, db_label, state, state[:-1], AUDIT_ROLLBACK, left, now)
     folder = str(left.get("folder") or "")
     if folder and folder == Path(folder).name and not folder.startswith("."):  # never the bundles folder itself
         shutil.rmtree(rule_updates_dir() / "bundles" / folder, ignore_errors=True)
