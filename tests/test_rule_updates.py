@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from bundle_helpers import lower_3a090a_tpp, make_bundle, manifest_for, rules_members, write_signed, zip_bytes
+from bundle_helpers import lower_3a090a_tpp, make_bundle, rules_members, write_signed, zip_bytes
 from minisign_helpers import ThrowawayKey
 from workbench.cli import main
 from workbench.services import regimes as regimes_module
@@ -170,7 +170,7 @@ def test_adopt_classify_roll_back_and_refuse_a_flipped_byte(key, tmp_path, capsy
     # 1. The dry run shows which catalog products flip, and writes nothing.
     code, out, err = run(capsys, "update", "apply", str(bundle), "--db", str(db), "--destination", "CN", "--dry-run")
     assert code == 0, err
-    assert f"1 of 53 catalog products change under the bundle for CN" in out
+    assert "1 of 53 catalog products change under the bundle for CN" in out
     line = next(line for line in out.splitlines() if line.startswith(FLIPS))
     assert "us-ear-2023-10" in line and "not 3A090/4A090 / no licence" in line and "3A090.a.1 / licence" in line
     assert "nothing was installed" in out
@@ -304,3 +304,13 @@ def test_a_failed_switch_leaves_rules_and_catalog_as_they_were(key, tmp_path, ca
     assert code == 3 and "No space left on device" in err and "unchanged" in err
     assert _audit_rows(db) == [] and rules_in_use().builtin
     assert list((tmp_path / "rule-updates" / "bundles").iterdir()) == []  # the unpacked copy is gone too
+
+
+def test_an_unreadable_state_file_falls_back_to_the_built_in_rules_and_says_so(key, tmp_path, capsys):
+    db = tmp_path / "catalog.sqlite3"
+    assert run(capsys, "update", "apply", str(make_bundle(tmp_path, key)), "--db", str(db))[0] == 0
+    (tmp_path / "rule-updates" / "state.json").write_text("{half a file", encoding="utf-8")
+    regimes_module.bundled_library.cache_clear()
+    assert rules_in_use().builtin
+    code, out, err = run(capsys, "update", "list")
+    assert code == 0 and "built-in rules" in out and "state.json is unreadable" in err

@@ -78,8 +78,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     from workbench.cli_format import text_table
     from workbench.services.rule_updates import installed_bundles, rules_in_use
 
+    from workbench.paths import RULE_UPDATES_STATE, rule_updates_dir
+
     bundles = installed_bundles()
     print(f"rules in use: {rules_in_use().label}")
+    state = rule_updates_dir() / RULE_UPDATES_STATE
+    if not bundles and state.is_file() and '"installed": []' not in state.read_text(encoding="utf-8", errors="replace"):
+        print(f"warning: {state} is unreadable; the built-in rules are in use (apply the bundle again to "
+              "restore it)", file=sys.stderr)
     if bundles and rules_in_use().sequence != bundles[-1].sequence:
         print(f"warning: bundle {bundles[-1].sequence} is recorded as installed but its folder is missing; "
               "`workbench update rollback` returns to the one before it", file=sys.stderr)
