@@ -18,6 +18,13 @@ from workbench.services.manifest import rules_current_to, rules_in_use
 FLIPS = "NVIDIA-RTX5090D-32GB"  # TPP 4,750: below 4800, at or above 4700
 
 
+def _file_count() -> int:
+    """Every file of the built-in rules folder but its MANIFEST.json."""
+    from workbench.paths import builtin_rulesets_dir
+
+    return sum(1 for p in builtin_rulesets_dir().iterdir() if p.is_file() and p.name != "MANIFEST.json")
+
+
 @pytest.fixture
 def key(tmp_path, monkeypatch):
     """A throwaway release key trusted through WORKBENCH_TRUSTED_KEYS, and an empty install folder."""
@@ -52,7 +59,7 @@ def test_verify_prints_signer_sequence_dates_and_file_count(key, tmp_path, capsy
     code, out, err = run(capsys, "update", "verify", str(bundle))
     assert code == 0, err
     for text in (key.id_text, "sequence:          3 (installed: 0)", "2027-01-20T10:00:00Z", "2027-01-15",
-                 "files:             10", hashlib.sha256(bundle.read_bytes()).hexdigest()):
+                 f"files:             {_file_count()}", hashlib.sha256(bundle.read_bytes()).hexdigest()):
         assert text in out
 
 
@@ -136,6 +143,23 @@ def test_an_incomplete_bundle_and_other_content(key, tmp_path, capsys):
     refused(capsys, make_bundle(tmp_path, key, tamper=tamper), "no rulesets/countries.csv")
     refused(capsys, make_bundle(tmp_path, key, name="csl.zip", manifest_fields={"content": "screening-list"}),
             "is not a rules bundle")
+
+
+def test_the_rules_data_travel_with_the_regimes_and_are_checked(key, tmp_path, capsys):
+    def drop(manifest, members):
+        del members["rulesets/named-lists.data.yaml"]
+        manifest["files"] = [f for f in manifest["files"] if f["path"] != "rulesets/named-lists.data.yaml"]
+    refused(capsys, make_bundle(tmp_path, key, tamper=drop), "no rulesets/named-lists.data.yaml")
+
+    def break_data(folder):
+        (folder / "named-lists.data.yaml").write_text("lists: 5\n", encoding="utf-8")
+    refused(capsys, make_bundle(tmp_path, key, name="bad-data.zip", edit=break_data),
+            "rulesets/named-lists.data.yaml: fails the ruleset schema")
+
+    def unknown_data(folder):
+        (folder / "surprise.data.yaml").write_text("a: 1\n", encoding="utf-8")
+    refused(capsys, make_bundle(tmp_path, key, name="unknown-data.zip", edit=unknown_data),
+            "unknown rules data file")
 
 
 def test_a_zip_bomb_is_refused_before_it_is_inflated(key, tmp_path, capsys):
@@ -287,7 +311,7 @@ def test_a_bundle_built_by_update_build_and_signed_by_the_real_minisign(tmp_path
                    check=True, capture_output=True)
     code, out, err = run(capsys, "update", "verify", str(bundle))
     assert code == 0, err
-    assert "sequence:          7" in out and "rules 2027-01, sequence 7" in out and "files:             10" in out
+    assert "sequence:          7" in out and "rules 2027-01, sequence 7" in out and f"files:             {_file_count()}" in out
 
 
 def test_a_failed_switch_leaves_rules_and_catalog_as_they_were(key, tmp_path, capsys, monkeypatch):

@@ -7,7 +7,8 @@
      "files": [{"path": "rulesets/us-ear-2023-10.yaml", "sha256": "...", "size": 1234}, ...]}
 
 A rules bundle is complete: every ``*.yaml`` and ``countries.csv`` of the rules folder (never
-MANIFEST.json, which the installer writes), replacing the installed rules as a whole.
+MANIFEST.json, which the installer writes), replacing the installed rules as a whole. Data
+files (``*.data.yaml``: named lists, rule dates) travel with the regimes.
 
 The signature is checked over the zip's bytes *before* the zip is opened, so nothing an unknown
 party wrote is parsed beyond the signature file. Then every member must be listed in the manifest

@@ -124,25 +124,59 @@ class VerifiedBundle:
                 f"SHA-256:           {self.bundle.sha256}"] + ([f"notes:             {m.notes}"] if m.notes else [])
 
 
+# The rules data files this version reads besides the regimes, and how each is checked.
+_DATA_PARSERS = {"named-lists.data.yaml": ("workbench.engine.named_lists", "parse_named_lists")}
+
+
+def _required_files() -> set[str]:
+    """Every non-regime file of the built-in rules (countries.csv, *.data.yaml): the app reads
+    them from whatever rules folder is in use, so a complete bundle carries each of them."""
+    from workbench.io.rules_bundle import COUNTRIES
+    from workbench.paths import builtin_rulesets_dir
+    from workbench.rule_files import is_regime_file
+
+    names = {p.name for p in builtin_rulesets_dir().iterdir() if p.is_file()}
+    return {n for n in names if n == COUNTRIES or (n.endswith(".yaml") and not is_regime_file(n))}
+
+
 def _check_schema(bundle: Bundle) -> RegimeLibrary:
-    """Every file of the bundle against the ruleset schema and the country-data format."""
+    """Every file of the bundle against the ruleset schema, the country-data format or its data
+    schema; and the bundle complete (every data file this version reads)."""
+    import importlib
+
     from workbench.engine import load_countries
     from workbench.engine.loader import load_regime
+    from workbench.rule_files import is_regime_file
     from workbench.services.regimes import RegimeLibrary
 
+    files = bundle.ruleset_files
+    for name in sorted(_required_files() - set(files)):
+        raise BundleError(f"{bundle.path}: no rulesets/{name} (a rules bundle is complete: every ruleset, "
+                          "the country data and the rules data)")
+    countries = None
     with tempfile.TemporaryDirectory(prefix="workbench-bundle-") as tmp:
         folder = Path(tmp)
-        for name, body in bundle.ruleset_files.items():
+        for name, body in files.items():
             (folder / name).write_bytes(body)
         regimes = []
-        for name in sorted(bundle.ruleset_files):
+        for name in sorted(files):
             try:
-                if name.endswith(".yaml"):
+                if is_regime_file(name):
                     regimes.append(load_regime(folder / name))
+                elif name.endswith(".yaml"):
+                    if name not in _DATA_PARSERS:
+                        raise BundleError(f"{bundle.path}!rulesets/{name}: unknown rules data file (expected one of "
+                                          f"{', '.join(sorted(_DATA_PARSERS))})")
+                    module, function = _DATA_PARSERS[name]
+                    getattr(importlib.import_module(module), function)(files[name], name)
                 else:
                     countries = load_countries(folder / name)
+            except BundleError:
+                raise
             except UserError as exc:
-                text = str(exc).replace(str(folder) + os.sep, "")
+                lines = [line for line in str(exc).replace(str(folder) + os.sep, "").splitlines() if line.strip()]
+                text = (lines[0] if lines else type(exc).__name__) + (
+                    f" (and {len(lines) - 1} more problem{'s' if len(lines) > 2 else ''})" if len(lines) > 1 else "")
                 raise BundleError(f"{bundle.path}!rulesets/{name}: fails the ruleset schema: {text}") from None
     ids = [r.id for r in regimes]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
@@ -287,9 +321,19 @@ def _switch(conn: sqlite3.Connection, db_label: object, old_state: list[dict], n
             with contextlib.suppress(OSError):
                 _write_state(old_state)
         raise
+    _forget_cached_rules()
+
+
+def _forget_cached_rules() -> None:
+    """The next determination reads the rules folder now in use (every cache of rules content)."""
     from workbench.services.regimes import bundled_library
 
     bundled_library.cache_clear()
+    try:
+        from workbench.services.named_lists import bundled_named_lists
+    except ImportError:  # a build without the named lists
+        return
+    bundled_named_lists.cache_clear()
 
 
 def build_bundle(folder: Path, out: Path, sequence: int, rules_current_to: str, notes: str = "",
