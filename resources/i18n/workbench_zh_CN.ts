@@ -1351,6 +1351,8 @@
     <message>
         <source>Signed rule bundles (*.zip)</source>
         <translation>已签名的规则包 (*.zip)</translation>
+    </message>
+    <message>
         <source>Rules current to %1</source>
         <translation>规则更新至 %1</translation>
     </message>
