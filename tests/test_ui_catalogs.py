@@ -128,3 +128,68 @@ def test_letters_tab_withdraws_a_letter_recorded_in_error_with_the_reason(gui, q
     last = letters.service.history(SAMPLE)[-1]
     assert last.after["reason"] == "the demo's fictitious letter"
     assert SAMPLE not in letters.strip.text()
+
+
+def _gui_args(**over):
+    from workbench.cli_gui import default_args
+
+    args = default_args()
+    for k, v in over.items():
+        setattr(args, k, v)
+    return args
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    """No WORKBENCH_DB, the user data folder and the settings file in tmp_path."""
+    from workbench import cli_gui
+
+    monkeypatch.delenv("WORKBENCH_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    monkeypatch.setattr(cli_gui, "_settings", lambda: settings)
+    return settings
+
+
+def test_first_start_asks_and_makes_only_the_chosen_catalog(tmp_path, qtbot, monkeypatch, isolated):
+    from workbench.cli_gui import choose_catalog
+    from workbench.services.catalog import default_demo_path, is_demo_catalog, open_existing_catalog
+
+    assert choose_catalog(_gui_args(), interactive=False) is None  # nobody to ask: nothing is made
+    monkeypatch.setattr(CatalogChoiceDialog, "exec", lambda self: 0)  # the officer closes the dialog
+    assert choose_catalog(_gui_args(), interactive=True) is None
+    assert not list(tmp_path.rglob("*.sqlite3"))
+
+    def company(self):
+        self.folder.setText(str(tmp_path / "work"))
+        self.name.setText("Acme")
+        self._accept()
+        return 1
+    monkeypatch.setattr(CatalogChoiceDialog, "exec", company)
+    path = choose_catalog(_gui_args(), interactive=True)
+    assert path == tmp_path / "work" / "Acme.sqlite3"
+    conn = open_existing_catalog(path)
+    try:
+        assert not is_demo_catalog(conn) and conn.execute("SELECT count(*) FROM products").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+    def demo(self):
+        self.demo.setChecked(True)
+        self._accept()
+        return 1
+    monkeypatch.setattr(CatalogChoiceDialog, "exec", demo)
+    assert choose_catalog(_gui_args(), interactive=True) == default_demo_path()
+    assert default_demo_path().is_relative_to(tmp_path / "data")
+
+
+def test_the_catalog_opened_last_time_opens_next_time(tmp_path, isolated):
+    from workbench.cli_gui import choose_catalog
+    from workbench.services.catalog import create_catalog
+    from workbench.ui.main_window import remember_catalog
+
+    acme = create_catalog(tmp_path / "acme.sqlite3")
+    remember_catalog(isolated, acme)
+    assert choose_catalog(_gui_args(), interactive=False) == acme.resolve()
+    assert choose_catalog(_gui_args(demo=True, db=str(tmp_path / "d.db")), interactive=False) == tmp_path / "d.db"
+    assert (tmp_path / "d.db").exists()  # --demo makes the demo where asked, on request
