@@ -104,7 +104,9 @@ def _first_start(folder: Path) -> Optional[Path]:
     settings = _settings()
     language = LanguageSwitch(user_cache_dir() / "i18n")
     language.apply(str(settings.value("language", "en")))
-    dialog = CatalogChoiceDialog(Path.home() if folder == default_demo_path().parent else folder)
+    if folder == default_demo_path().parent:  # the data folder is hidden: offer Documents (else home)
+        folder = Path.home() / "Documents" if (Path.home() / "Documents").is_dir() else Path.home()
+    dialog = CatalogChoiceDialog(folder)
     accepted = dialog.exec()
     language.apply("en")  # the app's own LanguageSwitch installs the language again
     if not accepted:
