@@ -151,3 +151,6 @@ COMPOUNDS_ZH: dict[str, tuple[str, ...]] = {
 # but "X Jinan" and "X Wuxi" do (a city or province names a sibling, as a number does).
 COUNTRY_PLACES = frozenset({"@china", "@hong_kong", "@macau", "@taiwan", "@russia", "@iran", "@uae", "@singapore",
                             "@malaysia"})
+
+# Legal forms are interchangeable: "Co., Ltd." against "Corporation" is no difference at all.
+FORMS = frozenset(c for c, cls, _e, _z in TABLE if cls == "form")

@@ -2,7 +2,7 @@
 
 The score is the harmonic mean of two coverages: how much of the screened name's weight the
 list name accounts for, and how much of the list name's weight the screened name accounts for
-(weights from :mod:`.lexicon`: distinctive words 1, places 0.35, generic words 0.25, legal forms
+(weights from :mod:`.lexicon`; legal forms are interchangeable: distinctive words 1, places 0.35, generic words 0.25, legal forms
 0.1). Missing or extra distinctive words therefore cost much; "Co., Ltd." against "Corporation"
 costs little. Words are compared by Jaro-Winkler (a word counts from 0.85); concepts and
 numbers only when equal. A second reading compares the distinctive words joined without spaces
@@ -24,7 +24,7 @@ from typing import Iterable, Optional, Sequence
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from workbench.screening.lexicon import COUNTRY_PLACES
+from workbench.screening.lexicon import COUNTRY_PLACES, FORMS
 from workbench.screening.normalise import CONCEPT, NUMBER, PLACE, WORD, NormName, Token, spelling
 
 WORD_MATCH = 0.85  # Jaro-Winkler similarity from which two words count as the same word
@@ -51,7 +51,9 @@ class _Pair:
 
 def _similarity(a: Token, b: Token) -> float:
     if a.kind in (CONCEPT, NUMBER) or b.kind in (CONCEPT, NUMBER):
-        return 1.0 if a.kind == b.kind and a.text == b.text else 0.0
+        if a.kind == b.kind and (a.text == b.text or (a.text in FORMS and b.text in FORMS)):
+            return 1.0
+        return 0.0
     x, y = spelling(a), spelling(b)
     if x == y:
         return 1.0

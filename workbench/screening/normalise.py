@@ -82,6 +82,11 @@ class NormName:
             terms.append(self.compact)
         return list(dict.fromkeys(t for t in terms if t))
 
+    def concept_terms(self) -> list[str]:
+        """Index terms of the generic words ("k" + concept): searched only for a name made of
+        generic words alone ("Semiconductor Manufacturing International Corporation")."""
+        return list(dict.fromkeys("k" + t.text[1:] for t in self.tokens if t.kind == CONCEPT))
+
 
 def spelling(token: Token) -> str:
     """The Latin spelling compared for a word or place (a place concept is spelt by its id)."""

@@ -79,10 +79,22 @@ class LoadReport:
 
 
 def fts_query(name: NormName) -> str:
-    terms = name.search_terms()
+    terms = name.search_terms() or name.concept_terms()
     words = [t.text for t in name.tokens if t.kind == "word" and len(t.text) >= _PREFIX_FROM]
     parts = [f'"{t}"' for t in terms] + [f'"{w[:4]}"*' for w in words]
     return " OR ".join(dict.fromkeys(parts))
+
+
+def _reading(name: str) -> tuple[str, ...]:
+    """How a Chinese name was read: its simplified form (when it changed) and its pinyin."""
+    from workbench.screening.normalise import pinyin_forms, to_simplified
+
+    spaced, _joined = pinyin_forms(name)
+    if not spaced:
+        return ()
+    simple = to_simplified(name)
+    first = f"read as simplified '{simple}', " if simple != name else ""
+    return (f"{first}pinyin '{spaced}'",)
 
 
 def party_key(name: str) -> str:
@@ -115,7 +127,8 @@ class ScreeningService:
             rows = []
             for n in e.names:
                 norm = normalise(n)
-                rows.append({"name": n, "search_text": " ".join(norm.search_terms()), "tokens": to_stored(norm)})
+                rows.append({"name": n, "search_text": " ".join(norm.search_terms() + norm.concept_terms()),
+                             "tokens": to_stored(norm)})
             names.append(rows)
         previous = self.snapshot()
         now = self.clock.now()
@@ -145,6 +158,7 @@ class ScreeningService:
     def _matches(self, name: str, snapshot_id: int, country: Optional[str], address: Optional[str],
                  threshold: float) -> list[Match]:
         q = normalise(name)
+        lead = _reading(name)
         best: dict[int, tuple[float, tuple[str, ...], str]] = {}
         for row in store.candidates(self.conn, snapshot_id, fts_query(q), CANDIDATES):
             s = score_names(q, from_stored(row.name, row.tokens))
@@ -160,8 +174,9 @@ class ScreeningService:
             adjusted = adjust_for_place(Score(score, reasons), country, e.countries, address,
                                         e.fields.get("addresses") or ())
             if adjusted.score >= threshold:
-                lead = (f"matched the list name '{matched}'",) if matched != e.name else ()
-                out.append(Match(e.entry_id, e.name, matched, e.source, adjusted.score, lead + adjusted.reasons,
+                which = (f"matched the list name '{matched}'",) if matched != e.name else ()
+                out.append(Match(e.entry_id, e.name, matched, e.source, adjusted.score,
+                                 lead + which + adjusted.reasons,
                                  e.content_hash, e.fields))
         out.sort(key=lambda m: (-m.score, m.name, m.entry_id))
         return out
@@ -382,6 +397,26 @@ class ScreeningService:
         ls = [Link(party_key(l.owner), party_key(l.owned), l.percent, l.as_of, l.source, l.owner, l.owned)
               for l in store.links(self.conn)]
         return affiliates_check(party_key(party), ls, self.confirmed(), day, self.rule_in_force)
+
+
+def screen_saved_deals(conn: sqlite3.Connection, deals: Sequence, *, actor: Optional[str] = None,
+                       db_label: object = "database", clock: Clock = SYSTEM_CLOCK) -> dict:
+    """Screen just-saved deals (the deals service calls this after each save): deal id -> open
+    possible matches. Returns {} at once when no list snapshot is loaded."""
+    try:
+        if store.latest_snapshot(conn) is None:
+            return {}
+    except sqlite3.OperationalError:  # a catalog without the screening tables
+        return {}
+    service = ScreeningService(conn, clock, db_label)
+    held = {}
+    for deal in deals:
+        if deal.status == "cancelled":
+            continue
+        items = service.on_deal_saved(deal, actor)
+        if items:
+            held[deal.id] = items
+    return held
 
 
 # --- for the memo and the workbook -------------------------------------------------------------------
