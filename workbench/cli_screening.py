@@ -215,7 +215,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_arg(r)
     add_db_arg(q)
     q.set_defaults(func=cmd_owners, owners_command="list")
-    q = s.add_parser("affiliates", help="the Affiliates-rule (50 %) check of a party, with the path followed")
+    q = s.add_parser("affiliates", help="the Affiliates-rule (50 %%) check of a party, with the path followed")
     q.add_argument("party", metavar="PARTY")
     q.add_argument("--date", metavar="YYYY-MM-DD")
     add_db_arg(q)

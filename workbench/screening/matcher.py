@@ -54,7 +54,10 @@ def _similarity(a: Token, b: Token) -> float:
         if a.kind == b.kind and (a.text == b.text or (a.text in FORMS and b.text in FORMS)):
             return 1.0
         return 0.0
-    x, y = spelling(a), spelling(b)
+    return _spelling_similarity(spelling(a), spelling(b))
+
+
+def _spelling_similarity(x: str, y: str) -> float:
     if x == y:
         return 1.0
     if min(len(x), len(y)) <= 3:
@@ -64,9 +67,23 @@ def _similarity(a: Token, b: Token) -> float:
 
 
 def _align(q: Sequence[Token], e: Sequence[Token]) -> list[_Pair]:
-    """Greedy one-to-one alignment, best pairs first; unmatched tokens pair with None."""
-    candidates = sorted(((s, i, j) for i, a in enumerate(q) for j, b in enumerate(e)
-                         if (s := _similarity(a, b)) > 0), reverse=True)
+    """Greedy one-to-one alignment, best pairs first; unmatched tokens pair with None. Words and
+    places are compared by spelling; generic words and numbers only with their own kind."""
+    candidates = []
+    for i, a in enumerate(q):
+        a_spelt = a.kind in (WORD, PLACE)
+        for j, b in enumerate(e):
+            if a_spelt:
+                if b.kind not in (WORD, PLACE):
+                    continue
+                s = _spelling_similarity(spelling(a), spelling(b))
+            elif a.kind != b.kind:
+                continue
+            else:
+                s = 1.0 if a.text == b.text or (a.text in FORMS and b.text in FORMS) else 0.0
+            if s > 0:
+                candidates.append((s, i, j))
+    candidates.sort(reverse=True)
     used_q, used_e, pairs = set(), set(), []
     for s, i, j in candidates:
         if i in used_q or j in used_e:
@@ -119,8 +136,9 @@ def _joined_reading(q: NormName, e: NormName) -> Optional[tuple[list[_Pair], str
     return [_Pair(jq, je, sim)] + rest, f"joined spelling '{qc}' ~ '{ec}' ({sim:.2f})"
 
 
-def score_names(q: NormName, e: NormName) -> Score:
-    """How alike two normalised names are (0..1), with the reasons (see the module docstring)."""
+def score_names(q: NormName, e: NormName, explain: bool = True) -> Score:
+    """How alike two normalised names are (0..1), with the reasons (see the module docstring).
+    ``explain=False`` skips writing the reasons (a first pass over many candidates)."""
     pairs = _align(q.tokens, e.tokens)
     best = _f_score(pairs)
     lead: list[str] = []
@@ -129,7 +147,8 @@ def score_names(q: NormName, e: NormName) -> Score:
         alt = _f_score(joined[0])
         if alt > best:
             best, pairs, lead = alt, joined[0], [joined[1]]
-    reasons = lead + [_describe(p) for p in sorted(pairs, key=lambda p: (not (p.q and p.e), -(p.sim or 0)))]
+    reasons = (lead + [_describe(p) for p in sorted(pairs, key=lambda p: (not (p.q and p.e), -(p.sim or 0)))]
+               if explain else [])
     qn, en = q.numbers, e.numbers
     if qn and en and qn != en:
         best *= NUMBER_CONFLICT

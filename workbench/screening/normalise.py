@@ -74,18 +74,33 @@ class NormName:
         """The distinctive words joined without spaces ("hua wei" and "huawei" agree here)."""
         return "".join(spelling(t) for t in self.tokens if t.kind == WORD)
 
+    def query_terms(self) -> list[str]:
+        """What to look up in the index: the distinctive words (and their joined form) when the name
+        has any; else its places and numbers; else its generic words."""
+        words = [t.text for t in self.tokens if t.kind == WORD]
+        if words:
+            return list(dict.fromkeys(words + ([self.compact] if len(words) > 1 else []) + _ends(words)))
+        return self.search_terms() or self.concept_terms()
+
     def search_terms(self) -> list[str]:
         """Terms for the full-text candidate index: words, places, numbers and the joined form."""
         terms = [spelling(t) for t in self.tokens if t.kind in (WORD, PLACE)]
         terms += ["n" + t.text for t in self.tokens if t.kind == NUMBER]
-        if len([t for t in self.tokens if t.kind == WORD]) > 1:
+        words = [t.text for t in self.tokens if t.kind == WORD]
+        if len(words) > 1:
             terms.append(self.compact)
-        return list(dict.fromkeys(t for t in terms if t))
+        return list(dict.fromkeys(t for t in terms + _ends(words) if t))
 
     def concept_terms(self) -> list[str]:
         """Index terms of the generic words ("k" + concept): searched only for a name made of
         generic words alone ("Semiconductor Manufacturing International Corporation")."""
         return list(dict.fromkeys("k" + t.text[1:] for t in self.tokens if t.kind == CONCEPT))
+
+
+def _ends(words: list[str]) -> list[str]:
+    """Index terms for typos: "p" + the first four letters and "s" + the last four of each word of
+    five letters or more ("huawie" still shares "phuaw" with "huawei")."""
+    return [f"{k}{w[:4] if k == 'p' else w[-4:]}" for w in words if len(w) >= 5 for k in ("p", "s")]
 
 
 def spelling(token: Token) -> str:

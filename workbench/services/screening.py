@@ -9,6 +9,7 @@ holds only while the list entry's content hash is the one decided on.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,8 +28,7 @@ from workbench.store.audit import current_actor
 from workbench.store.connection import write_transaction
 
 REVIEW_THRESHOLD = 0.80
-CANDIDATES = 300  # names fetched from the full-text index per screened name, best-ranked first
-_PREFIX_FROM = 5  # words this long also search by their first four letters (a typo further on still finds them)
+CANDIDATES = 100  # names fetched from the full-text index per screened name, best-ranked first
 
 
 class ScreeningError(UserError):
@@ -79,10 +79,9 @@ class LoadReport:
 
 
 def fts_query(name: NormName) -> str:
-    terms = name.search_terms() or name.concept_terms()
-    words = [t.text for t in name.tokens if t.kind == "word" and len(t.text) >= _PREFIX_FROM]
-    parts = [f'"{t}"' for t in terms] + [f'"{w[:4]}"*' for w in words]
-    return " OR ".join(dict.fromkeys(parts))
+    """The full-text query for a name: its terms (:meth:`NormName.query_terms`), including the
+    first and last four letters of its longer words, so a typo in either half still finds the entry."""
+    return " OR ".join(f'"{t}"' for t in name.query_terms())
 
 
 def _reading(name: str) -> tuple[str, ...]:
@@ -106,6 +105,7 @@ class ScreeningService:
                  rule_in_force: Callable[[date], bool] = placeholder_rule_in_force):
         self.conn, self.clock, self.db_label = conn, clock, db_label
         self.rule_in_force = rule_in_force
+        self._norms: dict[int, NormName] = {}  # list names as normalised at load, by name row id
 
     # --- snapshots ---------------------------------------------------------------------------------
     def snapshot(self) -> Optional[store.Snapshot]:
@@ -132,8 +132,6 @@ class ScreeningService:
             names.append(rows)
         previous = self.snapshot()
         now = self.clock.now()
-        import json
-
         with write_transaction(self.conn, self.db_label):
             snap_id = store.insert_snapshot(
                 self.conn, list_date=self.clock.today(), loaded_utc=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
@@ -159,13 +157,20 @@ class ScreeningService:
                  threshold: float) -> list[Match]:
         q = normalise(name)
         lead = _reading(name)
-        best: dict[int, tuple[float, tuple[str, ...], str]] = {}
+        best: dict[int, tuple[float, NormName]] = {}
         for row in store.candidates(self.conn, snapshot_id, fts_query(q), CANDIDATES):
-            s = score_names(q, from_stored(row.name, row.tokens))
-            if row.entry_rowid not in best or best[row.entry_rowid][0] < s.score:
-                best[row.entry_rowid] = (s.score, s.reasons, row.name)
-        # a country or address moves a score by at most +0.06, so nothing further below can reach the threshold
-        near = {k: v for k, v in best.items() if v[0] >= threshold - 0.06}
+            norm = self._norms.get(row.id)
+            if norm is None:
+                norm = self._norms[row.id] = from_stored(row.name, json.loads(row.tokens))
+            s = score_names(q, norm, explain=False).score
+            if row.entry_rowid not in best or best[row.entry_rowid][0] < s:
+                best[row.entry_rowid] = (s, norm)
+        near = {}
+        for rowid, (s, norm) in best.items():
+            # a country or address moves a score by at most +0.06: nothing further below can reach the threshold
+            if s >= threshold - 0.06:
+                full = score_names(q, norm)
+                near[rowid] = (full.score, full.reasons, norm.original)
         out = []
         for rowid, e in store.entries_by_rowid(self.conn, near).items():
             score, reasons, matched = near[rowid]

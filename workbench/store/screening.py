@@ -105,11 +105,13 @@ class StoredEntry:
 
 @dataclass(frozen=True)
 class NameRow:
-    """One of an entry's names with its normalised tokens (as stored at load time)."""
+    """One of an entry's names with its normalised tokens as stored at load time (JSON text: the
+    caller decodes only the names it has not seen yet)."""
 
     entry_rowid: int
     name: str
-    tokens: list
+    tokens: str
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -222,16 +224,16 @@ def candidates(conn: sqlite3.Connection, snapshot_id: int, fts_query: str, limit
     if not fts_query or not has_entries(conn):
         return []
     rows = conn.execute(
-        f"SELECT n.entry_rowid, n.name, n.tokens FROM {FTS} f JOIN {NAMES} n ON n.id = f.rowid "
+        f"SELECT n.entry_rowid, n.name, n.tokens, n.id FROM {FTS} f JOIN {NAMES} n ON n.id = f.rowid "
         f"WHERE {FTS} MATCH ? AND n.snapshot_id = ? ORDER BY f.rank LIMIT ?", (fts_query, snapshot_id, limit))
-    return [NameRow(r[0], r[1], json.loads(r[2])) for r in rows]
+    return [NameRow(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 def all_names(conn: sqlite3.Connection, snapshot_id: int) -> list[NameRow]:
     if not has_entries(conn):
         return []
-    return [NameRow(r[0], r[1], json.loads(r[2])) for r in conn.execute(
-        f"SELECT entry_rowid, name, tokens FROM {NAMES} WHERE snapshot_id = ?", (snapshot_id,))]
+    return [NameRow(r[0], r[1], r[2], r[3]) for r in conn.execute(
+        f"SELECT entry_rowid, name, tokens, id FROM {NAMES} WHERE snapshot_id = ?", (snapshot_id,))]
 
 
 _ENTRY_COLS = "id, snapshot_id, entry_id, source, name, content_hash, countries, fields"
