@@ -307,8 +307,7 @@ def add_links(conn: sqlite3.Connection, links: Sequence[tuple[str, str, str, str
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(o, d, ok, dk, float(p), a.isoformat(), s, actor, ts_utc) for o, d, ok, dk, p, a, s in links])
     audit.append(conn, [audit.Change("ownership.add", origin or "ownership", None, [
-        {"owner": o, "owned": d, "percent": p, "as_of": a.isoformat(), "source": s} for o, d, _k, _j, p, a, s in links],
-        subjects=tuple(dict.fromkeys(f"party:{k}" for _o, _d, ok, dk, *_ in links for k in (ok, dk))))],
+        {"owner": o, "owned": d, "percent": p, "as_of": a.isoformat(), "source": s} for o, d, _k, _j, p, a, s in links])],
         actor=actor, ts=ts_utc)
     return len(links)
 
