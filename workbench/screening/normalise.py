@@ -10,7 +10,8 @@ Steps, in order:
    (华为 -> ``huawei``), since list entries spell Chinese names in pinyin words.
 4. Every other script goes through anyascii, which also folds Cyrillic and Greek look-alikes
    onto Latin letters (the confusable skeleton: "Huаwei" with a Cyrillic "а" is "huawei").
-   Punctuation becomes a space; "14th", "No. 14" and "fourteenth" become the number 14.
+   Punctuation becomes a space; "14th", "No. 14", "Di 14" (pinyin of 第) and "fourteenth"
+   become the number 14.
 5. Phrases of the table become concepts (``@tech``), carrying their class's weight.
 
 The result keeps, for every token, the text it came from, so a score can say what matched.
@@ -78,7 +79,7 @@ class NormName:
         """What to look up in the index: the distinctive words (and their joined form) when the name
         has any; else its places and numbers; else its generic words."""
         words = [t.text for t in self.tokens if t.kind == WORD]
-        if words:
+        if any(len(w) > 2 for w in words):
             return list(dict.fromkeys(words + ([self.compact] if len(words) > 1 else []) + _ends(words)))
         return self.search_terms() or self.concept_terms()
 
@@ -193,7 +194,7 @@ def _latin_tokens(segment: str) -> list[Token]:
     i = 0
     while i < len(words):
         w = words[i]
-        if w in ("no", "nr", "number") and i + 1 < len(words) and words[i + 1].isdigit():
+        if w in ("no", "nr", "number", "di") and i + 1 < len(words) and words[i + 1].isdigit():
             out.append(Token(str(int(words[i + 1])), NUMBER, NUMBER_WEIGHT, f"{w} {words[i + 1]}"))
             i += 2
             continue

@@ -189,7 +189,7 @@ class ScreeningService:
     # --- stored parties, decisions and the review queue ----------------------------------------------
     def stored_parties(self) -> dict[str, tuple[str, list[str]]]:
         """party key -> (name, roles) for every party the catalog holds: each live deal's consignee and
-        end user, and every owner above them in the ownership links."""
+        end user, and every party named in the ownership links."""
         parties: dict[str, tuple[str, list[str]]] = {}
 
         def add(name: str, role: str) -> None:
@@ -204,17 +204,9 @@ class ScreeningService:
         for ref, consignee, end_user in rows:
             add(consignee, f"deal {ref} consignee")
             add(end_user, f"deal {ref} end user")
-        owners: dict[str, list[store.OwnershipLink]] = {}
         for link in store.links(self.conn):
-            owners.setdefault(party_key(link.owned), []).append(link)
-        todo = list(parties)
-        while todo:
-            key = todo.pop()
-            for link in owners.get(key, []):
-                okey = party_key(link.owner)
-                if okey not in parties:
-                    todo.append(okey)
-                add(link.owner, f"owner ({link.percent:g} %) of {link.owned}")
+            add(link.owner, f"owner ({link.percent:g} %) of {link.owned}")
+            add(link.owned, f"owned {link.percent:g} % by {link.owner}")
         return parties
 
     def decision_for(self, key: str, match: Match) -> Optional[store.Decision]:
