@@ -260,3 +260,23 @@ def test_ownership_import_names_the_bad_cell(loaded, tmp_path):
     with pytest.raises(Exception, match=r"owners.csv:.*C2: '150'"):
         loaded.import_links(sheet)
     assert loaded.links() == []
+
+
+def test_cli_owners_and_affiliates(tmp_path, capsys):
+    from workbench.cli import main
+
+    db = str(tmp_path / "c.sqlite3")
+    assert main(["screening", "load", str(CSV_FILE), "--db", db]) == 0
+    assert main(["screening", "confirm", "Huawei Technologies Co., Ltd.", "el-huawei", "--reason", "listed",
+                 "--db", db]) == 0
+    assert main(["screening", "owners", "add", "Huawei Technologies Co., Ltd.", "Alpha Ltd", "60",
+                 "--as-of", "2026-01-01", "--db", db]) == 0
+    assert main(["screening", "owners", "add", "Alpha Ltd", "Beta Ltd", "50", "--as-of", "2026-01-01",
+                 "--db", db]) == 0
+    assert main(["screening", "owners", "list", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["screening", "affiliates", "Beta Ltd", "--date", "2026-12-01", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "CAUGHT: inherits Huawei Technologies Co., Ltd. (el-huawei)" in out
+    assert "path: Beta Ltd <- 50 % (2026-01-01) <- Alpha Ltd <- 60 % (2026-01-01) <- Huawei" in out
+    assert main(["screening", "clear", "X", "no-such-entry", "--reason", "r", "--db", db]) == 2

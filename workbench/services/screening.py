@@ -106,6 +106,7 @@ class ScreeningService:
         self.conn, self.clock, self.db_label = conn, clock, db_label
         self.rule_in_force = rule_in_force
         self._norms: dict[int, NormName] = {}  # list names as normalised at load, by name row id
+        self._queue: Optional[tuple[tuple, tuple[QueueItem, ...]]] = None  # (inputs fingerprint, queue)
 
     # --- snapshots ---------------------------------------------------------------------------------
     def snapshot(self) -> Optional[store.Snapshot]:
@@ -228,14 +229,29 @@ class ScreeningService:
             items.append(QueueItem(name, key, tuple(roles), m, note))
         return items
 
+    def _fingerprint(self, snapshot_id: int) -> tuple:
+        """What the review queue depends on: the snapshot, the decisions, the deals and the links."""
+        try:
+            deals = tuple(self.conn.execute("SELECT count(*), max(updated_utc) FROM deals").fetchone())
+        except sqlite3.OperationalError:
+            deals = ()
+        return (snapshot_id, deals,
+                tuple(self.conn.execute("SELECT count(*), max(id) FROM screening_decisions").fetchone()),
+                tuple(self.conn.execute("SELECT count(*), max(id) FROM ownership_links").fetchone()))
+
     def review_queue(self, snapshot_id: Optional[int] = None) -> list[QueueItem]:
+        """Open possible matches of every stored party (kept until a snapshot, decision, deal or link changes)."""
         snap = store.get_snapshot(self.conn, snapshot_id) if snapshot_id else self.snapshot()
         if snap is None:
             return []
+        fp = self._fingerprint(snap.id)
+        if self._queue is not None and self._queue[0] == fp:
+            return list(self._queue[1])
         items = []
         for key, (name, roles) in self.stored_parties().items():
             items += self._open(name, key, roles, self._matches(name, snap.id, None, None, REVIEW_THRESHOLD))
         items.sort(key=lambda i: (-i.match.score, i.party))
+        self._queue = (fp, tuple(items))
         return items
 
     def rescreen(self, old_id: int, new_id: int) -> list[QueueItem]:
