@@ -280,3 +280,14 @@ def test_cli_owners_and_affiliates(tmp_path, capsys):
     assert "CAUGHT: inherits Huawei Technologies Co., Ltd. (el-huawei)" in out
     assert "path: Beta Ltd <- 50 % (2026-01-01) <- Alpha Ltd <- 60 % (2026-01-01) <- Huawei" in out
     assert main(["screening", "clear", "X", "no-such-entry", "--reason", "r", "--db", db]) == 2
+
+
+def test_overlong_names_are_refused(service, tmp_path):
+    with pytest.raises(ScreeningError, match="at most 1000"):
+        service.screen("x" * 1001)
+    rows = CSV_FILE.read_text(encoding="utf-8").splitlines()
+    rows[2] = rows[2].replace("CETC 14;", "CETC " + "1" * 1200 + ";", 1)
+    bad = tmp_path / "long.csv"
+    bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(CslError, match=r"long.csv: row 3: a name is 1205 characters long"):
+        read_csl(bad)

@@ -37,6 +37,7 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_ENTRIES = 500_000
 MAX_CELL_CHARS = 50_000
 MAX_ERRORS = 50
+MAX_NAME_CHARS = 1_000  # a name or alternative name; longer is not a name (and would slow every screening)
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 _ADDRESS_PARTS = ("address", "city", "state", "postal_code", "country")
 
@@ -133,6 +134,10 @@ def _entry(row: dict[str, Any], where: str, problems: list[str]) -> Optional[Csl
     too_long = [k for k, v in fields.items() if sum(len(x) for x in (v if isinstance(v, list) else [v])) > MAX_CELL_CHARS]
     if too_long:
         problems.append(f"{where}: '{too_long[0]}' is longer than {MAX_CELL_CHARS} characters")
+        return None
+    long_name = next((n for n in [fields["name"], *fields["alt_names"]] if len(n) > MAX_NAME_CHARS), None)
+    if long_name is not None:
+        problems.append(f"{where}: a name is {len(long_name)} characters long (expected at most {MAX_NAME_CHARS})")
         return None
     countries = tuple(dict.fromkeys(c for a in fields["addresses"] if (c := _country_of(a))))
     return CslEntry(fields["_id"], fields["source"], fields["name"], tuple(fields["alt_names"]), countries, fields)

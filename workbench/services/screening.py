@@ -28,6 +28,7 @@ from workbench.store.audit import current_actor
 from workbench.store.connection import write_transaction
 
 REVIEW_THRESHOLD = 0.80
+MAX_QUERY_CHARS = 1_000
 CANDIDATES = 100  # names fetched from the full-text index per screened name, best-ranked first
 
 
@@ -150,6 +151,9 @@ class ScreeningService:
         snap = store.get_snapshot(self.conn, snapshot_id) if snapshot_id else self.snapshot()
         if not name or not name.strip():
             raise ScreeningError("the name to screen is empty (expected a party name)")
+        if len(name) > MAX_QUERY_CHARS:
+            raise ScreeningError(f"the name to screen is {len(name)} characters long (expected at most "
+                                 f"{MAX_QUERY_CHARS})")
         if snap is None:
             return ScreenResult(name, None, threshold, ())
         return ScreenResult(name, snap, threshold, tuple(self._matches(name, snap.id, country, address, threshold)))
