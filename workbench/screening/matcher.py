@@ -8,7 +8,8 @@ costs little. Words are compared by Jaro-Winkler (a word counts from 0.85); conc
 numbers only when equal. A second reading compares the distinctive words joined without spaces
 ("Hua Wei" and "Huawei"), and the better reading is kept. Then:
 
-- cities and provinces must agree too when both names carry one (x0.7: "National
+- a place named by only one of the names is left out of the comparison; cities and provinces
+  must agree when both names carry one (x0.7: "National
   Supercomputing Center Jinan" is not "... Wuxi"); countries do not count here;
 - numbers (ordinals) must agree: both names carry numbers and they differ -> the score is
   multiplied by 0.3 ("14th Research Institute" is not "38th"); only one name has one -> 0.85;
@@ -139,14 +140,17 @@ def _joined_reading(q: NormName, e: NormName) -> Optional[tuple[list[_Pair], str
 def score_names(q: NormName, e: NormName, explain: bool = True) -> Score:
     """How alike two normalised names are (0..1), with the reasons (see the module docstring).
     ``explain=False`` skips writing the reasons (a first pass over many candidates)."""
-    pairs = _align(q.tokens, e.tokens)
+    pairs, dropped = _without_one_sided_places(_align(q.tokens, e.tokens), q, e)
     best = _f_score(pairs)
     lead: list[str] = []
     joined = _joined_reading(q, e)
     if joined is not None:
-        alt = _f_score(joined[0])
+        alt_pairs, alt_dropped = _without_one_sided_places(joined[0], q, e)
+        alt = _f_score(alt_pairs)
         if alt > best:
-            best, pairs, lead = alt, joined[0], [joined[1]]
+            best, pairs, dropped, lead = alt, alt_pairs, alt_dropped, [joined[1]]
+    if explain:
+        lead += [f"place '{t.source}' named on one side only (not counted)" for t in dropped]
     reasons = (lead + [_describe(p) for p in sorted(pairs, key=lambda p: (not (p.q and p.e), -(p.sim or 0)))]
                if explain else [])
     qn, en = q.numbers, e.numbers
@@ -163,6 +167,22 @@ def score_names(q: NormName, e: NormName, explain: bool = True) -> Score:
         reasons.append(f"places differ: {', '.join(sorted(p[1:] for p in qp))} vs "
                        f"{', '.join(sorted(p[1:] for p in ep))} (x{PLACE_CONFLICT})")
     return Score(round(min(1.0, best), 4), tuple(reasons))
+
+
+def _without_one_sided_places(pairs: list[_Pair], q: NormName, e: NormName) -> tuple[list[_Pair], list[Token]]:
+    """A place named by only one of the two names is no evidence either way ("Haiguang" and
+    "Chengdu Haiguang"): its unmatched place tokens leave the comparison."""
+    q_places = any(t.kind == PLACE for t in q.tokens)
+    e_places = any(t.kind == PLACE for t in e.tokens)
+    kept, dropped = [], []
+    for p in pairs:
+        if p.q is None and p.e.kind == PLACE and not q_places:
+            dropped.append(p.e)
+        elif p.e is None and p.q.kind == PLACE and not e_places:
+            dropped.append(p.q)
+        else:
+            kept.append(p)
+    return kept, dropped
 
 
 def _local_places(name: NormName) -> frozenset[str]:

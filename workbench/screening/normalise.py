@@ -8,7 +8,7 @@ Steps, in order:
 3. Chinese runs are cut on the words of the two-language table (:mod:`.lexicon`), ordinals
    (第十四, 十四所) become numbers, and what is left becomes pinyin written without spaces
    (华为 -> ``huawei``), since list entries spell Chinese names in pinyin words.
-4. Every other script goes through anyascii, which also folds Cyrillic and Greek look-alikes
+4. Symbols (emoji, "+", "©") are dropped; every other script goes through anyascii, which also folds Cyrillic and Greek look-alikes
    onto Latin letters (the confusable skeleton: "Huаwei" with a Cyrillic "а" is "huawei").
    Punctuation becomes a space; "14th", "No. 14", "Di 14" (pinyin of 第) and "fourteenth"
    become the number 14.
@@ -20,6 +20,7 @@ The result keeps, for every token, the text it came from, so a score can say wha
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -187,6 +188,8 @@ def _word_token(text: str, source: str) -> Token:
 def _latin_tokens(segment: str) -> list[Token]:
     from anyascii import anyascii
 
+    # symbols (emoji, "+", "©") are dropped first: anyascii would spell them out as words
+    segment = "".join(" " if unicodedata.category(ch)[0] == "S" else ch for ch in segment)
     ascii_text = anyascii(segment).lower().replace("&", " and ")
     words = [w for w in _NON_ALNUM.split(ascii_text) if w]
     latin, _zh, longest, _ = _tables()
