@@ -79,7 +79,7 @@ def test_parse_reports_every_bad_cell_by_address(tmp_path, library):
     expect = [
         "bad.xlsx:Deals!B2: 45000 is a number, not a date",
         "bad.xlsx:Deals!E3: consignee_country 'CN' differs from 'MY' at E2 for deal D-1",
-        "bad.xlsx:Deals!N3: 1.5 is not a whole number (expected a whole number of units, 1 or more)",
+        "bad.xlsx:Deals!N3: 1.5 is not a whole number (expected a whole number of units, from 1 to 1,000,000,000)",
         "bad.xlsx:Deals!O3: 1.005 has more than 2 decimals",
         "bad.xlsx:Deals!M4: part number 'NOPE' is not in the catalog",
         "bad.xlsx:Deals!E5: 'Narnia' is not a known country code (expected an ISO 3166-1 alpha-2 code",
@@ -109,7 +109,7 @@ def test_cli_add_list_and_ledger(tmp_path, db, capsys):
     code, out, _ = run(capsys, "deals", "ledger", "--regime", "us-ai-diffusion-2025-01", "--year", "2025", "--db", str(db))
     assert code == 0
     lpp = next(line for line in out.splitlines() if line.startswith("Licence Exception LPP"))
-    assert "26,900,000" in lpp and "26,898,568" in lpp and "1,432" in lpp and "99.9%" in lpp and "unverified" in lpp
+    assert "26,900,000" in lpp and "26,898,568" in lpp and "1,432" in lpp and "99.9%" in lpp and "primary" in lpp
     code, out, _ = run(capsys, "deals", "ledger", "--regime", "us-ai-diffusion-2025-01", "--year", "2026", "--db", str(db))
     assert "Licence Exception LPP" not in out
     code, out, _ = run(capsys, "deals", "ledger", "--regime", "us-enforced-2025-05", "--db", str(db))

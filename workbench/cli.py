@@ -85,9 +85,11 @@ def _load_specs(args: argparse.Namespace) -> list[ProductSpec]:
 
 def cmd_regimes(args: argparse.Namespace) -> int:
     from workbench.cli_format import json_text, text_table
+    from workbench.services.manifest import rules_current_to
     from workbench.services.regimes import bundled_library
 
     lib = bundled_library()
+    current_to = rules_current_to()
     items = [{
         "id": r.id, "title": r.regime.title, "status": r.regime.status, "enforced": r.regime.enforced,
         "audience": r.regime.audience,
@@ -98,6 +100,8 @@ def cmd_regimes(args: argparse.Namespace) -> int:
         "sha256": r.sha256,
         # True when the file no longer matches rulesets/MANIFEST.json (see `workbench rulesets verify`).
         "modified": lib.is_modified(r.id),
+        # The latest Federal Register item or guidance the rules content considered (one date for all).
+        "rules_current_to": current_to.isoformat() if current_to else None,
     } for r in lib.regimes]
     if args.format == "json":
         print(json_text(items))
@@ -106,12 +110,23 @@ def cmd_regimes(args: argparse.Namespace) -> int:
                          [[i["id"] + (" (modified)" if i["modified"] else ""), i["status"],
                            "yes" if i["enforced"] else "no", i["effective_from"],
                            i["effective_to"] or "-", i["title"]] for i in items]))
+        print(f"rules current to {current_to.isoformat()}" if current_to else "rules current to: not stated")
     return EXIT_OK
 
 
 _CLASSIFY_COLUMNS = ["part_number", "regime", "classification", "paragraph", "tpp", "performance_density",
                      "license_required", "review_policy", "license_exceptions", "nearest_margin_pct", "missing",
                      "explanation"]
+
+
+def warn_modified(lib, regime_ids: Optional[Sequence[str]] = None) -> list[str]:
+    """The modified regimes among ``regime_ids`` (all when None), each said on stderr: every output
+    computed from a ruleset that differs from rulesets/MANIFEST.json must say so."""
+    ids = sorted({r for r in (regime_ids if regime_ids is not None else lib.modified) if lib.is_modified(r)})
+    for regime_id in ids:
+        print(f"warning: ruleset {regime_id} is modified (its file differs from rulesets/MANIFEST.json): results "
+              "computed from it are not the published rules (see: workbench rulesets verify)", file=sys.stderr)
+    return ids
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -128,8 +143,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
     specs = _load_specs(args)
     dets = [determine(s, r, lib.countries, destination, hq, on, metrics=m)
             for s in specs for m in (compute_metrics(s),) for r in regimes]  # TPP/PD once per product
+    modified = warn_modified(lib, [r.id for r in regimes])
     if args.format == "json":
-        print(json_text([d.to_json() for d in dets]))
+        print(json_text([{**d.to_json(), "rules_modified": [d.regime] if d.regime in modified else []} for d in dets]))
         return EXIT_OK
     rows = [[d.part_number, d.regime, d.classification, d.paragraph, number(d.tpp),
              number(d.performance_density, 2) if d.performance_density is not None else "",
@@ -152,6 +168,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     hq = _country(args.end_user_hq, "--end-user-hq")
     specs = _load_specs(args)
     result = compare(specs, regimes, lib.countries, destination, hq, parse_date(args.date))
+    modified = warn_modified(lib, [r.id for r in regimes])
     changed = result.changed_rows
     counts = sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if args.format == "json":
@@ -161,6 +178,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             "changed": [{"part_number": row.part_number,
                          "from": _brief(row.determinations[0]), "to": _brief(row.determinations[1])} for row in changed],
             "counts": [{"from": a, "to": b, "count": n} for (a, b), n in counts],
+            "rules_modified": modified,
         }))
         return EXIT_OK
     rows = [[row.part_number, row.positions[0], row.positions[1]] for row in changed]
@@ -223,7 +241,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 # Modules are listed in the order `workbench --help` lists their commands.
 COMMAND_MODULES: list[str] = ["workbench.cli", "workbench.cli_catalog", "workbench.cli_letters", "workbench.cli_gui",
                               "workbench.cli_reports", "workbench.cli_deals", "workbench.cli_audit",
-                              "workbench.cli_screening"]
+                              "workbench.cli_update", "workbench.cli_screening"]
 
 # The modules that register (or, like cli_letters for classify --letters, extend) each top-level
 # command, so that running one imports only those (importing them all cost about 0.3 s of the
@@ -237,6 +255,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "memo": ("workbench.cli_reports",), "export": ("workbench.cli_reports",),
     "deals": ("workbench.cli_deals",),
     "audit": ("workbench.cli_audit",), "restore": ("workbench.cli_audit",), "rulesets": ("workbench.cli_audit",),
+    "update": ("workbench.cli_update",),
     "screen": ("workbench.cli_screening",), "screening": ("workbench.cli_screening",),
 }
 
@@ -251,12 +270,24 @@ def modules_for(argv: Sequence[str]) -> list[str]:
     return [m for m in COMMAND_MODULES if wanted is None or m in wanted]
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the program's version and the rules' "current to" date (read only when asked)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from workbench.services.manifest import rules_current_to
+
+        day = rules_current_to()
+        print(f"workbench {__version__}")
+        print(f"rules current to {day.isoformat()}" if day else "rules current to: not stated")
+        parser.exit()
+
+
 def build_parser(modules: Optional[Sequence[str]] = None) -> argparse.ArgumentParser:
     """The parser with the commands of ``modules`` (default: every command module)."""
     import importlib
 
     parser = argparse.ArgumentParser(prog="workbench", description="Export-control compliance workbench for AI chips.")
-    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and how current the rules are")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES if modules is None else modules:
         module = sys.modules[__name__] if name == __name__ else importlib.import_module(name)
@@ -276,6 +307,9 @@ def _install_crash_log() -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     if argv is None:
         _install_crash_log()
+        from workbench.cli_terminal import escape_terminal_streams
+
+        escape_terminal_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(modules_for(argv))
     args = parser.parse_args(argv)

@@ -7,10 +7,11 @@ listed A owns 60 % of B, B counts as listed, and B's 50 % of C makes C listed (n
 check therefore grows the set of listed parties until it stops changing, and remembers for each
 party the owners that made it listed, so the result can show the path followed.
 
-Whether the rule applies on a day is not decided here: the caller passes ``rule_in_force``.
-:func:`placeholder_rule_in_force` is a stand-in until the rules data carries the rule's dates:
-in force 2025-09-29 to 2025-11-09 (the interim final rule, then its one-year suspension) and
-again from 2026-11-10.
+Whether the rule applies on a day is not decided here: the caller passes ``rule_in_force``
+(the screening service passes :func:`workbench.services.named_lists.affiliates_rule_in_force`,
+the rule's dated periods in the rules data). :func:`placeholder_rule_in_force` is the same
+window written out (in force 2025-09-29 to 2025-11-09, suspended, in force again from
+2026-11-10), for callers without the rules data.
 """
 
 from __future__ import annotations

@@ -21,8 +21,7 @@ from workbench.engine.identity import identity_key
 from workbench.errors import UserError
 from workbench.screening.matcher import adjust_for_place, score_names
 from workbench.screening.normalise import NormName, from_stored, normalise, to_stored
-from workbench.screening.ownership import (AffiliateResult, Link, Listing, check as affiliates_check,
-                                           placeholder_rule_in_force)
+from workbench.screening.ownership import AffiliateResult, Link, Listing, check as affiliates_check
 from workbench.store import screening as store
 from workbench.store.audit import current_actor
 from workbench.store.connection import write_transaction
@@ -103,8 +102,10 @@ def party_key(name: str) -> str:
 
 class ScreeningService:
     def __init__(self, conn: sqlite3.Connection, clock: Clock = SYSTEM_CLOCK, db_label: object = "database",
-                 rule_in_force: Callable[[date], bool] = placeholder_rule_in_force):
+                 rule_in_force: Optional[Callable[[date], bool]] = None):
         self.conn, self.clock, self.db_label = conn, clock, db_label
+        if rule_in_force is None:  # the rule's dates as the bundled rules data gives them
+            from workbench.services.named_lists import affiliates_rule_in_force as rule_in_force
         self.rule_in_force = rule_in_force
         self._norms: dict[int, NormName] = {}  # list names as normalised at load, by name row id
         self._queue: Optional[tuple[tuple, tuple[QueueItem, ...]]] = None  # (inputs fingerprint, queue)
