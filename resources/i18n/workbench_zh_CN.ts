@@ -1463,6 +1463,8 @@
     <message>
         <source>Licence requirement: %1; policy: %2</source>
         <translation>许可证要求：%1；审查政策：%2</translation>
+    </message>
+    <message>
         <source>Apply rule update…</source>
         <translation>应用规则更新…</translation>
     </message>

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Optional, Sequence
 
+from workbench.errors import UserError
 from workbench.store import audit
 
 _DATE = "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
@@ -75,8 +76,8 @@ ENTRIES, NAMES = "screening_entries", "screening_names"
 FTS = NAMES + "_fts"
 
 
-class ScreeningStoreError(sqlite3.DatabaseError):
-    pass
+class ScreeningStoreError(UserError, LookupError):
+    """A screening record named by the officer does not exist (an ownership link id)."""
 
 
 @dataclass(frozen=True)
