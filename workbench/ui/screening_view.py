@@ -132,6 +132,12 @@ class ScreeningView(QWidget):
         self.refresh()
 
     # reading ----------------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Deals saved in the Deals tab since may hold new parties: the queue is re-read (cheap when
+        nothing changed: the service keeps it until a snapshot, decision, deal or link changes)."""
+        super().showEvent(event)
+        self.refresh()
+
     def refresh(self) -> None:
         from workbench.services.screening import REVIEW_THRESHOLD
 
