@@ -103,8 +103,10 @@ from workbench.store.audit import AUDIT_SUBJECT_TABLES  # noqa: E402  (imports a
 from workbench.store.catalog_kind import CATALOG_META_TABLES  # noqa: E402  (company or demo catalog)
 from workbench.store.letters_ddl import LETTER_STATUS_REBUILD  # noqa: E402  (letters recorded in error)
 
+from workbench.store.screening import SCREENING_TABLES  # noqa: E402  (screening snapshots, decisions, ownership)
+
 MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES, 4: RETENTION_TABLES, 5: AUDIT_SUBJECT_TABLES,
-                                    6: CATALOG_META_TABLES + LETTER_STATUS_REBUILD}
+                                    6: CATALOG_META_TABLES + LETTER_STATUS_REBUILD, 8: SCREENING_TABLES}
 LATEST_VERSION = max(MIGRATIONS)
 
 OnCreate = Callable[[sqlite3.Connection], None]

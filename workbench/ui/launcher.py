@@ -117,9 +117,10 @@ class Gui:
             return False
         old_window, old_session = self.window, self.session
         old_window.save_state()
-        self.runner.cancel_all()
-        self.runner.wait()
-        QApplication.processEvents()
+        for _ in range(3):  # a cancelled job's last signal may start another job of the old session: settle
+            self.runner.cancel_all()
+            self.runner.wait()
+            QApplication.processEvents()
         self.services = new
         self._build(None)
         remember_catalog(self.settings, new.db_path)
