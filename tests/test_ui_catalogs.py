@@ -22,12 +22,18 @@ def gui(tmp_path, qtbot):
     """The app on a demo catalog; the window (replaced by catalog switches) is closed here."""
     from PySide6.QtWidgets import QApplication
 
+    import shiboken6
+
     g = make_gui(tmp_path, qtbot, register=False)
     yield g
-    close_gui(g)
-    QApplication.processEvents()  # the cancelled jobs' last signals reach their (live) session first
     g.window.close()
-    g.window.deleteLater()
+    shiboken6.delete(g._first_paint)  # no timer may start the engine once the runner is drained
+    for _ in range(3):
+        g.runner.cancel_all()
+        g.runner.wait()
+        QApplication.processEvents()  # the cancelled jobs' last signals reach their (live) session first
+    close_gui(g)
+    shiboken6.delete(g.window)
 
 
 def test_catalog_file_names_keep_the_officers_words_but_no_path_characters(tmp_path):

@@ -117,6 +117,7 @@ class Gui:
             return False
         old_window, old_session = self.window, self.session
         old_window.save_state()
+        _delete_now(self._first_paint)  # its pending timer would start the old session's engine later
         for _ in range(3):  # a cancelled job's last signal may start another job of the old session: settle
             self.runner.cancel_all()
             self.runner.wait()
@@ -139,6 +140,14 @@ class Gui:
         QTimer.singleShot(timeout_ms, loop.quit)
         loop.exec()
         return self.session.current is not None
+
+
+def _delete_now(obj: QObject) -> None:
+    """Destroy a QObject at once (its timers with it), not at the next turn of the event loop."""
+    import shiboken6
+
+    if shiboken6.isValid(obj):
+        shiboken6.delete(obj)
 
 
 class EngineAfterFirstPaint(QObject):
