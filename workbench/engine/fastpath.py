@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import re
 from collections import OrderedDict
+from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass
 from datetime import date
 from fnmatch import translate
@@ -271,6 +272,33 @@ class QuickResult:
         return f"QuickResult({self.part_number!r}, {self.regime!r}, {self.position!r})"
 
 
+class ResultRow(SequenceABC):
+    """One product's answers under the classifier's regimes, in order: ``row[i]`` is a :class:`QuickResult`.
+
+    A row is one object holding the shared decisions and the product's nearest lines; the
+    per-regime views are made when read. (A hundred thousand products under nine regimes would
+    otherwise leave close to a million small objects for the garbage collector to walk.)
+    """
+
+    __slots__ = ("classifier", "spec", "decisions", "lines")
+
+    def __init__(self, classifier: "Classifier", spec: ProductSpec, decisions: tuple, lines: tuple):
+        self.classifier = classifier
+        self.spec = spec
+        self.decisions = decisions
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.decisions)
+
+    def __getitem__(self, index: int) -> QuickResult:
+        c = self.classifier
+        return QuickResult(c.plans[index], self.spec, self.decisions[index], self.lines[c._line_of_plan[index]])
+
+    def __repr__(self) -> str:
+        return f"ResultRow({self.spec.part_number!r}, {[q.position for q in self]!r})"
+
+
 def _getter(indices: Sequence[int]) -> Callable[[Sequence], tuple]:
     """A function picking ``indices`` out of a sequence as a tuple (itemgetter, always a tuple)."""
     from operator import itemgetter
@@ -347,7 +375,7 @@ class Classifier:
         tpp = tpp_of(spec) if self._uses_tpp else None
         return [metric_value(spec, name, tpp) for name in self._metrics], tpp
 
-    def classify(self, spec: ProductSpec) -> tuple[QuickResult, ...]:
+    def classify(self, spec: ProductSpec) -> "ResultRow":
         """The answer of every regime, in the order given, for one product."""
         values, tpp = self._values(spec)
         results = tuple([leaf(values[m]) for m, leaf in self._leaves])
@@ -361,9 +389,8 @@ class Classifier:
             self._rows[signature] = row
         distances = [_INF if (v := values[m]) is None or v is NOT_APPLICABLE else abs((v - t) * per_cent)
                      for m, t, per_cent in self._pairs]
-        lines = [self._nearest(line, values, distances, spec, tpp) for line in self._lines]
-        return tuple([QuickResult(plan, spec, decision, lines[i])
-                      for plan, decision, i in zip(self.plans, row, self._line_of_plan)])
+        lines = tuple([self._nearest(line, values, distances, spec, tpp) for line in self._lines])
+        return ResultRow(self, spec, row, lines)
 
     def _decide(self, spec: ProductSpec, results: tuple, matched: tuple) -> tuple[Decision, ...]:
         """Each regime's decision for a signature not met before (``determine`` once per regime signature)."""
@@ -392,7 +419,7 @@ class Classifier:
         return Criterion(owner, metric, op, threshold, value, MET if test(value, threshold) else NOT_MET,
                          margin, margin * per_cent, label, None)
 
-    def classify_all(self, specs: Iterable[ProductSpec]) -> list[tuple[QuickResult, ...]]:
+    def classify_all(self, specs: Iterable[ProductSpec]) -> list["ResultRow"]:
         """``classify`` for each product: one row per product, one result per regime."""
         classify = self.classify
         return [classify(s) for s in specs]
@@ -405,7 +432,7 @@ class Classifier:
 
 def classify_many(specs: Iterable[ProductSpec], regimes: Sequence[LoadedRegime], countries: CountryTable,
                   destination: Optional[str] = None, end_user_hq: Optional[str] = None, on: Optional[date] = None,
-                  exports_from_us: bool = True) -> list[tuple[QuickResult, ...]]:
+                  exports_from_us: bool = True) -> list["ResultRow"]:
     """Every product under every regime: one row per product, one :class:`QuickResult` per regime.
 
     The entry point for the services (catalog column: one regime; comparison: several). The
