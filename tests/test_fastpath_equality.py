@@ -141,7 +141,8 @@ def _shared(regimes, destination, end_user_hq, on) -> Classifier:
 
 
 def assert_same(quick, det) -> None:
-    assert quick.regime == det.regime and quick.as_of == det.as_of
+    assert quick.regime == det.regime and quick.as_of == det.as_of and quick.part_number == det.part_number
+    assert (quick.tpp, quick.performance_density) == (det.tpp, det.performance_density)
     got = (quick.classification, quick.paragraph, quick.candidates, quick.license_required, quick.review_policy,
            quick.license_exceptions, quick.position, quick.controlled, quick.nearest)
     want = (det.classification, det.paragraph, det.candidates, det.license_required, det.review_policy,

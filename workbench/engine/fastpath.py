@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass
@@ -234,17 +235,20 @@ class Plan:
 class QuickResult:
     """A regime's answer for one product: class, licence position, nearest criterion; trace on request."""
 
-    __slots__ = ("plan", "spec", "decision", "nearest")
+    __slots__ = ("plan", "row", "decision", "nearest")
 
-    def __init__(self, plan: Plan, spec: ProductSpec, decision: Decision, nearest: Optional[Criterion]):
+    def __init__(self, plan: Plan, row: "ResultRow", decision: Decision, nearest: Optional[Criterion]):
         self.plan = plan
-        self.spec = spec
+        self.row = row
         self.decision = decision
         self.nearest = nearest  # the same Criterion as Determination.nearest
 
     regime = property(lambda self: self.plan.loaded.id)
     as_of = property(lambda self: self.plan.day)
-    part_number = property(lambda self: self.spec.part_number)
+    spec = property(lambda self: self.row.spec)
+    part_number = property(lambda self: self.row.spec.part_number)
+    tpp = property(lambda self: self.row.tpp)
+    performance_density = property(lambda self: self.row.performance_density)
     classification = property(lambda self: self.decision.classification)
     paragraph = property(lambda self: self.decision.paragraph)
     candidates = property(lambda self: self.decision.candidates)
@@ -280,23 +284,41 @@ class ResultRow(SequenceABC):
     otherwise leave close to a million small objects for the garbage collector to walk.)
     """
 
-    __slots__ = ("classifier", "spec", "decisions", "lines")
+    __slots__ = ("classifier", "spec", "decisions", "lines", "tpp", "performance_density")
 
-    def __init__(self, classifier: "Classifier", spec: ProductSpec, decisions: tuple, lines: tuple):
+    def __init__(self, classifier: "Classifier", spec: ProductSpec, decisions: tuple, lines: tuple,
+                 tpp: Optional[float], performance_density: Optional[float]):
         self.classifier = classifier
         self.spec = spec
         self.decisions = decisions
         self.lines = lines
+        self.tpp = tpp  # as Determination.tpp
+        self.performance_density = performance_density  # as Determination.performance_density (None: unknown or planar)
 
     def __len__(self) -> int:
         return len(self.decisions)
 
     def __getitem__(self, index: int) -> QuickResult:
         c = self.classifier
-        return QuickResult(c.plans[index], self.spec, self.decisions[index], self.lines[c._line_of_plan[index]])
+        return QuickResult(c.plans[index], self, self.decisions[index], self.lines[c._line_of_plan[index]])
 
     def __repr__(self) -> str:
         return f"ResultRow({self.spec.part_number!r}, {[q.position for q in self]!r})"
+
+
+_DERIVED = ("tpp", "performance_density")
+
+
+def _getter_of(names: Sequence[str]) -> Callable[[object], tuple]:
+    """A function reading ``names`` off an object as a tuple (attrgetter, always a tuple)."""
+    from operator import attrgetter
+
+    if not names:
+        return lambda obj: ()
+    if len(names) == 1:
+        (name,) = names
+        return lambda obj: (getattr(obj, name),)
+    return attrgetter(*names)
 
 
 def _getter(indices: Sequence[int]) -> Callable[[Sequence], tuple]:
@@ -326,7 +348,11 @@ class Classifier:
                  end_user_hq: Optional[str] = None, on: Optional[date] = None, exports_from_us: bool = True):
         self.plans = tuple(Plan(r, countries, destination, end_user_hq, on, exports_from_us) for r in regimes)
         leaf_index: dict[tuple, int] = {}
-        metric_index: dict[str, int] = {}
+        # Metric values per product, laid out as: the template figures the leaves read (one
+        # attrgetter call), then TPP and performance density (derived).
+        plain = sorted({metric for plan in self.plans for _, metric, _, _ in plan.leaves} - set(_DERIVED))
+        metric_index = {name: i for i, name in enumerate([*plain, *_DERIVED])}
+        self._plain = _getter_of(plain)
         pair_index: dict[tuple, int] = {}
         pattern_index: dict[tuple, int] = {}
         self._leaves: list[tuple[int, Callable]] = []
@@ -340,14 +366,14 @@ class Classifier:
             indices = []
             for key, metric, _, _ in plan.leaves:
                 if key not in leaf_index:
-                    m = metric_index.setdefault(metric, len(metric_index))
+                    m = metric_index[metric]
                     leaf_index[key] = len(self._leaves)
                     self._leaves.append((m, _make_leaf(key)))
                 indices.append(leaf_index[key])
             by_pair = {}
             for (metric, threshold), entry in plan.pairs.items():
                 if (metric, threshold) not in pair_index:
-                    m = metric_index.setdefault(metric, len(metric_index))
+                    m = metric_index[metric]
                     pair_index[(metric, threshold)] = len(self._pairs)
                     self._pairs.append((m, threshold, entry[5]))
                 by_pair[pair_index[(metric, threshold)]] = entry
@@ -367,13 +393,12 @@ class Classifier:
                 nearest_index[lines] = len(self._lines)
                 self._lines.append((tuple(by_pair), by_pair, exact_only, plan))
             self._line_of_plan.append(nearest_index[lines])
-        self._metrics = tuple(metric_index)
-        self._uses_tpp = "tpp" in metric_index or "performance_density" in metric_index
+        self._pd = metric_index["performance_density"]
         self._rows: dict[tuple, tuple[Decision, ...]] = {}
 
     def _values(self, spec: ProductSpec) -> tuple[list, Optional[float]]:
-        tpp = tpp_of(spec) if self._uses_tpp else None
-        return [metric_value(spec, name, tpp) for name in self._metrics], tpp
+        tpp = tpp_of(spec)
+        return [*self._plain(spec), tpp, metric_value(spec, "performance_density", tpp)], tpp
 
     def classify(self, spec: ProductSpec) -> "ResultRow":
         """The answer of every regime, in the order given, for one product."""
@@ -390,7 +415,8 @@ class Classifier:
         distances = [_INF if (v := values[m]) is None or v is NOT_APPLICABLE else abs((v - t) * per_cent)
                      for m, t, per_cent in self._pairs]
         lines = tuple([self._nearest(line, values, distances, spec, tpp) for line in self._lines])
-        return ResultRow(self, spec, row, lines)
+        density = values[self._pd]
+        return ResultRow(self, spec, row, lines, tpp, None if density is NOT_APPLICABLE else density)
 
     def _decide(self, spec: ProductSpec, results: tuple, matched: tuple) -> tuple[Decision, ...]:
         """Each regime's decision for a signature not met before (``determine`` once per regime signature)."""
@@ -443,6 +469,7 @@ def classify_many(specs: Iterable[ProductSpec], regimes: Sequence[LoadedRegime],
 
 _CLASSIFIERS: "OrderedDict[tuple, Classifier]" = OrderedDict()
 _KEEP = 32
+_LOCK = threading.Lock()
 
 
 def classifier_for(regimes: Sequence[LoadedRegime], countries: CountryTable, destination: Optional[str] = None,
@@ -456,11 +483,15 @@ def classifier_for(regimes: Sequence[LoadedRegime], countries: CountryTable, des
     """
     key = (tuple(id(r) for r in regimes), id(countries), destination, end_user_hq, on or date.today(),
            exports_from_us)
-    found = _CLASSIFIERS.get(key)
-    if found is not None:
-        _CLASSIFIERS.move_to_end(key)
-        return found
-    made = _CLASSIFIERS[key] = Classifier(regimes, countries, destination, end_user_hq, on, exports_from_us)
-    while len(_CLASSIFIERS) > _KEEP:
-        _CLASSIFIERS.popitem(last=False)
+    with _LOCK:  # the GUI classifies from worker threads too
+        found = _CLASSIFIERS.get(key)
+        if found is not None:
+            _CLASSIFIERS.move_to_end(key)
+            return found
+    made = Classifier(regimes, countries, destination, end_user_hq, on, exports_from_us)
+    with _LOCK:
+        # The classifier keeps the regimes and countries alive, so their ids stay theirs while cached.
+        made = _CLASSIFIERS.setdefault(key, made)
+        while len(_CLASSIFIERS) > _KEEP:
+            _CLASSIFIERS.popitem(last=False)
     return made
