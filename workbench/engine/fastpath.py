@@ -15,17 +15,21 @@ How the fast path stays equal to ``determine`` without re-implementing it:
   exceptions) depends on the product only through the result of each leaf and through which
   part-number flags match its names. That tuple of results is the product's *signature*: every
   product with the same signature gets the same answer, so the answer is asked of ``determine``
-  once per signature (the first product that has it) and reused for the others. A catalog has a
-  few hundred distinct signatures per regime however many products it holds.
+  once per signature (the first product that has it) and reused for the others (100,000 synthetic
+  products have 8 to 534 signatures per regime).
 * The metrics (TPP, performance density, the template figures) are read once per product and
   shared by every regime; each distinct leaf is evaluated once per product for all regimes.
 * The nearest criterion needs the product's own numbers: the distance to every distinct
   (metric, threshold) pair is computed once per product, and each regime takes the first minimum
   in its own criteria order, exactly as ``determine`` does.
 
+Results come one :class:`ResultRow` per product (``row[i]`` is regime i's :class:`QuickResult`).
 The full trace stays one call away: :meth:`QuickResult.trace` runs ``determine`` for that product.
-``tests/test_fastpath_equality.py`` checks the equality over random specs, every bundled regime,
-destinations, end users' headquarters and dates.
+
+The reuse holds only while ``determine`` reads the product through condition leaves and
+product-flag part-number patterns. If it ever reads more of the spec (a vendor list, a letter),
+the signature must grow with it; ``tests/test_fastpath_equality.py`` is the guard: it checks the
+equality over random specs, every bundled regime, destinations, headquarters and dates.
 """
 
 from __future__ import annotations
@@ -41,9 +45,7 @@ from fnmatch import translate
 from operator import ge, gt, le, lt, eq, ne
 from typing import Callable, Iterable, Optional, Sequence
 
-from workbench.engine.conditions import (
-    INDETERMINATE, MET, NOT_MET, All, Any_, Compare, Criterion, Flag, Not, OneOf,
-)
+from workbench.engine.conditions import MET, NOT_MET, All, Any_, Compare, Criterion, Flag, Not, OneOf
 from workbench.engine.countries import CountryTable
 from workbench.engine.identity import identity_key
 from workbench.engine.loader import LoadedRegime
