@@ -214,13 +214,14 @@ def test_trace_is_the_full_determination(library):
 
 
 def _identity_key_slow(text: str) -> str:
+    """identity_key's general steps (the look-alike skeleton never touches ASCII)."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return _SPACE_RE.sub(" ", _DASH_RE.sub("-", text)).strip()
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.one_of(st.text(alphabet=st.characters(max_codepoint=127)), st.text()))
+@given(text=st.text(alphabet=st.characters(max_codepoint=127)))
 def test_identity_key_ascii_shortcut_gives_the_same_key(text):
     assert identity_key(text) == _identity_key_slow(text)
 
