@@ -154,7 +154,10 @@ def assert_same(quick, det) -> None:
 @given(s=specs(), pick=st.data(), destination=places, end_user_hq=places)
 def test_one_regime_on_any_date_equals_determine(s, pick, destination, end_user_hq):
     loaded = pick.draw(st.sampled_from(REGIMES))
-    day = pick.draw(st.sampled_from(DAYS[loaded.id]))
+    window = loaded.regime
+    last = (window.effective_to or date(2030, 1, 1)) - timedelta(days=1)
+    day = pick.draw(st.one_of(st.sampled_from(DAYS[loaded.id]),
+                              st.dates(min_value=window.effective_from, max_value=last)))
     (quick,) = _shared([loaded], destination, end_user_hq, day).classify(s)
     assert_same(quick, determine(s, loaded, COUNTRIES, destination, end_user_hq, day))
 
