@@ -110,6 +110,9 @@ def connect(path: str | os.PathLike, latest_version: Optional[int] = None) -> sq
         problems = [f"{k}={v!r}" for k, v in read_pragmas(conn).items() if not _pragma_ok(k, v)]
         if problems:
             raise StoreError(f"{path}: connection settings did not take effect: {', '.join(problems)}")
+        from workbench.store.audit_state import track
+
+        track(conn)  # note every change to the tables bound to the audit log (see audit_state)
     except sqlite3.DatabaseError as exc:
         conn.close()
         if is_disk_full(exc):

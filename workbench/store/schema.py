@@ -100,7 +100,15 @@ from workbench.store.retention import RETENTION_TABLES  # noqa: E402  (issue 7: 
 
 from workbench.store.audit import AUDIT_SUBJECT_TABLES  # noqa: E402  (imports audited as one row each)
 
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES, 4: RETENTION_TABLES, 5: AUDIT_SUBJECT_TABLES}
+from workbench.store.audit_state import bind_current_state  # noqa: E402  (catalog state bound to the log)
+
+# Migration 7: each append records the catalog's resulting state (workbench.store.audit_state).
+STATE_BINDING: list[str] = ["ALTER TABLE audit ADD COLUMN state_sha256 TEXT"]
+
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES, 4: RETENTION_TABLES, 5: AUDIT_SUBJECT_TABLES,
+                                    7: STATE_BINDING}
+# Python run after a migration's SQL, in the same transaction (a step whose data SQL cannot compute).
+AFTER_STEP: dict[int, Callable[[sqlite3.Connection], None]] = {7: bind_current_state}
 LATEST_VERSION = max(MIGRATIONS)
 
 OnCreate = Callable[[sqlite3.Connection], None]
@@ -134,6 +142,8 @@ def migrate(conn: sqlite3.Connection, path: Optional[Path] = None, on_create: Op
                 conn.execute(statement)
             if version == 1 and on_create is not None:
                 on_create(conn)
+            if version in steps and version in AFTER_STEP:
+                AFTER_STEP[version](conn)
             conn.execute(f"PRAGMA user_version = {int(version)}")
             conn.execute("COMMIT")
         except BaseException as exc:
