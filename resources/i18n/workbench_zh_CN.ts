@@ -1260,5 +1260,9 @@
         <source>Legal basis (quoted): %1</source>
         <translation>依据（原文）：%1</translation>
     </message>
+    <message>
+        <source>Undo refused</source>
+        <translation>撤销被拒绝</translation>
+    </message>
 </context>
 </TS>
