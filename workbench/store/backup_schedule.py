@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -171,8 +170,14 @@ def _keep_aside(db_path: Path, stamp: str) -> Path:
         target = db_path.with_name(f"{db_path.name}.replaced-{stamp}-{n}")
     try:
         os.link(db_path, target)  # a second name for the old file: the catalog path is never empty
-    except OSError:
-        shutil.copy2(db_path, target)  # no hard links here (e.g. FAT): a copy of the checkpointed file
+    except OSError:  # no hard links here (e.g. FAT): SQLite copies the old catalog page by page
+        src = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
     return target
 
 
