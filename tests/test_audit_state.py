@@ -178,3 +178,27 @@ def test_g2g_note_changes_are_audited(tmp_path):
     with write_transaction(conn):
         set_g2g(conn, "AE", True, "second note")
     assert verify(conn).ok, verify(conn).message()
+
+
+def test_a_memo_skips_the_check_only_while_nothing_was_written(tmp_path, library, monkeypatch):
+    from workbench.store import audit_verify
+
+    calls = []
+    real = audit_verify.verify
+    monkeypatch.setattr(audit_verify, "verify", lambda *a, **k: calls.append(1) or real(*a, **k))
+    conn = fresh_catalog(tmp_path)
+    memo = lambda: write_memo(conn, library, [H100], ["us-ear-2023-10"], "CN", "en", tmp_path / "m.pdf")  # noqa: E731
+    memo()
+    memo()
+    assert len(calls) == 1  # nothing written in between: the passing check stands
+    _edit_figure(conn, H100, "notes", "an edit through the app")
+    memo()
+    assert len(calls) == 2
+    conn.execute("UPDATE products SET notes = 'raw SQL on the memo connection itself'")
+    with pytest.raises(CatalogNotTrustworthy, match="products are not what the log records"):
+        memo()
+    other = connect(tmp_path / "catalog.db")
+    other.execute("UPDATE products SET notes = 'reviewed' WHERE part_number = ?", (H100,))
+    other.close()
+    with pytest.raises(CatalogNotTrustworthy):
+        memo()

@@ -50,11 +50,11 @@ class CatalogNotTrustworthy(StoreError):
 def check_catalog(conn: sqlite3.Connection, *, integrity: bool, incremental: bool = False) -> None:
     """Refuse to report on a catalog that `workbench audit verify` rejects (the chain, the subjects
     index, the catalog state bound to the log) and, if asked, that fails PRAGMA integrity_check.
-    Raises CatalogNotTrustworthy. (``incremental`` is accepted for callers; the check is always whole,
-    so memo and export refuse exactly when verify fails.)"""
-    from workbench.store.audit_verify import verify
+    Raises CatalogNotTrustworthy. ``incremental`` (memos) skips the check when nothing was written
+    since it last passed on this connection, when it would pass again."""
+    from workbench.store.audit_verify import verify, verify_unless_unchanged
 
-    report = verify(conn)
+    report = verify_unless_unchanged(conn) if incremental else verify(conn)
     if not report.ok:
         what = report.message() if report.catalog_differs else \
             f"the audit log is broken at entry {report.broken_seq}: {report.reason}"

@@ -101,6 +101,31 @@ def verify(conn: sqlite3.Connection, anchor: Optional[str] = None) -> ChainRepor
     return ChainReport(entries, expected - 1, prev)
 
 
+_MARKER = "wb_verified_marker"
+
+
+def verify_unless_unchanged(conn: sqlite3.Connection) -> ChainReport:
+    """:func:`verify`, skipped when nothing at all was written to the database since this
+    connection's last passing verify (no other connection committed: ``PRAGMA data_version``; this
+    one changed no row: ``total_changes``), in which case verify would pass again. The marker lives
+    in a function registered on this connection only, so another connection never inherits it."""
+    now = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    try:
+        marker = conn.execute(f"SELECT {_MARKER}()").fetchone()[0]
+    except sqlite3.OperationalError:  # no marker on this connection yet
+        marker = None
+    if marker is not None:
+        seen = json.loads(marker)
+        if tuple(seen["at"]) == now:
+            return ChainReport(seen["entries"], seen["seq"], seen["hash"])
+    report = verify(conn)
+    if report.ok:
+        state = {"value": json.dumps({"at": list(now), "entries": report.entries, "seq": report.head_seq,
+                                      "hash": report.head_hash})}
+        conn.create_function(_MARKER, 0, lambda: state["value"])
+    return report
+
+
 def subjects_mismatch(conn: sqlite3.Connection) -> Optional[tuple[int, str]]:
     """(seq, reason) of the first entry whose audit_subjects rows differ from the part numbers in
     its (hash-protected) payload, or None. The index is derived data: without this check, rows
