@@ -1263,6 +1263,16 @@
     <message>
         <source>Undo refused</source>
         <translation>撤销被拒绝</translation>
+        <source>Rules current to %1</source>
+        <translation>规则更新至 %1</translation>
+    </message>
+    <message>
+        <source>Rules current to: not stated</source>
+        <translation>规则更新日期：未注明</translation>
+    </message>
+    <message>
+        <source>Rules current to %1 — %2 days ago, more than %3: check for newer rules before relying on a determination</source>
+        <translation>规则更新至 %1——距今 %2 天，超过 %3 天：依赖判定结果前请检查是否有更新的规则</translation>
     </message>
 </context>
 </TS>

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 from workbench.errors import StorageError
+from workbench.rule_files import is_regime_file
 
 MANIFEST_NAME = "MANIFEST.json"
 REGENERATE = "python -m workbench rulesets manifest --write"
@@ -48,7 +49,7 @@ def ruleset_files(folder: Path) -> dict[str, str]:
 def _regime_ids(folder: Path, names: list[str]) -> dict[str, str]:
     ids = {}
     for name in names:
-        if name.endswith((".yaml", ".yml")):
+        if name.endswith((".yaml", ".yml")) and is_regime_file(name):  # *.data.yaml: data, no regime id
             import yaml  # only for a file the caller has no id for (the app's start imports no YAML)
 
             try:
@@ -82,6 +83,42 @@ def rules_current_to(folder: Optional[Path] = None) -> Optional["date"]:
         return date.fromisoformat(value) if value else None
     except (ManifestError, TypeError, ValueError):
         return None
+
+
+# Regulations change at least yearly; rules not reviewed for this long are called out to the user.
+STALE_AFTER_DAYS = 90
+
+
+@dataclass(frozen=True)
+class RulesFreshness:
+    """How fresh the rules content is on ``today``: its "current to" date, the days since, and
+    whether that is more than STALE_AFTER_DAYS (always stale when the date is unknown)."""
+
+    current_to: Optional["date"]
+    today: "date"
+
+    @property
+    def days(self) -> Optional[int]:
+        return None if self.current_to is None else (self.today - self.current_to).days
+
+    @property
+    def stale(self) -> bool:
+        return self.current_to is None or (self.days or 0) > STALE_AFTER_DAYS
+
+    def line(self) -> str:
+        """'rules current to 2026-07-14' (plus a warning when stale), in English for CLI output."""
+        if self.current_to is None:
+            return "rules current to: not stated (rulesets/MANIFEST.json has no rules_current_to)"
+        text = f"rules current to {self.current_to.isoformat()}"
+        if self.stale:
+            text += (f" ({self.days} days before {self.today.isoformat()}, more than {STALE_AFTER_DAYS}: "
+                     "check for newer rules before relying on a determination)")
+        return text
+
+
+def rules_freshness(today: "date", folder: Optional[Path] = None) -> RulesFreshness:
+    """The freshness of the rules on ``today`` (an injected date, never the wall clock)."""
+    return RulesFreshness(rules_current_to(folder), today)
 
 
 def read_manifest(folder: Path) -> dict:
@@ -149,8 +186,10 @@ def verify_manifest(folder: Path, regime_files: Optional[dict[str, str]] = None)
     touched = set(changed) | set(missing) | set(extra)
     names = dict(manifest.get("regimes") or {})
     names.update(loaded)
-    if COUNTRIES in touched:
+    # Country groups and the rules data (*.data.yaml: named lists, rule dates) feed every regime.
+    shared = COUNTRIES in touched or any(not is_regime_file(n) and n.endswith(".yaml") for n in touched)
+    if shared:
         modified = frozenset(loaded.values()) | frozenset(names.values())
     else:
         modified = frozenset(names[n] for n in touched if n in names)
-    return ManifestReport(manifest["version"], changed, missing, extra, modified, None, COUNTRIES in touched)
+    return ManifestReport(manifest["version"], changed, missing, extra, modified, None, shared)

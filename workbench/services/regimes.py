@@ -121,6 +121,8 @@ def bundled_library() -> RegimeLibrary:
 
     folder = rulesets_dir()
     # A bundled regime's id is its file name (workbench.engine.loader refuses a file where they differ).
-    files = {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    from workbench.rule_files import is_regime_file  # named lists and rule dates (*.data.yaml) are not regimes
+
+    files = {p.stem: p for p in sorted(folder.glob("*.yaml")) if is_regime_file(p.name)}
     report = verify_manifest(folder, {p.name: regime_id for regime_id, p in files.items()})
     return RegimeLibrary((), None, report.modified_regimes, report, files=files, countries_file=folder / "countries.csv")
