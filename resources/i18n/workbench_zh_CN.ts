@@ -1263,6 +1263,8 @@
     <message>
         <source>Undo refused</source>
         <translation>撤销被拒绝</translation>
+    </message>
+    <message>
         <source>Rules current to %1</source>
         <translation>规则更新至 %1</translation>
     </message>

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from workbench.store.columns import BOOL_COLUMNS, PRODUCT_COLUMNS, TEXT_COLUMNS
-from workbench.store.connection import APPLICATION_ID, DiskFull, StoreError, disk_full_message, is_disk_full
+from workbench.store.connection import (APPLICATION_ID, DiskFull, ReadOnlyCatalog, StoreError, disk_full_message,
+                                       is_disk_full, is_read_only_error, read_only_message)
 
 
 def _product_column(name: str) -> str:
@@ -151,6 +152,8 @@ def migrate(conn: sqlite3.Connection, path: Optional[Path] = None, on_create: Op
                 conn.execute("ROLLBACK")
             if is_disk_full(exc):
                 raise DiskFull(disk_full_message(path or "database")) from None
+            if is_read_only_error(exc):
+                raise ReadOnlyCatalog(read_only_message(path or "database", exc)) from None
             raise
         applied += 1
     return applied
