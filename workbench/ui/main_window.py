@@ -277,7 +277,13 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu(tr("&Settings"))
         self._action(m, tr("Preferences…"), "Ctrl+,", self.open_settings)
         m = self.menuBar().addMenu(tr("&Help"))
+        self.rule_update_action = self._action(m, tr("Apply rule update…"), None, self.apply_rule_update)
         self._action(m, tr("About"), "F1", self.about)
+
+    def apply_rule_update(self) -> None:
+        from workbench.ui.rule_update_dialog import apply_rule_update
+
+        apply_rule_update(self, self.session, self.runner)
 
     def about(self) -> None:
         from workbench.ui.dialogs import AboutDialog
