@@ -457,6 +457,10 @@
         <translation>数值被拒绝</translation>
     </message>
     <message>
+        <source>Undo refused</source>
+        <translation>撤销被拒绝</translation>
+    </message>
+    <message>
         <source>Edit %1 of %2</source>
         <translation>编辑 %2 的 %1</translation>
     </message>
@@ -1261,8 +1265,6 @@
         <translation>依据（原文）：%1</translation>
     </message>
     <message>
-        <source>Undo refused</source>
-        <translation>撤销被拒绝</translation>
         <source>Apply rule update…</source>
         <translation>应用规则更新…</translation>
     </message>
