@@ -17,7 +17,7 @@ from workbench.store import audit, connect, migrate
 from workbench.store.audit_verify import verify
 from workbench.store.connection import write_transaction
 from workbench.store.products import ProductWrite, get_product, write_products
-from workbench.store.schema import MIGRATIONS, user_version
+from workbench.store.schema import LATEST_VERSION, MIGRATIONS, user_version
 
 
 def _raw(db, *sql):
@@ -154,7 +154,7 @@ def test_an_older_catalog_is_bound_when_it_migrates(tmp_path):
     old.close()
     conn = connect(db)
     migrate(conn, db)
-    assert user_version(conn) == 7
+    assert user_version(conn) == LATEST_VERSION
     bind = conn.execute("SELECT seq, action, state_sha256 FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     assert bind[0] == head[0] + 1 and bind[1] == "catalog.state.bind" and bind[2]
     assert verify(conn, anchor=head[1]).ok

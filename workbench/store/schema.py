@@ -103,11 +103,13 @@ from workbench.store.audit import AUDIT_SUBJECT_TABLES  # noqa: E402  (imports a
 
 from workbench.store.audit_state import bind_current_state  # noqa: E402  (catalog state bound to the log)
 
+from workbench.store.screening import SCREENING_TABLES  # noqa: E402  (screening snapshots, decisions, ownership)
+
 # Migration 7: each append records the catalog's resulting state (workbench.store.audit_state).
 STATE_BINDING: list[str] = ["ALTER TABLE audit ADD COLUMN state_sha256 TEXT"]
 
 MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES, 4: RETENTION_TABLES, 5: AUDIT_SUBJECT_TABLES,
-                                    7: STATE_BINDING}
+                                    7: STATE_BINDING, 8: SCREENING_TABLES}
 # Python run after a migration's SQL, in the same transaction (a step whose data SQL cannot compute).
 AFTER_STEP: dict[int, Callable[[sqlite3.Connection], None]] = {7: bind_current_state}
 LATEST_VERSION = max(MIGRATIONS)
