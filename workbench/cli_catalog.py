@@ -16,6 +16,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from workbench.cli_lock import writes_catalog
 from workbench.engine import ProductSpec
 from workbench.io.xlsx_guard import DEFAULT_LIMITS
 from workbench.store import StoreError, resolve_db_path
@@ -66,9 +67,10 @@ def run_adding(db, dry_run: bool, body) -> int:
     import tempfile
 
     from workbench.services.catalog import create_catalog, open_existing_catalog, open_or_create_company
+    from workbench.store.catalog_file import exists
 
     path = resolve_db_path(db)
-    if dry_run and not path.exists():
+    if dry_run and not exists(path):
         with tempfile.TemporaryDirectory(prefix="workbench-dry-run-") as tmp:
             conn = open_existing_catalog(create_catalog(Path(tmp) / "catalog.sqlite3"))
             print(f"note: no catalog at {path} yet: this dry run compares with an empty catalog and creates "
@@ -94,6 +96,7 @@ def run_adding(db, dry_run: bool, body) -> int:
             print(f"note: nothing was added, so the new catalog at {path} was removed again", file=sys.stderr)
 
 
+@writes_catalog
 def cmd_import(args: argparse.Namespace) -> int:
     limits = replace(DEFAULT_LIMITS, max_rows=args.max_rows) if args.max_rows else DEFAULT_LIMITS
     return run_adding(args.db, args.dry_run, lambda conn, db: _import_into(conn, db, args, limits))

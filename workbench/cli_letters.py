@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
+from workbench.cli_lock import writes_catalog
 from workbench.cli_format import json_text, text_table
 from workbench.engine.letters import STATUSES, TransitionRefused
 from workbench.store import StoreError
@@ -159,6 +160,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
+@writes_catalog
 def cmd_add(args: argparse.Namespace) -> int:
     def body(service) -> int:
         letters = service.add_file(Path(args.file), Path(args.attach) if args.attach else None)
@@ -180,6 +182,7 @@ def _day(text: Optional[str], args: argparse.Namespace) -> date:
         raise LetterInputError(f"--on: '{text}' is not a date (expected YYYY-MM-DD)") from None
 
 
+@writes_catalog
 def cmd_status(args: argparse.Namespace) -> int:
     def body(service) -> int:
         from workbench.engine.letters import STATUS_LABELS
@@ -191,6 +194,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
+@writes_catalog
 def cmd_attach(args: argparse.Namespace) -> int:
     def body(service) -> int:
         att = service.attach(args.ref, Path(args.file))

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Optional
 from workbench.errors import UserError
 from workbench.paths import resources_dir
 from workbench.store import APPLICATION_ID, StoreError, connect, migrate, resolve_db_path
-from workbench.store.catalog_file import CatalogExists, NoCatalog, NotACatalog, check_catalog_file, create_new
+from workbench.store.catalog_file import CatalogExists, NoCatalog, NotACatalog, check_catalog_file, create_new, exists
 from workbench.store.catalog_kind import DEMO, catalog_kind
 from workbench.store.products import ProductWrite, load_specs, write_products
 
@@ -104,7 +104,7 @@ def create_catalog(db: Optional[str | os.PathLike] = None, *, demo: bool = False
     catalog, or with ``demo`` the demo catalog. Refuses any existing file: a catalog already
     there is CatalogExists (exit 2), anything else NotACatalog (exit 3); neither is touched."""
     path = resolve_db_path(db)
-    if path.exists():
+    if exists(path):
         check_catalog_file(path)
         raise CatalogExists(f"{path}: a catalog is already there; init never replaces a file "
                             "(expected a new path, or open this one)")
@@ -131,7 +131,7 @@ def open_or_create_company(db: Optional[str | os.PathLike] = None) -> tuple[sqli
     tells the officer it was made). An unusable file is refused as by open_existing_catalog."""
     path = resolve_db_path(db)
     created = False
-    if not path.exists():
+    if not exists(path):
         try:
             create_catalog(path)
             created = True

@@ -41,6 +41,19 @@ class CatalogExists(UserError):
     """``init`` was pointed at a catalog that already exists."""
 
 
+def exists(path: Path) -> bool:
+    """Whether a file is at ``path``; a folder this user may not look into is a StoreError (exit 3,
+    one line), not a traceback and not "no catalog"."""
+    try:
+        os.stat(path)
+        return True
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc}); nothing was changed "
+                         "(expected a folder this user may read and write)") from None
+
+
 def _identity_once(uri: str) -> tuple[int, int]:
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
@@ -75,7 +88,7 @@ def check_catalog_file(path: Path, *, deep: bool = True) -> None:
     Looking inside a WAL file read-only makes SQLite create its -wal/-shm files beside it; for a
     file that is refused, those it created are removed again, so the folder is as it was."""
     path = Path(path)
-    if not path.exists():
+    if not exists(path):
         raise NoCatalog(path)
     before = {s for s in SIDE_FILES if path.with_name(path.name + s).exists()}
     try:
