@@ -91,7 +91,7 @@ def test_compare_shows_only_changes_with_counts(tmp_path, capsys):
     assert code == 0 and data["products"] == 3
     assert [c["part_number"] for c in data["changed"]] == ["H100-SXM", "H800"]
     assert data["unchanged"] == 1
-    assert {"from": "not 3A090/4A090 / no licence", "to": "3A090.a.1 / licence (presumption of denial)",
+    assert {"from": "not 3A090/4A090 / no licence required", "to": "3A090.a.1 / licence required (presumption of denial)",
             "count": 1} in data["counts"]
 
 

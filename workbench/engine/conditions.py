@@ -135,6 +135,10 @@ class Criterion(NamedTuple):
         return f"{self.label or self.metric} {shown} {self.op} {format_value(self.threshold)}"
 
 
+# The one table of operator symbols (the UI, the memo and the CLI read it through workbench.wording).
+OP_SYMBOLS = {">=": "≥", "<=": "≤", "!=": "≠", "==": "=", ">": ">", "<": "<", "is": "=", "in": "∈"}
+
+
 def format_value(value: object) -> str:
     """How a value reads in a trace or sentence: 15,832; 5.92; 1e+26; yes/no."""
     if isinstance(value, bool):

@@ -122,15 +122,3 @@ class ClassificationCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
-
-
-def as_enforced(regime: LoadedRegime, regimes: list[LoadedRegime]) -> LoadedRegime:
-    """The regime actually enforced in place of a codified-but-not-enforced one (AI Diffusion ->
-    the May 2025 enforcement policy): an enforced regime superseding the same predecessor, from the
-    same date or later. Proposed regimes and drafts are hypothetical by nature and stay as they are."""
-    r = regime.regime
-    if r.enforced or regime.draft or r.status == "proposed":
-        return regime
-    candidates = [o for o in regimes if o.regime.enforced and not o.draft and set(o.regime.supersedes) & set(r.supersedes)
-                  and o.regime.effective_from >= r.effective_from]
-    return min(candidates, key=lambda o: o.regime.effective_from) if candidates else regime
