@@ -156,7 +156,7 @@ def letter_refs(letters: Sequence, products: Sequence["ProductReport"], countrie
             for det in prod.determinations:
                 m = match_letter(compiled, det, prod.spec, countries, metrics=prod.metrics)
                 if m.result in (BINDS, MAY_BIND):
-                    hits.append(LetterHit(prod.spec.part_number, det.regime, m.result, m.reason, m.matched,
+                    hits.append(LetterHit(prod.spec.part_number, det.regime, m.result, m.reason, m.brief,
                                           m.confidence))
         if only_applying and not hits:
             continue

@@ -11,6 +11,6 @@ from workbench.wording.labels import (  # noqa: F401
     PRECISION, THROUGHPUT, field_label, history_label, letter_status_label, missing_words, policy_label,
     regime_status_label)
 from workbench.wording.licence import licence_text, position_text  # noqa: F401
-from workbench.wording.numbers import fmt_num, fmt_pct, margin_number, quantity  # noqa: F401
+from workbench.wording.numbers import date_text, fmt_num, fmt_pct, margin_number, quantity  # noqa: F401
 from workbench.wording.symbols import METRIC_SHORT, OP_WORDS, OPS, op_symbol, short_metric  # noqa: F401
 from workbench.wording.text import hyphen_lines, shorten, tidy  # noqa: F401

@@ -99,7 +99,7 @@ def reason_text(code: str, args: tuple, lang: Optional[str] = "en") -> str:
             f"End user's headquarters not given: {args[0]} ({args[1]}) not checked."
     if code == "requirement":
         rid, description, citation = args
-        return f"{rid}：{description} [{citation}]" if zh else f"{description} [{citation}]"
+        return f"{rid}（法规原文）：“{description}” [{citation}]" if zh else f"{description} [{citation}]"
     if code == "groups_unknown":
         ids = ("、" if zh else ", ").join(args[0])
         return f"以下条款的国家组数据标记为未知：{ids}" if zh else f"Country-group data marked unknown for: {ids}"
@@ -114,25 +114,25 @@ def reason_text(code: str, args: tuple, lang: Optional[str] = "en") -> str:
 
 
 def licence_reasons(pos, lang: Optional[str] = "en") -> list[str]:
-    """The reasons behind a licence position, letters included, in ``lang``.
-
-    English uses the engine's own sentences (the same text as the JSON); Chinese renders each from
-    its code. A binding letter replaces the regime's "no requirement covers ..." reason.
-    """
+    """The reasons behind a licence position, letters included, in ``lang``, each rendered from
+    its code (engine.determine license_reason_codes). A binding letter replaces the regime's
+    "no requirement covers ..." reason; letters are named with the criteria that caught the product."""
     det = getattr(pos, "det", pos)
     overlay = getattr(pos, "overlay", None)
     binding = overlay.binding if overlay is not None else ()
     maybe = overlay.maybe if overlay is not None else ()
-    if not _zh(lang):
-        return list(overlay.license_reasons if overlay is not None else det.license_reasons)
     codes = det.license_reason_codes or ()
-    out = [reason_text(code, args, lang) for code, args in codes
-           if not (binding and det.license_required is not True and code == "no_requirement")]
+    if codes:
+        out = [reason_text(code, args, lang) for code, args in codes
+               if not (binding and det.license_required is not True and code == "no_requirement")]
+    else:  # a determination from before reason codes: the engine's own (English) sentences
+        out = list(det.license_reasons)
     for m in binding:
-        out.append(f"依据告知函 {m.ref}（收函方：{m.addressee}）需要许可证：" + "；".join(letter_criteria(m, lang)))
+        crit = ("；" if _zh(lang) else "; ").join(letter_criteria(m, lang))
+        out.append(f"依据告知函 {m.ref}（收函方：{m.addressee}）需要许可证：{crit}" if _zh(lang) else
+                   f"Licence required under letter {m.ref} (addressed to {m.addressee}): {crit}.")
     if not binding:
-        for m in maybe:
-            out.append(letter_may_text(m, lang))
+        out += [letter_may_text(m, lang) for m in maybe]
     return out
 
 

@@ -53,3 +53,10 @@ def fmt_pct(value: Optional[float]) -> str:
 def margin_number(value: Optional[float]) -> str:
     """A margin in per cent as a bare number for CSV and JSON-like tables: '229.8', '-12.0' (no '+')."""
     return "" if value is None else f"{value:.1f}"
+
+
+def date_text(day, lang: Optional[str] = "en") -> str:
+    """A date as a reader of ``lang`` writes it: 2026-06-15 / 2026年6月15日."""
+    if day is None:
+        return "—"
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.isoformat()

@@ -63,7 +63,8 @@ def letters(data, kit: Kit, s: English, number: int) -> list:
     story.append(kit.p(s.L["letters_intro"]))
     for letter in data.letters:
         story.append(kit.p(f"{letter.ref} — {s.L['c_status']}: {letter_status_label(letter.status, s.lang)}; "
-                           f"{s.L['c_received']}: {letter.received}; {s.L['effective']}: {letter.effective}; "
+                           f"{s.L['c_received']}: {s.day(date.fromisoformat(letter.received))}; "
+                           f"{s.L['effective']}: {s.day(date.fromisoformat(letter.effective))}; "
                            f"{s.L['addressee']}: {letter.addressee}", "small", bold=True))
         story.append(kit.p(f"{s.L['c_summary']}: {kit.u(letter.summary, 600)}", "small"))
         story.append(kit.p(f"{s.L['c_destinations']}: {letter.destinations}. {s.L['legal_basis']}: {letter.legal_basis}. "
@@ -96,7 +97,7 @@ def chart(data, kit: Kit, s: English, number: int) -> list:
                            s.L["chart_x"], s.L["chart_y"], s.L["chart_pd_na"], numbered)
     intro = s.L["chart_intro"].format(numbered=s.L["chart_numbered"] if numbered else "")
     key_height = ((len(data.products) + 1) // 2) * 10 + 20 if numbered else 0
-    story = [CondPageBreak(WIDTH * 0.62 + 70 + key_height), Paragraph(kit.t(f"{number}  {s.L['s_chart']}"), kit.styles["h2"]),
+    story = [CondPageBreak(WIDTH * 0.42 + 60 + key_height), Paragraph(kit.t(f"{number}  {s.L['s_chart']}"), kit.styles["h2"]),
              kit.p(intro, "small"), Spacer(1, 4), drawing]
     if numbered:
         half = (len(data.products) + 1) // 2
@@ -136,7 +137,8 @@ def caveats(data, kit: Kit, s: English, number: int) -> list:
                 by_level.setdefault(p.confidence or "unverified", []).append(s.field(p.field))
         for level in ("secondary", "unverified"):
             if by_level.get(level):
-                lines.append(s.L["caveat_prov"].format(part=part, level=s.CONFIDENCE[level], fields=", ".join(by_level[level])))
+                lines.append(s.L["caveat_prov_count"].format(part=kit.u(part, 60), level=s.CONFIDENCE[level],
+                                                              n=len(by_level[level])))
         unsourced = [s.field(f) for f in TEMPLATE_FIELDS  # identity fields need no source
                      if f not in _SPEC_SKIP and f not in ("tpp_basis", "vendor", "name", "product_type")
                      and getattr(prod.spec, f) is not None and f not in sourced]
@@ -176,7 +178,10 @@ def caveats(data, kit: Kit, s: English, number: int) -> list:
     story = [Paragraph(kit.t(f"{number}  {s.L['s_caveats']}"), kit.styles["h2"]), kit.p(s.L["caveat_general"])]
     for line in dict.fromkeys(lines):
         story.append(Paragraph(kit.t(line), kit.styles["bullet"], bulletText="•"))
-    interpretations = list(dict.fromkeys(i for r in data.context.regimes for i in r.regime.interpretations))
+    # The engine's standing interpretations are the same for every memo: listed with the history
+    # appendix (on request), so a default memo stays short.
+    interpretations = list(dict.fromkeys(i for r in data.context.regimes for i in r.regime.interpretations)) \
+        if data.history_regimes else []
     if interpretations:
         story.append(kit.p(s.L["caveat_interpretations"], "small", bold=True))
         for text in interpretations:
@@ -204,11 +209,11 @@ def integrity(data, kit: Kit, s: English, number: int, font_note: Callable[[], s
              kit.p(s.L["about_db"].format(path=kit.u(ctx.db_path or "—", 200)), "small"),
              kit.p(s.L["about_audit"].format(seq=ctx.audit_seq, hash=ctx.audit_head), "small")]
     if ctx.rules_current_to is not None:
-        story.append(kit.p(s.L["rules_current_to"].format(day=ctx.rules_current_to.isoformat()), "small"))
+        story.append(kit.p(s.L["rules_current_to"].format(day=s.day(ctx.rules_current_to)), "small"))
         today = ctx.today or ctx.generated_utc.date()
         late = (today - ctx.rules_current_to).days if isinstance(today, date) else 0
         if late > STALE_AFTER_DAYS:
-            story.append(kit.p(s.L["rules_stale"].format(today=today.isoformat(), days=late), "small", bold=True))
+            story.append(kit.p(s.L["rules_stale"].format(today=s.day(today), days=late), "small", bold=True))
     else:
         story.append(kit.p(s.L["rules_current_unknown"], "small"))
     story += [kit.p(s.L["about_font"].format(font=font_note()), "small"), kit.p(s.L["about_rulesets"], "small")]

@@ -130,7 +130,8 @@ class Kit:
         from workbench.wording.text import hyphen_lines
 
         st = self.styles[style + "b" if bold and style in ("cell", "tiny") else style]
-        lines = hyphen_lines(identifier, lambda t: stringWidth(t, st.fontName, st.fontSize) <= width - 7)
+        # a margin over the cell padding: the CJK wrap must never find a line too long and break it again
+        lines = hyphen_lines(identifier, lambda t: stringWidth(t, st.fontName, st.fontSize) * 1.05 <= width - 10)
         return Paragraph("<br/>".join(self.t(line) for line in lines), st)
 
     def _plain_fits(self, text: str, width: float, font: str, size: float) -> bool:

@@ -20,7 +20,7 @@ from workbench.io.memo.strings import OPS, PRECISION, fmt_num, fmt_pct
 from workbench.io.memo.strings_en import English
 from workbench.wording import licence_reasons, licence_text, missing_words, note_text
 
-_SPEC_SKIP = {"part_number", "source", "notes"}
+_SPEC_SKIP = {"part_number", "source", "notes", "vendor", "name"}  # the identity is in the heading
 
 
 def _enforced_index(data) -> list[int]:
@@ -54,7 +54,7 @@ def title_block(data, kit: Kit, s: English) -> list:
     dest = _dest(data, s) or s.L["none_given"]
     rows = [
         (s.L["memo_id"], data.memo_id),
-        (s.L["date"], (ctx.memo_date or ctx.generated_utc.date()).isoformat()),
+        (s.L["date"], s.day(ctx.memo_date or ctx.generated_utc.date())),
         (s.L["company"], kit.u(ctx.company) or s.L["blank"]),
         (s.L["prepared_by"], kit.u(ctx.prepared_by) or s.L["blank"]),
         (s.L["reviewed_by"], kit.u(ctx.reviewed_by) or s.L["blank"]),
@@ -79,13 +79,14 @@ def summary(data, kit: Kit, s: English) -> list:
     if not ctx.letters_applied:
         story.append(kit.p(s.L["letters_not_applied"], "small", bold=True))
     governing = _enforced_index(data)
-    day = (ctx.memo_date or ctx.generated_utc.date()).isoformat()
+    day = s.day(ctx.memo_date or ctx.generated_utc.date())
     story.append(kit.p(s.L["conclusion_intro"].format(day=day) if ctx.enforced else s.L["conclusion_intro_chosen"],
                        "body", bold=True))
     first, rest = [], []
     sep = "；" if lang == "zh" else "; "
     for prod in data.products:
         name = kit.u(s.product(prod.spec))
+        grouped: dict[str, list[str]] = {}  # one conclusion, the regimes it holds under
         for j in governing:
             pos = _position(prod, j)
             det = prod.determinations[j]
@@ -95,7 +96,10 @@ def summary(data, kit: Kit, s: English) -> list:
                        else sep.join(licence_reasons(pos, lang)))
                 first.append(s.L["indeterminate_first"].format(product=name, regime=det.regime, why=why))
             else:
-                rest.append(_conclusion_line(s, name, pos, det, ctx.regimes[j], dest))
+                text = s.conclusion(name, det, s.regime(ctx.regimes[j]), dest, with_regime=False, position=pos)
+                grouped.setdefault(text, []).append(det.regime)
+        for text, ids in grouped.items():
+            rest.append(s.under(ids) + text)
     for text in first:
         story.append(Paragraph(kit.t(text), kit.styles["bullet"], bulletText="!"))
     for text in rest:
@@ -121,11 +125,6 @@ def summary(data, kit: Kit, s: English) -> list:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _conclusion_line(s: English, name: str, pos, det, loaded, dest: str) -> str:
-    """'Under REGIME, PRODUCT is classified X because ...; a licence is required (letter REF)'."""
-    return s.conclusion(name, det, s.regime(loaded), dest, with_regime=True, position=pos)
 
 
 def product_part(data, kit: Kit, s: English, index: int, prod) -> list:
@@ -228,24 +227,45 @@ def _leaves(det) -> list[tuple[list[str], object]]:
     return list(merged.values())
 
 
-def _decides(c) -> bool:
-    """A criterion that decided the result: met, within 10 % of its line, or missing an input."""
-    if c.result in ("met", "indeterminate"):
+def _decides(c, det, deciding: set[str], rule_ids: set[str]) -> bool:
+    """A criterion that decided the result: met in the rule that classified the product, a met
+    licence condition, within 10 % of its line, the nearest line, or missing an input."""
+    if c.result == "indeterminate":  # only where the missing figure leaves a result open
+        open_rules = {r.id for r in det.rules if r.result == "indeterminate"}
+        return c.id in open_rules or (c.id not in rule_ids and det.license_required is None)
+    if c.margin_pct is not None and abs(c.margin_pct) <= 10.0:
         return True
-    return c.margin_pct is not None and abs(c.margin_pct) <= 10.0
+    if det.nearest is not None and c is det.nearest:
+        return True
+    if c.result == "met":
+        return c.id in deciding or (c.id not in rule_ids and c.margin is not None)
+    return False
+
+
+def _first_conditions(kit: Kit, det) -> bool:
+    """Review conditions are quoted once per regime and memo (they do not change per product)."""
+    seen = kit.__dict__.setdefault("conditions_shown", set())
+    key = (det.regime, det.review_conditions)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def criteria(data, kit: Kit, s: English, prod) -> list:
     story = [CondPageBreak(70), Paragraph(kit.t(s.L["h_criteria"]), kit.styles["h4"]),
              kit.p(s.L["criteria_shown"], "tiny")]
     lang = s.lang
+    seen: dict[tuple, str] = {}  # the rows of a regime already shown -> its id (identical tables said once)
     for j, (loaded, det) in enumerate(zip(data.context.regimes, prod.determinations)):
         pos = _position(prod, j)
         rows = [[s.L["c_criterion"], s.L["c_value"], s.L["c_threshold"], s.L["c_result"], s.L["c_margin"],
                  s.L["c_margin_pct"], s.L["c_rule"]]]
         extra = []
+        deciding = {r.id for r in det.rules if r.paragraph == det.paragraph and r.result == "met"}
+        rule_ids = {r.id for r in det.rules}
         for owners, c in _leaves(det):
-            if not _decides(c):
+            if not _decides(c, det, deciding, rule_ids):
                 continue
             rows.append([s.metric(c) + (f" ({note_text(c, lang)})" if c.note else ""), _value(c, s), _threshold(c, s),
                          s.result(c.result), fmt_num(c.margin) if c.margin is not None else "—", fmt_pct(c.margin_pct),
@@ -254,15 +274,23 @@ def criteria(data, kit: Kit, s: English, prod) -> list:
                 extra.append(("TEXTCOLOR", (3, len(rows) - 1), (3, len(rows) - 1), colors.HexColor("#9C2A1E")))
             elif c.result == "indeterminate":
                 extra.append(("BACKGROUND", (3, len(rows) - 1), (3, len(rows) - 1), CHANGED_BG))
-        outcome = "; ".join(f"{r.paragraph} {s.result(r.result)}" for r in det.rules)
+        outcome = "; ".join(f"{r.paragraph} {s.result(r.result)}" for r in det.rules if r.result != "not met") or \
+            s.result("not met")
         head = kit.p(s.regime_heading(det, loaded), "small", bold=True)
         stop = "。" if lang == "zh" else ". "
         colon = "：" if lang == "zh" else ": "
         verdict = kit.p(f"{s.L['c_classification']}{colon}{s.classification(det)}{stop}"
-                        + s.L["licence_line"].format(text=s.licence_detail(det, pos)), "small")
-        body = ([kit.table(rows, [146, 48, 60, 58, 46, 44, WIDTH - 402], extra=extra)] if len(rows) > 1
-                else [kit.p(s.L["no_criteria_close"], "tiny")])
-        story += [Spacer(1, 4), CondPageBreak(90), head, *body, Spacer(1, 1.5),
+                        + s.L["licence_line"].format(text=s.licence_detail(det, pos, _first_conditions(kit, det))),
+                        "small")
+        key = tuple(tuple(map(str, r)) for r in rows[1:])
+        if len(rows) == 1:
+            body = [kit.p(s.L["no_criteria_close"], "tiny")]
+        elif key in seen:
+            body = [kit.p(s.L["criteria_same"].format(regime=seen[key]), "tiny")]
+        else:
+            seen[key] = det.regime
+            body = [kit.table(rows, [146, 48, 60, 58, 46, 44, WIDTH - 402], extra=extra)]
+        story += [Spacer(1, 3), CondPageBreak(60), head, *body, Spacer(1, 1.5),
                   KeepTogether([kit.p(s.L["rule_results"] + outcome, "tiny"), verdict])]
     return story
 
@@ -298,7 +326,7 @@ def build_story(data, kit: Kit, s: English, cancel: Optional[Callable[[], bool]]
                                            letters, signoff)
 
     story = title_block(data, kit, s) + summary(data, kit, s)
-    story.append(Paragraph(kit.t("2  " + s.L["s_products"]), kit.styles["h2"]))
+    story += [CondPageBreak(110), Paragraph(kit.t("2  " + s.L["s_products"]), kit.styles["h2"])]
     for i, prod in enumerate(data.products, start=1):
         if cancel is not None and cancel():
             raise Cancelled("cancelled: nothing was written")

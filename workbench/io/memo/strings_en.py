@@ -28,6 +28,8 @@ class English:
         "s_integrity": "Integrity", "s_history": "Appendix: regimes not in force on the memo date",
         "s_full_text": "Appendix: full text of shortened entries",
         "footer_integrity": "Integrity: audit log entry #{seq} {head}… (section {n})",
+        "criteria_same": "The same criteria decide as under {regime} (table above).",
+        "caveat_prov_count": "{part}: {n} figures rest on {level} sources (marked in section 2).",
         "demo_mark": "DEMO DATA – not for compliance decisions",
         "modified_banner": "MODIFIED RULES: {ids} differ from the published ruleset manifest; results are not the published rules.",
         "integrity_intro": "The values below identify exactly which data and rules this memo was computed from.",
@@ -126,6 +128,12 @@ class English:
              "process_node_nm": "process node (nm)", "die_area_mm2": "die area (mm²)", "training_ops": "training operations"}
     LETTER_RESULTS = {"binds": "binds", "may bind": "may bind", "does not bind": "does not bind"}
 
+    def day(self, value) -> str:
+        """A date in the memo's language (ISO in English, 2026年6月15日 in Chinese)."""
+        from workbench.wording import date_text
+
+        return date_text(value, self.lang)
+
     def yes_no(self, value: Optional[bool]) -> str:
         return {True: "yes", False: "no", None: "unknown"}[value]
 
@@ -201,6 +209,11 @@ class English:
 
     def conclusions_intro(self, regime_id: str, regime_name: str) -> str:
         return f"Conclusions under {regime_id} ({regime_name}), the latest regime in force among those considered:"
+
+    def under(self, regime_ids) -> str:
+        """'Under A and B: ' before a conclusion that holds under each of them."""
+        ids = list(regime_ids)
+        return "Under " + (ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]) + ": "
 
     def conclusion(self, product: str, det, regime_name: str, dest: str, with_regime: bool = True,
                    position=None) -> str:
@@ -293,7 +306,7 @@ class English:
     def regime_heading(self, det, loaded) -> str:
         return f"{det.regime} — {loaded.regime.title} ({self.L['evaluated_on'].format(day=det.as_of.isoformat())})"
 
-    def licence_detail(self, det, position=None) -> str:
+    def licence_detail(self, det, position=None, conditions: bool = True) -> str:
         from workbench.wording import licence_reasons, licence_text
 
         pos = position if position is not None else det
@@ -305,6 +318,8 @@ class English:
         reasons = licence_reasons(pos, self.lang)
         if reasons:
             text += ". " + " ".join(r if r.endswith((".", "]")) else r + "." for r in reasons)
-        if det.review_conditions:
+        if det.review_conditions and conditions:
             text += " Conditions: " + "; ".join(c.rstrip(".") for c in det.review_conditions) + "."
+        elif det.review_conditions:
+            text += " Conditions as stated above for this regime."
         return text

@@ -22,6 +22,8 @@ class Chinese(English):
         "s_integrity": "完整性信息", "s_history": "附录：备忘录日期不在执行中的规则版本",
         "s_full_text": "附录：截短内容的全文",
         "footer_integrity": "完整性：审计记录第 {seq} 条 {head}…（见第 {n} 节）",
+        "criteria_same": "决定结果的判定标准与 {regime} 下相同（见上表）。",
+        "caveat_prov_count": "{part}：{n} 项数据来自{level}来源（见第 2 节标注）。",
         "demo_mark": "演示数据 – 不得用于合规决策",
         "modified_banner": "规则已被修改：{ids} 与发布的规则清单不一致；结果并非依据已发布的规则。",
         "integrity_intro": "以下数值准确标明了本备忘录所依据的数据和规则。",
@@ -177,19 +179,28 @@ class Chinese(English):
 
     def classification(self, det) -> str:
         if det.classification == INDETERMINATE_CLASS:
-            return "无法判定（可能为 " + " 或 ".join(det.candidates) + "）"
+            return "无法判定（可能为 " + " 或 ".join(self._candidate(c) for c in det.candidates) + "）"
         if not det.controlled:
-            return f"不受 3A090/4A090 管制（{det.paragraph}）"
+            shown = det.paragraph or ""
+            return "不受 3A090/4A090 管制" if not shown or shown.startswith("not") else f"不受 3A090/4A090 管制（{shown}）"
         return det.paragraph or det.classification
+
+    @staticmethod
+    def _candidate(paragraph: str) -> str:
+        """A candidate paragraph; the engine's "not 3A090/4A090" is said in Chinese, ECCNs stay."""
+        return f"不受 {paragraph[4:]} 管制" if paragraph.startswith("not ") else paragraph
 
     def conclusions_intro(self, regime_id: str, regime_name: str) -> str:
         return f"以下结论依据所选版本中最新的现行规则，即{regime_name}（{regime_id}）："
+
+    def under(self, regime_ids) -> str:
+        return "依据 " + "、".join(regime_ids) + "："
 
     def conclusion(self, product: str, det, regime_name: str, dest: str, with_regime: bool = True,
                    position=None) -> str:
         head = f"依据{regime_name}（{det.regime}），{product}" if with_regime else product
         if det.classification == INDETERMINATE_CLASS:
-            head += (f"目前无法判定分类：可能属于 {' 或 '.join(det.candidates)}，"
+            head += (f"目前无法判定分类：可能属于 {' 或 '.join(self._candidate(c) for c in det.candidates)}，"
                      f"须补充 {self.missing(det.missing) or '相关输入'} 后方可判定。")
         elif det.controlled:
             met = self._met(det)
@@ -266,9 +277,9 @@ class Chinese(English):
         return "无法计算性能密度：缺少 " + self.missing(fields) + "。"
 
     def regime_heading(self, det, loaded) -> str:
-        return f"{det.regime} — {self.regime(loaded)}（{self.L['evaluated_on'].format(day=det.as_of.isoformat())}）"
+        return f"{det.regime} — {self.regime(loaded)}（{self.L['evaluated_on'].format(day=self.day(det.as_of))}）"
 
-    def licence_detail(self, det, position=None) -> str:
+    def licence_detail(self, det, position=None, conditions: bool = True) -> str:
         from workbench.wording import licence_reasons, licence_text
 
         pos = position if position is not None else det
@@ -280,6 +291,8 @@ class Chinese(English):
         reasons = licence_reasons(pos, "zh")
         if reasons:
             text += "依据：" + "".join(r if r.endswith(("。", "]")) else r + "。" for r in reasons)
-        if det.review_conditions:
+        if det.review_conditions and conditions:
             text += " 审批条件（法规原文）：" + "; ".join(det.review_conditions)
+        elif det.review_conditions:
+            text += " 审批条件同上（法规原文）。"
         return text
