@@ -180,3 +180,30 @@ def letters_in_catalog(db) -> list:
         return catalog_letters(conn)
     finally:
         conn.close()
+
+
+def iter_catalog_specs(conn: sqlite3.Connection):
+    """Every product's spec in part-number order, streamed from the store (a catalog of 100,000
+    rows is classified without holding every spec at once)."""
+    from workbench.store.products import iter_specs
+
+    return iter_specs(conn)
+
+
+def classify_catalog(conn: sqlite3.Connection, regime: LoadedRegime, countries, destination: Optional[str] = None,
+                     *, with_letters: bool = True, each: Callable[[LicencePosition], None],
+                     cancelled: Callable[[], bool] = lambda: False, every: int = 500,
+                     tick: Optional[Callable[[int], None]] = None) -> bool:
+    """The licence position of every catalog product under ``regime`` for ``destination``, passed
+    to ``each`` in part-number order (letters applied, as everywhere else). Returns False when
+    ``cancelled()`` said stop (checked every ``every`` products, when ``tick(done)`` is called)."""
+    classifier = classifier_for(conn, countries, destination, with_letters=with_letters)
+    done = 0
+    for done, spec in enumerate(iter_catalog_specs(conn), start=1):
+        each(classifier.position(spec, regime))
+        if done % every == 0:
+            if cancelled():
+                return False
+            if tick is not None:
+                tick(done)
+    return True

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         letters = self.letters  # issue 5: is-informed letters, layered over the product view
         product = ProductView(self.session, self.undo)
         product.letters = letters.service
-        letters.changed.connect(lambda *_: product.letters_changed())
+        letters.changed.connect(lambda *_: (product.letters_changed(), self.session.letters_changed()))
         self._install("product", product)
         if self.session.part:
             product.show_product(self.session.part)

@@ -166,6 +166,9 @@ class CatalogModel(QAbstractTableModel):
             return NEAR_BRUSH if m is not None and abs(m) <= self.near_pct else None
         if role == Qt.ItemDataRole.ToolTipRole and col == cq.COL_MARGIN and self.cls is not None:
             return et.nearest(self.cls.nearest[i]) or None
+        if role == Qt.ItemDataRole.ToolTipRole and col == cq.COL_CLASS and self.cls is not None:
+            lic = self.cls.licence[i] if self.cls.licence else None  # the one licence position, letters applied
+            return f"{show_class(self.cls.shown[i])}: {et.licence(lic)}" if lic is not None else None
         return None
 
     def _raw(self, i: int, col: int):

@@ -29,12 +29,19 @@ def value_text(v: object, lang: Optional[str] = "en") -> str:
     return fmt_num(v)
 
 
+def candidate_text(paragraph: str, lang: Optional[str] = "en") -> str:
+    """A candidate paragraph of an indeterminate result; the engine's "not 3A090/4A090" is worded."""
+    if _zh(lang) and paragraph.startswith("not "):
+        return f"不受 {paragraph[4:]} 管制"
+    return paragraph
+
+
 def classification_text(det, lang: Optional[str] = "en", short: bool = False) -> str:
     """'3A090.a.1', 'not 3A090/4A090 (not-3A090)', 'indeterminate (could be 3A090.a.1 or ...)'."""
     if det.classification == INDETERMINATE_CLASS:
         if short:
             return "无法判定" if _zh(lang) else "indeterminate"
-        could = " 或 ".join(det.candidates) if _zh(lang) else " or ".join(det.candidates)
+        could = (" 或 " if _zh(lang) else " or ").join(candidate_text(c, lang) for c in det.candidates)
         return f"无法判定（可能为 {could}）" if _zh(lang) else f"indeterminate (could be {could})"
     if not det.classification.startswith("not-"):
         return det.paragraph or det.classification
@@ -55,7 +62,10 @@ def nearest_text(criterion, lang: Optional[str] = "en") -> str:
 
 
 def criterion_phrase(c, lang: Optional[str] = "en", label: Optional[str] = None) -> str:
-    name = label or short_metric(c.metric, lang or "en")
+    """'TPP 15,832 ≥ 4,800' / '总处理性能 (TPP) 15,832 ≥ 4,800' (Chinese uses the glossary term)."""
+    from workbench.wording.labels import metric_label
+
+    name = label or (metric_label(c, "zh") if _zh(lang) else short_metric(c.metric, "en"))
     if c.op == "is":
         return f"{name} = {value_text(c.value, lang)}"
     return f"{name} {value_text(c.value, lang)} {OPS.get(c.op, c.op)} {fmt_num(c.threshold)}"
@@ -87,7 +97,7 @@ def reason_text(code: str, args: tuple, lang: Optional[str] = "en") -> str:
     if code == "not_evaluated":
         return "未指定目的地：不评估许可证要求。" if zh else "No destination given: licence position not evaluated."
     if code == "indeterminate":
-        could = (" 或 " if zh else " or ").join(args[0])
+        could = (" 或 " if zh else " or ").join(candidate_text(c, lang) for c in args[0])
         return (f"分类无法判定（可能为 {could}）：补齐缺失数据之前无法判定许可证要求。" if zh else
                 f"Classification indeterminate (could be {could}): the licence position cannot be decided "
                 "until the missing figures are given.")
@@ -179,7 +189,7 @@ def sentence(pos, lang: Optional[str] = "en") -> str:
 
 def _head_zh(det) -> str:
     if det.classification == INDETERMINATE_CLASS:
-        could = " 或 ".join(det.candidates)
+        could = " 或 ".join(candidate_text(c, "zh") for c in det.candidates)
         return f"无法判定（可能为 {could}）：缺少 {missing_words(det.missing, 'zh') or '输入数据'}"
     if det.controlled:
         rule_id = next((r.id for r in det.rules if r.paragraph == det.paragraph and r.result == "met"), None)
@@ -189,7 +199,9 @@ def _head_zh(det) -> str:
     n = det.nearest
     if n is not None:
         side = "高于" if (n.margin or 0) >= 0 else "低于"
-        head += (f"（最接近的红线：{short_metric(n.metric, 'zh')} {value_text(n.value, 'zh')}，{side}阈值 "
+        from workbench.wording.labels import metric_label
+
+        head += (f"（最接近的红线：{metric_label(n, 'zh')} {value_text(n.value, 'zh')}，{side}阈值 "
                  f"{fmt_num(n.threshold)} 达 {abs(n.margin_pct or 0):.1f}%，{n.id}）")
     return head
 

@@ -41,6 +41,20 @@ FIELDS = {
     },
 }
 
+METRICS_ZH = {
+    "tpp": "总处理性能 (TPP)", "performance_density": "性能密度", "interconnect_bandwidth_gbs": "互联带宽 (GB/s)",
+    "memory_bandwidth_gbs": "显存带宽 (GB/s)", "hbm_bandwidth_density_gbs_mm2": "HBM 带宽密度 (GB/s/mm²)",
+    "training_ops": "训练运算量", "transistors_billion": "晶体管数量（十亿个）", "process_node_nm": "工艺节点 (nm)",
+    "die_area_mm2": "芯片面积 (mm²)", "datacenter": "为数据中心设计或营销", "non_planar": "非平面晶体管工艺",
+    "has_hbm": "含高带宽存储器 (HBM)", "weights_published": "模型权重已公开", "product_type": "产品类型",
+}
+
+RESULTS = {"en": {"met": "met", "not met": "not met", "indeterminate": "indeterminate"},
+           "zh": {"met": "满足", "not met": "不满足", "indeterminate": "无法判定"}}
+
+CONFIDENCE = {"en": {"primary": "primary", "secondary": "secondary", "unverified": "unverified", None: "not stated"},
+              "zh": {"primary": "一手", "secondary": "二手", "unverified": "未核实", None: "未注明"}}
+
 POLICIES = {
     "en": {"presumption_of_denial": "presumption of denial", "presumption_of_approval": "presumption of approval",
            "case_by_case": "case-by-case review", "license_free": "licence-free", "not_stated": "policy not stated",
@@ -111,3 +125,18 @@ def missing_words(fields, lang: Optional[str] = "en") -> str:
         rest.insert(0, any_throughput)
     sep = ", " if _lang(lang) == "en" else "、"
     return sep.join(rest)
+
+
+def metric_label(criterion, lang: Optional[str] = "en") -> str:
+    """A criterion's metric: the ruleset's own label in English, the glossary term in Chinese."""
+    if _lang(lang) == "zh":
+        return METRICS_ZH.get(criterion.metric, criterion.label or criterion.metric)
+    return criterion.label or criterion.metric
+
+
+def result_label(value: str, lang: Optional[str] = "en") -> str:
+    return RESULTS[_lang(lang)].get(value, value)
+
+
+def confidence_label(key: Optional[str], lang: Optional[str] = "en") -> str:
+    return CONFIDENCE[_lang(lang)].get(key, key or "")

@@ -10,7 +10,7 @@ from typing import Optional
 from workbench.engine.determine import INDETERMINATE_CLASS
 from workbench.engine.metrics import FLAG_METRICS, NUMERIC_METRICS
 from workbench.io.memo.strings import _THROUGHPUT, PRECISION, fmt_num, fmt_pct
-from workbench.wording.labels import FIELDS, POLICIES, REGIME_STATUS
+from workbench.wording.labels import CONFIDENCE, FIELDS, POLICIES, REGIME_STATUS, RESULTS
 
 
 class English:
@@ -118,9 +118,9 @@ class English:
     FIELDS = FIELDS["en"]
     PRODUCT_TYPES = {"ic": "integrated circuit", "board": "board or module", "server": "server or system",
                      "hbm": "HBM", "model_weights": "model weights"}
-    RESULTS = {"met": "met", "not met": "not met", "indeterminate": "indeterminate"}
+    RESULTS = RESULTS["en"]
     POLICIES = POLICIES["en"]
-    CONFIDENCE = {"primary": "primary", "secondary": "secondary", "unverified": "unverified", None: "not stated"}
+    CONFIDENCE = CONFIDENCE["en"]
     STATUS = REGIME_STATUS["en"]
     SHORT = {"tpp": "TPP", "performance_density": "performance density",
              "interconnect_bandwidth_gbs": "aggregate interconnect bandwidth", "memory_bandwidth_gbs": "DRAM bandwidth",

@@ -10,7 +10,7 @@ from typing import Optional
 from workbench.engine.determine import INDETERMINATE_CLASS
 from workbench.io.memo.strings import PRECISION, fmt_num, fmt_pct
 from workbench.io.memo.strings_en import English
-from workbench.wording.labels import FIELDS, POLICIES, REGIME_STATUS
+from workbench.wording.labels import CONFIDENCE, FIELDS, METRICS_ZH, POLICIES, REGIME_STATUS, RESULTS
 
 
 class Chinese(English):
@@ -111,17 +111,11 @@ class Chinese(English):
     FIELDS = FIELDS["zh"]
     PRODUCT_TYPES = {"ic": "集成电路", "board": "板卡或模组", "server": "服务器或整机系统", "hbm": "高带宽存储器 (HBM)",
                      "model_weights": "模型权重"}
-    RESULTS = {"met": "满足", "not met": "不满足", "indeterminate": "无法判定"}
+    RESULTS = RESULTS["zh"]
     POLICIES = POLICIES["zh"]
-    CONFIDENCE = {"primary": "一手", "secondary": "二手", "unverified": "未核实", None: "未注明"}
+    CONFIDENCE = CONFIDENCE["zh"]
     STATUS = REGIME_STATUS["zh"]
-    METRICS = {
-        "tpp": "总处理性能 (TPP)", "performance_density": "性能密度", "interconnect_bandwidth_gbs": "互联带宽 (GB/s)",
-        "memory_bandwidth_gbs": "显存带宽 (GB/s)", "hbm_bandwidth_density_gbs_mm2": "HBM 带宽密度 (GB/s/mm²)",
-        "training_ops": "训练运算量", "transistors_billion": "晶体管数量（十亿个）", "process_node_nm": "工艺节点 (nm)",
-        "die_area_mm2": "芯片面积 (mm²)", "datacenter": "为数据中心设计或营销", "non_planar": "非平面晶体管工艺",
-        "has_hbm": "含高带宽存储器 (HBM)", "weights_published": "模型权重已公开", "product_type": "产品类型",
-    }
+    METRICS = METRICS_ZH
     REGIMES = {
         "us-ear-2022-10": "2022年10月先进计算规则",
         "us-ear-2023-10": "2023年10月先进计算规则",
