@@ -162,9 +162,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
                      number(d.tpp) if args.format != "csv" else d.tpp,
                      (quantity("performance_density", d.performance_density) if args.format != "csv"
                       else d.performance_density) if d.performance_density is not None else "",
-                     {True: "yes", False: "no", None: "-"}[p.license_required], licence_text(p, "en"),
-                     p.review_policy or "", ",".join(e.id for e in d.license_exceptions), letters,
-                     margin_number(d.nearest.margin_pct) if d.nearest else "", ",".join(d.missing), p.explanation])
+                     {True: "yes", False: "no", None: "" if args.format == "csv" else "-"}[p.license_required],
+                     licence_text(p, "en"), p.review_policy or "", ",".join(e.id for e in d.license_exceptions), letters,
+                     (round(d.nearest.margin_pct, 1) if args.format == "csv" else margin_number(d.nearest.margin_pct))
+                     if d.nearest and d.nearest.margin_pct is not None else "", ",".join(d.missing), p.explanation])
     if args.format == "csv":
         print(csv_text(_CLASSIFY_COLUMNS, rows), end="")
     else:

@@ -30,6 +30,25 @@ from workbench.wording.text import shorten, tidy
 CELL_LIMIT = 300
 PARAGRAPH_LIMIT = 1500
 
+# Chinese line breaking (kinsoku): reportlab's CJK wrap keeps the characters of
+# textsplit.ALL_CANNOT_START off the start of a line, but its list lacks the full-width colon,
+# semicolon, comma, question and exclamation marks, so a "：" could wrap onto a line of its own.
+# The paragraph module reads the name it imported, so both copies are extended (once).
+NO_LINE_START = "：；，？！％》〉”’·…"
+
+
+def _extend_kinsoku() -> None:
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    for module in (textsplit, paragraph):
+        missing = "".join(ch for ch in NO_LINE_START if ch not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START = module.ALL_CANNOT_START + missing
+
+
+_extend_kinsoku()
+
 PAGE = A4
 SIDE = 15 * mm
 TOP = 18 * mm
