@@ -1260,5 +1260,9 @@
         <source>Legal basis (quoted): %1</source>
         <translation>依据（原文）：%1</translation>
     </message>
+    <message>
+        <source>Include regime history in memos</source>
+        <translation>在备忘录中附上规则版本沿革</translation>
+    </message>
 </context>
 </TS>

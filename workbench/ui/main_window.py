@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(m, tr("Import products…"), "Ctrl+I", lambda: self.import_file())
         self.reports = ReportActions(self)  # issue 6: memo and workbook off the UI thread
         self.memo_action = self._action(m, tr("Write memo for selection…"), "Ctrl+M", lambda: self.reports.write_memo())
+        m.addAction(self.reports.history_action)
         self.workbook_action = self._action(m, tr("Export workbook…"), "Ctrl+E", lambda: self.reports.export_workbook())
         self._action(m, tr("Export comparison (CSV)…"), "Ctrl+Alt+E", lambda: self.compare.export())
         self._action(m, tr("Export map (PNG)…"), "Ctrl+Shift+E", lambda: self.map.export_png())
