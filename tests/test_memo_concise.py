@@ -56,3 +56,26 @@ def test_history_is_an_appendix_only_on_request(catalog, library, tmp_path):
     appendix = flat[flat.index(squash("Appendix A: regimes not in force on the memo date")):]
     assert "us-ear-2022-10" in appendix and "superseded" in appendix
     assert squash("codified, not enforced") in appendix  # AI Diffusion
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_doubled_punctuation_and_ids_wrap_only_at_hyphens(catalog, library, tmp_path, lang):
+    import re
+
+    from report_helpers import add_products
+    from workbench.engine.spec import ProductSpec
+
+    add_products(catalog, ProductSpec(part_number="NO-AREA-1", fp8_tflops=300.0, datacenter=True, non_planar=True))
+    out = tmp_path / "memo.pdf"
+    write_memo(catalog, library, [H20, "NO-AREA-1"], None, "CN", lang, out, on=DAY, history=True)
+    pages, _ = pdf_text(out)
+    text = "\n".join(pages)
+    assert not re.findall(r"(?<!\.)\.\.(?!\.)|\.;|;\.|。。|。\.", text)
+    # a regime id broken across lines breaks after a hyphen, never inside a word ("diffusio n")
+    for rid in (r.id for r in library.regimes):
+        parts = rid.split("-")
+        for k, part in enumerate(parts):
+            head = "-".join(parts[:k]) + ("-" if k else "")
+            for cut in range(1, len(part)):
+                broken = head + part[:cut] + "\n" + part[cut:]
+                assert broken not in text, (rid, broken)

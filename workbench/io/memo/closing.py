@@ -16,7 +16,7 @@ from workbench.io.memo.chart import Point, tpp_pd_chart
 from workbench.io.memo.layout import CHANGED_BG, WIDTH, Kit
 from workbench.io.memo.sections import _SPEC_SKIP, _dest, _position
 from workbench.io.memo.strings_en import English
-from workbench.wording import history_label, letter_status_label, position_text
+from workbench.wording import history_label, letter_status_label, position_text, tidy
 
 # A memo whose rules are older than this (days past services.manifest.rules_current_to) warns.
 STALE_AFTER_DAYS = 90
@@ -177,7 +177,7 @@ def caveats(data, kit: Kit, s: English, number: int) -> list:
                 lines.append(s.L["caveat_note"].format(part=prod.spec.part_number, regime=det.regime, note=note))
     story = [Paragraph(kit.t(f"{number}  {s.L['s_caveats']}"), kit.styles["h2"]), kit.p(s.L["caveat_general"])]
     for line in dict.fromkeys(lines):
-        story.append(Paragraph(kit.t(line), kit.styles["bullet"], bulletText="•"))
+        story.append(Paragraph(kit.t(tidy(line)), kit.styles["bullet"], bulletText="•"))
     # The engine's standing interpretations are the same for every memo: listed with the history
     # appendix (on request), so a default memo stays short.
     interpretations = list(dict.fromkeys(i for r in data.context.regimes for i in r.regime.interpretations)) \

@@ -18,7 +18,7 @@ from workbench.io.memo.layout import CHANGED_BG, WIDTH, Kit
 from workbench.errors import Cancelled
 from workbench.io.memo.strings import OPS, PRECISION, fmt_num, fmt_pct
 from workbench.io.memo.strings_en import English
-from workbench.wording import licence_reasons, licence_text, missing_words, note_text
+from workbench.wording import licence_reasons, licence_text, missing_words, note_text, tidy
 
 _SPEC_SKIP = {"part_number", "source", "notes", "vendor", "name"}  # the identity is in the heading
 
@@ -101,9 +101,9 @@ def summary(data, kit: Kit, s: English) -> list:
         for text, ids in grouped.items():
             rest.append(s.under(ids) + text)
     for text in first:
-        story.append(Paragraph(kit.t(text), kit.styles["bullet"], bulletText="!"))
+        story.append(Paragraph(kit.t(tidy(text)), kit.styles["bullet"], bulletText="!"))
     for text in rest:
-        story.append(Paragraph(kit.t(text), kit.styles["bullet"], bulletText="•"))
+        story.append(Paragraph(kit.t(tidy(text)), kit.styles["bullet"], bulletText="•"))
     header = [s.L["c_product"], s.L["c_regime"], s.L["c_classification"], s.L["c_licence"], s.L["c_review"],
               s.L["c_exceptions"]]
     rows, extra = [header], []
@@ -314,7 +314,7 @@ def exceptions(data, kit: Kit, s: English, prod) -> list:
             if e.quantity_limit_tpp:
                 lines.append(s.L["quantity"].format(limit=fmt_num(e.quantity_limit_tpp), period=e.quantity_period or "—"))
             for line in lines:
-                story.append(Paragraph(kit.t(line), kit.styles["bullet"], bulletText="•"))
+                story.append(Paragraph(kit.t(tidy(line)), kit.styles["bullet"], bulletText="•"))
     if not found:
         where = ("" if not dest else (f" for export to {dest}" if s.lang == "en" else f"出口至{dest}"))
         story.append(kit.p(s.L["no_exceptions"].format(where=where), "small"))
