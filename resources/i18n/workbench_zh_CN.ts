@@ -1263,6 +1263,8 @@
     <message>
         <source>Include regime history in memos</source>
         <translation>在备忘录中附上规则版本沿革</translation>
+    </message>
+    <message>
         <source>Apply rule update…</source>
         <translation>应用规则更新…</translation>
     </message>

@@ -210,9 +210,9 @@ def determine(
     confidence = _worst(confidence, *lic_conf) if lic_conf else confidence
     citations.extend(c for c in lic_cites if c not in citations)
     if regime.product_flags:
-        license_required, reasons, exceptions, confidence = _apply_flags(
+        license_required, reasons, exceptions, confidence, reason_codes = _apply_flags(
             regime, spec, classification, countries, destination, end_user_hq, day,
-            (license_required, reasons, exceptions, confidence), notes, citations)
+            (license_required, reasons, exceptions, confidence, reason_codes), notes, citations)
 
     numeric = [c for c in criteria if c.margin_pct is not None]
     nearest = min(numeric, key=_distance) if numeric else None  # first of equals: criteria order is fixed
@@ -308,7 +308,7 @@ def _apply_flags(regime, spec, classification, countries, destination, end_user_
     cures GP10). A shipment inside the United States stays "not an export"."""
     from workbench.engine.product_flags import binding_flags
 
-    required, reasons, exceptions, confidence = position
+    required, reasons, exceptions, confidence, codes = position
     for flag in binding_flags(regime, spec, classification, countries, destination, end_user_hq, day):
         notes.append(f"{flag.title}: {flag.description} [{flag.citation}]")
         if flag.citation not in citations:
@@ -317,9 +317,10 @@ def _apply_flags(regime, spec, classification, countries, destination, end_user_
         exporting = destination is None or destination.upper() not in DOMESTIC
         if flag.kind == "prohibition" and exporting and (destination or end_user_hq):
             required, exceptions = True, []
-            reasons = [f"{flag.title}: {flag.description} [{flag.citation}]"] + [
-                r for r in reasons if not r.startswith("No licence requirement of")]
-    return required, reasons, exceptions, confidence
+            kept = [(r, c) for r, c in zip(reasons, codes) if c[0] != "no_requirement"]
+            reasons = [f"{flag.title}: {flag.description} [{flag.citation}]"] + [r for r, _ in kept]
+            codes = [("flag", (flag.title, flag.description, flag.citation))] + [c for _, c in kept]
+    return required, reasons, exceptions, confidence, codes
 
 
 _STRICTNESS = {"license_free": 0, "presumption_of_approval": 1, "case_by_case": 2, "not_stated": 3,

@@ -110,6 +110,9 @@ def reason_text(code: str, args: tuple, lang: Optional[str] = "en") -> str:
     if code == "requirement":
         rid, description, citation = args
         return f"{rid}（法规原文）：“{description}” [{citation}]" if zh else f"{description} [{citation}]"
+    if code == "flag":  # a product flag (GP10 guidance): its title and text are quoted as written
+        title, description, citation = args
+        return f"{title}（原文）：“{description}” [{citation}]" if zh else f"{title}: {description} [{citation}]"
     if code == "groups_unknown":
         ids = ("、" if zh else ", ").join(args[0])
         return f"以下条款的国家组数据标记为未知：{ids}" if zh else f"Country-group data marked unknown for: {ids}"
@@ -123,7 +126,7 @@ def reason_text(code: str, args: tuple, lang: Optional[str] = "en") -> str:
     return code
 
 
-def licence_reasons(pos, lang: Optional[str] = "en") -> list[str]:
+def licence_reasons(pos, lang: Optional[str] = "en", letters_in_full: bool = True) -> list[str]:
     """The reasons behind a licence position, letters included, in ``lang``, each rendered from
     its code (engine.determine license_reason_codes). A binding letter replaces the regime's
     "no requirement covers ..." reason; letters are named with the criteria that caught the product."""
@@ -138,6 +141,10 @@ def licence_reasons(pos, lang: Optional[str] = "en") -> list[str]:
     else:  # a determination from before reason codes: the engine's own (English) sentences
         out = list(det.license_reasons)
     for m in binding:
+        if not letters_in_full:  # the letter's own section says what caught the product
+            out.append(f"告知函 {m.ref} 要求申领许可证（见告知函一节）" if _zh(lang) else
+                       f"Licence required under letter {m.ref} (see the letters section).")
+            continue
         crit = ("；" if _zh(lang) else "; ").join(letter_criteria(m, lang))
         out.append(f"依据告知函 {m.ref}（收函方：{m.addressee}）需要许可证：{crit}" if _zh(lang) else
                    f"Licence required under letter {m.ref} (addressed to {m.addressee}): {crit}.")

@@ -24,7 +24,7 @@ STALE_AFTER_DAYS = 90
 
 def comparison(data, kit: Kit, s: English, number: int) -> list:
     ctx = data.context
-    story = [Paragraph(kit.t(f"{number}  {s.L['s_comparison']}"), kit.styles["h2"])]
+    story = [CondPageBreak(90), Paragraph(kit.t(f"{number}  {s.L['s_comparison']}"), kit.styles["h2"])]
     if len(ctx.regimes) < 2:
         return story + [kit.p(s.L["comparison_single"])]
     story.append(kit.p(s.L["comparison_intro"]))
@@ -43,7 +43,7 @@ def comparison(data, kit: Kit, s: English, number: int) -> list:
             previous = cell
         rows.append(row)
     story.append(kit.table(rows, [first] + [each] * len(ctx.regimes), style="tiny", extra=extra))
-    return story
+    return [KeepTogether(story)] if len(data.products) <= 12 else story  # a short table stays with its heading
 
 
 def _short_position(pos, det, s: English) -> str:
@@ -55,7 +55,7 @@ def _short_position(pos, det, s: English) -> str:
 
 
 def letters(data, kit: Kit, s: English, number: int) -> list:
-    story = [Paragraph(kit.t(f"{number}  {s.L['s_letters']}"), kit.styles["h2"])]
+    story = [CondPageBreak(90), Paragraph(kit.t(f"{number}  {s.L['s_letters']}"), kit.styles["h2"])]
     dest = _dest(data, s)
     if not data.letters:
         where = ("" if not dest else (f" or to {dest}" if s.lang == "en" else f"或{dest}"))
@@ -97,7 +97,7 @@ def chart(data, kit: Kit, s: English, number: int) -> list:
                            s.L["chart_x"], s.L["chart_y"], s.L["chart_pd_na"], numbered)
     intro = s.L["chart_intro"].format(numbered=s.L["chart_numbered"] if numbered else "")
     key_height = ((len(data.products) + 1) // 2) * 10 + 20 if numbered else 0
-    story = [CondPageBreak(WIDTH * 0.42 + 60 + key_height), Paragraph(kit.t(f"{number}  {s.L['s_chart']}"), kit.styles["h2"]),
+    story = [CondPageBreak(WIDTH * 0.36 + 60 + key_height), Paragraph(kit.t(f"{number}  {s.L['s_chart']}"), kit.styles["h2"]),
              kit.p(intro, "small"), Spacer(1, 4), drawing]
     if numbered:
         half = (len(data.products) + 1) // 2
@@ -168,13 +168,20 @@ def caveats(data, kit: Kit, s: English, number: int) -> list:
     for level, (ids, paras) in by_level.items():
         lines.append(s.L["caveat_rule"].format(regime=", ".join(ids), level=s.CONFIDENCE.get(level, level),
                                                rules=", ".join(sorted(paras))))
+    notes: dict[str, dict[str, list[str]]] = {}  # note -> part -> regimes: each note said once
     for prod in data.products:
         for det in prod.determinations:
             if det.classification == INDETERMINATE_CLASS:
                 lines.append(s.L["caveat_missing"].format(part=prod.spec.part_number, regime=det.regime,
                                                           missing=s.missing(det.missing)))
             for note in det.notes:
-                lines.append(s.L["caveat_note"].format(part=prod.spec.part_number, regime=det.regime, note=note))
+                regimes = notes.setdefault(note, {}).setdefault(prod.spec.part_number, [])
+                if det.regime not in regimes:
+                    regimes.append(det.regime)
+    sep = "、" if s.lang == "zh" else ", "
+    for note, by_part in notes.items():
+        who = "; ".join(f"{part} ({sep.join(regimes)})" for part, regimes in by_part.items())
+        lines.append(s.L["caveat_note_group"].format(who=who, note=note))
     story = [Paragraph(kit.t(f"{number}  {s.L['s_caveats']}"), kit.styles["h2"]), kit.p(s.L["caveat_general"])]
     for line in dict.fromkeys(lines):
         story.append(Paragraph(kit.t(tidy(line)), kit.styles["bullet"], bulletText="•"))
@@ -203,10 +210,10 @@ def signoff(data, kit: Kit, s: English, number: int) -> list:
 def integrity(data, kit: Kit, s: English, number: int, font_note: Callable[[], str]) -> list:
     """Everything that pins the memo to its data and rules, in one place (the footer points here)."""
     ctx = data.context
-    story = [CondPageBreak(160), Paragraph(kit.t(f"{number}  {s.L['s_integrity']}"), kit.styles["h2"]),
-             kit.p(s.L["integrity_intro"], "small"),
-             kit.p(s.L["about_app"].format(version=ctx.app_version, ts=ctx.generated_utc.strftime("%Y-%m-%d %H:%M:%S")), "small"),
-             kit.p(s.L["about_db"].format(path=kit.u(ctx.db_path or "—", 200)), "small"),
+    story = [CondPageBreak(70), Paragraph(kit.t(f"{number}  {s.L['s_integrity']}"), kit.styles["h2"]),
+             kit.p(s.L["integrity_intro"] + " " + s.L["about_app"].format(
+                 version=ctx.app_version, ts=ctx.generated_utc.strftime("%Y-%m-%d %H:%M:%S")) + " "
+                 + s.L["about_db"].format(path=kit.u(ctx.db_path or "—", 200)), "small"),
              kit.p(s.L["about_audit"].format(seq=ctx.audit_seq, hash=ctx.audit_head), "small")]
     if ctx.rules_current_to is not None:
         story.append(kit.p(s.L["rules_current_to"].format(day=s.day(ctx.rules_current_to)), "small"))
@@ -216,7 +223,7 @@ def integrity(data, kit: Kit, s: English, number: int, font_note: Callable[[], s
             story.append(kit.p(s.L["rules_stale"].format(today=s.day(today), days=late), "small", bold=True))
     else:
         story.append(kit.p(s.L["rules_current_unknown"], "small"))
-    story += [kit.p(s.L["about_font"].format(font=font_note()), "small"), kit.p(s.L["about_rulesets"], "small")]
+    story += [kit.p(s.L["about_font"].format(font=font_note()) + " " + s.L["about_rulesets"], "small")]
     regimes = list(ctx.regimes) + [r for r in data.history_regimes if r not in ctx.regimes]
     rows = [[kit.id_cell(r.id, 120, "small", False), kit.p(r.sha256, "mono")] for r in regimes]
     story.append(kit.table(rows, [120, WIDTH - 120], style="small", header=False))

@@ -243,9 +243,9 @@ def _decides(c, det, deciding: set[str], rule_ids: set[str]) -> bool:
 
 
 def _first_conditions(kit: Kit, det) -> bool:
-    """Review conditions are quoted once per regime and memo (they do not change per product)."""
+    """Review conditions are quoted once per memo (the same text under several regimes and products)."""
     seen = kit.__dict__.setdefault("conditions_shown", set())
-    key = (det.regime, det.review_conditions)
+    key = det.review_conditions
     if key in seen:
         return False
     seen.add(key)
@@ -253,8 +253,7 @@ def _first_conditions(kit: Kit, det) -> bool:
 
 
 def criteria(data, kit: Kit, s: English, prod) -> list:
-    story = [CondPageBreak(70), Paragraph(kit.t(s.L["h_criteria"]), kit.styles["h4"]),
-             kit.p(s.L["criteria_shown"], "tiny")]
+    story = [CondPageBreak(70), Paragraph(kit.t(s.L["h_criteria"]), kit.styles["h4"])]
     lang = s.lang
     seen: dict[tuple, str] = {}  # the rows of a regime already shown -> its id (identical tables said once)
     for j, (loaded, det) in enumerate(zip(data.context.regimes, prod.determinations)):
@@ -326,11 +325,13 @@ def build_story(data, kit: Kit, s: English, cancel: Optional[Callable[[], bool]]
                                            letters, signoff)
 
     story = title_block(data, kit, s) + summary(data, kit, s)
-    story += [CondPageBreak(110), Paragraph(kit.t("2  " + s.L["s_products"]), kit.styles["h2"])]
+    heading = Paragraph(kit.t("2  " + s.L["s_products"]), kit.styles["h2"])
     for i, prod in enumerate(data.products, start=1):
         if cancel is not None and cancel():
             raise Cancelled("cancelled: nothing was written")
-        story += product_part(data, kit, s, i, prod)
+        part = product_part(data, kit, s, i, prod)
+        lead = [heading, kit.p(s.L["criteria_shown"], "tiny")] if i == 1 else []
+        story += part[:1] + lead + part[1:]  # the heading never ends a page alone
     story += comparison(data, kit, s, 3)
     story += letters(data, kit, s, 4)
     story += chart(data, kit, s, 5)

@@ -30,6 +30,7 @@ class English:
         "footer_integrity": "Integrity: audit log entry #{seq} {head}… (section {n})",
         "criteria_same": "The same criteria decide as under {regime} (table above).",
         "caveat_prov_count": "{part}: {n} figures rest on {level} sources (marked in section 2).",
+        "caveat_note_group": "{who}: {note}",
         "demo_mark": "DEMO DATA – not for compliance decisions",
         "modified_banner": "MODIFIED RULES: {ids} differ from the published ruleset manifest; results are not the published rules.",
         "integrity_intro": "The values below identify exactly which data and rules this memo was computed from.",
@@ -315,11 +316,11 @@ class English:
         if policy:
             parts.append(self.policy(policy))
         text = "; ".join(parts)
-        reasons = licence_reasons(pos, self.lang)
+        reasons = licence_reasons(pos, self.lang, letters_in_full=False)
         if reasons:
             text += ". " + " ".join(r if r.endswith((".", "]")) else r + "." for r in reasons)
         if det.review_conditions and conditions:
             text += " Conditions: " + "; ".join(c.rstrip(".") for c in det.review_conditions) + "."
         elif det.review_conditions:
-            text += " Conditions as stated above for this regime."
+            text += " Conditions as quoted above."
         return text

@@ -24,6 +24,7 @@ class Chinese(English):
         "footer_integrity": "完整性：审计记录第 {seq} 条 {head}…（见第 {n} 节）",
         "criteria_same": "决定结果的判定标准与 {regime} 下相同（见上表）。",
         "caveat_prov_count": "{part}：{n} 项数据来自{level}来源（见第 2 节标注）。",
+        "caveat_note_group": "{who}：{note}",
         "demo_mark": "演示数据 – 不得用于合规决策",
         "modified_banner": "规则已被修改：{ids} 与发布的规则清单不一致；结果并非依据已发布的规则。",
         "integrity_intro": "以下数值准确标明了本备忘录所依据的数据和规则。",
@@ -282,7 +283,7 @@ class Chinese(English):
         if policy:
             parts.append(f"审查政策：{self.policy(policy)}")
         text = "；".join(parts) + "。"
-        reasons = licence_reasons(pos, "zh")
+        reasons = licence_reasons(pos, "zh", letters_in_full=False)
         if reasons:
             text += "依据：" + "".join(r if r.endswith(("。", "]")) else r + "。" for r in reasons)
         if det.review_conditions and conditions:
