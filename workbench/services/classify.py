@@ -162,13 +162,13 @@ class Classifier:
 
 def classifier_for(conn: Optional[sqlite3.Connection], countries, destination: Optional[str] = None,
                    end_user_hq: Optional[str] = None, on: Optional[date] = None, *, with_letters: bool = True,
-                   letters: Optional[Sequence] = None) -> Classifier:
+                   letters: Optional[Sequence] = None, screening: Optional[ScreeningHook] = None) -> Classifier:
     """A Classifier with the catalog's letters (unless ``with_letters`` is False); ``letters``
-    given explicitly replace the catalog's."""
+    given explicitly replace the catalog's. ``screening``: the party-screening hook (see above)."""
     chosen = None
     if with_letters:
         chosen = list(letters) if letters is not None else (catalog_letters(conn) if conn is not None else [])
-    return Classifier(countries, destination, end_user_hq, on, chosen)
+    return Classifier(countries, destination, end_user_hq, on, chosen, screening)
 
 
 def letters_in_catalog(db) -> list:
