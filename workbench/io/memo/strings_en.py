@@ -227,7 +227,8 @@ class English:
             head += f"is classified {det.paragraph}"
             head += (" because " + " and ".join(met) + ".") if met else "."
         else:
-            head += f"is not controlled under 3A090/4A090 ({det.paragraph})"
+            head += "is not controlled under 3A090/4A090" + (
+                f" ({det.paragraph})" if det.paragraph and not det.paragraph.startswith("not") else "")
             n = det.nearest
             if n is not None and n.margin_pct is not None:
                 side = "above" if (n.margin or 0) >= 0 else "below"

@@ -24,7 +24,7 @@ class Chinese(English):
         "footer_integrity": "完整性：审计记录第 {seq} 条 {head}…（见第 {n} 节）",
         "criteria_same": "决定结果的判定标准与 {regime} 下相同（见上表）。",
         "caveat_prov_count": "{part}：{n} 项数据来自{level}来源（见第 2 节标注）。",
-        "caveat_note_group": "{who}：{note}",
+        "caveat_note_group": "{who}：（原文）{note}",
         "demo_mark": "演示数据 – 不得用于合规决策",
         "modified_banner": "规则已被修改：{ids} 与发布的规则清单不一致；结果并非依据已发布的规则。",
         "integrity_intro": "以下数值准确标明了本备忘录所依据的数据和规则。",
@@ -202,7 +202,7 @@ class Chinese(English):
             head += f"归类为 {det.paragraph}"
             head += ("，因为" + "，且".join(met) + "。") if met else "。"
         else:
-            head += f"不受 3A090/4A090 管制（{det.paragraph}）"
+            head += self.classification(det)
             n = det.nearest
             if n is not None and n.margin_pct is not None:
                 side = "高于" if (n.margin or 0) >= 0 else "低于"
