@@ -21,6 +21,7 @@ from workbench.engine.places import matches
 from workbench.engine.ruleset import CONFIDENCE_ORDER, Regime
 from workbench.engine.spec import THROUGHPUT_BIT_LENGTH, ProductSpec
 
+from workbench.engine.conditions import METRIC_SHORT
 from workbench.engine.conditions import OP_SYMBOLS as _OP_SYMBOL
 
 INDETERMINATE_CLASS = "indeterminate"
@@ -381,8 +382,9 @@ def _exceptions(regime, countries, classification, paragraph, destination, end_u
     return eligible
 
 
-_SHORT = {"tpp": "TPP", "performance_density": "PD", "interconnect_bandwidth_gbs": "interconnect",
-          "memory_bandwidth_gbs": "DRAM bandwidth", "hbm_bandwidth_density_gbs_mm2": "HBM density"}
+# The sentences name these metrics short (conditions.METRIC_SHORT); others by their ruleset label.
+_SHORT = {k: METRIC_SHORT[k] for k in ("tpp", "performance_density", "interconnect_bandwidth_gbs",
+                                        "memory_bandwidth_gbs", "hbm_bandwidth_density_gbs_mm2")}
 
 
 def _short(c: Criterion) -> str:

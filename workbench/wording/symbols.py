@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from workbench.engine.conditions import OP_SYMBOLS as OPS  # the engine's table, defined once
+from workbench.engine.conditions import METRIC_SHORT as METRIC_SHORT_EN
+from workbench.engine.conditions import OP_SYMBOLS as OPS  # the engine's tables, defined once
 
 OP_WORDS = {
     "en": {">=": "at or above", ">": "above", "<": "below", "<=": "at or below", "==": "equal to", "!=": "other than"},
@@ -10,10 +11,7 @@ OP_WORDS = {
 }
 
 METRIC_SHORT = {
-    "en": {"tpp": "TPP", "performance_density": "PD", "memory_bandwidth_gbs": "DRAM BW",
-           "interconnect_bandwidth_gbs": "interconnect", "hbm_bandwidth_density_gbs_mm2": "HBM density",
-           "transistors_billion": "transistors", "process_node_nm": "node", "training_ops": "training ops",
-           "die_area_mm2": "die area"},
+    "en": METRIC_SHORT_EN,
     "zh": {"tpp": "TPP", "performance_density": "性能密度", "memory_bandwidth_gbs": "显存带宽",
            "interconnect_bandwidth_gbs": "互联带宽", "hbm_bandwidth_density_gbs_mm2": "HBM 带宽密度",
            "transistors_billion": "晶体管数量", "process_node_nm": "工艺节点", "training_ops": "训练运算量",
