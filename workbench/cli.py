@@ -144,6 +144,16 @@ def _classifier(args: argparse.Namespace, lib, destination, hq, on):
     return Classifier(lib.countries, destination, hq, on, letters)
 
 
+def warn_modified(lib, regime_ids: Optional[Sequence[str]] = None) -> list[str]:
+    """The modified regimes among ``regime_ids`` (all when None), each said on stderr: every output
+    computed from a ruleset that differs from rulesets/MANIFEST.json must say so."""
+    ids = sorted({r for r in (regime_ids if regime_ids is not None else lib.modified) if lib.is_modified(r)})
+    for regime_id in ids:
+        print(f"warning: ruleset {regime_id} is modified (its file differs from rulesets/MANIFEST.json): results "
+              "computed from it are not the published rules (see: workbench rulesets verify)", file=sys.stderr)
+    return ids
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     from workbench.cli_format import csv_text, json_text, number, text_table
     from workbench.services.regimes import bundled_library
@@ -156,8 +166,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
     on = parse_date(args.date)
     specs = _load_specs(args)
     positions = _classifier(args, lib, destination, hq, on).each(specs, regimes)
+    modified = warn_modified(lib, [r.id for r in regimes])
     if args.format == "json":
-        print(json_text([p.to_json() for p in positions]))
+        print(json_text([{**p.to_json(), "rules_modified": [p.regime] if p.regime in modified else []}
+                         for p in positions]))
         return EXIT_OK
     rows = []
     for p in positions:
@@ -192,6 +204,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     on = parse_date(args.date)
     specs = _load_specs(args)
     classifier = _classifier(args, lib, destination, hq, on)
+    modified = warn_modified(lib, [r.id for r in regimes])
     rows_all = [classifier.positions(s, regimes) for s in specs]
     changed = [(a, b) for a, b in rows_all if position_text(a) != position_text(b)]
     counts = sorted(Counter((position_text(a), position_text(b)) for a, b in changed).items(),
@@ -203,6 +216,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             "products": len(rows_all), "unchanged": len(rows_all) - len(changed),
             "changed": [{"part_number": a.part_number, "from": _brief(a), "to": _brief(b)} for a, b in changed],
             "counts": [{"from": a, "to": b, "count": n} for (a, b), n in counts],
+            "rules_modified": modified,
         }))
         return EXIT_OK
     rows = [[a.part_number, position_text(a), position_text(b)] for a, b in changed]
@@ -334,6 +348,9 @@ def _install_crash_log() -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     if argv is None:
         _install_crash_log()
+        from workbench.cli_terminal import escape_terminal_streams
+
+        escape_terminal_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(modules_for(argv))
     args = parser.parse_args(argv)
