@@ -15,7 +15,8 @@ DAY = date(2026, 6, 15)
 # The engine's own English sentences and labels (quoted rule text, ids and citations stay as written).
 ENGLISH_ENGINE = ["No licence requirement of", "Licence required under letter", "licence required (letter",
                   "under review", "missing input", "Classification indeterminate", "is listed in the letter",
-                  "not 3A090/4A090)", "not evaluated", "may apply", "no control paragraph met", "Only the criteria"]
+                  "not 3A090/4A090)", "not evaluated", "may apply", "no control paragraph met", "Only the criteria",
+                  "part number listed"]
 
 
 @pytest.fixture

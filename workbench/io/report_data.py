@@ -47,6 +47,11 @@ class LetterHit:
     reason: str
     matched: tuple[str, ...]
     confidence: str
+    # The same as data, so each language words it: the criteria met, whether the part number is listed,
+    # and the figures a "may bind" is missing.
+    met: tuple = ()
+    listed: bool = False
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,8 @@ def letter_refs(letters: Sequence, products: Sequence["ProductReport"], countrie
                 m = match_letter(compiled, det, prod.spec, countries, metrics=prod.metrics)
                 if m.result in (BINDS, MAY_BIND):
                     hits.append(LetterHit(prod.spec.part_number, det.regime, m.result, m.reason, m.brief,
-                                          m.confidence))
+                                          m.confidence, tuple(c for c in m.criteria if c.result == "met"),
+                                          m.cov is not None and m.cov.listed is not None, tuple(m.missing)))
         if only_applying and not hits:
             continue
         out.append(LetterRef(letter.ref, letter.addressee, letter.status, letter.received.isoformat(),

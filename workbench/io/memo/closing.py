@@ -16,7 +16,8 @@ from workbench.io.memo.chart import Point, tpp_pd_chart
 from workbench.io.memo.layout import CHANGED_BG, WIDTH, Kit
 from workbench.io.memo.sections import _SPEC_SKIP, _dest, _position
 from workbench.io.memo.strings_en import English
-from workbench.wording import history_label, letter_status_label, position_text, tidy
+from workbench.wording import (criterion_phrase, history_label, letter_status_label, missing_words, position_text,
+                               tidy)
 
 # A memo whose rules are older than this (days past services.manifest.rules_current_to) warns.
 STALE_AFTER_DAYS = 90
@@ -72,11 +73,21 @@ def letters(data, kit: Kit, s: English, number: int) -> list:
         rows = [[s.L["c_product"], s.L["c_regime"], s.L["c_result"], s.L["letter_reason"]]]
         grouped: dict[tuple, list[str]] = {}
         for hit in letter.hits:
-            grouped.setdefault((hit.part_number, hit.result, "; ".join(hit.matched) or hit.reason), []).append(hit.regime)
+            grouped.setdefault((hit.part_number, hit.result, _letter_why(hit, s.lang)), []).append(hit.regime)
         for (part, result, why), regimes in grouped.items():
             rows.append([part, ", ".join(regimes), s.letter_result(result), why])
         story += [Spacer(1, 2), kit.table(rows, [110, 100, 50, WIDTH - 260]), Spacer(1, 6)]
     return story
+
+
+def _letter_why(hit, lang: str) -> str:
+    """What caught the product, from the hit's data (Chinese) or the engine's brief (English)."""
+    if lang != "zh":
+        return "; ".join(hit.matched) or hit.reason
+    parts = (["料号在告知函列出的范围内"] if hit.listed else []) + [criterion_phrase(c, "zh") for c in hit.met]
+    if hit.result != "binds" and hit.missing:
+        parts.append("缺少 " + missing_words(hit.missing, "zh"))
+    return "；".join(parts) or "；".join(hit.matched)
 
 
 def chart(data, kit: Kit, s: English, number: int) -> list:
