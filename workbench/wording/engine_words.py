@@ -228,19 +228,21 @@ def _tail_zh(det, license_required) -> str:
 
 
 def note_text(criterion, lang: Optional[str] = "en") -> str:
-    """A criterion's note (a missing input, or the conservative reading of an unknown flag)."""
-    text = criterion.note or ""
+    """A criterion's note, from the criterion's data where it says everything: an unknown flag read
+    conservatively (value unknown, result known), a missing input (the fields, by their labels)."""
+    c = criterion
+    text = c.note or ""
+    if not text:
+        return ""
+    if c.op == "is" and c.value is None and c.result in ("met", "not met") and isinstance(c.threshold, bool):
+        used = c.threshold if c.result == "met" else not c.threshold  # the conservative reading applied
+        if _zh(lang):
+            return f"{field_label(c.metric, 'zh')}未知：按“{'是' if used else '否'}”处理（保守解读）"
+        return f"{field_label(c.metric, 'en')} unknown: read as {'yes' if used else 'no'} (the conservative reading)"
     prefix = "missing input: "
     if text.startswith(prefix):
         names = [f.strip() for f in text[len(prefix):].split(",")]
         return ("缺少输入：" if _zh(lang) else "missing input: ") + missing_words(names, lang)
-    if not _zh(lang) or not text:
-        return text
-    if " unknown: treated as " in text:
-        name, _, rest = text.partition(" unknown: treated as ")
-        shown = rest.split(" (")[0]
-        shown = {"yes": "是", "no": "否", "True": "是", "False": "否"}.get(shown, shown)
-        return f"{field_label(name, 'zh')}未知：按“{shown}”处理（保守解读）"
-    if "planar" in text:
-        return "平面工艺的逻辑芯片没有适用芯片面积"
+    if _zh(lang) and c.result == "not met" and c.value is None:  # a quantity that does not apply (planar: no PD)
+        return "平面工艺的逻辑芯片没有适用芯片面积" if "planar" in text else text
     return text
