@@ -283,7 +283,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 # Modules are listed in the order `workbench --help` lists their commands.
 COMMAND_MODULES: list[str] = ["workbench.cli", "workbench.cli_catalog", "workbench.cli_letters", "workbench.cli_gui",
                               "workbench.cli_reports", "workbench.cli_deals", "workbench.cli_audit",
-                              "workbench.cli_update"]
+                              "workbench.cli_update", "workbench.cli_screening"]
 
 # The modules that register (or, like cli_letters for classify --letters, extend) each top-level
 # command, so that running one imports only those (importing them all cost about 0.3 s of the
@@ -298,6 +298,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "deals": ("workbench.cli_deals",),
     "audit": ("workbench.cli_audit",), "restore": ("workbench.cli_audit",), "rulesets": ("workbench.cli_audit",),
     "update": ("workbench.cli_update",),
+    "screen": ("workbench.cli_screening",), "screening": ("workbench.cli_screening",),
 }
 
 

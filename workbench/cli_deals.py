@@ -139,6 +139,10 @@ def cmd_add(args: argparse.Namespace) -> int:
                     print(f"  {flag}", file=sys.stderr)
                 return EXIT_OVER_LIMIT
             print(f"{len(saved)} deals saved: {', '.join(d.reference for d in saved)}")
+            for deal_id, items in service.held.items():  # party screening (workbench screening queue)
+                for i in items:
+                    print(f"held for screening review: {'; '.join(i.roles)} '{i.party}' may be {i.match.name} "
+                          f"({i.match.entry_id}, score {i.match.score:.2f})")
         for flag in flags:
             print(f"flag: {flag}")
         return EXIT_OK
