@@ -709,6 +709,10 @@
         <translation>依告知函 %1 需要许可证</translation>
     </message>
     <message>
+        <source>Include regime history in memos</source>
+        <translation>在备忘录中附上规则版本沿革</translation>
+    </message>
+    <message>
         <source>received</source>
         <translation>已收到</translation>
     </message>
@@ -1261,8 +1265,6 @@
         <translation>依据（原文）：%1</translation>
     </message>
     <message>
-        <source>Include regime history in memos</source>
-        <translation>在备忘录中附上规则版本沿革</translation>
         <source>Screening</source>
         <translation>筛查</translation>
     </message>
