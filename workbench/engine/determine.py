@@ -433,3 +433,23 @@ def explain(det: Determination) -> str:
     else:
         tail = ""
     return head + tail
+
+
+def determine_quick(
+    spec: ProductSpec,
+    loaded: LoadedRegime,
+    countries: CountryTable,
+    destination: Optional[str] = None,
+    end_user_hq: Optional[str] = None,
+    on: Optional[date] = None,
+    exports_from_us: bool = True,
+):
+    """Class, licence position and nearest criterion of ``determine``, without building the trace.
+
+    Returns an ``engine.fastpath.QuickResult`` whose fields equal the same fields of
+    :func:`determine`'s answer; its ``trace()`` gives the full determination when one is shown,
+    exported or written into a memo. For a whole catalog use ``engine.fastpath.classify_many``.
+    """
+    from workbench.engine.fastpath import classifier_for
+
+    return classifier_for((loaded,), countries, destination, end_user_hq, on, exports_from_us).classify(spec)[0]

@@ -62,6 +62,10 @@ def _skeleton(text: str) -> str:
 
 def identity_key(text: str) -> str:
     """The comparison key of an identifier (see the module's docstring)."""
+    if text.isascii():
+        # The same key, cheaper: ASCII is NFKC-stable, case-folds to lower case, has no format
+        # characters, no dash but "-" and is never skeleton-mapped (part numbers are nearly all ASCII).
+        return _SPACE_RE.sub(" ", text.lower()).strip()
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     text = _DASH_RE.sub("-", text)
