@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog_helpers import HEADER, export_catalog_xlsx, fresh_catalog, product_row, snapshot
-from workbench.services.import_products import import_products, render_plan
+from workbench.services.import_products import ImportFailed, import_products, render_plan
 from workbench.store.audit import TOUCHING
 from workbench.store.products import all_products, get_product
 from xlsx_builder import Sheet, write_xlsx
@@ -136,11 +136,34 @@ def test_any_valid_sheet_round_trips_exactly(tmp_path_factory, rows):
     again.close()
 
 
-def test_a_lookalike_part_number_is_added_with_a_note(catalog, tmp_path):
+@pytest.mark.parametrize("spelling", ["nvidia h100 sxm5 80gb", "NVIDIA\u2010H100-SXM5-80GB", "NVIDIA-H100-SXM5\u200b-80GB",
+                                      "ＮＶＩＤＩＡ-H100-SXM5-80GB", "NVIDIA_H100_SXM5_80GB"])
+def test_a_near_duplicate_part_number_is_matched_not_added(catalog, tmp_path, spelling):
+    path = write_xlsx(tmp_path / "case.xlsx", [Sheet("Sheet1", [["part_number", "fp16_tflops"], [spelling, 990]])])
+    before = snapshot(catalog)
+    with pytest.raises(ImportFailed) as info:
+        import_products(catalog, path)
+    (line,) = info.value.problems
+    assert line.startswith(f"case.xlsx:Sheet1!A2: part number '{spelling}' matches the catalog's '{H100}'")
+    assert "--match-similar" in line
+    assert snapshot(catalog) == before
+    plan = import_products(catalog, path, similar="update")
+    assert plan.changed[0][0] == H100 and not plan.added
+    assert get_product(catalog, H100)["fp16_tflops"] == 990.0
+    assert get_product(catalog, spelling) is None
+
+
+def test_a_near_duplicate_can_be_added_as_new_when_asked(catalog, tmp_path):
     path = write_xlsx(tmp_path / "case.xlsx", [Sheet("Sheet1", [["part_number", "fp16_tflops"],
                                                                 ["nvidia h100 sxm5 80gb", 990]])])
-    plan = import_products(catalog, path, dry_run=True)
+    plan = import_products(catalog, path, dry_run=True, similar="add")
     assert plan.added == ["nvidia h100 sxm5 80gb"] and not plan.changed
-    assert ("case.xlsx:Sheet1: row 2: new part number 'nvidia h100 sxm5 80gb' differs from the catalog's "
-            f"'{H100}' only in case, spaces or punctuation; it is added as a new product "
-            "(spell it as in the catalog to update that one instead)") in plan.notes
+    assert any("added as a new product although it matches the catalog's" in n for n in plan.notes)
+
+
+def test_near_duplicates_within_one_file_are_refused_naming_both(catalog, tmp_path):
+    path = write_xlsx(tmp_path / "dup.xlsx", [Sheet("S", [["part_number", "fp16_tflops"], ["ABC-1", 1], ["abc\u20111", 2]])])
+    with pytest.raises(ImportFailed) as info:
+        import_products(catalog, path)
+    (line,) = info.value.problems
+    assert line.startswith("dup.xlsx:S!A3: part number 'abc\u20111' is the same as 'ABC-1' at A2")

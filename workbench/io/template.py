@@ -17,6 +17,7 @@ from typing import Annotated, Optional
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from workbench.engine.identity import identity_key
 from workbench.engine.spec import TEMPLATE_FIELDS, ProductSpec, expected_for
 from workbench.io.cells import (BOOL_FIELDS, CHOICE_FIELDS, FAST_BOOL as _FAST_BOOL, NUMBER_FIELDS, TEXT_FIELDS,
                                 CellProblem, convert, fast_converter)
@@ -221,11 +222,13 @@ def _finish(table: Table, out: ParsedProducts, columns: dict[int, str], numbers:
             converted[target] = [default if v is None else v for v in converted[target]]
     n = len(numbers)
     columns_in_order = [converted[f] if f in converted else repeat(_DEFAULTS.get(f), n) for f in TEMPLATE_FIELDS]
-    if not bad and None not in parts and len(set(parts)) == n:  # the common case, at C speed
+    keys = list(map(identity_key, parts)) if None not in parts else None
+    if not bad and keys is not None and len(set(keys)) == n:  # the common case, at C speed
         out.values = list(zip(*columns_in_order))
         out.rows = dict(zip(parts, numbers))
     else:
         first_row: dict[str, int] = {}  # part number -> spreadsheet row
+        first_key: dict[str, str] = {}  # identity key -> part number as first written
         for i, values in enumerate(zip(*columns_in_order)):
             if i in bad:
                 continue
@@ -233,11 +236,16 @@ def _finish(table: Table, out: ParsedProducts, columns: dict[int, str], numbers:
             if not part:
                 found.append((i, part_index, ValueError("part_number is empty (expected a part number on every product row)")))
                 continue
-            if part in first_row:
-                first = f"{column_letter(part_index)}{first_row[part]}"
-                found.append((i, part_index, ValueError(f"duplicate part number '{part}', first given at {first} "
-                                                        "(expected each part number once)")))
+            key = identity_key(part)
+            if key in first_key:
+                earlier = first_key[key]
+                first = f"{column_letter(part_index)}{first_row[earlier]}"
+                what = (f"duplicate part number '{part}', first given at {first}" if earlier == part else
+                        f"part number '{part}' is the same as '{earlier}' at {first} apart from case, spaces or "
+                        "look-alike characters")
+                found.append((i, part_index, ValueError(f"{what} (expected each part number once)")))
                 continue
+            first_key[key] = part
             first_row[part] = numbers[i]
             out.values.append(values)
         out.rows = first_row
