@@ -1260,5 +1260,121 @@
         <source>Legal basis (quoted): %1</source>
         <translation>依据（原文）：%1</translation>
     </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Column in the file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>Sample values</source>
+        <translation>示例值</translation>
+    </message>
+    <message>
+        <source>Template field</source>
+        <translation>模板字段</translation>
+    </message>
+    <message>
+        <source>Recognised as</source>
+        <translation>识别结果</translation>
+    </message>
+    <message>
+        <source>Apply mapping and preview again</source>
+        <translation>应用映射并重新预览</translation>
+    </message>
+    <message>
+        <source>Save mapping as profile…</source>
+        <translation>将映射保存为配置…</translation>
+    </message>
+    <message>
+        <source>Step 1 — columns: check what each column of the file becomes</source>
+        <translation>第 1 步 — 列：确认文件中每一列对应的字段</translation>
+    </message>
+    <message>
+        <source>Problems only</source>
+        <translation>仅显示问题</translation>
+    </message>
+    <message>
+        <source>Step 2 — preview: the rows as they will be written</source>
+        <translation>第 2 步 — 预览：将要写入的行</translation>
+    </message>
+    <message>
+        <source>%1 matches the catalog&apos;s %2: map it by spelling it as in the catalog, or it is left out.</source>
+        <translation>%1 与产品目录中的 %2 相同：请按目录中的写法填写，否则该行不导入。</translation>
+    </message>
+    <message>
+        <source>Mapping profile &apos;%1&apos; applied (same headers).</source>
+        <translation>已应用映射配置“%1”（表头相同）。</translation>
+    </message>
+    <message>
+        <source>recognised (%1)</source>
+        <translation>已识别（%1）</translation>
+    </message>
+    <message>
+        <source>as you chose</source>
+        <translation>按您的选择</translation>
+    </message>
+    <message>
+        <source>ignored</source>
+        <translation>已忽略</translation>
+    </message>
+    <message>
+        <source>not in the template</source>
+        <translation>不在模板中</translation>
+    </message>
+    <message>
+        <source>probably %1: map it?</source>
+        <translation>可能是 %1：是否映射？</translation>
+    </message>
+    <message>
+        <source>unit does not fit: choose a field or ignore</source>
+        <translation>单位不符：请选择字段或忽略</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>精确</translation>
+    </message>
+    <message>
+        <source>alias</source>
+        <translation>别名</translation>
+    </message>
+    <message>
+        <source>probable</source>
+        <translation>可能</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>ignore</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>Save mapping as profile</source>
+        <translation>将映射保存为配置</translation>
+    </message>
+    <message>
+        <source>Profile name:</source>
+        <translation>配置名称：</translation>
+    </message>
+    <message>
+        <source>Mapping saved as profile &apos;%1&apos;; it is offered again for files with the same headers.</source>
+        <translation>映射已保存为配置“%1”；表头相同的文件将再次使用它。</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>未变</translation>
+    </message>
+    <message>
+        <source>The file or the catalog changed since the preview: nothing was written. Preview it again.</source>
+        <translation>预览之后文件或产品目录已更改：未写入任何内容。请重新预览。</translation>
+    </message>
 </context>
 </TS>
