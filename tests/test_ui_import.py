@@ -170,3 +170,19 @@ def test_problems_only_shows_the_rows_with_a_noted_cell(gui, qtbot, tmp_path):
     assert "1,500" in dialog.table.item(0, fp16).toolTip()
     dialog.problems_only.setChecked(True)
     assert not dialog.table.isRowHidden(0) and dialog.table.isRowHidden(1)
+
+
+def test_a_near_duplicate_is_offered_as_update_or_add_and_updates_when_chosen(gui, qtbot, tmp_path):
+    path = _sheet(tmp_path / "near.xlsx", [["nvidia h100 sxm5 80gb", "NVIDIA", 990.0, 814.0, "yes", "yes", "board"]])
+    dialog = gui.window.import_file(path, exec_dialog=False)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=30000)
+    assert dialog.similar_box.isVisibleTo(dialog) and not dialog.confirm_button.isEnabled()
+    assert "matches the catalog's NVIDIA-H100-SXM5-80GB" in dialog.caption.text()
+    with qtbot.waitSignal(dialog.previewReady, timeout=30000):
+        dialog.choose_similar("update")
+    assert [p for p, _ in dialog.plan.changed] == ["NVIDIA-H100-SXM5-80GB"] and dialog.confirm_button.isEnabled()
+    with qtbot.waitSignal(dialog.importFinished, timeout=60000):
+        dialog.confirm()
+    row = gui.services.conn.execute("SELECT fp16_tflops FROM products WHERE part_number = 'NVIDIA-H100-SXM5-80GB'")
+    assert row.fetchone()[0] == 990.0

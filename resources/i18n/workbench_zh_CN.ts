@@ -1305,10 +1305,6 @@
         <translation>第 2 步 — 预览：将要写入的行</translation>
     </message>
     <message>
-        <source>%1 matches the catalog&apos;s %2: map it by spelling it as in the catalog, or it is left out.</source>
-        <translation>%1 与产品目录中的 %2 相同：请按目录中的写法填写，否则该行不导入。</translation>
-    </message>
-    <message>
         <source>Mapping profile &apos;%1&apos; applied (same headers).</source>
         <translation>已应用映射配置“%1”（表头相同）。</translation>
     </message>
@@ -1375,6 +1371,26 @@
     <message>
         <source>The file or the catalog changed since the preview: nothing was written. Preview it again.</source>
         <translation>预览之后文件或产品目录已更改：未写入任何内容。请重新预览。</translation>
+    </message>
+    <message>
+        <source>Near-duplicates: choose…</source>
+        <translation>近似重复：请选择…</translation>
+    </message>
+    <message>
+        <source>Near-duplicates: update the catalog&apos;s product</source>
+        <translation>近似重复：更新目录中的产品</translation>
+    </message>
+    <message>
+        <source>Near-duplicates: add as new products</source>
+        <translation>近似重复：作为新产品添加</translation>
+    </message>
+    <message>
+        <source>%1 matches the catalog&apos;s %2: update %2, or add it as new? (left out until you choose)</source>
+        <translation>%1 与目录中的 %2 相同：更新 %2，还是作为新产品添加？（选择之前不导入）</translation>
+    </message>
+    <message>
+        <source>Missing columns: %1</source>
+        <translation>缺少的列：%1</translation>
     </message>
 </context>
 </TS>

@@ -103,12 +103,19 @@ class ImportDialog(QDialog):
         self.table = QTableWidget(0, 3)
         self.table.verticalHeader().setVisible(False)
         self.problems_only = QCheckBox(tr("Problems only"))
+        self.similar = "ask"
+        self.similar_box = QComboBox()
+        self.similar_box.addItem(tr("Near-duplicates: choose…"), "ask")
+        self.similar_box.addItem(tr("Near-duplicates: update the catalog's product"), "update")
+        self.similar_box.addItem(tr("Near-duplicates: add as new products"), "add")
+        self.similar_box.setVisible(False)
         preview_box = QWidget()
         pv = QVBoxLayout(preview_box)
         pv.setContentsMargins(0, 0, 0, 0)
         ph = QHBoxLayout()
         ph.addWidget(QLabel(tr("Step 2 — preview: the rows as they will be written")))
         ph.addStretch(1)
+        ph.addWidget(self.similar_box)
         ph.addWidget(self.problems_only)
         pv.addLayout(ph)
         pv.addWidget(self.table, 1)
@@ -132,10 +139,18 @@ class ImportDialog(QDialog):
         self.apply_button.clicked.connect(self.apply_mapping)
         self.save_profile_button.clicked.connect(self.save_profile)
         self.problems_only.toggled.connect(self._filter)
+        self.similar_box.activated.connect(lambda _i: self.choose_similar(self.similar_box.currentData()))
 
     # step 1: read (child process), map, preview ------------------------------------------
+    def choose_similar(self, how: str) -> TaskHandle:
+        """How near-duplicate part numbers are written: "update" the catalog's product or "add" new."""
+        self.similar = how
+        self.similar_box.setCurrentIndex(max(0, self.similar_box.findData(how)))
+        self.plan = None
+        return self.start(self.choices or None, first=False)
+
     def start(self, choices: Optional[dict] = None, first: bool = True) -> TaskHandle:
-        services, path = self.session.services, self.path
+        services, path, similar = self.session.services, self.path, self.similar
         folder = self.profiles_folder
         self.confirm_button.setEnabled(False)
         self.progress.setVisible(True)
@@ -168,9 +183,13 @@ class ImportDialog(QDialog):
                 return ("failed", got.problems, got.notes, got.columns, profile, use)
             parsed = got
             ctx.check()
+            from workbench.services.import_cost import missing_cost
+
             conn = services.open_reader()
             try:
-                plan, _batch = plan_changes(conn, parsed, before, similar="ask")
+                plan, _batch = plan_changes(conn, parsed, before, similar=similar)
+                ctx.progress(0, 0, "cost")
+                plan.cost = missing_cost(conn, plan, parsed, services.clock.today())
             finally:
                 conn.close()
             return ("plan", plan, parsed, profile, use)
@@ -194,10 +213,7 @@ class ImportDialog(QDialog):
             return
         plan, parsed, profile, self.choices = result[1], result[2], result[3], result[4]
         self._fill_mapping(plan.column_plans, profile)
-        if plan.similar:
-            lines = [tr("%1 matches the catalog's %2: map it by spelling it as in the catalog, or it is left out.")
-                     .replace("%1", s.part).replace("%2", s.existing) for s in plan.similar]
-            self.caption.setText("\n".join(lines))
+        self.similar_box.setVisible(bool(plan.similar))
         self.plan = plan
         self._fill_preview(plan, parsed)
         text = (tr("%1 new, %2 changed, %3 unchanged products. Nothing is written until you press Import.")
@@ -205,9 +221,15 @@ class ImportDialog(QDialog):
                 .replace("%3", str(len(plan.unchanged))))
         if profile:
             text += "\n" + tr("Mapping profile '%1' applied (same headers).").replace("%1", profile)
+        if plan.similar and self.similar == "ask":
+            text += "\n" + "\n".join(tr("%1 matches the catalog's %2: update %2, or add it as new? (left out until you "
+                                         "choose)").replace("%1", s.part).replace("%2", s.existing)
+                                      for s in plan.similar[:5])
+        for line in plan.cost[:3]:
+            text += "\n" + tr("Missing columns: %1").replace("%1", line)
         notes = [n for n in plan.notes if not _PROBLEM.match(n)]
-        self.caption.setText(text + ("\n" + "\n".join(notes[:5]) if notes else ""))
-        self.confirm_button.setEnabled(bool(plan.added or plan.changed) and not plan.similar)
+        self.caption.setText(text + ("\n" + "\n".join(notes[:4]) if notes else ""))
+        self.confirm_button.setEnabled(bool(plan.added or plan.changed) and not (plan.similar and self.similar == "ask"))
         self.previewReady.emit()
 
     def _fill_mapping(self, columns: list, profile: Optional[str]) -> None:
@@ -344,6 +366,7 @@ class ImportDialog(QDialog):
     # step 2: write --------------------------------------------------------------------
     def confirm(self) -> TaskHandle:
         services, path, plan, choices = self.session.services, self.path, self.plan, self.choices or None
+        similar = self.similar
         self.confirm_button.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
@@ -359,6 +382,7 @@ class ImportDialog(QDialog):
             conn = services.open_reader()
             try:
                 return import_products(conn, path, progress=progress, db_label=services.db_path, choices=choices,
+                                       similar=similar,
                                        expect_sha256=plan.sha256 if plan else None,
                                        expect_fingerprint=plan.fingerprint() if plan else None)
             except ImportFailed as exc:
