@@ -136,3 +136,12 @@ def test_a_unit_typed_in_a_cell_is_converted_with_a_note(tmp_path):
     assert [r["memory_bandwidth_gbs"] for r in parsed.records] == [3350.0, 1935.0]
     assert [r["datacenter"] for r in parsed.records] == [False, True]
     assert any("'3.35 TB/s' converted to 3350 GB/s" in n for n in parsed.notes)
+
+
+def test_a_unit_conversion_gives_the_decimal_figure_not_a_binary_neighbour(tmp_path):
+    from workbench.services.import_products import read_products
+
+    path = write_xlsx(tmp_path / "tb.xlsx", [Sheet("S", [["型号", "Memory bandwidth (TB/s)"], ["A-1", 2.039],
+                                                          ["B-2", "4.8 TB/s"]])])
+    parsed = read_products(path)
+    assert [r["memory_bandwidth_gbs"] for r in parsed.records] == [2039.0, 4800.0]

@@ -38,6 +38,15 @@ _UNITS: dict[str, set[str]] = {
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([^\d\s].*)?$")
 
 
+def scaled(number: float, factor: float) -> float:
+    """number x factor in decimal, so 2.039 TB/s is 2039 GB/s, not 2038.9999999999998."""
+    if factor == 1.0 or not math.isfinite(number):
+        return number
+    from decimal import Decimal
+
+    return float(Decimal(repr(number)) * Decimal(repr(factor)))
+
+
 def _other_unit_factor(field: str, suffix: str) -> Optional[float]:
     """A typed unit of the field's kind but another size (TB/s in a GB/s column): its factor."""
     from workbench.io.headers import FIELD_FAMILY, UNITS, clean
@@ -168,7 +177,7 @@ def _number(field: str, value: object, text_source: bool = False, column_factor:
         raise CellProblem(f"{value} is a date or time, not a number (a number formatted as a date?)", f"a number in {unit}")
     note = None
     if isinstance(value, (int, float)):
-        number = float(value) * column_factor
+        number = scaled(float(value), column_factor)
     else:
         text = str(value).strip()
         match = _NUMBER_WITH_UNIT.match(text)
@@ -184,12 +193,12 @@ def _number(field: str, value: object, text_source: bool = False, column_factor:
             if typed in _UNITS.get(field, set()):
                 notes.append(f"unit '{suffix.strip()}' removed from '{text}'")
             elif (factor := _other_unit_factor(field, suffix)) is not None:
-                number *= factor
+                number = scaled(number, factor)
                 notes.append(f"'{text}' converted to {number:g} {FIELD_UNITS[field]}")
             else:
                 raise CellProblem(f"'{value}' has unit '{suffix.strip()}'", f"a number in {unit}")
         else:
-            number *= column_factor
+            number = scaled(number, column_factor)
             if "," not in digits and not text_source:
                 notes.append(f"text '{text}' read as the number {number:g}")
         note = f"{field}: " + "; ".join(notes) if notes else None
