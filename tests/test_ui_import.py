@@ -186,3 +186,15 @@ def test_a_near_duplicate_is_offered_as_update_or_add_and_updates_when_chosen(gu
         dialog.confirm()
     row = gui.services.conn.execute("SELECT fp16_tflops FROM products WHERE part_number = 'NVIDIA-H100-SXM5-80GB'")
     assert row.fetchone()[0] == 990.0
+
+
+def test_problem_and_note_lines_are_shown_in_chinese(gui):
+    from workbench.ui.import_text import localise
+
+    gui.language.apply("zh")
+    assert localise("f.xlsx:S!A19: duplicate part number 'X-1', first given at A8 (expected each part number once)") \
+        == "f.xlsx:S!A19: 料号“X-1”重复，首次出现在 A8（每个料号只能出现一次）"
+    assert localise("f.xlsx: hidden sheets not read: 旧 数据") == "f.xlsx: 未读取隐藏工作表：旧 数据"
+    assert localise("an unknown shape of line") == "an unknown shape of line"
+    gui.language.apply("en")
+    assert localise("f.xlsx: hidden sheets not read: old") == "f.xlsx: hidden sheets not read: old"

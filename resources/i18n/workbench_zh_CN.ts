@@ -1392,5 +1392,93 @@
         <source>Missing columns: %1</source>
         <translation>缺少的列：%1</translation>
     </message>
+    <message>
+        <source>Formula =%1 has no saved result, so its value is unknown (expected a value: recalculate and save the file in Excel, or paste values)</source>
+        <translation>公式 =%1 没有保存的计算结果，其值未知（应为数值：请在 Excel 中重新计算并保存，或粘贴为数值）</translation>
+    </message>
+    <message>
+        <source>Duplicate part number &apos;%1&apos;, first given at %2 (expected each part number once)</source>
+        <translation>料号“%1”重复，首次出现在 %2（每个料号只能出现一次）</translation>
+    </message>
+    <message>
+        <source>Part number &apos;%1&apos; is the same as &apos;%2&apos; at %3 apart from case, spaces or look-alike characters (expected each part number once)</source>
+        <translation>料号“%1”与 %3 的“%2”仅在大小写、空格或形近字符上不同（每个料号只能出现一次）</translation>
+    </message>
+    <message>
+        <source>Part number &apos;%1&apos; matches the catalog&apos;s &apos;%2&apos;: update it, or add it as a new product?</source>
+        <translation>料号“%1”与产品目录中的“%2”相同：更新该产品，还是作为新产品添加？</translation>
+    </message>
+    <message>
+        <source>Excel error value %1: the cell&apos;s value is unknown and is not read as empty (expected a value: fix the formula or type the figure)</source>
+        <translation>Excel 错误值 %1：该单元格的值未知，不会被当作空值读取（应为数值：请修正公式或填入数值）</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; holds sparse figures; TPP uses dense figures: map it to %2 only if the figures are dense, or ignore it</source>
+        <translation>列“%1”为稀疏算力；TPP 使用稠密算力：仅当数值实为稠密时才映射到 %2，否则请忽略</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; is probably %2: map it? (choose %2 or &apos;ignore&apos; in the field chooser)</source>
+        <translation>列“%1”可能是 %2：是否映射？（在字段选择中选择 %2 或“忽略”）</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; looks like a template figure: choose its field, or &apos;ignore&apos;</source>
+        <translation>列“%1”看起来是模板中的数值：请选择字段或“忽略”</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; is in %2, which %3 cannot take (expected %4): choose another field or ignore it</source>
+        <translation>列“%1”的单位是 %2，%3 不接受该单位（应为 %4）：请选择其他字段或忽略</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; maps to %2, which another column already gives (expected each field once: map or ignore one of them)</source>
+        <translation>列“%1”对应 %2，但另一列已提供该字段（每个字段只能来自一列：请映射或忽略其中一列）</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; holds sparse figures; %2 comes from the dense column (TPP uses dense figures)</source>
+        <translation>列“%1”为稀疏算力；%2 取自稠密算力列（TPP 使用稠密算力）</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; is not in the template, ignored</source>
+        <translation>列“%1”不在模板中，已忽略</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; ignored as you chose</source>
+        <translation>已按您的选择忽略列“%1”</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos;: values converted from %2 to %3 (x%4)</source>
+        <translation>列“%1”：数值已由 %2 换算为 %3（×%4）</translation>
+    </message>
+    <message>
+        <source>%1: unit &apos;%2&apos; removed from &apos;%3&apos;</source>
+        <translation>%1：已去掉“%3”中的单位“%2”</translation>
+    </message>
+    <message>
+        <source>%1: text number &apos;%2&apos; read as %3</source>
+        <translation>%1：文本数字“%2”读作 %3</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; converted to %3</source>
+        <translation>%1：“%2”已换算为 %3</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a number (expected a number in %2)</source>
+        <translation>“%1”不是数字（应为以 %2 为单位的数字）</translation>
+    </message>
+    <message>
+        <source>Hidden sheets not read: %1</source>
+        <translation>未读取隐藏工作表：%1</translation>
+    </message>
+    <message>
+        <source>Rows %1-%2 above the header row %3 were not read</source>
+        <translation>表头（第 %3 行）上方的第 %1-%2 行未读取</translation>
+    </message>
+    <message>
+        <source>Columns not in the template, ignored: %1</source>
+        <translation>不在模板中的列（已忽略）：%1</translation>
+    </message>
+    <message>
+        <source>Merged cells outside the template&apos;s data, ignored</source>
+        <translation>模板数据以外的合并单元格，已忽略</translation>
+    </message>
 </context>
 </TS>

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from workbench.ui.i18n import tr
+from workbench.ui.import_text import localise
 from workbench.ui.session import Session
 from workbench.ui.tasks import Cancelled, JobContext, TaskHandle, TaskRunner
 
@@ -123,7 +124,7 @@ class ImportDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(mapping_box)
         splitter.addWidget(preview_box)
-        splitter.setSizes([260, 340])
+        splitter.setSizes([330, 300])
         self.cancel_button = QPushButton(tr("Cancel"))
         self.buttons = QDialogButtonBox()
         self.confirm_button = self.buttons.addButton(tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -205,8 +206,9 @@ class ImportDialog(QDialog):
             self.choices = result[5] if len(result) > 5 else self.choices
             self._fill_mapping(columns, profile)
             self.caption.setText(tr("%1 problems: nothing can be imported until they are fixed.")
-                                 .replace("%1", str(len(problems))) + ("\n" + "\n".join(notes[:6]) if notes else ""))
-            self._fill([tr("Cell"), tr("Problem"), ""], [(*split_problem(p), "") for p in problems],
+                                 .replace("%1", str(len(problems)))
+                                 + ("\n" + "\n".join(localise(n) for n in notes[:6]) if notes else ""))
+            self._fill([tr("Cell"), tr("Problem"), ""], [(cell, localise(msg), "") for cell, msg in map(split_problem, problems)],
                        colour=PROBLEM_COLOUR)
             self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
             self.importFailed.emit(problems)
@@ -228,7 +230,7 @@ class ImportDialog(QDialog):
         for line in plan.cost[:3]:
             text += "\n" + tr("Missing columns: %1").replace("%1", line)
         notes = [n for n in plan.notes if not _PROBLEM.match(n)]
-        self.caption.setText(text + ("\n" + "\n".join(notes[:4]) if notes else ""))
+        self.caption.setText(text + ("\n" + "\n".join(localise(n) for n in notes[:4]) if notes else ""))
         self.confirm_button.setEnabled(bool(plan.added or plan.changed) and not (plan.similar and self.similar == "ask"))
         self.previewReady.emit()
 
@@ -254,7 +256,7 @@ class ImportDialog(QDialog):
             self.mapping.setCellWidget(r, 2, box)
             text = how.get(c.status, c.status).replace("%1", confidence.get(c.confidence, c.confidence)
                                                        if c.status == "mapped" else (c.suggestion or "?"))
-            detail = c.message or c.note or ""
+            detail = localise(c.message or c.note or "")
             item = QTableWidgetItem(text + (f" — {detail}" if detail and c.status != "mapped" else ""))
             item.setToolTip(detail or text)
             if c.status in ("blocking", "refused"):
@@ -312,7 +314,7 @@ class ImportDialog(QDialog):
             m = _PROBLEM.match(note)
             cm = _CELL.match(m["cell"]) if m else None
             if cm and _column_index(cm[1]) in by_index:
-                cell_notes[(int(cm[2]), by_index[_column_index(cm[1])])] = m["msg"]
+                cell_notes[(int(cm[2]), by_index[_column_index(cm[1])])] = localise(m["msg"])
         changed = dict(plan.changed)
         records = {r["part_number"]: r for r in parsed.records}
         rows: list[tuple[str, str, list[tuple[str, Optional[str], Optional[str]]]]] = []
