@@ -145,3 +145,11 @@ def test_a_unit_conversion_gives_the_decimal_figure_not_a_binary_neighbour(tmp_p
                                                           ["B-2", "4.8 TB/s"]])])
     parsed = read_products(path)
     assert [r["memory_bandwidth_gbs"] for r in parsed.records] == [2039.0, 4800.0]
+
+
+def test_a_mapping_file_with_yaml_aliases_is_refused(tmp_path, db, capsys):
+    path = write_xlsx(tmp_path / "p.xlsx", [Sheet("S", [["Part number", "FP16 TFLOP"], ["A-1", 10.0]])])
+    mapping = tmp_path / "bomb.yaml"
+    mapping.write_text("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", path, "--db", db, "--mapping", mapping)
+    assert code == 2 and "anchors and aliases are not accepted" in err

@@ -87,7 +87,12 @@ def read_mapping_file(path) -> Choices:
     try:
         if p.stat().st_size > 1 << 20:
             raise MappingError(f"{p}: mapping file over 1 MiB (expected a short list of header: field lines)")
-        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+        text = p.read_text(encoding="utf-8-sig")
+        # No anchors or aliases: a mapping file is a short list, and aliases can expand exponentially.
+        if any(isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None) for ev in yaml.parse(text)):
+            raise MappingError(f"{p}: YAML anchors and aliases are not accepted in a mapping file (expected plain "
+                               "'header: field' lines)")
+        data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise MappingError(f"{p}: cannot read the mapping file ({exc})") from None
     except yaml.YAMLError as exc:
@@ -101,8 +106,9 @@ def read_mapping_file(path) -> Choices:
 
 
 def samples_of(table, index: int, count: int = 3) -> tuple[str, ...]:
+    """The first few non-empty values of a column (looked for in the first rows only)."""
     out: list[str] = []
-    for _, cells in table.rows:
+    for _, cells in table.rows[:SAMPLE_ROWS * 4]:
         if index < len(cells) and cells[index] not in (None, ""):
             v = cells[index]
             out.append(f"{v:g}" if isinstance(v, float) else str(v))

@@ -141,6 +141,9 @@ def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Opti
         facts, scanned = inspect_xlsx(path, sheet, limits)
     except UnsafeFile as exc:
         raise TableError(str(exc)) from None
+    # The error-value scan reads the sheet's XML on a second core while calamine (which releases
+    # the GIL) parses it; it is joined before anything is decided.
+    early = _Background(_error_cells, path, facts, scanned.name, scanned) if scanned is not None else None
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for broken files
@@ -182,7 +185,9 @@ def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Opti
             rows = ", ".join(str(r) for r in scanned.hidden_rows[:20]) + (" ..." if len(scanned.hidden_rows) > 20 else "")
             notes.append(f"{path.name}:{sheet}: {len(scanned.hidden_rows)} hidden rows were read like the others "
                          f"(rows {rows})")
-    errors = _error_cells(path, facts, sheet, scanned)
+    errors = early.result() if early is not None and scanned.name == sheet else None
+    if errors is None:
+        errors = _error_cells(path, facts, sheet, scanned)
     if facts.date1904:
         notes.append(f"{path.name}: the workbook uses the 1904 date system (dates are read in it; no template "
                      "column takes a date)")
@@ -191,6 +196,32 @@ def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Opti
 
 
 _ERROR_MARKS = (b't="e"', b"t='e'")
+
+
+class _Background:
+    """Run fn(*args) on a thread; ``result()`` joins and returns it (or raises what it raised).
+    If the reading thread fails for a reason of its own, the caller runs fn again in the
+    foreground and reports that error there."""
+
+    def __init__(self, fn, *args):
+        import threading
+
+        self._value, self._error = None, None
+
+        def run():
+            try:
+                self._value = fn(*args)
+            except BaseException as exc:  # handed to the caller in result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="xlsx-error-scan", daemon=True)
+        self._thread.start()
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            return None  # the caller scans again in the foreground, where the error is reported
+        return self._value
 
 
 def _error_cells(path: Path, facts, sheet: str, scanned) -> tuple[tuple[int, int, str], ...]:
@@ -210,7 +241,9 @@ def _error_cells(path: Path, facts, sheet: str, scanned) -> tuple[tuple[int, int
         with zf.open(member) as fh:
             while chunk := fh.read(4 << 20):
                 window = tail + chunk[:16]
-                if any(m in chunk or m in window for m in _ERROR_MARKS):
+                # t="e" first; the single-quoted spelling only where a ' occurs at all (a fast memchr)
+                if _ERROR_MARKS[0] in chunk or _ERROR_MARKS[0] in window or (
+                        (b"'" in chunk or b"'" in window) and (_ERROR_MARKS[1] in chunk or _ERROR_MARKS[1] in window)):
                     found = True
                     break
                 tail = chunk[-16:]

@@ -163,7 +163,7 @@ def column_values(target: str, raw: list, text_only: bool, index: int, found: li
         present = list(filter(None, raw))
         stripped = list(map(str.strip, present))
         if (stripped == present if target == "part_number" else all(stripped)) \
-                and not any(v[:1] == "#" for v in present):  # no spaces to trim, blank text or "#N/A"
+                and "\n#" not in "\n" + "\n".join(stripped):  # no spaces to trim, blank text or "#N/A"
             return raw
     elif target in BOOL_FIELDS and kinds <= _STR_OR_BOOL_OR_NONE:
         values = list(map(_FAST_BOOL.get, raw))
