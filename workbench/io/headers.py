@@ -29,25 +29,25 @@ from workbench.engine.spec import TEMPLATE_FIELDS, THROUGHPUT_BIT_LENGTH
 # without its unit). Chinese terms follow the glossary; traditional forms are included.
 ALIASES: dict[str, tuple[str, ...]] = {
     "part_number": ("part number", "part no", "part #", "pn", "p n", "p/n", "sku", "model", "model number", "型号", "料号",
-                    "产品型号", "型號", "料號", "产品料号", "芯片型号", "部件号"),
+                    "产品型号", "型號", "料號", "产品料号", "芯片型号", "部件号", "型号/料号", "料号/型号", "型号 料号"),
     "vendor": ("manufacturer", "maker", "brand", "vendor name", "厂商", "供应商", "制造商", "廠商", "厂家", "品牌"),
     "name": ("product name", "product", "description", "名称", "产品名称", "名稱", "产品"),
     "product_type": ("type", "item type", "product type", "产品类型", "类型", "類型"),
     "datacenter": ("data center", "datacenter product", "data center product", "designed for datacenters",
                    "数据中心", "数据中心产品", "为数据中心设计或营销", "資料中心", "資料中心產品", "数据中心用"),
-    "tpp": ("total processing performance", "declared tpp", "总处理性能", "總處理性能"),
+    "tpp": ("total processing performance", "declared tpp", "总处理性能", "總處理性能", "总处理性能tpp", "tpp总处理性能", "声明tpp"),
     "die_area_mm2": ("die size", "die area", "applicable die area", "芯片面积", "裸片面积", "适用芯片面积",
-                     "晶片面積", "適用晶片面積", "die"),
+                     "晶片面積", "適用晶片面積", "die", "die size area", "芯片尺寸", "die面积"),
     "non_planar": ("finfet", "non planar transistors", "non planar", "gaafet", "3d transistors", "非平面晶体管",
-                   "非平面"),
-    "process_node_nm": ("process node", "node", "process", "工艺节点", "工艺", "制程", "製程", "制程节点", "工艺制程"),
-    "transistors_billion": ("transistors", "transistor count", "晶体管数量", "晶体管", "晶体管数", "電晶體數量"),
-    "has_hbm": ("hbm", "has hbm", "uses hbm", "高带宽存储器", "是否hbm"),
+                   "非平面", "非平面工艺", "是否finfet", "finfet工艺"),
+    "process_node_nm": ("process node", "node", "process", "工艺节点", "工艺", "制程", "製程", "制程节点", "工艺制程", "制程工艺", "工艺节点nm", "节点", "制造工艺"),
+    "transistors_billion": ("transistors", "transistor count", "晶体管数量", "晶体管", "晶体管数", "電晶體數量", "晶体管个数", "晶体管规模"),
+    "has_hbm": ("hbm", "has hbm", "uses hbm", "高带宽存储器", "是否hbm", "使用hbm", "是否使用hbm", "是否采用hbm", "采用hbm"),
     "memory_gb": ("memory", "memory size", "memory capacity", "显存", "显存容量", "内存", "内存容量", "記憶體"),
     "memory_bandwidth_gbs": ("memory bandwidth", "dram bandwidth", "hbm bandwidth", "显存带宽", "内存带宽",
-                             "記憶體頻寬", "存储带宽"),
+                             "記憶體頻寬", "存储带宽", "hbm带宽", "显存频宽", "内存频宽", "存储器带宽"),
     "interconnect_bandwidth_gbs": ("interconnect bandwidth", "nvlink", "nvlink bandwidth", "interconnect",
-                                   "chip to chip bandwidth", "互联带宽", "互连带宽", "互連頻寬", "片间互联带宽", "互联"),
+                                   "chip to chip bandwidth", "互联带宽", "互连带宽", "互連頻寬", "片间互联带宽", "互联", "片间互联", "nvlink带宽", "卡间互联带宽", "卡间互联", "互联速率", "i/o bandwidth", "io bandwidth"),
     "hbm_bandwidth_density_gbs_mm2": ("hbm bandwidth density", "memory bandwidth density", "带宽密度"),
     "training_ops": ("training operations", "training compute", "训练算力"),
     "weights_published": ("open weights", "weights public", "weights published", "权重公开"),
@@ -75,7 +75,8 @@ _COMPUTE_WORDS = ("算力", "峰值", "稠密", "理论", "性能", "计算", "�
 _SPARSE_WORDS = ("with sparsity", "sparsity", "sparse", "稀疏")
 # Filler a header may carry without changing its meaning.
 _FILLER = ("per chip", "per gpu", "per device", "total", "value", "spec", "nominal", "stated", "(yes no)",
-           "yes no", "yes/no", "y/n", "y n", "是/否", "是 否", "是否", "单卡", "每芯片", "标称", "数值")
+           "yes no", "yes/no", "y/n", "y n", "是/否", "是 否", "是否", "单卡", "每芯片", "标称", "数值",
+           "hbm3e", "hbm3", "hbm2e", "hbm2", "gddr6x", "gddr6", "gddr7", "lpddr5x", "lpddr5", "ddr5")
 
 # Units: normalised spelling -> (family, factor to the family's base unit).
 UNITS: dict[str, tuple[str, float]] = {
@@ -88,9 +89,10 @@ UNITS: dict[str, tuple[str, float]] = {
     "gb": ("bytes", 1.0), "gib": ("bytes", 1.0), "tb": ("bytes", 1000.0), "mb": ("bytes", 0.001),
     "w": ("power", 1.0), "kw": ("power", 1000.0), "watts": ("power", 1.0),
     "gb/s/mm2": ("bwd", 1.0), "gb/s mm2": ("bwd", 1.0),
-    "billion": ("count", 1.0), "bn": ("count", 1.0), "b": ("count", 1.0), "亿": ("count", 0.1),
+    "billion": ("count", 1.0), "bn": ("count", 1.0), "b": ("count", 1.0), "亿": ("count", 0.1), "亿个": ("count", 0.1),
+    "十亿": ("count", 1.0), "十亿个": ("count", 1.0),
     "million": ("count", 0.001), "百万": ("count", 0.001),
-    "usd": ("money", 1.0), "$": ("money", 1.0), "元": ("money", 1.0), "rmb": ("money", 1.0), "cny": ("money", 1.0),
+    "usd": ("money", 1.0), "$": ("money", 1.0), "元": ("money", 1.0), "美元": ("money", 1.0), "人民币": ("money", 1.0), "rmb": ("money", 1.0), "cny": ("money", 1.0),
 }
 FIELD_FAMILY: dict[str, str] = {
     **{f: ("iops" if f.endswith("_tops") else "flops") for f in THROUGHPUT_BIT_LENGTH},
@@ -120,6 +122,8 @@ def show_unit(unit: str) -> str:
     return _DISPLAY.get(unit, unit)
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _TRAILING_UNIT = re.compile(rf"(?:^|(?<=[\s\u4e00-\u9fff])|(?<=\d))({_UNIT_ALTERNATION})\s*$")
+_INNER_UNIT = re.compile(r"(?:(?<=\s)|(?<=[\u4e00-\u9fff]))(tflops|tflop/s|tops|pflops|gb/s|tb/s|mm2|gbps|tbps)"
+                         r"(?=\s|[\u4e00-\u9fff])")
 _BRACKETED = re.compile(r"[(（\[【「]([^()（）\[\]【】「」]*)[)）\]】」]")
 
 EXACT, ALIAS, PROBABLE, NONE = "exact", "alias", "probable", "none"
@@ -169,6 +173,9 @@ def split_unit(header: str) -> tuple[str, Optional[str]]:
     m = _TRAILING_UNIT.search(words)
     if m and m.start(1) > 0:
         return words[:m.start(1)].strip(), m.group(1)
+    m = _INNER_UNIT.search(words)  # "FP16 TFLOPS (dense)": a unit word inside the header
+    if m and m.start(1) > 0:
+        return re.sub(r"\s+", " ", words[:m.start(1)] + " " + words[m.end(1):]).strip(), m.group(1)
     return words, None
 
 

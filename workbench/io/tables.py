@@ -185,7 +185,9 @@ def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Opti
             rows = ", ".join(str(r) for r in scanned.hidden_rows[:20]) + (" ..." if len(scanned.hidden_rows) > 20 else "")
             notes.append(f"{path.name}:{sheet}: {len(scanned.hidden_rows)} hidden rows were read like the others "
                          f"(rows {rows})")
-    errors = early.result() if early is not None and scanned.name == sheet else None
+    errors = early.result() if early is not None else None
+    if scanned is None or scanned.name != sheet:
+        errors = None
     if errors is None:
         errors = _error_cells(path, facts, sheet, scanned)
     if facts.date1904:
