@@ -65,7 +65,7 @@ def test_a_cell_over_the_csv_field_limit_is_one_line_exit_2(tmp_path, capsys, mo
 
 
 @pytest.mark.parametrize("value", [ExcelError("#N/A"), ExcelError("#REF!", "Sheet2!A1"), ExcelError("#DIV/0!", "1/0"),
-                                   "#N/A", "#VALUE!"])
+                                   "#N/A", "#VALUE!"])  # typed text "#N/A" where a figure belongs: refused too
 def test_excel_error_values_are_refused_by_cell_never_read_as_empty(catalog, tmp_path, value):
     before = get_product(catalog, H100)
     assert before["fp16_tflops"] == 989.4
@@ -96,3 +96,13 @@ def test_excel_error_values_in_a_csv_are_refused(tmp_path):
     with pytest.raises(ImportFailed) as info:
         read_products(path)
     assert info.value.problems[0].startswith("p.csv:csv!B2: Excel error value #N/A")
+
+
+def test_a_text_cell_spelled_like_an_error_is_text_in_xlsx_and_noted_in_csv(tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", [Sheet("S", [["part_number", "name"], ["A-1", "#N/A"]])])
+    parsed = read_products(path)
+    assert parsed.records[0]["name"] == "#N/A" and not any("#N/A" in n for n in parsed.notes)
+    path = _csv(tmp_path, "part_number,name\nA-1,#N/A\n")
+    parsed = read_products(path)
+    assert parsed.records[0]["name"] == "#N/A"
+    assert any("p.csv:csv!B2: name: text '#N/A' looks like an Excel error value; kept as text" in n for n in parsed.notes)

@@ -94,10 +94,13 @@ def convert(field: str, value: object, text_source: bool = False, column_factor:
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
-    if (error := excel_error(value)) is not None:
-        raise error_problem(error)
     if field in TEXT_FIELDS:
-        return _text(field, value)
+        text, note = _text(field, value)
+        if text_source and excel_error(value) is not None:  # a CSV cannot say whether it was an error
+            note = f"{field}: text '{value}' looks like an Excel error value; kept as text (check the source sheet)"
+        return text, note
+    if (error := excel_error(value)) is not None:  # a typed cell "#N/A" where a figure or yes/no belongs
+        raise error_problem(error)
     if field in BOOL_FIELDS:
         return _bool(field, value), None
     if field in CHOICE_FIELDS:
@@ -120,7 +123,9 @@ def fast_converter(field: str, text_source: bool = False) -> Callable[[object], 
     if field == "part_number":
         return slow
     if field in TEXT_FIELDS:
-        return lambda v: (v, None) if type(v) is str and not v.isspace() and v[:1] != "#" else slow(v)
+        if text_source:
+            return lambda v: (v, None) if type(v) is str and not v.isspace() and v[:1] != "#" else slow(v)
+        return lambda v: (v, None) if type(v) is str and not v.isspace() else slow(v)
     if field in BOOL_FIELDS:
         def boolean(v):
             b = FAST_BOOL.get(v) if type(v) in (str, bool) else None

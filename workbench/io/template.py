@@ -163,7 +163,7 @@ def column_values(target: str, raw: list, text_only: bool, index: int, found: li
         present = list(filter(None, raw))
         stripped = list(map(str.strip, present))
         if (stripped == present if target == "part_number" else all(stripped)) \
-                and "\n#" not in "\n" + "\n".join(stripped):  # no spaces to trim, blank text or "#N/A"
+                and not (text_only and "\n#" in "\n" + "\n".join(stripped)):  # CSV "#N/A" gets a note
             return raw
     elif target in BOOL_FIELDS and kinds <= _STR_OR_BOOL_OR_NONE:
         values = list(map(_FAST_BOOL.get, raw))
