@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
   xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxkbcommon-x11-0
-  fonts-wqy-microhei poppler-utils)
+  fonts-wqy-microhei poppler-utils minisign)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

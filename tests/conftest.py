@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite runs on the built-in rules: an empty rule-updates folder, whatever this machine has
+# installed (tests of signed rule updates point WORKBENCH_RULE_UPDATES at their own folder).
+os.environ["WORKBENCH_RULE_UPDATES"] = tempfile.mkdtemp(prefix="workbench-rule-updates-")
 
 from workbench.engine import ProductSpec  # noqa: E402
 from workbench.services.regimes import bundled_library  # noqa: E402

@@ -109,7 +109,7 @@ def test_deal_over_an_is_informed_letter(library):
 def test_limits_file_is_strict():
     good = (resources_dir() / "ledger_limits.yaml").read_bytes()
     limits = parse_limits(good)
-    assert limits.tariff.bands[0].confidence == "primary" and limits.tariff.bands[1].confidence == "secondary"
+    assert limits.tariff.bands[0].confidence == "primary" and limits.tariff.bands[1].confidence == "primary"  # CBP CSMS 67400472
     assert limits.revenue_share.codified is False and limits.tier2_allocation.confidence == "unverified"
     for bad, needle in [
         (good.replace(b"rate_percent: 15", b"rate_percent: .nan"), "revenue_share.rate_percent"),

@@ -137,7 +137,7 @@ def test_ledger_bars_follow_saves_and_cancels(qtbot, env, monkeypatch):
     index = ledger.model.index(lpp_row, LedgerTableModel.BAR)
     assert index.data(SHARE_ROLE) == 588 and index.data() == "58.8% used"
     assert ledger.model.index(lpp_row, LedgerTableModel.REMAINING).data() == "11,068,000"
-    assert ledger.model.index(lpp_row, LedgerTableModel.CONFIDENCE).data() == "unverified"
+    assert ledger.model.index(lpp_row, LedgerTableModel.CONFIDENCE).data() == "primary"
     ledger.year.setCurrentIndex(ledger.year.findData(2026))
     assert "lpp" not in {lg.kind for lg in ledger.model.ledgers}
     ledger.year.setCurrentIndex(0)
@@ -154,7 +154,8 @@ def test_ledger_bars_follow_saves_and_cancels(qtbot, env, monkeypatch):
 
 
 def test_ledger_shows_over_limit_in_red_bar(qtbot, env):
-    """US shipments of the H200 500 units: cap 250. 300 to China is 120.0% and 50 over."""
+    """US shipments of the H200 500 units: cap 250. 300 to China is 120.0% and 50 over, in units and
+    in cumulative TPP alike (one product: both readings of the 50 % condition agree)."""
     conn, library, service = env
     service.set_us_shipments(H200, 500)
     service.save(make_deal("C", date(2026, 2, 2), ((H200, 300, "30000.00"),), destination="CN",
@@ -165,7 +166,7 @@ def test_ledger_shows_over_limit_in_red_bar(qtbot, env):
     (row,) = [r for r in range(ledger.model.rowCount()) if ledger.model.ledgers[r].kind == "h200_share"]
     bar = ledger.model.index(row, LedgerTableModel.BAR)
     assert bar.data(SHARE_ROLE) == 1200 and bar.data() == "120.0% used — over by 50"
-    assert "1 over the limit" in ledger.summary.text()
+    assert "2 over the limit" in ledger.summary.text()
     ledger.resize(1200, 400)
     assert not ledger.grab().isNull()
 

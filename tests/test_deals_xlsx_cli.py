@@ -109,7 +109,7 @@ def test_cli_add_list_and_ledger(tmp_path, db, capsys):
     code, out, _ = run(capsys, "deals", "ledger", "--regime", "us-ai-diffusion-2025-01", "--year", "2025", "--db", str(db))
     assert code == 0
     lpp = next(line for line in out.splitlines() if line.startswith("Licence Exception LPP"))
-    assert "26,900,000" in lpp and "26,898,568" in lpp and "1,432" in lpp and "99.9%" in lpp and "unverified" in lpp
+    assert "26,900,000" in lpp and "26,898,568" in lpp and "1,432" in lpp and "99.9%" in lpp and "primary" in lpp
     code, out, _ = run(capsys, "deals", "ledger", "--regime", "us-ai-diffusion-2025-01", "--year", "2026", "--db", str(db))
     assert "Licence Exception LPP" not in out
     code, out, _ = run(capsys, "deals", "ledger", "--regime", "us-enforced-2025-05", "--db", str(db))

@@ -68,7 +68,10 @@ def test_uae_leaves_d4_on_2026_07_10(regime, countries):
     r = regime("us-h200-2026-01")
     assert determine(h100, r, countries, "AE", on=date(2026, 7, 9)).license_required is True
     after = determine(h100, r, countries, "AE", on=date(2026, 7, 10))
-    assert after.license_required is False
+    # Out of D:4 (so out of the D-group scope), yet 91 FR 43034 gives licence-free access only to the
+    # UAE Government and approved entities: a licence unless the end user is one of them.
+    assert not countries.member("AE", "D4", date(2026, 7, 10))
+    assert after.license_required is True and [e.id for e in after.license_exceptions] == ["UAE-APPROVED"]
 
 
 def test_macau_enters_the_2022_rule_on_2023_01_17(regime, countries):

@@ -75,7 +75,7 @@ def test_lpp_exactly_at_the_limit_passes_one_unit_over_is_flagged(ctx):
     book = book_of(c, [lpp_deal("A", 2690)])
     (lpp,) = [lg for lg in ledgers(book, c) if lg.kind == "lpp"]
     assert (lpp.meta.limit, lpp.used, lpp.remaining, lpp.over) == (Decimal(26_900_000), Decimal(26_900_000), 0, False)
-    assert lpp.meta.confidence == "unverified"
+    assert lpp.meta.confidence == "primary"  # 15 CFR 740.29 read in BIS's EAR text
     (flag,) = flags_for(c, [], lpp_deal("A", 2691))
     assert (flag.kind, flag.remaining_before, flag.deal_amount, flag.over_by) == (
         "lpp", Decimal(26_900_000), Decimal(26_910_000), Decimal(10_000))
@@ -218,8 +218,8 @@ def test_tariff_bands_and_their_edges(ctx):
     """From 2026-01-15, 25% of the value of band lines. H200 (TPP 15,832, 4,800 GB/s, band 1):
     10 x $30,000 = $300,000 -> $75,000. MI325X (20,919.2, 6,000 GB/s, band 2): 2 x $20,000.10 =
     $40,000.20 -> $10,000.05. TPP exactly 14,000 is outside band 1 (strict >); 14,008 is inside:
-    1 x $1,000.02 -> $250.005 -> $250.01. TPP 20,800 with 5,800 GB/s is inside band 2 (inclusive):
-    1 x $4.00 -> $1.00. H100 (3,350 GB/s) is in no band. Total 2026-Q1: $85,251.06.
+    1 x $1,000.02 -> $250.005 -> $250.01. TPP 20,800 with 5,800 GB/s is outside band 2 (strict at
+    both ends, CBP CSMS 67400472). H100 (3,350 GB/s) is in no band. Total 2026-Q1: $85,250.06.
     The same H200 line on 2026-01-14 owes nothing."""
     c = ctx(H200_RULE)
     deal = make_deal("T", date(2026, 3, 31), ((H200, 10, "30000.00"), (MI325X, 2, "20000.10"),
@@ -227,10 +227,10 @@ def test_tariff_bands_and_their_edges(ctx):
                                               ("TEST-B2-EDGE", 1, "4.00"), (H100, 1, "25000.00")), destination="MY")
     early = make_deal("E", date(2026, 1, 14), ((H200, 10, "30000.00"),), destination="MY")
     (tariff,) = [lg for lg in ledgers(book_of(c, [deal, early]), c) if lg.kind == "tariff"]
-    assert (tariff.key, tariff.used) == ("2026-Q1", Decimal("85251.06"))
+    assert (tariff.key, tariff.used) == ("2026-Q1", Decimal("85250.06"))
     (entry,) = tariff.entries
     assert entry.reference == "T"
-    assert tariff.meta.confidence == "secondary"  # the band-2 figure is secondary
+    assert tariff.meta.confidence == "primary"  # both bands read in CBP CSMS 67400472
 
 
 # --- NAC clock ----------------------------------------------------------------------------------
@@ -277,7 +277,8 @@ EDGE_SPECS = {
     "B1-TPP-17500": dict(fp8_tflops=2187.5, memory_bandwidth_gbs=4800.0),  # TPP 17,500: band 1 is < 17,500
     "B1-BW-5000": dict(fp8_tflops=1979.0, memory_bandwidth_gbs=5000.0),  # DRAM 5,000: band 1 is < 5,000
     "B1-BW-4500": dict(fp8_tflops=1979.0, memory_bandwidth_gbs=4500.0),  # DRAM 4,500: band 1 is > 4,500
-    "B2-TOP": dict(fp8_tflops=2637.5, memory_bandwidth_gbs=6200.0),  # TPP 21,100, DRAM 6,200: band 2 inclusive
+    "B2-TOP": dict(fp8_tflops=2637.5, memory_bandwidth_gbs=6200.0),  # TPP 21,100, DRAM 6,200: band 2 is < both
+    "B2-IN": dict(fp8_tflops=2637.0, memory_bandwidth_gbs=6199.0),  # TPP 21,096, DRAM 6,199: inside band 2
     "B2-OVER": dict(fp8_tflops=2637.625, memory_bandwidth_gbs=6200.0),  # TPP 21,101
     "UNKNOWN-PD": dict(fp8_tflops=300.0),  # TPP 2,400, no die area: classification indeterminate
 }
@@ -287,12 +288,12 @@ for _part, _values in EDGE_SPECS.items():
 
 def test_tariff_band_upper_ends(ctx):
     """Band 1 upper ends are strict (TPP 17,500 and DRAM 5,000 are out), so is its lower DRAM end
-    (4,500 is out); band 2 is inclusive at 21,100 TPP / 6,200 GB/s and out at 21,101 TPP.
-    Only B2-TOP owes tariff: 1 x $4.00 x 25% = $1.00."""
+    (4,500 is out); band 2 is strict too: out at 21,100 TPP / 6,200 GB/s and at 21,101 TPP, in at
+    21,096 TPP / 6,199 GB/s. Only B2-IN owes tariff: 1 x $4.00 x 25% = $1.00."""
     c = ctx(H200_RULE)
     deal = make_deal("T", date(2026, 1, 15), tuple((p, 1, "4.00") for p in EDGE_SPECS if p != "UNKNOWN-PD"))
     (tariff,) = [lg for lg in ledgers(book_of(c, [deal]), c) if lg.kind == "tariff"]
-    assert tariff.used == Decimal("1.00") and "B2-TOP" in tariff.entries[0].note
+    assert tariff.used == Decimal("1.00") and "B2-IN" in tariff.entries[0].note
 
 
 def test_first_days_count(ctx):
@@ -308,7 +309,7 @@ def test_first_days_count(ctx):
     assert kinds(diffusion, make_deal("A", date(2025, 1, 1), ((T10K, 1, "1.00"),))) == ["tier2"]
     assert kinds(diffusion, make_deal("A", date(2024, 12, 31), ((T10K, 1, "1.00"),))) == []
     assert kinds(enforced, make_deal("R", date(2025, 8, 11), ((H20, 1, "100.00"),), **cn)) == ["revenue_share"]
-    assert kinds(h200, make_deal("H", date(2026, 1, 15), ((H200, 1, "100.00"),), **cn)) == ["h200_share", "tariff"]
+    assert kinds(h200, make_deal("H", date(2026, 1, 15), ((H200, 1, "100.00"),), **cn)) == ["h200_share", "h200_share_tpp", "tariff"]
     assert kinds(h200, make_deal("H", date(2026, 1, 14), ((H200, 1, "100.00"),), **cn)) == []
 
 

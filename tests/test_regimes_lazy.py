@@ -8,12 +8,13 @@ import pytest
 
 from workbench.engine import load_all_regimes
 from workbench.paths import rulesets_dir
+from workbench.rule_files import is_regime_file
 from workbench.services.regimes import RegimeLibrary, UnknownRegime, bundled_library
 
 
 def fresh_library() -> RegimeLibrary:
     bundled = bundled_library()
-    files = {p.stem: p for p in sorted(rulesets_dir().glob("*.yaml"))}
+    files = {p.stem: p for p in sorted(rulesets_dir().glob("*.yaml")) if is_regime_file(p.name)}
     return RegimeLibrary((), bundled.countries, bundled.modified, bundled.manifest, files=files)
 
 

@@ -85,9 +85,11 @@ def _load_specs(args: argparse.Namespace) -> list[ProductSpec]:
 
 def cmd_regimes(args: argparse.Namespace) -> int:
     from workbench.cli_format import json_text, text_table
+    from workbench.services.manifest import rules_current_to
     from workbench.services.regimes import bundled_library
 
     lib = bundled_library()
+    current_to = rules_current_to()
     items = [{
         "id": r.id, "title": r.regime.title, "status": r.regime.status, "enforced": r.regime.enforced,
         "audience": r.regime.audience,
@@ -98,6 +100,8 @@ def cmd_regimes(args: argparse.Namespace) -> int:
         "sha256": r.sha256,
         # True when the file no longer matches rulesets/MANIFEST.json (see `workbench rulesets verify`).
         "modified": lib.is_modified(r.id),
+        # The latest Federal Register item or guidance the rules content considered (one date for all).
+        "rules_current_to": current_to.isoformat() if current_to else None,
     } for r in lib.regimes]
     if args.format == "json":
         print(json_text(items))
@@ -106,6 +110,7 @@ def cmd_regimes(args: argparse.Namespace) -> int:
                          [[i["id"] + (" (modified)" if i["modified"] else ""), i["status"],
                            "yes" if i["enforced"] else "no", i["effective_from"],
                            i["effective_to"] or "-", i["title"]] for i in items]))
+        print(f"rules current to {current_to.isoformat()}" if current_to else "rules current to: not stated")
     return EXIT_OK
 
 
@@ -222,7 +227,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 # not grow with every feature: module.register(subparsers) adds parsers with set_defaults(func=...).
 # Modules are listed in the order `workbench --help` lists their commands.
 COMMAND_MODULES: list[str] = ["workbench.cli", "workbench.cli_catalog", "workbench.cli_letters", "workbench.cli_gui",
-                              "workbench.cli_reports", "workbench.cli_deals", "workbench.cli_audit"]
+                              "workbench.cli_reports", "workbench.cli_deals", "workbench.cli_audit",
+                              "workbench.cli_update"]
 
 # The modules that register (or, like cli_letters for classify --letters, extend) each top-level
 # command, so that running one imports only those (importing them all cost about 0.3 s of the
@@ -236,6 +242,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "memo": ("workbench.cli_reports",), "export": ("workbench.cli_reports",),
     "deals": ("workbench.cli_deals",),
     "audit": ("workbench.cli_audit",), "restore": ("workbench.cli_audit",), "rulesets": ("workbench.cli_audit",),
+    "update": ("workbench.cli_update",),
 }
 
 
@@ -249,12 +256,24 @@ def modules_for(argv: Sequence[str]) -> list[str]:
     return [m for m in COMMAND_MODULES if wanted is None or m in wanted]
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the program's version and the rules' "current to" date (read only when asked)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from workbench.services.manifest import rules_current_to
+
+        day = rules_current_to()
+        print(f"workbench {__version__}")
+        print(f"rules current to {day.isoformat()}" if day else "rules current to: not stated")
+        parser.exit()
+
+
 def build_parser(modules: Optional[Sequence[str]] = None) -> argparse.ArgumentParser:
     """The parser with the commands of ``modules`` (default: every command module)."""
     import importlib
 
     parser = argparse.ArgumentParser(prog="workbench", description="Export-control compliance workbench for AI chips.")
-    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and how current the rules are")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES if modules is None else modules:
         module = sys.modules[__name__] if name == __name__ else importlib.import_module(name)

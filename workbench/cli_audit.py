@@ -104,7 +104,8 @@ def cmd_rulesets_verify(args: argparse.Namespace) -> int:
 
     report = verify_manifest(rulesets_dir())
     if report.ok:
-        print(f"rulesets match MANIFEST.json (version {report.version})")
+        print(f"rules {report.summary()}: files match MANIFEST.json" if report.bundle_sequence is not None
+              else f"rulesets match MANIFEST.json (version {report.version})")
         return EXIT_OK
     for problem in report.problems():
         print(problem)

@@ -88,6 +88,13 @@ def _show_text(service, letter) -> str:
              f"  destinations:  {describe(letter.destinations)}"]
     if letter.end_user_hq:
         lines.append(f"  end users:     {describe(letter.end_user_hq)}")
+    from workbench.engine.letters import ACTIVITY_LABELS, ITEM_KIND_LABELS
+
+    lines.append(f"  binds:         {', '.join(ACTIVITY_LABELS[a] for a in letter.activities)} of "
+                 f"{', '.join(ITEM_KIND_LABELS[k] for k in letter.item_kinds)}")
+    for ex in letter.exemptions:
+        lines.append(f"  exemption:     {ex.description}" + (f" (from {ex.effective})" if ex.effective else "")
+                     + (f": {', '.join(ex.parties)}" if ex.parties else ""))
     if letter.covered.part_numbers:
         lines.append(f"  part numbers:  {', '.join(letter.covered.part_numbers)}")
     for c in letter.covered.criteria:

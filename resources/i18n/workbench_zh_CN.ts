@@ -1479,6 +1479,108 @@
     <message>
         <source>Merged cells outside the template&apos;s data, ignored</source>
         <translation>模板数据以外的合并单元格，已忽略</translation>
+        <source>Apply rule update…</source>
+        <translation>应用规则更新…</translation>
+    </message>
+    <message>
+        <source>Apply rule update</source>
+        <translation>应用规则更新</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <source>valid, signed by key %1</source>
+        <translation>有效，签名密钥 %1</translation>
+    </message>
+    <message>
+        <source>Sequence</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>%1 (installed: %2)</source>
+        <translation>%1（已安装：%2）</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Rules current to</source>
+        <translation>规则更新至</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>%1 of %2 catalog products change (destination: %3)</source>
+        <translation>产品目录中 %2 个产品里有 %1 个发生变化（目的地：%3）</translation>
+    </message>
+    <message>
+        <source>Regimes added: %1</source>
+        <translation>新增管制规则版本：%1</translation>
+    </message>
+    <message>
+        <source>Regimes removed: %1</source>
+        <translation>删除的管制规则版本：%1</translation>
+    </message>
+    <message>
+        <source>Regimes changed: %1</source>
+        <translation>更改的管制规则版本：%1</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>更新前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>更新后</translation>
+    </message>
+    <message>
+        <source>Adopt</source>
+        <translation>采用</translation>
+    </message>
+    <message>
+        <source>The catalog is read-only: the update cannot be recorded</source>
+        <translation>产品目录为只读：无法记录此次更新</translation>
+    </message>
+    <message>
+        <source>Adopt rule update</source>
+        <translation>采用规则更新</translation>
+    </message>
+    <message>
+        <source>Adopt signed rule bundle %1? Every determination will use it from now on; `workbench update rollback` returns to the rules in use now.</source>
+        <translation>采用已签名的规则包 %1？此后所有判定都将使用该规则包；`workbench update rollback` 可退回到当前使用的规则。</translation>
+    </message>
+    <message>
+        <source>Rule update not adopted</source>
+        <translation>未采用规则更新</translation>
+    </message>
+    <message>
+        <source>Rule update refused</source>
+        <translation>规则更新被拒绝</translation>
+    </message>
+    <message>
+        <source>Signed rule bundles (*.zip)</source>
+        <translation>已签名的规则包 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Rules current to %1</source>
+        <translation>规则更新至 %1</translation>
+    </message>
+    <message>
+        <source>Rules current to: not stated</source>
+        <translation>规则更新日期：未注明</translation>
+    </message>
+    <message>
+        <source>Rules current to %1 — %2 days ago, more than %3: check for newer rules before relying on a determination</source>
+        <translation>规则更新至 %1——距今 %2 天，超过 %3 天：依赖判定结果前请检查是否有更新的规则</translation>
     </message>
 </context>
 </TS>

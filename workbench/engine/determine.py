@@ -206,6 +206,10 @@ def determine(
     license_required, reasons, review, review_conditions, exceptions, lic_conf, lic_cites = lic
     confidence = _worst(confidence, *lic_conf) if lic_conf else confidence
     citations.extend(c for c in lic_cites if c not in citations)
+    if regime.product_flags:
+        license_required, reasons, exceptions, confidence = _apply_flags(
+            regime, spec, classification, countries, destination, end_user_hq, day,
+            (license_required, reasons, exceptions, confidence), notes, citations)
 
     numeric = [c for c in criteria if c.margin_pct is not None]
     nearest = min(numeric, key=_distance) if numeric else None  # first of equals: criteria order is fixed
@@ -286,6 +290,26 @@ def _licence(regime, countries, classification, paragraph, candidates, destinati
         return False, reasons, None, [], [], confidences, cites
     exceptions = _exceptions(regime, countries, classification, paragraph, destination, end_user_hq, day, product_results) if required else []
     return required, reasons, review, conditions, exceptions, confidences + [e.confidence for e in exceptions], cites
+
+
+def _apply_flags(regime, spec, classification, countries, destination, end_user_hq, day, position, notes, citations):
+    """Product flags: every binding one adds a note and its citation; a prohibition (GP10) also
+    makes an authorization required for any export and removes the licence exceptions (none
+    cures GP10). A shipment inside the United States stays "not an export"."""
+    from workbench.engine.product_flags import binding_flags
+
+    required, reasons, exceptions, confidence = position
+    for flag in binding_flags(regime, spec, classification, countries, destination, end_user_hq, day):
+        notes.append(f"{flag.title}: {flag.description} [{flag.citation}]")
+        if flag.citation not in citations:
+            citations.append(flag.citation)
+        confidence = _worst(confidence, flag.confidence)
+        exporting = destination is None or destination.upper() not in DOMESTIC
+        if flag.kind == "prohibition" and exporting and (destination or end_user_hq):
+            required, exceptions = True, []
+            reasons = [f"{flag.title}: {flag.description} [{flag.citation}]"] + [
+                r for r in reasons if not r.startswith("No licence requirement of")]
+    return required, reasons, exceptions, confidence
 
 
 _STRICTNESS = {"license_free": 0, "presumption_of_approval": 1, "case_by_case": 2, "not_stated": 3,

@@ -130,7 +130,9 @@ def load_regime(path: Path, draft: bool = False) -> LoadedRegime:
 
 def load_all_regimes(folder: Path) -> list[LoadedRegime]:
     """Every ``*.yaml`` regime in a folder, ordered by effective date then id."""
-    loaded = [load_regime(p) for p in sorted(folder.glob("*.yaml"))]
+    from workbench.rule_files import is_regime_file  # *.data.yaml holds dated lists, not a regime
+
+    loaded = [load_regime(p) for p in sorted(folder.glob("*.yaml")) if is_regime_file(p.name)]
     ids = [r.id for r in loaded]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:

@@ -153,6 +153,36 @@ class LicenceException(Dated):
     confidence: Confidence
 
 
+class ProductFlag(Dated):
+    """A warning tied to named products or to classifications rather than to a licence requirement.
+
+    ``prohibition`` (General Prohibition 10 for Huawei Ascend 910B/C/D): the determination says a
+    BIS authorization is needed for every destination and lists no licence exception, since none
+    cures GP10. ``note``: guidance shown where it binds (diversion red flags, the policy on
+    training AI models for D:5/Macau parties). Part-number patterns (``*`` and ``?``) are compared on
+    ``identity_key`` with the part number, the name, and vendor plus name; ``places`` is matched
+    against the destination or the end user's headquarters (None: every destination).
+    """
+
+    id: str = Field(min_length=1)
+    kind: Literal["prohibition", "note"]
+    title: str = Field(min_length=1)
+    part_numbers: list[str] = Field(default=[], max_length=200)
+    classifications: list[str] = Field(default=[], max_length=50)
+    places: Optional[Places] = None
+    description: str = Field(min_length=1)
+    citation: str = Field(min_length=1)
+    confidence: Confidence
+
+    @model_validator(mode="after")
+    def _targets(self) -> "ProductFlag":
+        if not self.part_numbers and not self.classifications:
+            raise ValueError("a product flag needs part_numbers or classifications")
+        if any(not p.strip() for p in self.part_numbers):
+            raise ValueError("part_numbers must not contain empty patterns")
+        return self
+
+
 class Regime(BaseModel):
     """One version of the rules, as a ruleset file in rulesets/."""
 
@@ -176,6 +206,7 @@ class Regime(BaseModel):
     otherwise: Otherwise
     licence_requirements: list[LicenceRequirement] = []
     licence_exceptions: list[LicenceException] = []
+    product_flags: list[ProductFlag] = []
     notes: list[str] = []
 
     @model_validator(mode="after")
@@ -185,7 +216,7 @@ class Regime(BaseModel):
         # An id may repeat only for entries whose date windows do not overlap (e.g. NAC before and
         # after the April 2024 split): at any date each id means one thing.
         for kind, items in (("rule", self.rules), ("licence requirement", self.licence_requirements),
-                            ("licence exception", self.licence_exceptions)):
+                            ("licence exception", self.licence_exceptions), ("product flag", self.product_flags)):
             seen: dict[str, list[Dated]] = {}
             for item in items:
                 for other in seen.get(item.id, []):

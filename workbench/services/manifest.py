@@ -12,7 +12,12 @@ regime appears: a changed regime file affects that regime; a changed countries.c
 regime (country groups feed every determination). The regimes still load: a compliance officer may
 be testing an edit on purpose, but no output may pass it off as the bundled rules.
 
-Not done (no signing key exists for this project yet): the Ed25519 signature of reliability.md §5.
+Signed rule updates (workbench.services.rule_updates) install a bundle's rules in a folder of
+their own with a MANIFEST.json written from the bundle's signed manifest; it carries a ``bundle``
+key (sequence, SHA-256 of the zip, signer key id). Such a folder that matches its manifest is
+reported as "updated by signed bundle N", never as modified, and ``rules_current_to`` follows the
+bundle. :func:`rules_in_use` names the rules every determination uses.
+
 Regenerate after an intended change with ``python -m workbench rulesets manifest --write``.
 """
 
@@ -25,6 +30,7 @@ from pathlib import Path
 from typing import Optional
 
 from workbench.errors import StorageError
+from workbench.rule_files import is_regime_file
 
 MANIFEST_NAME = "MANIFEST.json"
 REGENERATE = "python -m workbench rulesets manifest --write"
@@ -48,7 +54,7 @@ def ruleset_files(folder: Path) -> dict[str, str]:
 def _regime_ids(folder: Path, names: list[str]) -> dict[str, str]:
     ids = {}
     for name in names:
-        if name.endswith((".yaml", ".yml")):
+        if name.endswith((".yaml", ".yml")) and is_regime_file(name):  # *.data.yaml: data, no regime id
             import yaml  # only for a file the caller has no id for (the app's start imports no YAML)
 
             try:
@@ -67,6 +73,8 @@ def build_manifest(folder: Path, previous: Optional[dict] = None) -> dict:
     data = {"format": 1, "version": version, "files": files, "regimes": _regime_ids(folder, list(files))}
     if (previous or {}).get("rules_current_to"):  # set by hand when a rule is researched; kept across rewrites
         data["rules_current_to"] = previous["rules_current_to"]
+    if (previous or {}).get("bundle"):  # an installed signed bundle keeps saying where it came from
+        data["bundle"] = previous["bundle"]
     return data
 
 
@@ -82,6 +90,42 @@ def rules_current_to(folder: Optional[Path] = None) -> Optional["date"]:
         return date.fromisoformat(value) if value else None
     except (ManifestError, TypeError, ValueError):
         return None
+
+
+# Regulations change at least yearly; rules not reviewed for this long are called out to the user.
+STALE_AFTER_DAYS = 90
+
+
+@dataclass(frozen=True)
+class RulesFreshness:
+    """How fresh the rules content is on ``today``: its "current to" date, the days since, and
+    whether that is more than STALE_AFTER_DAYS (always stale when the date is unknown)."""
+
+    current_to: Optional["date"]
+    today: "date"
+
+    @property
+    def days(self) -> Optional[int]:
+        return None if self.current_to is None else (self.today - self.current_to).days
+
+    @property
+    def stale(self) -> bool:
+        return self.current_to is None or (self.days or 0) > STALE_AFTER_DAYS
+
+    def line(self) -> str:
+        """'rules current to 2026-07-14' (plus a warning when stale), in English for CLI output."""
+        if self.current_to is None:
+            return "rules current to: not stated (rulesets/MANIFEST.json has no rules_current_to)"
+        text = f"rules current to {self.current_to.isoformat()}"
+        if self.stale:
+            text += (f" ({self.days} days before {self.today.isoformat()}, more than {STALE_AFTER_DAYS}: "
+                     "check for newer rules before relying on a determination)")
+        return text
+
+
+def rules_freshness(today: "date", folder: Optional[Path] = None) -> RulesFreshness:
+    """The freshness of the rules on ``today`` (an injected date, never the wall clock)."""
+    return RulesFreshness(rules_current_to(folder), today)
 
 
 def read_manifest(folder: Path) -> dict:
@@ -118,10 +162,20 @@ class ManifestReport:
     modified_regimes: frozenset[str] = frozenset()
     error: Optional[str] = None  # the manifest itself is missing or unreadable
     all_regimes_modified: bool = False
+    bundle_sequence: Optional[int] = None  # the rules came from this signed rule bundle
+    bundle_sha256: Optional[str] = None
 
     @property
     def ok(self) -> bool:
         return self.error is None and not (self.changed or self.missing or self.extra)
+
+    def summary(self) -> str:
+        """One line for `rulesets verify`, the app's banner and logs."""
+        if not self.ok:
+            return "modified: " + "; ".join(self.problems())
+        if self.bundle_sequence is not None:
+            return f"updated by signed bundle {self.bundle_sequence} (SHA-256 {(self.bundle_sha256 or '')[:16]}…)"
+        return f"built-in rules (manifest version {self.version})"
 
     def problems(self) -> list[str]:
         out = [self.error] if self.error else []
@@ -149,8 +203,65 @@ def verify_manifest(folder: Path, regime_files: Optional[dict[str, str]] = None)
     touched = set(changed) | set(missing) | set(extra)
     names = dict(manifest.get("regimes") or {})
     names.update(loaded)
-    if COUNTRIES in touched:
+    # Country groups and the rules data (*.data.yaml: named lists, rule dates) feed every regime.
+    shared = COUNTRIES in touched or any(not is_regime_file(n) and n.endswith(".yaml") for n in touched)
+    if shared:
         modified = frozenset(loaded.values()) | frozenset(names.values())
     else:
         modified = frozenset(names[n] for n in touched if n in names)
-    return ManifestReport(manifest["version"], changed, missing, extra, modified, None, COUNTRIES in touched)
+    bundle = manifest.get("bundle") if isinstance(manifest.get("bundle"), dict) else {}
+    sequence = bundle.get("sequence") if isinstance(bundle.get("sequence"), int) else None
+    return ManifestReport(manifest["version"], changed, missing, extra, modified, None, shared,
+                          sequence, str(bundle.get("sha256") or "") or None)
+
+
+@dataclass(frozen=True)
+class RulesInUse:
+    """Which rules a determination was made under: the built-in rules (sequence 0) or a signed
+    rule bundle (its sequence and the SHA-256 of its zip). Memos, workbooks and determinations
+    print :attr:`label`."""
+
+    sequence: int
+    sha256: Optional[str]
+    signer: Optional[str]
+    rules_current_to: Optional["date"]
+    folder: Path
+    modified: bool = False  # the folder no longer matches its manifest
+    override: bool = False  # WORKBENCH_RULESETS points elsewhere
+
+    @property
+    def builtin(self) -> bool:
+        return self.sequence == 0 and not self.override
+
+    @property
+    def label(self) -> str:
+        if self.override:
+            text = f"rules from {self.folder} (WORKBENCH_RULESETS)"
+        elif self.sequence == 0:
+            text = "built-in rules"
+        else:
+            text = f"signed rule bundle {self.sequence} (SHA-256 {self.sha256})"
+        return text + (" (modified)" if self.modified else "")
+
+
+def rules_in_use(folder: Optional[Path] = None) -> RulesInUse:
+    """The rules every determination uses now (or those in ``folder``): built-in or which bundle."""
+    import os
+
+    override = folder is None and bool(os.environ.get("WORKBENCH_RULESETS"))
+    if folder is None:
+        from workbench.services.regimes import bundled_library  # its check is already made (and cached)
+
+        library = bundled_library()
+        folder, report = library.folder, library.manifest
+    else:
+        folder = Path(folder)
+        report = verify_manifest(folder)
+    signer = None
+    if report.bundle_sequence is not None:
+        try:
+            signer = (read_manifest(folder).get("bundle") or {}).get("signer")
+        except ManifestError:
+            signer = None
+    return RulesInUse(report.bundle_sequence or 0, report.bundle_sha256, signer, rules_current_to(folder), folder,
+                      not report.ok, override)

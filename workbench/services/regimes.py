@@ -38,7 +38,9 @@ class RegimeLibrary:
 
     def __init__(self, regimes: Iterable[LoadedRegime] = (), countries: Optional[CountryTable] = None,
                  modified: frozenset[str] = frozenset(), manifest: Optional[object] = None, *,
-                 files: Optional[dict[str, Path]] = None, countries_file: Optional[Path] = None):
+                 files: Optional[dict[str, Path]] = None, countries_file: Optional[Path] = None,
+                 folder: Optional[Path] = None):
+        self.folder = folder  # the rules folder the library was read from (built-in or an installed bundle)
         self._countries = countries
         self._countries_file = countries_file
         self.modified = modified
@@ -117,10 +119,22 @@ class RegimeLibrary:
 
 @lru_cache(maxsize=1)
 def bundled_library() -> RegimeLibrary:
+    """The regimes every determination uses: read from :func:`workbench.paths.rulesets_dir`, which
+    is the installed signed rule bundle when there is one, else the rules built into the app.
+    After a bundle is adopted or rolled back, ``bundled_library.cache_clear()`` makes the next call
+    read the new folder."""
+    return library_from_folder(rulesets_dir())
+
+
+def library_from_folder(folder: Path) -> RegimeLibrary:
+    """A lazily loaded library of the rules in ``folder``, checked against its MANIFEST.json."""
     from workbench.services.manifest import verify_manifest  # issue 7: ruleset integrity
 
-    folder = rulesets_dir()
+    folder = Path(folder)
     # A bundled regime's id is its file name (workbench.engine.loader refuses a file where they differ).
-    files = {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    from workbench.rule_files import is_regime_file  # named lists and rule dates (*.data.yaml) are not regimes
+
+    files = {p.stem: p for p in sorted(folder.glob("*.yaml")) if is_regime_file(p.name)}
     report = verify_manifest(folder, {p.name: regime_id for regime_id, p in files.items()})
-    return RegimeLibrary((), None, report.modified_regimes, report, files=files, countries_file=folder / "countries.csv")
+    return RegimeLibrary((), None, report.modified_regimes, report, files=files, countries_file=folder / "countries.csv",
+                         folder=folder)

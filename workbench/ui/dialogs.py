@@ -37,6 +37,9 @@ class AboutDialog(QDialog):
         text = "<b>" + tr("Export-control compliance workbench") + "</b><br>" + "<br>".join(
             f"{k} {v}" for k, v in versions.items())
         text += "<br>" + tr("Catalog") + f": {services.db_path}"
+        from workbench.ui.main_window import rules_freshness_text
+
+        text += "<br>" + rules_freshness_text(services.clock.today())
         label = QLabel(text)
         label.setWordWrap(True)
         regimes = services.regimes()

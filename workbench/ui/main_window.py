@@ -41,6 +41,22 @@ TABS = ("catalog", "product", "compare", "proximity", "map", "whatif", "letters"
 IMPORTABLE = (".xlsx", ".csv")
 
 
+def rules_freshness_text(today) -> str:
+    """'Rules current to 2026-07-14', in red with a warning when more than 90 days before ``today``."""
+    from workbench.services.manifest import STALE_AFTER_DAYS, rules_freshness
+
+    fresh = rules_freshness(today)
+    if fresh.current_to is None:
+        return "<span style='color:#b00020'>" + tr("Rules current to: not stated") + "</span>"
+    text = tr("Rules current to %1").replace("%1", fresh.current_to.isoformat())
+    if fresh.stale:
+        text = "<span style='color:#b00020'>" + tr(
+            "Rules current to %1 — %2 days ago, more than %3: check for newer rules before relying on a determination"
+        ).replace("%1", fresh.current_to.isoformat()).replace("%2", str(fresh.days)).replace(
+            "%3", str(STALE_AFTER_DAYS)) + "</span>"
+    return text
+
+
 class MainWindow(QMainWindow):
     """Signals: languageChangeRequested(lang)."""
 
@@ -85,6 +101,9 @@ class MainWindow(QMainWindow):
         self.status = QLabel(tr("Loading the catalog…"))
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.progress)
+        self.rules_freshness = QLabel(rules_freshness_text(session.services.clock.today()))
+        self.rules_freshness.setObjectName("rules-freshness")
+        self.statusBar().addPermanentWidget(self.rules_freshness)
         self._menus()
 
         # The regimes loaded so far (the selected one once the engine is ready); all of them on regimesChanged.
@@ -258,7 +277,13 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu(tr("&Settings"))
         self._action(m, tr("Preferences…"), "Ctrl+,", self.open_settings)
         m = self.menuBar().addMenu(tr("&Help"))
+        self.rule_update_action = self._action(m, tr("Apply rule update…"), None, self.apply_rule_update)
         self._action(m, tr("About"), "F1", self.about)
+
+    def apply_rule_update(self) -> None:
+        from workbench.ui.rule_update_dialog import apply_rule_update
+
+        apply_rule_update(self, self.session, self.runner)
 
     def about(self) -> None:
         from workbench.ui.dialogs import AboutDialog

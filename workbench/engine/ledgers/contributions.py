@@ -15,7 +15,11 @@ from workbench.engine.spec import ProductSpec
 from workbench.engine.ledgers.limits import CENT, LedgerLimits, TariffBand
 
 
-Kind = Literal["lpp", "tier2", "h200_share", "revenue_share", "tariff"]
+Kind = Literal["lpp", "tier2", "h200_share", "h200_share_tpp", "revenue_share", "tariff"]
+# The H200 condition "at most 50 % of the product's shipments to US end users" is not settled by
+# the text we could read (units or cumulative TPP?); the ledger keeps both readings, the second
+# across every window product together under this one key.
+H200_TPP_KEY = "all window products"
 LedgerKey = tuple[str, str]  # (kind, key)
 
 
@@ -104,6 +108,8 @@ def contributions(dd: DealDetermination, ctx: LedgerContext) -> list[Contributio
         for r in dd.lines:
             if r.determination and r.determination.review_policy == "case_by_case":
                 add("h200_share", r.line.part_number, Decimal(r.line.quantity))
+                if r.tpp_total is not None:
+                    add("h200_share_tpp", H200_TPP_KEY, r.tpp_total, f"{r.line.part_number}: {r.tpp_total:,} TPP")
 
     rs = lim.revenue_share
     if deal.destination in rs.destinations and day >= rs.valid_from:

@@ -14,7 +14,8 @@ from workbench.engine.ledgers.nac import nac_flags
 
 
 _TITLES = {"lpp": "Licence Exception {0}, {1}, {2}", "tier2": "Tier 2 allocation: {0}",
-           "h200_share": "H200 window, China/Macau share of US shipments: {0}"}
+           "h200_share": "H200 window, China/Macau share of US shipments: {0}",
+           "h200_share_tpp": "H200 window, China/Macau share of US shipments in cumulative TPP: {0}"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,13 @@ def describe(key: LedgerKey, ctx: LedgerContext) -> LedgerMeta:
         note = ("US shipments not entered: the cap cannot be checked" if us is None
                 else f"{h2.max_percent_of_us_shipments}% of {us:,} units shipped to US customers")
         return LedgerMeta(_TITLES[kind].format(k), "units", limit, h2.citation, h2.confidence, note)
+    if kind == "h200_share_tpp":
+        h2 = lim.h200_us_share
+        us_tpp = _us_shipments_tpp(ctx)
+        limit = None if us_tpp is None else us_tpp * h2.max_percent_of_us_shipments / 100
+        note = ("second reading (cumulative TPP over all window products): US shipments not entered" if us_tpp is None
+                else f"second reading: {h2.max_percent_of_us_shipments}% of {us_tpp:,} TPP shipped to US customers")
+        return LedgerMeta(_TITLES[kind].format(k), "TPP", limit, h2.citation, h2.confidence, note)
     if kind == "revenue_share":
         rs = lim.revenue_share
         return LedgerMeta(f"Revenue share ({rs.rate_percent}%, 2025 arrangement): {k}", "USD", None, rs.citation,
@@ -62,6 +70,22 @@ def describe(key: LedgerKey, ctx: LedgerContext) -> LedgerMeta:
     worst = max((b.confidence for b in tf.bands), key=("primary", "secondary", "unverified").index)
     return LedgerMeta(f"Section 232 tariff exposure ({tf.rate_percent}%): {k}", "USD", None, tf.citation, worst,
                       "unless imported to support the US technology supply chain")
+
+
+def _us_shipments_tpp(ctx: LedgerContext) -> Optional[Decimal]:
+    """Cumulative TPP of the units entered as shipped to US customers (None if none entered or a
+    product's TPP is unknown): the denominator of the H200 share's cumulative-TPP reading."""
+    from workbench.engine.deals import tpp_decimal
+    from workbench.engine.metrics import compute_metrics
+
+    total = Decimal(0)
+    for part, units in ctx.settings.us_shipments.items():
+        spec = ctx.specs.get(part)
+        tpp = tpp_decimal(compute_metrics(spec).tpp) if spec is not None else None
+        if tpp is None:
+            return None
+        total += tpp * units
+    return total if ctx.settings.us_shipments else None
 
 
 @dataclass(frozen=True)
@@ -90,7 +114,7 @@ def _year_of(key: LedgerKey, ctx: LedgerContext) -> Optional[range]:
     if kind == "tier2":
         t2 = ctx.limits.tier2_allocation
         return range(t2.period_from.year, t2.period_to.year + 1)
-    return None  # h200_share: cumulative
+    return None  # h200_share, h200_share_tpp: cumulative
 
 
 def ledgers(book: LedgerBook, ctx: LedgerContext, year: Optional[int] = None) -> list[Ledger]:
@@ -113,7 +137,7 @@ def check_deal(dd: DealDetermination, book: LedgerBook, ctx: LedgerContext) -> l
     flags = []
     for key, amount in totals.items():
         meta = describe(key, ctx)
-        if key[0] in ("revenue_share", "tariff"):
+        if key[0] in ("revenue_share", "tariff", "h200_share_tpp"):  # informational (the TPP reading shows beside the units one)
             continue
         before = book.used(key, excluding=did)
         if meta.limit is None or before + amount > meta.limit:

@@ -10,13 +10,15 @@ catalog). The store, the services, the CLI and the GUI render what it returns.
 """
 
 from workbench.engine.letters.model import (  # noqa: F401
-    AGENCY_TZ, Status, STATUSES, STATUS_LABELS, TRANSITIONS, ApplicationStatus, LetterCriterion, Coverage, Requirement, Deadline, LicenceApplication, StatusEvent, Letter, zone, revalidate)
+    AGENCY_TZ, Status, STATUSES, STATUS_LABELS, TRANSITIONS, ApplicationStatus, LetterCriterion, Coverage, Requirement, Deadline, LicenceApplication, StatusEvent, Letter, zone, revalidate,
+    Activity, ACTIVITIES, ACTIVITY_LABELS, ItemKind, ITEM_KINDS, ITEM_KIND_LABELS, Exemption)
 from workbench.engine.letters.status import (  # noqa: F401
     TransitionRefused, check_transition, transition)
 from workbench.engine.letters.deadlines import (  # noqa: F401
     deadline_cutoff, DeadlineView, deadline_view)
 from workbench.engine.letters.coverage import (  # noqa: F401
-    CONFIDENCE_ORDER, CompiledLetter, LetterLike, compile_letters, ProductCoverage, phrase, coverage, place_result)
+    CONFIDENCE_ORDER, CompiledLetter, LetterLike, compile_letters, ProductCoverage, phrase, coverage, place_result,
+    item_kind_of, scope_result)
 from workbench.engine.letters.overlay import (  # noqa: F401
     BINDS, MAY_BIND, DOES_NOT_BIND, LetterMatch, LetterOverlay, match_letter, apply_letters, overlay_position)
 from workbench.engine.letters.catalog import (  # noqa: F401

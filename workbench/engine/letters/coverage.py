@@ -123,6 +123,33 @@ def coverage(compiled: CompiledLetter, spec: ProductSpec, metrics: Optional[Metr
                            tuple(sorted(missing)))
 
 
+def item_kind_of(spec: ProductSpec) -> str:
+    """The letter item kind a catalog product is: model weights, or hardware."""
+    return "model_weights" if spec.product_type == "model_weights" else "hardware"
+
+
+def scope_result(letter: Letter | CompiledLetter, activity: str, item_kind: str, party: Optional[str] = None,
+                 day: Optional[date] = None) -> tuple[bool, str]:
+    """(binds, why) for the letter's activities, item kinds and exemptions: a letter binds exactly
+    the activities and item kinds it names, and not a party a later exemption took out of it."""
+    from workbench.engine.identity import identity_key
+    from workbench.engine.letters.model import ACTIVITY_LABELS, ITEM_KIND_LABELS
+
+    letter = letter.letter if isinstance(letter, CompiledLetter) else letter
+    if activity not in letter.activities or item_kind not in letter.item_kinds:
+        said = (", ".join(ACTIVITY_LABELS[a] for a in letter.activities) + " of "
+                + ", ".join(ITEM_KIND_LABELS[k] for k in letter.item_kinds))
+        return False, (f"letter {letter.ref} covers {said}, not {ACTIVITY_LABELS.get(activity, activity)} of "
+                       f"{ITEM_KIND_LABELS.get(item_kind, item_kind)}")
+    if party is not None:
+        key = identity_key(party)
+        for ex in letter.exemptions:
+            if (ex.effective is None or day is None or day >= ex.effective) and any(
+                    identity_key(n) == key for n in ex.parties):
+                return False, f"{party} is exempted from letter {letter.ref}: {ex.description}"
+    return True, ""
+
+
 def _tri(value: Optional[bool]) -> str:
     return INDETERMINATE if value is None else (MET if value else NOT_MET)
 

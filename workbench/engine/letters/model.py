@@ -36,6 +36,19 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "withdrawn": ("closed",),
     "closed": (),
 }
+# What a letter restricts (issue of June 2026: letters on frontier models reach remote access and
+# foreign persons in the US, not only shipments). A letter binds only the activities and item kinds
+# it names; a letter recorded before these fields existed covers the export, reexport and in-country
+# transfer of hardware, which is what every earlier letter said.
+Activity = Literal["export", "reexport", "in_country_transfer", "deemed_export", "remote_access"]
+ACTIVITIES: tuple[str, ...] = Activity.__args__  # type: ignore[attr-defined]
+ACTIVITY_LABELS = {"export": "export", "reexport": "reexport", "in_country_transfer": "transfer (in-country)",
+                   "deemed_export": "release to foreign persons (deemed export or reexport)",
+                   "remote_access": "remote or API access"}
+ItemKind = Literal["hardware", "model_weights", "model_access"]
+ITEM_KINDS: tuple[str, ...] = ItemKind.__args__  # type: ignore[attr-defined]
+ITEM_KIND_LABELS = {"hardware": "hardware", "model_weights": "model weights", "model_access": "access to a model"}
+DEFAULT_ACTIVITIES: tuple[str, ...] = ("export", "reexport", "in_country_transfer")
 ApplicationStatus = Literal["draft", "submitted", "returned_without_action", "approved", "denied", "withdrawn"]
 
 
@@ -100,6 +113,23 @@ class LicenceApplication(BaseModel):
     note: Optional[str] = None
 
 
+class Exemption(BaseModel):
+    """Parties a later letter took out of the requirement (e.g. "certain trusted partners")."""
+
+    model_config = _STRICT
+    description: str = Field(min_length=1, max_length=2000)
+    parties: list[str] = Field(default=[], max_length=1000)  # names, compared on identity_key; empty: described only
+    effective: Optional[date] = None
+    source: Optional[str] = Field(default=None, max_length=500)  # e.g. "second letter of 2026-06-26"
+
+    @field_validator("parties")
+    @classmethod
+    def _names(cls, names: list[str]) -> list[str]:
+        if any(not n.strip() for n in names):
+            raise ValueError("parties must not contain empty names")
+        return names
+
+
 class StatusEvent(BaseModel):
     model_config = _STRICT
     status: Status
@@ -123,6 +153,9 @@ class Letter(BaseModel):
     destinations: Places
     end_user_hq: Optional[Places] = None  # companies headquartered (or with an ultimate parent) there
     requirement: Requirement = Requirement()
+    activities: list[Activity] = Field(default=list(DEFAULT_ACTIVITIES), min_length=1, max_length=len(ACTIVITIES))
+    item_kinds: list[ItemKind] = Field(default=["hardware"], min_length=1, max_length=len(ITEM_KINDS))
+    exemptions: list[Exemption] = Field(default=[], max_length=100)
     status: Status = "received"
     history: list[StatusEvent] = []
     deadlines: list[Deadline] = []
@@ -138,7 +171,8 @@ class Letter(BaseModel):
     @model_validator(mode="after")
     def _unique(self) -> "Letter":
         for what, keys in (("deadline id", [d.id for d in self.deadlines]),
-                           ("application number", [a.number for a in self.applications])):
+                           ("application number", [a.number for a in self.applications]),
+                           ("activity", list(self.activities)), ("item kind", list(self.item_kinds))):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             if dupes:
                 raise ValueError(f"duplicate {what}: {', '.join(dupes)}")

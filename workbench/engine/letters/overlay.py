@@ -12,7 +12,8 @@ from workbench.engine.countries import CountryTable
 from workbench.engine.determine import Determination, jsonable, explain
 from workbench.engine.metrics import Metrics, compute_metrics
 from workbench.engine.spec import ProductSpec
-from workbench.engine.letters.coverage import CompiledLetter, LetterLike, ProductCoverage, CONFIDENCE_ORDER, compile_letters, coverage, place_result
+from workbench.engine.letters.coverage import (CompiledLetter, LetterLike, ProductCoverage, CONFIDENCE_ORDER, compile_letters,
+                                               coverage, item_kind_of, place_result, scope_result)
 
 
 BINDS, MAY_BIND, DOES_NOT_BIND = "binds", "may bind", "does not bind"
@@ -160,6 +161,9 @@ def match_letter(compiled: CompiledLetter, det: Determination, spec: ProductSpec
         return verdict(DOES_NOT_BIND, f"letter {letter.ref} takes effect on {letter.effective}, after {day}")
     if exporter is not None and exporter.strip().casefold() != letter.addressee.strip().casefold():
         return verdict(DOES_NOT_BIND, f"letter {letter.ref} is addressed to {letter.addressee}, not to {exporter}")
+    in_scope, why = scope_result(compiled, "export", item_kind_of(spec))  # a determination is an export
+    if not in_scope:
+        return verdict(DOES_NOT_BIND, why)
     cov = coverage(compiled, spec, metrics)
     if cov.result == NOT_MET:
         return verdict(DOES_NOT_BIND, f"{spec.part_number} is not covered by letter {letter.ref}", cov)

@@ -17,6 +17,7 @@ from workbench.ui import engine_text as et
 from workbench.ui.i18n import current_language, tr
 
 _RATE = re.compile(r"\((\d+(?:\.\d+)?)%")
+_H200_TPP_NOTE = re.compile(r"^second reading: (\d+)% of ([\d,.]+) TPP shipped to US customers$")
 _H200_NOTE = re.compile(r"^(\d+(?:\.\d+)?)% of ([\d,]+) units shipped to US customers$")
 _TIER2_NOTE = re.compile(r"^(\d{4})-(\d{4}), (doubled: government-to-government agreement|no government-to-government agreement)$")
 _PERIOD_NOTE = re.compile(r"^period '(.*)': counted per calendar year like LPP$")
@@ -43,6 +44,8 @@ def title(ledger) -> str:
         return f"第二级国家配额：{key}"
     if kind == "h200_share":
         return f"H200 逐案审查窗口，对中国/澳门出货占美国出货量的比例：{key}"
+    if kind == "h200_share_tpp":
+        return f"H200 逐案审查窗口，对中国/澳门出货占美国出货量的比例（按累计 TPP）：{key}"
     if kind == "revenue_share":
         return f"营收分成（{pct}，2025 年安排）：{key}"
     if kind == "tariff":
@@ -59,6 +62,11 @@ def note(ledger) -> str:
     m = _TIER2_NOTE.match(text)
     if m:
         return f"{m.group(1)}-{m.group(2)}，" + ("有政府间协议，额度翻倍" if m.group(3).startswith("doubled") else "无政府间协议")
+    m = _H200_TPP_NOTE.match(text)
+    if m:
+        return f"第二种解读：向美国客户出货 {m.group(2)} TPP 的 {m.group(1)}%"
+    if text.startswith("second reading (cumulative TPP"):
+        return "第二种解读（所有窗口产品的累计 TPP）：未录入美国出货量"
     m = _H200_NOTE.match(text)
     if m:
         return f"向美国客户出货 {m.group(2)} 件的 {m.group(1)}%"
