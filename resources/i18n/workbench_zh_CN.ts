@@ -1479,6 +1479,8 @@
     <message>
         <source>Merged cells outside the template&apos;s data, ignored</source>
         <translation>模板数据以外的合并单元格，已忽略</translation>
+    </message>
+    <message>
         <source>Apply rule update…</source>
         <translation>应用规则更新…</translation>
     </message>
