@@ -106,3 +106,26 @@ def test_a_text_cell_spelled_like_an_error_is_text_in_xlsx_and_noted_in_csv(tmp_
     parsed = read_products(path)
     assert parsed.records[0]["name"] == "#N/A"
     assert any("p.csv:csv!B2: name: text '#N/A' looks like an Excel error value; kept as text" in n for n in parsed.notes)
+
+
+def test_the_isolated_reader_turns_a_dying_child_into_a_clear_refusal(tmp_path):
+    from workbench.services.import_isolated import read_products_isolated
+
+    path = write_xlsx(tmp_path / "big.xlsx", [Sheet("S", [["part_number"], ["A-1"]])])
+    assert read_products_isolated(path).records[0]["part_number"] == "A-1"
+    with pytest.raises(ImportFailed) as info:
+        read_products_isolated(path, limit=1 << 20)  # too little address space to read anything
+    (line,) = info.value.problems
+    assert line.startswith("big.xlsx: ")
+
+
+def test_cli_near_duplicate_exits_2_naming_both_until_match_similar(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_DB", raising=False)
+    db = tmp_path / "c.db"
+    path = write_xlsx(tmp_path / "n.xlsx", [Sheet("S", [["型号", "FP16 算力 (TFLOPS)"], ["nvidia-h100-sxm5-80gb", 990.0]])])
+    assert main(["import", str(path), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert f"n.xlsx:S!A2: part number 'nvidia-h100-sxm5-80gb' matches the catalog's '{H100}'" in err
+    assert main(["import", str(path), "--db", str(db), "--match-similar"]) == 0
+    out = capsys.readouterr().out
+    assert f"~ {H100}" in out and "fp16_tflops: 989.4 -> 990" in out

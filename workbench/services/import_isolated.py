@@ -24,9 +24,9 @@ def _child(conn, path: str, sheet: Optional[str], choices: Optional[dict], limit
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # not POSIX, or the limit cannot be lowered: isolation only
         pass
-    from workbench.services.import_products import read_products
-
     try:
+        from workbench.services.import_products import read_products
+
         conn.send(("ok", read_products(Path(path), sheet, choices=choices)))
     except ImportFailed as exc:
         conn.send(("failed", (exc.problems, exc.notes, exc.columns)))
