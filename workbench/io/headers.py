@@ -284,6 +284,3 @@ def map_header(header: str) -> Optional[str]:
     m = recognise(str(header))
     return m.field if m.mapped else None
 
-
-FOREIGN_HINTS = ("price", "cost", "msrp", "价格", "单价", "售价", "tdp", "power", "功耗", "owner", "负责人",
-                 "status", "状态", "date", "日期", "launch", "发布", "stock", "库存", "qty", "quantity", "数量")

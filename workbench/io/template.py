@@ -62,7 +62,6 @@ class ParsedProducts:
     columns: list[ColumnPlan] = field(default_factory=list)  # every source column and what became of it
     blocking: list[ColumnPlan] = field(default_factory=list)  # columns the user must map or ignore
     factors: dict[int, float] = field(default_factory=dict)  # column index -> unit conversion factor
-    cell_notes: list[tuple[str, str]] = field(default_factory=list)  # (cell, note) for the preview
     _records: Optional[list[dict]] = field(default=None, repr=False)
     _specs: Optional[list[ProductSpec]] = field(default=None, repr=False)
 

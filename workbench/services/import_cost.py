@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
-from typing import Optional
 
 from workbench.engine.metrics import FLAG_METRICS, NUMERIC_METRICS
 from workbench.engine.spec import TEMPLATE_FIELDS, THROUGHPUT_BIT_LENGTH, ProductSpec
