@@ -52,7 +52,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "training_ops": ("training operations", "training compute", "训练算力"),
     "weights_published": ("open weights", "weights public", "weights published", "权重公开"),
     "source": ("sources", "reference", "来源", "出处", "資料來源"),
-    "notes": ("note", "comments", "comment", "remarks", "备注", "說明", "备注说明", "註記"),
+    "notes": ("note", "comments", "comment", "remarks", "备注", "說明", "说明", "备注说明", "註記", "附注"),
     "tpp_basis": ("tpp source", "tpp basis"),
 }
 
