@@ -124,7 +124,7 @@ def parse_table(table: Table, choices: Optional[Choices] = None) -> ParsedProduc
     numbers = [n for n, _ in table.rows]
     grid = [cells for _, cells in table.rows]
     width = max(columns) + 1
-    if any(len(cells) < width for cells in grid):  # ragged CSV rows
+    if table.text_only and any(len(cells) < width for cells in grid):  # ragged CSV rows (calamine's are not)
         grid = [cells if len(cells) >= width else [*cells, *([None] * (width - len(cells)))] for cells in grid]
     found: list[tuple[int, int, object]] = []  # (row index, column index, CellError | note text)
     bad: set[int] = set()
@@ -217,12 +217,11 @@ def _finish(table: Table, out: ParsedProducts, columns: dict[int, str], numbers:
     part_index = next(i for i, t in columns.items() if t == "part_number")
     parts = converted["part_number"]
     for target, default in _DEFAULTS.items():
-        if target in converted:
+        if target in converted and None in converted[target]:
             converted[target] = [default if v is None else v for v in converted[target]]
     n = len(numbers)
     columns_in_order = [converted[f] if f in converted else repeat(_DEFAULTS.get(f), n) for f in TEMPLATE_FIELDS]
-    keys = list(map(identity_key, parts)) if None not in parts else None
-    if not bad and keys is not None and len(set(keys)) == n:  # the common case, at C speed
+    if not bad and None not in parts and _distinct_keys(parts):  # the common case, at C speed
         out.values = list(zip(*columns_in_order))
         out.rows = dict(zip(parts, numbers))
     else:
@@ -265,6 +264,15 @@ def _finish(table: Table, out: ParsedProducts, columns: dict[int, str], numbers:
                              f"{column_letter(index)} ({columns[index]}) with notes like the ones above")
     if out.unmapped:
         out.notes.insert(0, f"{table.file}:{table.sheet}: columns not in the template, ignored: {', '.join(out.unmapped)}")
+
+
+def _distinct_keys(parts: list[str]) -> bool:
+    """No two part numbers share an identity key. ASCII part numbers without odd white space
+    (the usual sheet) have lower() as their key, checked at C speed."""
+    joined = "\x00".join(parts)
+    if joined.isascii() and " ".join(joined.split()) == joined:
+        return len(set(map(str.lower, parts))) == len(parts)
+    return len(set(map(identity_key, parts))) == len(parts)
 
 
 def _layout_problems(table: Table, columns: dict[int, str], out: ParsedProducts) -> None:

@@ -122,7 +122,7 @@ def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts, file_sha256: 
     at = {f: i for i, f in enumerate(TEMPLATE_FIELDS)}
     given_at = [(f, at[f]) for f in given]
     seen = 0
-    in_file = {p for p in (r[PART] for r in parsed.values)}
+    in_file: Optional[set[str]] = None  # the file's part numbers, built at the first near-duplicate
     part_letter = column_letter(next((c.index for c in parsed.columns if c.field == "part_number"), 0))
     for row in parsed.values:  # every template field, in TEMPLATE_FIELDS order
         part = row[PART]
@@ -134,6 +134,8 @@ def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts, file_sha256: 
                 for p in existing:
                     lookalikes.setdefault(loose_key(p), p)
             match = lookalikes.get(loose_key(part))
+            if match is not None and in_file is None:
+                in_file = {r[PART] for r in parsed.values}
             if match is not None and match not in in_file:
                 row_number = parsed.rows.get(part)
                 plan.similar.append(Similar(part, match, row_number, f"{part_letter}{row_number}"))
