@@ -197,4 +197,6 @@ def test_problem_and_note_lines_are_shown_in_chinese(gui):
     assert localise("f.xlsx: hidden sheets not read: 旧 数据") == "f.xlsx: 未读取隐藏工作表：旧 数据"
     assert localise("an unknown shape of line") == "an unknown shape of line"
     gui.language.apply("en")
-    assert localise("f.xlsx: hidden sheets not read: old") == "f.xlsx: hidden sheets not read: old"
+    assert localise("f.xlsx:S!B1: column 'FP16 TFLOP' is probably fp16_tflops (near 'x'): map it? (expected --map "
+                    "\"FP16 TFLOP=fp16_tflops\" or --ignore \"FP16 TFLOP\")") == \
+        "f.xlsx:S!B1: Column 'FP16 TFLOP' is probably fp16_tflops: map it? (choose fp16_tflops or 'ignore' in the field chooser)"

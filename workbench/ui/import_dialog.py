@@ -256,8 +256,11 @@ class ImportDialog(QDialog):
             self.mapping.setCellWidget(r, 2, box)
             text = how.get(c.status, c.status).replace("%1", confidence.get(c.confidence, c.confidence)
                                                        if c.status == "mapped" else (c.suggestion or "?"))
-            detail = localise(c.message or c.note or "")
-            item = QTableWidgetItem(text + (f" — {detail}" if detail and c.status != "mapped" else ""))
+            detail = localise(c.message if c.status in ("blocking", "refused") or (c.status == "ignored" and c.match.sparse)
+                              else c.note or "")
+            shown = detail if c.status in ("blocking", "refused") and detail else \
+                text + (f" — {detail}" if detail else "")
+            item = QTableWidgetItem(shown)
             item.setToolTip(detail or text)
             if c.status in ("blocking", "refused"):
                 item.setBackground(QBrush(QColor(PROBLEM_COLOUR)))
@@ -277,7 +280,11 @@ class ImportDialog(QDialog):
         for r, c in enumerate(self.columns):
             box = self.mapping.cellWidget(r, 2)
             value = box.currentData() if box is not None else IGNORE
-            out[choice_key(c.header)] = None if value == IGNORE else value
+            field = None if value == IGNORE else value
+            by_user = c.status == "chosen" or (c.status == "ignored" and not c.match.sparse)
+            waiting = c.status in ("blocking", "refused")  # applying accepts what the chooser shows
+            if by_user or waiting or field != c.field:
+                out[choice_key(c.header)] = field  # only what the user decided; recognition keeps the rest
         return out
 
     def set_field(self, header: str, field: Optional[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from workbench.ui.i18n import current_language, tr, tr_noop
+from workbench.ui.i18n import tr, tr_noop
 
 _SHAPES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"^formula =(.*) has no saved result, so its value is unknown",
@@ -59,9 +59,8 @@ _PREFIX = re.compile(r"^(?P<where>[^:\s]+\.(?:xlsx|xlsm|csv)(?::[^:!\s][^:!]*)?(
 
 
 def localise(line: str) -> str:
-    """``line`` in the current language (the file/sheet/cell prefix is kept as it is)."""
-    if current_language() == "en":
-        return line
+    """``line`` in the current language and in the dialog's words (the file/sheet/cell prefix is kept
+    as it is; "--map" advice for the command line becomes advice for the field chooser)."""
     m = _PREFIX.match(line)
     where, rest = (m["where"] + ": ", m["rest"]) if m else ("", line)
     for pattern, template in _SHAPES:
