@@ -22,7 +22,7 @@ class ThrowawayKey:
 
     @property
     def id_text(self) -> str:
-        return f"{int.from_bytes(self.key_id, 'little'):016X}"
+        return f"{int.from_bytes(self.key_id, 'little'):X}"  # as minisign prints it (%llX)
 
     def public_text(self) -> str:
         raw = self.private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)

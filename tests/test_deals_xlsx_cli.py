@@ -79,7 +79,7 @@ def test_parse_reports_every_bad_cell_by_address(tmp_path, library):
     expect = [
         "bad.xlsx:Deals!B2: 45000 is a number, not a date",
         "bad.xlsx:Deals!E3: consignee_country 'CN' differs from 'MY' at E2 for deal D-1",
-        "bad.xlsx:Deals!N3: 1.5 is not a whole number (expected a whole number of units, 1 or more)",
+        "bad.xlsx:Deals!N3: 1.5 is not a whole number (expected a whole number of units, from 1 to 1,000,000,000)",
         "bad.xlsx:Deals!O3: 1.005 has more than 2 decimals",
         "bad.xlsx:Deals!M4: part number 'NOPE' is not in the catalog",
         "bad.xlsx:Deals!E5: 'Narnia' is not a known country code (expected an ISO 3166-1 alpha-2 code",

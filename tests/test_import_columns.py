@@ -84,12 +84,12 @@ def _row_by_row(header, rows):
 def test_clean_and_awkward_cells_in_one_column_give_the_cell_by_cell_answers():
     rows = [["part_number", "fp16_tflops", "die_area_mm2", "datacenter"],
             ["P1", 10.0, 400.0, "yes"],
-            ["P2", "4,800", 0.0, "是"],  # text number: a note; area 0: pydantic's "greater than 0"
+            ["P2", "4,800", 0.0, "是"],  # text number: a note; area 0: below the stated range
             ["P3", -1.0, 300.0, "maybe"],  # negative and a non-boolean: two errors in one row
             ["P4", 20.0, 500.0, True]]
     parsed = parse_table(_table(rows))
     assert [str(e) for e in parsed.errors] == [
-        "f.xlsx:S!C3: 0.0 is not valid for die_area_mm2 (expected mm²; input should be greater than 0)",
+        "f.xlsx:S!C3: 0.0 is not valid for die_area_mm2 (expected mm², from 0.01 to 1,000,000)",
         "f.xlsx:S!B4: -1.0 is negative (expected a non-negative number in TFLOPS (dense))",
         "f.xlsx:S!D4: 'maybe' is not yes or no (expected yes or no)",
     ]

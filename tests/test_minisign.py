@@ -103,3 +103,13 @@ def test_a_file_signed_by_the_real_minisign_tool(tmp_path, legacy):
     assert verified.trusted_comment == "release 7"
     # Our key id text is what minisign itself prints for the key.
     assert verified.key.id_text in pub.read_text()
+
+
+def test_a_key_id_reads_as_minisign_prints_it_without_leading_zeros():
+    """minisign prints key ids with %llX: about one key in sixteen starts with a zero nibble and
+    then has 15 digits (seen with Debian's minisign 0.11)."""
+    from workbench.io.minisign import key_id_text
+
+    assert key_id_text(bytes.fromhex("a952008cc9ea35cc")) == "CC35EAC98C0052A9"
+    assert key_id_text(bytes.fromhex("ffeeddccbbaa9900")) == "99AABBCCDDEEFF"
+    assert key_id_text((0x0123456789ABCDEF).to_bytes(8, "little")) == "123456789ABCDEF"

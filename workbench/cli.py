@@ -119,6 +119,16 @@ _CLASSIFY_COLUMNS = ["part_number", "regime", "classification", "paragraph", "tp
                      "explanation"]
 
 
+def warn_modified(lib, regime_ids: Optional[Sequence[str]] = None) -> list[str]:
+    """The modified regimes among ``regime_ids`` (all when None), each said on stderr: every output
+    computed from a ruleset that differs from rulesets/MANIFEST.json must say so."""
+    ids = sorted({r for r in (regime_ids if regime_ids is not None else lib.modified) if lib.is_modified(r)})
+    for regime_id in ids:
+        print(f"warning: ruleset {regime_id} is modified (its file differs from rulesets/MANIFEST.json): results "
+              "computed from it are not the published rules (see: workbench rulesets verify)", file=sys.stderr)
+    return ids
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     from workbench.cli_format import csv_text, json_text, number, text_table
     from workbench.engine import determine
@@ -133,8 +143,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
     specs = _load_specs(args)
     dets = [determine(s, r, lib.countries, destination, hq, on, metrics=m)
             for s in specs for m in (compute_metrics(s),) for r in regimes]  # TPP/PD once per product
+    modified = warn_modified(lib, [r.id for r in regimes])
     if args.format == "json":
-        print(json_text([d.to_json() for d in dets]))
+        print(json_text([{**d.to_json(), "rules_modified": [d.regime] if d.regime in modified else []} for d in dets]))
         return EXIT_OK
     rows = [[d.part_number, d.regime, d.classification, d.paragraph, number(d.tpp),
              number(d.performance_density, 2) if d.performance_density is not None else "",
@@ -157,6 +168,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     hq = _country(args.end_user_hq, "--end-user-hq")
     specs = _load_specs(args)
     result = compare(specs, regimes, lib.countries, destination, hq, parse_date(args.date))
+    modified = warn_modified(lib, [r.id for r in regimes])
     changed = result.changed_rows
     counts = sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if args.format == "json":
@@ -166,6 +178,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             "changed": [{"part_number": row.part_number,
                          "from": _brief(row.determinations[0]), "to": _brief(row.determinations[1])} for row in changed],
             "counts": [{"from": a, "to": b, "count": n} for (a, b), n in counts],
+            "rules_modified": modified,
         }))
         return EXIT_OK
     rows = [[row.part_number, row.positions[0], row.positions[1]] for row in changed]
@@ -228,7 +241,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 # Modules are listed in the order `workbench --help` lists their commands.
 COMMAND_MODULES: list[str] = ["workbench.cli", "workbench.cli_catalog", "workbench.cli_letters", "workbench.cli_gui",
                               "workbench.cli_reports", "workbench.cli_deals", "workbench.cli_audit",
-                              "workbench.cli_update"]
+                              "workbench.cli_update", "workbench.cli_screening"]
 
 # The modules that register (or, like cli_letters for classify --letters, extend) each top-level
 # command, so that running one imports only those (importing them all cost about 0.3 s of the
@@ -243,6 +256,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "deals": ("workbench.cli_deals",),
     "audit": ("workbench.cli_audit",), "restore": ("workbench.cli_audit",), "rulesets": ("workbench.cli_audit",),
     "update": ("workbench.cli_update",),
+    "screen": ("workbench.cli_screening",), "screening": ("workbench.cli_screening",),
 }
 
 
@@ -293,6 +307,9 @@ def _install_crash_log() -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     if argv is None:
         _install_crash_log()
+        from workbench.cli_terminal import escape_terminal_streams
+
+        escape_terminal_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(modules_for(argv))
     args = parser.parse_args(argv)

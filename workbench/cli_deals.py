@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workbench.cli_format import csv_text, json_text, text_table
 
+MAX_UNITS = 10**9  # as workbench.engine.deals.MAX_UNITS (not imported: the CLI starts without the engine)
 EXIT_OK, EXIT_BAD_INPUT, EXIT_STORE, EXIT_OVER_LIMIT = 0, 2, 3, 4
 DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 in the user data directory)"
 
@@ -138,6 +139,10 @@ def cmd_add(args: argparse.Namespace) -> int:
                     print(f"  {flag}", file=sys.stderr)
                 return EXIT_OVER_LIMIT
             print(f"{len(saved)} deals saved: {', '.join(d.reference for d in saved)}")
+            for deal_id, items in service.held.items():  # party screening (workbench screening queue)
+                for i in items:
+                    print(f"held for screening review: {'; '.join(i.roles)} '{i.party}' may be {i.match.name} "
+                          f"({i.match.entry_id}, score {i.match.score:.2f})")
         for flag in flags:
             print(f"flag: {flag}")
         return EXIT_OK
@@ -187,8 +192,8 @@ def cmd_us_shipments(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         units = None if args.units == "none" else _units(args.units)
         if units is False:
-            print(f"error: US shipments '{args.units}' (expected a whole number of units, 0 or more, or 'none')",
-                  file=sys.stderr)
+            print(f"error: US shipments '{args.units}' (expected a whole number of units, from 0 to {MAX_UNITS:,}, "
+                  "or 'none')", file=sys.stderr)
             return EXIT_BAD_INPUT
         try:
             service.set_us_shipments(args.part, units, args.source or "")
@@ -202,7 +207,9 @@ def cmd_us_shipments(args: argparse.Namespace) -> int:
 
 def _units(text: str):
     digits = text.replace(",", "")
-    return int(digits) if digits.isdigit() else False
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 12 or int(digits) > MAX_UNITS:
+        return False
+    return int(digits)
 
 
 def cmd_g2g(args: argparse.Namespace) -> int:

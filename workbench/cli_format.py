@@ -9,7 +9,9 @@ from typing import Iterable, Sequence
 
 
 def text_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    rows = [["" if v is None else str(v) for v in row] for row in rows]
+    from workbench.cli_terminal import terminal_safe  # a table is for reading: escapes shown, never run
+
+    rows = [["" if v is None else terminal_safe(str(v)) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
@@ -32,7 +34,7 @@ def _safe(value: object) -> object:
 
 
 def json_text(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str, allow_nan=False)  # NaN/Infinity are not JSON
 
 
 def number(value: object, digits: int = 0) -> str:

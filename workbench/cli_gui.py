@@ -144,7 +144,7 @@ def add_gui_args(p: argparse.ArgumentParser) -> None:
                    help="catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 in the user data directory)")
     p.add_argument("--screenshot", metavar="FILE.png", help="render the window offscreen to FILE.png and exit")
     p.add_argument("--view", choices=["catalog", "product", "compare", "map", "proximity", "whatif", "letters",
-                                      "deals", "ledgers"], default="catalog",
+                                      "deals", "ledgers", "screening"], default="catalog",
                    help="tab to show in the screenshot (default: catalog)")
     p.add_argument("--size", type=_size, metavar="WxH", help="window size, e.g. 1366x768 (screenshot default 1366x768)")
     p.add_argument("--lang", choices=["en", "zh"], help="UI language (default: the saved setting, else English)")

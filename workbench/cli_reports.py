@@ -24,14 +24,18 @@ def _open(db):
 def _report(args: argparse.Namespace, build):
     """Run ``build(conn, library, on)`` on the catalog: (result, None) or (None, exit code) after
     printing the error. A StoreError reaches workbench.cli.main (message and exit 3)."""
-    from workbench.cli import parse_date
+    from workbench.cli import parse_date, warn_modified
     from workbench.services.regimes import bundled_library
     from workbench.services.reports import ReportError
 
     on = parse_date(args.date)
     conn = _open(args.db)
     try:
-        return build(conn, bundled_library(), on), None
+        library = bundled_library()
+        result = build(conn, library, on)
+        chosen = getattr(args, "regime", None)
+        warn_modified(library, [chosen] if isinstance(chosen, str) else chosen)
+        return result, None
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None, EXIT_BAD_INPUT

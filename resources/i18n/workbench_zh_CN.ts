@@ -1481,6 +1481,210 @@
         <translation>模板数据以外的合并单元格，已忽略</translation>
     </message>
     <message>
+        <source>Screening</source>
+        <translation>筛查</translation>
+    </message>
+    <message>
+        <source>Load screening list…</source>
+        <translation>载入筛查清单…</translation>
+    </message>
+    <message>
+        <source>Party name, in any script (e.g. 華為技術有限公司)</source>
+        <translation>当事方名称，任何文字均可（例如 華為技術有限公司）</translation>
+    </message>
+    <message>
+        <source>Country (ISO2)</source>
+        <translation>国家（ISO2）</translation>
+    </message>
+    <message>
+        <source>Screen</source>
+        <translation>筛查</translation>
+    </message>
+    <message>
+        <source>Clear match…</source>
+        <translation>排除匹配…</translation>
+    </message>
+    <message>
+        <source>Confirm match…</source>
+        <translation>确认匹配…</translation>
+    </message>
+    <message>
+        <source>Add ownership link…</source>
+        <translation>添加持股关系…</translation>
+    </message>
+    <message>
+        <source>Import links from xlsx/CSV…</source>
+        <translation>从 xlsx/CSV 导入持股关系…</translation>
+    </message>
+    <message>
+        <source>Affiliates-rule check…</source>
+        <translation>关联方规则检查…</translation>
+    </message>
+    <message>
+        <source>Review queue</source>
+        <translation>待审队列</translation>
+    </message>
+    <message>
+        <source>Ownership links</source>
+        <translation>持股关系</translation>
+    </message>
+    <message>
+        <source>Screening list loaded</source>
+        <translation>筛查清单已载入</translation>
+    </message>
+    <message>
+        <source>Affiliates-rule check</source>
+        <translation>关联方规则检查</translation>
+    </message>
+    <message>
+        <source>Add ownership link</source>
+        <translation>添加持股关系</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>持股方</translation>
+    </message>
+    <message>
+        <source>Owned</source>
+        <translation>被持股方</translation>
+    </message>
+    <message>
+        <source>Percent</source>
+        <translation>持股比例</translation>
+    </message>
+    <message>
+        <source>As of (YYYY-MM-DD)</source>
+        <translation>截至日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>List entry</source>
+        <translation>清单条目</translation>
+    </message>
+    <message>
+        <source>Source list</source>
+        <translation>来源清单</translation>
+    </message>
+    <message>
+        <source>Entry id</source>
+        <translation>条目编号</translation>
+    </message>
+    <message>
+        <source>Party</source>
+        <translation>当事方</translation>
+    </message>
+    <message>
+        <source>Possible match</source>
+        <translation>可能匹配</translation>
+    </message>
+    <message>
+        <source>Where the party appears</source>
+        <translation>当事方出现于</translation>
+    </message>
+    <message>
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <source>No screening list loaded. Load the Consolidated Screening List (CSV or JSON) to screen parties offline.</source>
+        <translation>尚未载入筛查清单。请载入综合筛查清单（CSV 或 JSON），以便离线筛查当事方。</translation>
+    </message>
+    <message>
+        <source>No screening list loaded.</source>
+        <translation>尚未载入筛查清单。</translation>
+    </message>
+    <message>
+        <source>Load screening list</source>
+        <translation>载入筛查清单</translation>
+    </message>
+    <message>
+        <source>Consolidated Screening List (*.csv *.json)</source>
+        <translation>综合筛查清单 (*.csv *.json)</translation>
+    </message>
+    <message>
+        <source>Select a possible match first.</source>
+        <translation>请先选择一个可能匹配。</translation>
+    </message>
+    <message>
+        <source>Clear match</source>
+        <translation>排除匹配</translation>
+    </message>
+    <message>
+        <source>Confirm match</source>
+        <translation>确认匹配</translation>
+    </message>
+    <message>
+        <source>Reason (kept in the audit log):</source>
+        <translation>理由（记入审计追踪）：</translation>
+    </message>
+    <message>
+        <source>Import ownership links</source>
+        <translation>导入持股关系</translation>
+    </message>
+    <message>
+        <source>Tables (*.xlsx *.csv)</source>
+        <translation>表格 (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <source>Party name:</source>
+        <translation>当事方名称：</translation>
+    </message>
+    <message>
+        <source>The Affiliates rule is in force on this date.</source>
+        <translation>该日期关联方规则有效。</translation>
+    </message>
+    <message>
+        <source>The Affiliates rule is not in force on this date.</source>
+        <translation>该日期关联方规则不适用（未生效或已暂停）。</translation>
+    </message>
+    <message>
+        <source>Review threshold %1: entries scoring below it are not shown; nothing is cleared automatically.</source>
+        <translation>审查阈值 %1：得分低于阈值的条目不显示；任何匹配都不会被自动排除。</translation>
+    </message>
+    <message>
+        <source>Screening list not loaded</source>
+        <translation>筛查清单未载入</translation>
+    </message>
+    <message>
+        <source>The screening list could not be read: %1</source>
+        <translation>无法读取筛查清单：%1</translation>
+    </message>
+    <message>
+        <source>%1 possible matches awaiting review</source>
+        <translation>%1 个可能匹配待审</translation>
+    </message>
+    <message>
+        <source>No entry scores %1 or more.</source>
+        <translation>没有得分达到 %1 的条目。</translation>
+    </message>
+    <message>
+        <source>%1 entries loaded; %2 new possible matches among the stored parties.</source>
+        <translation>已载入 %1 个条目；已存当事方中新增 %2 个可能匹配。</translation>
+    </message>
+    <message>
+        <source>%1 entries</source>
+        <translation>%1 个条目</translation>
+    </message>
+    <message>
+        <source>%1 on %2: listed owners hold %3 %.</source>
+        <translation>%1（%2）：被列名持股方合计持有 %3 %。</translation>
+    </message>
+    <message>
+        <source>Caught: inherits %1 (%2): %3</source>
+        <translation>适用：继承 %1（%2）的要求：%3</translation>
+    </message>
+    <message>
+        <source>List snapshot of %1</source>
+        <translation>清单快照（%1）</translation>
+    </message>
+    <message>
+        <source>Licence requirement: %1; policy: %2</source>
+        <translation>许可证要求：%1；审查政策：%2</translation>
+    </message>
+    <message>
         <source>Apply rule update…</source>
         <translation>应用规则更新…</translation>
     </message>

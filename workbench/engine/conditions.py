@@ -21,6 +21,9 @@ Op = Literal[">=", ">", "<", "<=", "==", "!="]
 # used, not at import. Nested models are validated through Regime's, ProductSpec's or Letter's
 # own validator, so most are never built on their own (issue 4: 0.05 s of the app's start).
 # The forward references to Condition below resolve at that first use.
+# The largest threshold a rule or letter may state (training operations reach 1e26; beyond 1e40 is
+# a typo or an attack, and would make margins infinite).
+MAX_THRESHOLD = 1e40
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 
@@ -38,7 +41,7 @@ class Compare(BaseModel):
     model_config = _STRICT
     metric: str
     op: Op
-    value: float
+    value: float = Field(ge=0, le=MAX_THRESHOLD)  # every metric is a size, a count or a rate: never negative
     label: Optional[str] = None
 
     _check_metric = field_validator("metric")(lambda cls, v: _known(v, NUMERIC_METRICS, "numeric metric"))

@@ -12,14 +12,16 @@ through its shortest repr, so 20,919.2 TPP x 3 is exactly 62,757.6, never 62757.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Callable, Literal, Optional, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from workbench.engine.countries import CountryTable
+from workbench.engine.identity import identity_key
 from workbench.engine.determine import Determination, ExceptionOut, determine
 from workbench.engine.loader import LoadedRegime
 from workbench.engine.spec import ProductSpec
@@ -31,6 +33,41 @@ STATUSES: tuple[str, ...] = ("draft", "screened", "licensed", "shipped", "cancel
 COUNTED_STATUSES = frozenset({"screened", "licensed", "shipped"})
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
+
+# Stated ranges. A line of more than a billion units, or a unit worth more than a billion dollars,
+# is a typo (and would overflow the catalog's integers and the ledgers' arithmetic). Deal dates
+# lie in this century (the first AI-chip rule is of 2022; a year-1 deal would open a year-1
+# ledger); a notice to BIS is sent at most a year ahead of the export it announces.
+MAX_UNITS = 10**9
+MAX_UNIT_VALUE_USD = Decimal("1000000000.00")
+DEAL_DATE_RANGE = (date(2000, 1, 1), date(2099, 12, 31))
+NOTICE_WINDOW_DAYS = 365
+# What ``authorization`` may say: nothing (not yet decided), NLR (no licence required), a licence
+# number (one to three capital letters, an optional hyphen, then digits: BIS's D123456 or an
+# internal L-1), or a licence exception symbol of 15 CFR part 740 (and the proposed LPP-500) or a
+# validated end-user authorization, and every licence exception id the rulesets define (a test
+# fails when a ruleset gains one that is missing here). A near miss of a symbol (LPP-5000) is refused, not read as a
+# licence number.
+AUTHORIZATION_EXCEPTIONS = ("LPP", "LPP-500", "NAC", "ACA", "AIA", "HBM", "UAE-APPROVED", "TSR", "TMP", "RPL", "GOV", "TSU", "ENC",
+                            "STA", "LVS", "GBS", "APP", "BAG", "AVS", "UVEU", "NVEU", "VEU")
+_LICENCE_NUMBER = re.compile(r"^[A-Z]{1,3}-?[0-9]{1,10}$")
+
+
+def authorization_problem(value: str) -> Optional[str]:
+    """Why ``value`` is not an authorization the workbench knows, or None."""
+    if value in ("", "NLR") or value in AUTHORIZATION_EXCEPTIONS:
+        return None
+    if _LICENCE_NUMBER.match(value) and not any(value.startswith(s) for s in AUTHORIZATION_EXCEPTIONS if len(s) > 2):
+        return None
+    return (f"'{value}' is not a known authorization (expected empty, NLR, a BIS licence number such as D123456, "
+            f"or one of {', '.join(AUTHORIZATION_EXCEPTIONS)})")
+
+
+def date_problem(day: date, what: str = "deal dates") -> Optional[str]:
+    low, high = DEAL_DATE_RANGE
+    if low <= day <= high:
+        return None
+    return f"'{day.isoformat()}' is outside the range of {what} (expected a date from {low} to {high})"
 
 
 def _iso2(value: Optional[str]) -> Optional[str]:
@@ -61,15 +98,16 @@ class Party(BaseModel):
 
     @property
     def key(self) -> str:
-        """Identity for per-consignee ledgers: case- and space-insensitive name plus country."""
-        return " ".join(self.name.casefold().split()) + "|" + self.country
+        """Identity for per-consignee ledgers: the name's identity_key (case, spaces, zero-width and
+        look-alike characters do not open a second ledger) plus country."""
+        return identity_key(self.name) + "|" + self.country
 
 
 class DealLine(BaseModel):
     model_config = _STRICT
     part_number: str = Field(min_length=1, max_length=200)
-    quantity: int = Field(gt=0)
-    unit_value_usd: Decimal = Field(ge=0, decimal_places=2)
+    quantity: int = Field(gt=0, le=MAX_UNITS)
+    unit_value_usd: Decimal = Field(ge=0, le=MAX_UNIT_VALUE_USD, decimal_places=2)
 
     @property
     def value_usd(self) -> Decimal:
@@ -99,6 +137,31 @@ class Deal(BaseModel):
     @classmethod
     def _dest(cls, value: str) -> str:
         return _iso2(value)
+
+    @field_validator("deal_date", "notified_on")
+    @classmethod
+    def _in_range(cls, value: Optional[date]) -> Optional[date]:
+        problem = None if value is None else date_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("authorization")
+    @classmethod
+    def _authorization(cls, value: str) -> str:
+        problem = authorization_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("notified_on")
+    @classmethod
+    def _notice_window(cls, value: Optional[date], info: ValidationInfo) -> Optional[date]:
+        day = info.data.get("deal_date")  # validated first (declared first); absent when it was refused
+        if value is not None and day is not None and (day - value).days > NOTICE_WINDOW_DAYS:
+            raise ValueError(f"{value} is more than {NOTICE_WINDOW_DAYS} days before the deal date {day} "
+                             f"(expected the notice within {NOTICE_WINDOW_DAYS} days before the deal)")
+        return value
 
     @model_validator(mode="after")
     def _notified_not_after(self) -> "Deal":

@@ -105,11 +105,83 @@ def format_validation_error(name: str, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def parse_regime(data: bytes, name: str) -> Regime:
+# A ruleset is a few thousand YAML nodes once its aliases are expanded (the largest bundled one
+# about 1,100). Anchors and aliases are allowed (the rulesets reuse conditions with them), but
+# nested aliases multiply: nine aliases of nine aliases ... eight levels deep is 9^8 = 43 million
+# nodes, which took 97 s and 8 GB to build. The expanded count is measured on the composed node
+# graph, where an alias is the same node object, before anything is constructed.
+MAX_EXPANDED_NODES = 100_000
+MAX_DEPTH = 100
+MAX_RULESET_BYTES = 4 * 2**20
+
+
+def _expanded_size(root: yaml.Node, name: str) -> int:
+    """Nodes the document holds once every alias is expanded; refuses a cycle, over-deep nesting
+    or over MAX_EXPANDED_NODES. Iterative (no recursion) and linear in the distinct nodes."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            open_nodes.discard(key)
+            size = 1 + sum(sizes[id(c)] for c in children)
+            if size > MAX_EXPANDED_NODES:
+                raise RulesetError(f"{name}: line {node.start_mark.line + 1}: more than {MAX_EXPANDED_NODES:,} YAML "
+                                   "nodes once aliases are expanded (expected a ruleset of a few thousand; nested "
+                                   "anchors and aliases multiply)")
+            sizes[key] = size
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise RulesetError(f"{name}: line {node.start_mark.line + 1}: an alias refers to a node that contains it "
+                               "(expected no recursive anchors)")
+        if depth > MAX_DEPTH:
+            raise RulesetError(f"{name}: line {node.start_mark.line + 1}: nested more than {MAX_DEPTH} levels deep "
+                               f"(expected at most {MAX_DEPTH})")
+        open_nodes.add(key)
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def load_yaml_text(text: str, name: str) -> object:
+    """YAML from a ruleset, a draft or a rules data file: safe constructors, duplicate keys refused,
+    and the expanded size, cycles and depth checked on the node graph before anything is built.
+    Raises yaml.YAMLError for bad YAML and RulesetError for the rest (naming ``name``)."""
+    loader = _UniqueKeyLoader(text)
     try:
-        raw = yaml.load(data.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 - (C)SafeLoader subclass
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, name)
+        return loader.construct_document(node)
+    except RecursionError:
+        raise RulesetError(f"{name}: nested too deeply to read (expected at most {MAX_DEPTH} levels)") from None
+    finally:
+        loader.dispose()
+
+
+def parse_regime(data: bytes, name: str) -> Regime:
+    if len(data) > MAX_RULESET_BYTES:
+        raise RulesetError(f"{name}: {len(data):,} bytes (expected a ruleset of at most {MAX_RULESET_BYTES:,} bytes)")
+    try:
+        raw = load_yaml_text(data.decode("utf-8"), name)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RulesetError(f"{name}: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise RulesetError(f"{name}: nested too deeply to read (expected at most {MAX_DEPTH} levels)") from None
     if not isinstance(raw, dict):
         raise RulesetError(f"{name}: expected a mapping of regime fields at the top level")
     try:

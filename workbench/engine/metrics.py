@@ -7,6 +7,7 @@ Performance density = TPP / applicable die area, and only for non-planar (FinFET
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -82,7 +83,11 @@ def compute_metrics(spec: ProductSpec) -> Metrics:
     discrepancy = None
     if tpp_calc is not None and declared is not None and tpp_calc > 0:
         discrepancy = (declared - tpp_calc) / tpp_calc * 100.0
-        if abs(discrepancy) > DECLARED_TPP_TOLERANCE_PCT:
+        if not math.isfinite(discrepancy):  # a computed TPP next to zero: no percentage to give
+            discrepancy = None
+            notes.append(f"Declared TPP {declared:,.0f} differs from computed TPP {tpp_calc:.3g}; "
+                         f"using the {spec.tpp_basis} figure.")
+        elif abs(discrepancy) > DECLARED_TPP_TOLERANCE_PCT:
             notes.append(
                 f"Declared TPP {declared:,.0f} differs from computed TPP {tpp_calc:,.0f} by "
                 f"{discrepancy:+.1f}% (more than {DECLARED_TPP_TOLERANCE_PCT:g}%); "

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from workbench.engine.identity import identity_key
-from workbench.engine.loader import RulesetError, _UniqueKeyLoader, format_validation_error
+from workbench.engine.loader import RulesetError, format_validation_error, load_yaml_text
 from workbench.engine.ruleset import Confidence
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
@@ -143,7 +143,7 @@ class NamedLists(BaseModel):
 def parse_named_lists(data: bytes, name: str = "named-lists.data.yaml") -> NamedLists:
     """Validate the data file; errors name the file, the key path and what was expected."""
     try:
-        raw = yaml.load(data.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+        raw = load_yaml_text(data.decode("utf-8"), name)  # alias bombs and deep nesting refused first
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RulesetError(f"{name}: not valid YAML: {exc}") from None
     try:

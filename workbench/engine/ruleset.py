@@ -145,8 +145,8 @@ class LicenceException(Dated):
     end_user_hq: Optional[Places] = None  # also usable for end users headquartered here
     not_destination: Optional[Places] = None  # where it may never be used
     end_user_hq_not: Optional[Places] = None  # end users whose headquarters exclude it
-    notification_days: Optional[int] = Field(default=None, ge=0)
-    quantity_limit_tpp: Optional[float] = Field(default=None, gt=0)
+    notification_days: Optional[int] = Field(default=None, ge=0, le=3650)
+    quantity_limit_tpp: Optional[float] = Field(default=None, gt=0, le=1e15)
     quantity_period: Optional[str] = None
     conditions: list[str] = []
     citation: str

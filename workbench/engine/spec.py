@@ -48,7 +48,36 @@ FIELD_UNITS: dict[str, str] = {
     "tpp_basis": "computed or declared",
 }
 
-_NonNeg = Field(default=None, ge=0)
+# The stated range of every figure: (lowest, highest), both allowed. Physical sizes (die area,
+# process node) must be greater than 0, so their lowest is a small positive number; counts and
+# throughputs may be 0. The highest values are far beyond any product (a 72-GPU rack is about
+# 1.4 million dense FP4 TFLOPS; the largest die, a wafer-scale engine, about 46,000 mm²) and keep
+# every derived figure (TPP = bit length x TOPS, performance density = TPP / die area) finite.
+MAX_THROUGHPUT = 1e9
+FIELD_RANGES: dict[str, tuple[float, float]] = {
+    **{name: (0.0, MAX_THROUGHPUT) for name in THROUGHPUT_BIT_LENGTH},
+    "tpp": (0.0, 64 * MAX_THROUGHPUT),
+    "die_area_mm2": (0.01, 1e6),
+    "process_node_nm": (0.1, 1e5),
+    "transistors_billion": (0.0, 1e7),
+    "memory_gb": (0.0, 1e9),
+    "memory_bandwidth_gbs": (0.0, 1e9),
+    "interconnect_bandwidth_gbs": (0.0, 1e9),
+    "hbm_bandwidth_density_gbs_mm2": (0.0, 1e6),
+    "training_ops": (0.0, 1e40),
+}
+
+
+def range_text(field: str) -> str:
+    """'from 0 to 1,000,000,000': the stated range of a figure, for error messages."""
+    low, high = FIELD_RANGES[field]
+    low_text = f"{low:g}" if low else "0"
+    return f"from {low_text} to {high:,.0f}" if high < 1e16 else f"from {low_text} to {high:g}"
+
+
+def _bounded(field: str):
+    low, high = FIELD_RANGES[field]
+    return Field(default=None, ge=low, le=high)
 
 
 class ProductSpec(BaseModel):
@@ -62,27 +91,27 @@ class ProductSpec(BaseModel):
     product_type: ProductType = "ic"
     datacenter: Optional[bool] = None
 
-    fp64_tflops: Optional[float] = _NonNeg
-    fp32_tflops: Optional[float] = _NonNeg
-    tf32_tflops: Optional[float] = _NonNeg
-    fp16_tflops: Optional[float] = _NonNeg
-    bf16_tflops: Optional[float] = _NonNeg
-    fp8_tflops: Optional[float] = _NonNeg
-    int8_tops: Optional[float] = _NonNeg
-    fp4_tflops: Optional[float] = _NonNeg
-    int4_tops: Optional[float] = _NonNeg
-    tpp: Optional[float] = _NonNeg
+    fp64_tflops: Optional[float] = _bounded("fp64_tflops")
+    fp32_tflops: Optional[float] = _bounded("fp32_tflops")
+    tf32_tflops: Optional[float] = _bounded("tf32_tflops")
+    fp16_tflops: Optional[float] = _bounded("fp16_tflops")
+    bf16_tflops: Optional[float] = _bounded("bf16_tflops")
+    fp8_tflops: Optional[float] = _bounded("fp8_tflops")
+    int8_tops: Optional[float] = _bounded("int8_tops")
+    fp4_tflops: Optional[float] = _bounded("fp4_tflops")
+    int4_tops: Optional[float] = _bounded("int4_tops")
+    tpp: Optional[float] = _bounded("tpp")
 
-    die_area_mm2: Optional[float] = Field(default=None, gt=0)
+    die_area_mm2: Optional[float] = _bounded("die_area_mm2")
     non_planar: Optional[bool] = None
-    process_node_nm: Optional[float] = Field(default=None, gt=0)
-    transistors_billion: Optional[float] = _NonNeg
+    process_node_nm: Optional[float] = _bounded("process_node_nm")
+    transistors_billion: Optional[float] = _bounded("transistors_billion")
     has_hbm: Optional[bool] = None
-    memory_gb: Optional[float] = _NonNeg
-    memory_bandwidth_gbs: Optional[float] = _NonNeg
-    interconnect_bandwidth_gbs: Optional[float] = _NonNeg
-    hbm_bandwidth_density_gbs_mm2: Optional[float] = _NonNeg
-    training_ops: Optional[float] = _NonNeg
+    memory_gb: Optional[float] = _bounded("memory_gb")
+    memory_bandwidth_gbs: Optional[float] = _bounded("memory_bandwidth_gbs")
+    interconnect_bandwidth_gbs: Optional[float] = _bounded("interconnect_bandwidth_gbs")
+    hbm_bandwidth_density_gbs_mm2: Optional[float] = _bounded("hbm_bandwidth_density_gbs_mm2")
+    training_ops: Optional[float] = _bounded("training_ops")
     weights_published: Optional[bool] = None
 
     source: Optional[str] = None
@@ -107,6 +136,8 @@ def expected_for(field: str, err: dict) -> str:
     if err["type"] == "extra_forbidden":
         return "a field of the canonical template"
     unit = FIELD_UNITS.get(field)
+    if field in FIELD_RANGES and err["type"] in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{unit}, {range_text(field)}"
     return f"{unit}; {err['msg'].lower()}" if unit else err["msg"].lower()
 
 

@@ -22,7 +22,8 @@ from typing import Container, Optional
 from pydantic import ValidationError
 
 from workbench.engine.countries import CountryTable
-from workbench.engine.deals import STATUSES, Deal, DealLine, Party
+from workbench.engine.identity import identity_key
+from workbench.engine.deals import MAX_UNIT_VALUE_USD, MAX_UNITS, STATUSES, Deal, DealLine, Party, date_problem
 from workbench.io.cells import CellProblem
 from workbench.io.headers import normalise
 from workbench.io.tables import Table, column_letter, read_table
@@ -59,6 +60,9 @@ DATE_FIELDS = {"deal_date", "notified_on"}
 _MONEY = re.compile(r"^\$?\s*((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)$")
 _INT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # date.fromisoformat also takes week dates and 20250303
+_UNITS_EXPECTED = f"a whole number of units, from 1 to {MAX_UNITS:,}"
+_MONEY_EXPECTED = f"US dollars per unit, at most 2 decimals, from 0 to {MAX_UNIT_VALUE_USD:,.0f}"
 
 
 def map_deal_header(header: object) -> Optional[str]:
@@ -130,6 +134,15 @@ class _Converter:
 
 
 def _date(raw: object) -> date:
+    day = _any_date(raw)
+    problem = date_problem(day)
+    if problem:
+        low, high = problem.rsplit("(expected ", 1)
+        raise CellProblem(low.rstrip(), high.rstrip(")"))
+    return day
+
+
+def _any_date(raw: object) -> date:
     if isinstance(raw, datetime):
         if raw.time() != datetime.min.time():
             raise CellProblem(f"{raw.isoformat()} has a time of day", "a date without a time")
@@ -140,27 +153,37 @@ def _date(raw: object) -> date:
         shown = int(raw) if float(raw).is_integer() else raw
         raise CellProblem(f"{shown!r} is a number, not a date (a date cell formatted as a number?)",
                           "a date cell or text YYYY-MM-DD")
+    text = str(raw).strip()
     try:
-        return date.fromisoformat(str(raw).strip())
+        if not _ISO_DATE.match(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
     except ValueError:
         raise CellProblem(f"'{raw}' is not a date", "a date cell or text YYYY-MM-DD") from None
 
 
 def _quantity(raw: object) -> tuple[int, Optional[str]]:
+    value, note = _whole(raw)
+    if value > MAX_UNITS:
+        raise CellProblem(f"{raw!r} is over the limit", _UNITS_EXPECTED)
+    return value, note
+
+
+def _whole(raw: object) -> tuple[int, Optional[str]]:
     if isinstance(raw, bool):
-        raise CellProblem(f"{raw!r} is not a number", "a whole number of units, 1 or more")
+        raise CellProblem(f"{raw!r} is not a number", _UNITS_EXPECTED)
     if isinstance(raw, (int, float)):
         if not math.isfinite(raw) or not float(raw).is_integer():
-            raise CellProblem(f"{raw!r} is not a whole number", "a whole number of units, 1 or more")
+            raise CellProblem(f"{raw!r} is not a whole number", _UNITS_EXPECTED)
         return int(raw), None
     text = str(raw).strip()
-    if _INT.match(text):
+    if _INT.match(text) and len(text) <= 30:
         return int(text.replace(",", "")), f"text '{text}' read as the number {int(text.replace(',', ''))}"
-    raise CellProblem(f"'{raw}' is not a whole number", "a whole number of units, 1 or more")
+    raise CellProblem(f"'{raw}' is not a whole number", _UNITS_EXPECTED)
 
 
 def _money(raw: object) -> tuple[Decimal, Optional[str]]:
-    expected = "US dollars per unit, at most 2 decimals, 0 or more"
+    expected = _MONEY_EXPECTED
     if isinstance(raw, bool) or isinstance(raw, (date, datetime)):
         raise CellProblem(f"{raw!r} is not an amount", expected)
     note = None
@@ -180,6 +203,8 @@ def _money(raw: object) -> tuple[Decimal, Optional[str]]:
         note = f"text '{text}' read as {value}"
     if value < 0:
         raise CellProblem(f"{raw!r} is negative", expected)
+    if value > MAX_UNIT_VALUE_USD:  # before quantize, which fails past 28 digits
+        raise CellProblem(f"{raw!r} is over the limit", expected)
     if value != value.quantize(Decimal("0.01")):
         raise CellProblem(f"{raw!r} has more than 2 decimals", expected)
     return value.quantize(Decimal("0.01")), note
@@ -214,6 +239,7 @@ def parse_deals_table(table: Table, countries: CountryTable, parts: Optional[Con
     _layout_problems(table, columns, out)
     letter = {f: column_letter(i) for i, f in columns.items()}
     conv = _Converter(countries, table.text_only)
+    by_key: Optional[dict[str, str]] = None  # identity_key -> catalog part number, built on the first miss
     groups: dict[str, dict] = {}  # ref -> {"fields": {...}, "cells": {...}, "lines": [(row, values)], "bad": bool}
     for row_number, cells in table.rows:
         values: dict[str, object] = {}
@@ -253,9 +279,14 @@ def parse_deals_table(table: Table, countries: CountryTable, parts: Optional[Con
                 group["fields"][fld], group["cells"][fld] = values[fld], f"{letter[fld]}{row_number}"
         part = values.get("part_number")
         if part is not None and parts is not None and part not in parts:
+            if by_key is None:
+                by_key = {identity_key(p): p for p in parts}
+            same = by_key.get(identity_key(part))  # a look-alike spelling (U+2010, a zero-width space ...)
+            hint = (f"; the catalog has '{same}', which looks the same: type it as the catalog does" if same
+                    else "; import the product first")
             out.errors.append(CellError(table.file, table.sheet, f"{letter['part_number']}{row_number}", part,
-                                        f"part number '{part}' is not in the catalog (expected a catalog part number; "
-                                        "import the product first)"))
+                                        f"part number '{part}' is not in the catalog (expected a catalog part number"
+                                        f"{hint})"))
             group["bad"] = True
         group["lines"].append((row_number, values))
     for ref, group in groups.items():
@@ -304,7 +335,10 @@ def _build(ref: str, group: dict, letter: dict[str, str], table: Table, out: Par
             for err in exc.errors():
                 fld = str(err["loc"][0]) if err["loc"] else "deal_ref"
                 cell = group["cells"].get(fld, f"{letter['deal_ref']}{first_row}")
-                problems.append((cell, f"deal {ref}: {fld}: {err['msg']} (got {err.get('input')!r})"))
+                if err["type"] == "value_error":  # the workbench's own check: its message names the value
+                    problems.append((cell, f"deal {ref}: {fld}: {err['msg'].removeprefix('Value error, ')}"))
+                else:
+                    problems.append((cell, f"deal {ref}: {fld}: {err['msg']} (got {err.get('input')!r})"))
     for cell, message in problems:
         out.errors.append(CellError(table.file, table.sheet, cell, None, message))
     return None

@@ -53,8 +53,9 @@ class BadSignature(UserError):
 
 
 def key_id_text(key_id: bytes) -> str:
-    """A key id as minisign prints it (little-endian 64-bit integer in upper-case hex)."""
-    return f"{int.from_bytes(key_id, 'little'):016X}"
+    """A key id as minisign prints it: the little-endian 64-bit integer in upper-case hex, with no
+    leading zeros (minisign's ``%llX``), so the text matches its key files and messages."""
+    return f"{int.from_bytes(key_id, 'little'):X}"
 
 
 @dataclass(frozen=True)

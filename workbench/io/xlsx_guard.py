@@ -11,6 +11,13 @@ Checks, each with a clear message and without decompressing more than needed:
   (calamine returns '' for those), hidden rows. A reference far out matters even in a tiny file:
   calamine allocates the whole rectangle up to the farthest cell (550 GB for XFD1048576), which
   aborts the process instead of raising.
+
+Parts are found exactly as the reader finds them (python-calamine 0.9, calamine >= 0.35): the
+workbook's folder comes from the officeDocument relationship in _rels/.rels, a sheet target starting
+with "/" is taken from the zip's root and any other from the workbook's folder, and a member matches
+a path ignoring ASCII letter case, with "\\" in member names read as "/". A zip with two members that
+match the same path, or a sheet pointing at a part that is not there, is refused: otherwise the scan
+could look at one part while the reader reads another.
 """
 
 from __future__ import annotations
@@ -118,6 +125,30 @@ def _refuse(path: Path, what: str) -> UnsafeFile:
     return UnsafeFile(f"{path.name}: unsafe or oversized file, not read: {what}")
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _part_key(name: str) -> str:
+    """How the reader matches a part path with a zip member: ASCII case ignored, backslashes as "/"."""
+    return name.replace("\\", "/").translate(_ASCII_LOWER)
+
+
+class _Parts:
+    """The zip's members as the reader resolves them (see the module's docstring)."""
+
+    def __init__(self, path: Path, zf: zipfile.ZipFile):
+        self.by_key: dict[str, str] = {}
+        for name in zf.namelist():
+            other = self.by_key.setdefault(_part_key(name), name)
+            if other != name:
+                raise _refuse(path, f"parts {other} and {name} differ only in letter case (expected unique "
+                                    "part names; a reader would pick one of them)")
+
+    def find(self, part: str) -> Optional[str]:
+        """The member the reader opens for ``part``, or None."""
+        return self.by_key.get(_part_key(part))
+
+
 def _check_zip(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
     infos = zf.infolist()
     if len(infos) > limits.max_members:
@@ -125,6 +156,7 @@ def _check_zip(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
     names = [i.filename for i in infos]
     if len(set(names)) != len(names):
         raise _refuse(path, "the zip lists the same part twice (expected unique part names)")
+    _Parts(path, zf)  # refuses members that differ only in case
     total = 0
     size = path.stat().st_size
     for info in infos:
@@ -182,28 +214,60 @@ def _parse(path: Path, zf: zipfile.ZipFile, name: str):
         raise UnsafeFile(f"{path.name}: part {name} is not valid XML ({exc}); expected an xlsx saved by a spreadsheet program") from None
 
 
+def _office_folder(path: Path, zf: zipfile.ZipFile, parts: _Parts) -> str:
+    """The workbook's folder ("xl/" in files spreadsheet programs write), as the reader takes it."""
+    rels = parts.find("_rels/.rels")
+    if rels is None:
+        raise UnsafeFile(f"{path.name}: no _rels/.rels (expected an .xlsx workbook)")
+    targets = [rel.get("Target", "") for rel in _parse(path, zf, rels).iter() if _local(rel.tag) == "Relationship"
+               and rel.get("Type", "").endswith("/relationships/officeDocument")]
+    if not targets:
+        raise UnsafeFile(f"{path.name}: _rels/.rels names no workbook part (expected an .xlsx workbook)")
+    target = targets[-1]  # the reader keeps the last one
+    folder = target[: target.rfind("/") + 1]
+    return folder[1:] if folder.startswith("/") else folder
+
+
+def _local(name: str) -> str:
+    """An element's or attribute's name without its namespace: the reader matches names so."""
+    return name.rsplit("}", 1)[-1]
+
+
 def _workbook(path: Path, zf: zipfile.ZipFile) -> WorkbookFacts:
-    names = set(zf.namelist())
-    if "xl/workbook.xml" not in names:
-        raise UnsafeFile(f"{path.name}: no xl/workbook.xml (expected an .xlsx workbook)")
-    wb = _parse(path, zf, "xl/workbook.xml")
+    parts = _Parts(path, zf)
+    folder = _office_folder(path, zf, parts)
+    workbook = parts.find(f"{folder}workbook.xml")
+    if workbook is None:
+        raise UnsafeFile(f"{path.name}: no {folder}workbook.xml (expected an .xlsx workbook)")
+    wb = _parse(path, zf, workbook)
     targets = {}
-    if "xl/_rels/workbook.xml.rels" in names:
-        for rel in _parse(path, zf, "xl/_rels/workbook.xml.rels"):
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            targets[rel.get("Id")] = target
+    rels = parts.find(f"{folder}_rels/workbook.xml.rels")
+    if rels is not None:
+        for rel in _parse(path, zf, rels).iter():
+            if _local(rel.tag) == "Relationship":  # at any depth, in any namespace, as the reader reads them
+                target = rel.get("Target", "")
+                targets[rel.get("Id")] = target[1:] if target.startswith("/") else folder + target
     pr = wb.find(f"{_MAIN}workbookPr")
     date1904 = pr is not None and pr.get("date1904", "").lower() in {"1", "true"}
     sheets = []
-    for s in wb.iter(f"{_MAIN}sheet"):
-        sheets.append(SheetFacts(s.get("name", ""), s.get("state", "visible"), targets.get(s.get(f"{_REL}id"), "")))
+    for s in wb.iter():
+        if _local(s.tag) != "sheet":  # any <sheet> element, whatever its namespace, as the reader does
+            continue
+        name = s.get("name", "")
+        ids = [value for key, value in s.attrib.items() if _local(key) == "id"]  # r:id, or any prefix: the last
+        wanted = targets.get(ids[-1], "") if ids else ""
+        member = parts.find(wanted) if wanted else None
+        if member is None:
+            raise _refuse(path, f"sheet '{name}' points at part {wanted or '(none)'}, which is not in the file "
+                                "(expected every sheet's part present)")
+        if any(other.name.casefold() == name.casefold() for other in sheets):  # which one a reader opens is its choice
+            raise _refuse(path, f"two sheets are named '{name}' (expected unique sheet names, as spreadsheet programs "
+                                "require)")
+        sheets.append(SheetFacts(name, s.get("state", "visible"), member))
     return WorkbookFacts(sheets, date1904)
 
 
 def _scan_sheet(path: Path, zf: zipfile.ZipFile, facts: SheetFacts, limits: Limits) -> None:
-    if facts.part not in zf.namelist():
-        return
     head = _check_prolog(path, zf, facts.part, limits)
     m = _DIMENSION.search(head)
     if m:
@@ -285,7 +349,7 @@ def inspect_xlsx(path: Path, sheet: Optional[str] = None, limits: Limits = DEFAU
         try:
             _check_zip(path, zf, limits)
             for name in zf.namelist():
-                if name.endswith((".xml", ".rels", ".vml")):
+                if name.lower().endswith((".xml", ".rels", ".vml")):
                     _check_prolog(path, zf, name, limits)
             book = _workbook(path, zf)
             chosen = next((s for s in book.sheets if s.name == sheet), None) if sheet is not None else \

@@ -98,6 +98,7 @@ class DealService:
         self._listeners: list[Callable[[], None]] = []
         self._inputs: Optional[tuple] = None
         self._overlay_fn = None
+        self.held: dict = {}  # deal id -> open screening matches of the last save (see _screen)
         self.writes = 0  # committed writes through this service (a book built elsewhere meanwhile is stale)
 
     # --- reading ----------------------------------------------------------------------------------
@@ -316,8 +317,18 @@ class DealService:
             saved = (store.insert_deal(self.conn, deal, actor=actor, origin=origin) if deal.id is None
                      else store.update_deal(self.conn, deal, actor=actor))
         self._after_write(saved)
+        self._screen([saved], actor)
         self._changed()
         return saved, flags
+
+    # --- party screening on save (workbench.services.screening) -----------------------------------
+    def _screen(self, saved: Sequence[Deal], actor: Optional[str]) -> None:
+        """Screen each saved deal's parties against the loaded list; ``self.held`` maps a deal id to
+        its open possible matches (a deal listed there is held for review). No list loaded: nothing."""
+        from workbench.services.screening import screen_saved_deals
+
+        self.held = screen_saved_deals(self.conn, saved, actor=actor, db_label=self.db_label)
+    # --- end of party screening ------------------------------------------------------------------
 
     def save_many(self, deals: Sequence[Deal], *, allow_over_limit: bool = False, actor: Optional[str] = None,
                   origin: Optional[dict] = None) -> tuple[list[Deal], list[LimitFlag]]:
@@ -338,6 +349,7 @@ class DealService:
         except BaseException:
             self._books.clear()  # the books saw deals that were rolled back: rebuild on next use
             raise
+        self._screen(saved, actor)
         self._changed()
         return saved, flags
 

@@ -83,8 +83,8 @@ class LetterService:
 
     # writes
     def add(self, letter: Letter | dict, *, origin: Optional[dict] = None) -> Letter:
-        if isinstance(letter, dict):
-            letter = parse_letter_json(json.dumps(letter, default=str), "letter")[0]
+        data = letter if isinstance(letter, dict) else letter.to_json()  # the file's checks for every letter
+        letter = parse_letter_json(json.dumps(data, default=str), "letter")[0]
         with self._tx():
             try:
                 repo.insert_letter(self.conn, letter, actor=self.actor, origin=origin)

@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
+from pydantic import ValidationError
+
 from workbench.engine.deals import Deal, DealLine, Party
 from workbench.errors import UserError
 from workbench.store import audit
@@ -46,6 +48,16 @@ def deal_json(deal: Deal) -> dict:
 
 
 def _from_row(row: tuple, lines: list[tuple]) -> Deal:
+    try:
+        return _build_deal(row, lines)
+    except ValidationError as exc:  # recorded before a bound existed: say which deal and field, no traceback
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "deal"
+        raise DealStoreError(f"stored deal {row[1]}: {where}: {err['msg']} (it was recorded before this check; "
+                             "correct it in the catalog's deals)") from None
+
+
+def _build_deal(row: tuple, lines: list[tuple]) -> Deal:
     (did, ref, day, exporter, cn, cc, chq, cphq, en, ec, ehq, ephq, dest, use, auth, notified, from_us, status,
      notes) = row
     return Deal(id=did, reference=ref, deal_date=date.fromisoformat(day), exporter=exporter,

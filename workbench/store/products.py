@@ -52,9 +52,15 @@ def count_products(conn: sqlite3.Connection) -> int:
 
 
 def load_specs(conn: sqlite3.Connection) -> list[ProductSpec]:
-    from workbench.engine.spec import ProductSpec
+    from workbench.engine.spec import SpecError, make_spec
 
-    return [ProductSpec(**{k: v for k, v in rec.items() if v is not None}) for rec in all_products(conn).values()]
+    specs = []
+    for rec in all_products(conn).values():
+        try:
+            specs.append(make_spec(**{k: v for k, v in rec.items() if v is not None}))
+        except SpecError as exc:  # recorded before a bound existed: one clear line, no traceback
+            raise SpecError([(f"stored product {rec.get('part_number')}: {f}", v, e) for f, v, e in exc.problems]) from None
+    return specs
 
 
 @dataclass

@@ -100,7 +100,10 @@ from workbench.store.retention import RETENTION_TABLES  # noqa: E402  (issue 7: 
 
 from workbench.store.audit import AUDIT_SUBJECT_TABLES  # noqa: E402  (imports audited as one row each)
 
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES, 4: RETENTION_TABLES, 5: AUDIT_SUBJECT_TABLES}
+from workbench.store.screening import SCREENING_TABLES  # noqa: E402  (screening snapshots, decisions, ownership)
+
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES, 4: RETENTION_TABLES, 5: AUDIT_SUBJECT_TABLES,
+                                    8: SCREENING_TABLES}
 LATEST_VERSION = max(MIGRATIONS)
 
 OnCreate = Callable[[sqlite3.Connection], None]

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from workbench.ui.proximity_view import ProximityView
     from workbench.ui.whatif_view import WhatIfView
 
-TABS = ("catalog", "product", "compare", "proximity", "map", "whatif", "letters", "deals", "ledgers")
+TABS = ("catalog", "product", "compare", "proximity", "map", "whatif", "letters", "deals", "ledgers", "screening")
 IMPORTABLE = (".xlsx", ".csv")
 
 
@@ -443,11 +443,18 @@ def first_start_size(window: QWidget) -> tuple[int, int]:
 def tab_title(name: str) -> str:
     return {"catalog": tr("Catalog"), "product": tr("Product"), "compare": tr("Compare regimes"),
             "proximity": tr("Red-line proximity"), "map": tr("TPP × PD map"), "whatif": tr("What-if"),
-            "letters": tr("Letters"), "deals": tr("Deals"), "ledgers": tr("Ledgers")}[name]
+            "letters": tr("Letters"), "deals": tr("Deals"), "ledgers": tr("Ledgers"), "screening": tr("Screening")}[name]
 
 
 _BUILDERS: dict[str, Callable[[MainWindow], None]] = {
     "product": MainWindow._build_product, "compare": MainWindow._build_compare,
     "proximity": MainWindow._build_proximity, "map": MainWindow._build_map, "whatif": MainWindow._build_whatif,
     "letters": MainWindow._build_letters, "deals": MainWindow._build_deals, "ledgers": MainWindow._build_deals,
+    "screening": lambda window: _build_screening(window),
 }
+
+
+def _build_screening(window: MainWindow) -> None:
+    from workbench.ui.screening_view import ScreeningView
+
+    window._install("screening", ScreeningView(window.session))

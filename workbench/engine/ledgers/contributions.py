@@ -8,6 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, Mapping, Optional
 
+from workbench.engine.identity import identity_key
 from workbench.engine.countries import CountryTable
 from workbench.engine.deals import DealDetermination
 from workbench.engine.loader import LoadedRegime
@@ -114,7 +115,7 @@ def contributions(dd: DealDetermination, ctx: LedgerContext) -> list[Contributio
     rs = lim.revenue_share
     if deal.destination in rs.destinations and day >= rs.valid_from:
         for r in dd.lines:
-            if any(fnmatch.fnmatch(r.line.part_number.upper(), p.upper()) for p in rs.products):
+            if any(fnmatch.fnmatchcase(identity_key(r.line.part_number), identity_key(p)) for p in rs.products):
                 add("revenue_share", quarter(day), percent_of(r.line.value_usd, rs.rate_percent),
                     f"{r.line.part_number}: {rs.rate_percent}% of ${r.line.value_usd:,}")
 

@@ -10,7 +10,7 @@ from typing import Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from workbench.engine.loader import RulesetError, _UniqueKeyLoader, format_validation_error
+from workbench.engine.loader import RulesetError, format_validation_error, load_yaml_text
 from workbench.engine.ruleset import Confidence
 
 
@@ -109,7 +109,7 @@ class LedgerLimits(BaseModel):
 def parse_limits(data: bytes, name: str = "ledger_limits.yaml") -> LedgerLimits:
     """Validate the limits file; errors name the file, the key path and what was expected."""
     try:
-        raw = yaml.load(data.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+        raw = load_yaml_text(data.decode("utf-8"), name)  # alias bombs and deep nesting refused first
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RulesetError(f"{name}: not valid YAML: {exc}") from None
     try:

@@ -10,6 +10,7 @@ from typing import Iterable, Optional, Union
 
 from workbench.engine.conditions import INDETERMINATE, MET, NOT_MET, Criterion, Evaluator, format_value, compile_condition
 from workbench.engine.countries import CountryTable
+from workbench.engine.identity import identity_key
 from workbench.engine.metrics import Metrics, compute_metrics
 from workbench.engine.places import describe as describe_places
 from workbench.engine.places import matches
@@ -31,7 +32,7 @@ class CompiledLetter:
     @classmethod
     def build(cls, letter: Letter) -> "CompiledLetter":
         crits = tuple((c, compile_condition(c.condition, f"{letter.ref}:{c.id}")) for c in letter.covered.criteria)
-        return cls(letter, crits, tuple(p.strip().casefold() for p in letter.covered.part_numbers),
+        return cls(letter, crits, tuple(identity_key(p) for p in letter.covered.part_numbers),
                    describe_places(letter.destinations),
                    describe_places(letter.end_user_hq) if letter.end_user_hq else "")
 
@@ -62,7 +63,7 @@ class ProductCoverage:
         """Which criterion (or the part-number list) caught the product, in full."""
         out = []
         if self.listed is not None:
-            pattern = self.listed != self.part_number.strip().casefold()
+            pattern = self.listed != identity_key(self.part_number)
             out.append(f"part number {self.part_number} is listed in the letter"
                        + (f" (pattern {self.listed})" if pattern else ""))
         for crit, leaves in self.met:
@@ -97,7 +98,7 @@ def coverage(compiled: CompiledLetter, spec: ProductSpec, metrics: Optional[Metr
     m = metrics or compute_metrics(spec)
     listed = None
     if compiled.patterns:
-        part = spec.part_number.strip().casefold()
+        part = identity_key(spec.part_number)  # look-alike hyphens, zero-width spaces, Cyrillic letters
         listed = next((p for p in compiled.patterns if fnmatch.fnmatchcase(part, p)), None)
     trace: list[Criterion] = []
     met, level, missing, unsure = [], "primary", set(), False

@@ -14,6 +14,9 @@ from workbench.engine.conditions import Condition
 from workbench.engine.ruleset import Confidence, Places, ReviewPolicyName
 
 
+# Stated ranges of a letter's figures: units and US dollars of one licence application.
+MAX_UNITS = 10**9
+MAX_VALUE_USD = 1e12
 AGENCY_TZ = "America/New_York"  # BIS deadlines are dates in Washington's calendar
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
@@ -50,6 +53,17 @@ ITEM_KINDS: tuple[str, ...] = ItemKind.__args__  # type: ignore[attr-defined]
 ITEM_KIND_LABELS = {"hardware": "hardware", "model_weights": "model weights", "model_access": "access to a model"}
 DEFAULT_ACTIVITIES: tuple[str, ...] = ("export", "reexport", "in_country_transfer")
 ApplicationStatus = Literal["draft", "submitted", "returned_without_action", "approved", "denied", "withdrawn"]
+
+
+def status_problem(status: str, applications: "list[LicenceApplication]") -> Optional[str]:
+    """Why a letter cannot be in ``status`` with these applications, or None. The one rule for both a
+    status change and a letter recorded directly in a later status."""
+    if status == "licence_applied" and not applications:
+        return "cannot mark a licence as applied for: record the licence application first"
+    if status in ("granted", "denied") and not any(a.status in ("approved", "denied") for a in applications):
+        return (f"cannot mark the letter {STATUS_LABELS[status]}: no linked application is approved or denied yet "
+                "(update the application first)")
+    return None
 
 
 class LetterCriterion(BaseModel):
@@ -108,8 +122,8 @@ class LicenceApplication(BaseModel):
     decided: Optional[date] = None
     items: list[str] = []  # part numbers
     destination: Optional[str] = None
-    quantity: Optional[int] = Field(default=None, ge=0)
-    value_usd: Optional[float] = Field(default=None, ge=0)
+    quantity: Optional[int] = Field(default=None, ge=0, le=MAX_UNITS)
+    value_usd: Optional[float] = Field(default=None, ge=0, le=MAX_VALUE_USD)
     note: Optional[str] = None
 
 

@@ -7,6 +7,7 @@ from functools import cached_property
 from datetime import date
 from typing import Optional, Sequence
 
+from workbench.engine.identity import identity_key
 from workbench.engine.conditions import INDETERMINATE, MET, NOT_MET, Criterion
 from workbench.engine.countries import CountryTable
 from workbench.engine.determine import Determination, jsonable, explain
@@ -159,7 +160,7 @@ def match_letter(compiled: CompiledLetter, det: Determination, spec: ProductSpec
         return verdict(DOES_NOT_BIND, f"letter {letter.ref} imposes no licence requirement")
     if day < letter.effective:
         return verdict(DOES_NOT_BIND, f"letter {letter.ref} takes effect on {letter.effective}, after {day}")
-    if exporter is not None and exporter.strip().casefold() != letter.addressee.strip().casefold():
+    if exporter is not None and identity_key(exporter) != identity_key(letter.addressee):  # look-alikes bind too
         return verdict(DOES_NOT_BIND, f"letter {letter.ref} is addressed to {letter.addressee}, not to {exporter}")
     in_scope, why = scope_result(compiled, "export", item_kind_of(spec))  # a determination is an export
     if not in_scope:

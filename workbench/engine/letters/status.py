@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
-from workbench.engine.letters.model import Letter, STATUSES, STATUS_LABELS, StatusEvent, TRANSITIONS, revalidate
+from workbench.engine.letters.model import (Letter, STATUSES, STATUS_LABELS, StatusEvent, TRANSITIONS, revalidate,
+                                            status_problem)
 from workbench.errors import UserError
 
 
@@ -30,11 +31,9 @@ def check_transition(current: str, target: str) -> None:
 def transition(letter: Letter, target: str, on: date, note: Optional[str] = None) -> Letter:
     """The letter in its new status with the change in its history, or TransitionRefused."""
     check_transition(letter.status, target)
-    if target == "licence_applied" and not letter.applications:
-        raise TransitionRefused("cannot mark a licence as applied for: record the licence application first")
-    if target in ("granted", "denied") and not any(a.status in ("approved", "denied") for a in letter.applications):
-        raise TransitionRefused(f"cannot mark the letter {STATUS_LABELS[target]}: no linked application is "
-                                "approved or denied yet (update the application first)")
+    problem = status_problem(target, letter.applications)
+    if problem:
+        raise TransitionRefused(problem)
     last = letter.history[-1].on if letter.history else letter.received
     if on < last:
         raise TransitionRefused(f"the change date {on} is before the previous event ({last})")
