@@ -135,7 +135,7 @@ def test_read_only_file_system_opens_read_only_and_refuses_writes_cleanly(tmp_pa
     out = proc.stdout
     assert "READONLY: cannot be written" in out or "READONLY: is read-only" in out or \
         "READONLY: is on read-only storage" in out, out
-    assert "WRITE REFUSED: OperationalError attempt to write a readonly database" in out, out
+    assert "WRITE REFUSED: ReadOnlyCatalog" in out and "attempt to write a readonly database" in out, out
     assert "PRODUCTS:" in out and not (folder / "catalog.db.lock").exists()
 
 

@@ -128,10 +128,11 @@ def test_audit_rows_are_append_only_and_chained(tmp_path):
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("DELETE FROM audit WHERE seq = 2")
     rows = conn.execute("SELECT seq, ts_utc, actor, action, entity, before_json, after_json, ruleset_sha256, "
-                        "prev_hash, hash FROM audit ORDER BY seq").fetchall()
+                        "prev_hash, hash, state_sha256 FROM audit ORDER BY seq").fetchall()
     prev = audit.GENESIS
     for r in rows:
         row = dict(zip(("seq", "ts_utc", "actor", "action", "entity", "before_json", "after_json", "ruleset_sha256"), r))
+        row["state_sha256"] = r[10]  # the catalog state the entry records (hashed when present)
         assert r[8] == prev and r[9] == audit.row_hash(prev, row)
         prev = r[9]
     assert rows[0][2] == audit.current_actor() and rows[0][1].endswith("Z")

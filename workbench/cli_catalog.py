@@ -12,6 +12,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from workbench.cli_lock import writes_catalog
 from workbench.engine import ProductSpec
 from workbench.io.xlsx_guard import DEFAULT_LIMITS
 from workbench.store import StoreError, resolve_db_path
@@ -38,6 +39,7 @@ def catalog_specs(db: str | None) -> list[ProductSpec]:
         conn.close()
 
 
+@writes_catalog
 def cmd_import(args: argparse.Namespace) -> int:
     from workbench.clock import SYSTEM_CLOCK
     from workbench.io.mapping import MappingError, make_choices, read_mapping_file

@@ -13,6 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from workbench.cli_lock import writes_catalog
 from workbench.cli_format import csv_text, json_text, text_table
 
 MAX_UNITS = 10**9  # as workbench.engine.deals.MAX_UNITS (not imported: the CLI starts without the engine)
@@ -96,6 +97,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
+@writes_catalog
 def cmd_add(args: argparse.Namespace) -> int:
     from workbench.io.deals_xlsx import parse_deals
     from workbench.io.tables import TableError
@@ -183,6 +185,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
+@writes_catalog
 def cmd_us_shipments(args: argparse.Namespace) -> int:
     from workbench.store.deals import DealStoreError
 
@@ -212,6 +215,7 @@ def _units(text: str):
     return int(digits)
 
 
+@writes_catalog
 def cmd_g2g(args: argparse.Namespace) -> int:
     def body(service) -> int:
         code = args.country.strip().upper()

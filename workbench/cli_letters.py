@@ -22,6 +22,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Optional
 
+from workbench.cli_lock import writes_catalog
 from workbench.cli_format import json_text, text_table
 from workbench.engine.letters import STATUSES, TransitionRefused
 from workbench.store import StoreError
@@ -150,6 +151,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
+@writes_catalog
 def cmd_add(args: argparse.Namespace) -> int:
     def body(service) -> int:
         letters = service.add_file(Path(args.file), Path(args.attach) if args.attach else None)
@@ -170,6 +172,7 @@ def _day(text: Optional[str]) -> date:
         raise LetterInputError(f"--on: '{text}' is not a date (expected YYYY-MM-DD)") from None
 
 
+@writes_catalog
 def cmd_status(args: argparse.Namespace) -> int:
     def body(service) -> int:
         letter = service.set_status(args.ref, args.status, _day(args.on), args.note)
@@ -178,6 +181,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
+@writes_catalog
 def cmd_attach(args: argparse.Namespace) -> int:
     def body(service) -> int:
         att = service.attach(args.ref, Path(args.file))

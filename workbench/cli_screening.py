@@ -12,6 +12,7 @@ import sys
 from datetime import date
 
 from workbench.cli_format import json_text, text_table
+from workbench.cli_lock import writes_catalog
 
 EXIT_OK = 0
 
@@ -77,6 +78,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
+@writes_catalog
 def cmd_load(args: argparse.Namespace) -> int:
     def body(service) -> int:
         report = service.load(args.file)
@@ -121,6 +123,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
+@writes_catalog
 def cmd_decide(args: argparse.Namespace) -> int:
     def body(service) -> int:
         d = service.decide(args.party, args.entry_id, args.decision, args.reason)
@@ -130,6 +133,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
+@writes_catalog
 def cmd_owners(args: argparse.Namespace) -> int:
     def body(service) -> int:
         if args.owners_command == "import":

@@ -15,6 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.cli_lock import writes_catalog
+
 EXIT_OK = 0
 
 
@@ -47,6 +49,7 @@ def _impact_text(result, limit: int | None = None) -> str:
     return "\n".join(lines)
 
 
+@writes_catalog
 def cmd_apply(args: argparse.Namespace) -> int:
     from workbench.cli import _country
     from workbench.services.catalog import catalog_specs, open_catalog
@@ -98,6 +101,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@writes_catalog
 def cmd_rollback(args: argparse.Namespace) -> int:
     from workbench.services.catalog import open_catalog
     from workbench.services.rule_updates import rollback

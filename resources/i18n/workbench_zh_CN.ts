@@ -457,6 +457,10 @@
         <translation>数值被拒绝</translation>
     </message>
     <message>
+        <source>Undo refused</source>
+        <translation>撤销被拒绝</translation>
+    </message>
+    <message>
         <source>Edit %1 of %2</source>
         <translation>编辑 %2 的 %1</translation>
     </message>

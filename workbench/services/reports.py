@@ -47,48 +47,19 @@ class CatalogNotTrustworthy(StoreError):
     anchor data that has been altered outside the app, so none is written (reliability.md §3, 16)."""
 
 
-_AUDIT_COLUMNS = ("seq", "ts_utc", "actor", "action", "entity", "before_json", "after_json", "ruleset_sha256")
-
-
-def audit_chain_break(conn: sqlite3.Connection, start: Optional[tuple[int, str]] = None) -> Optional[int]:
-    """The first audit ``seq`` whose hash does not follow from the rows before it, or None.
-
-    Recomputes the chain with workbench.store.audit.row_hash (the store's own definition). With
-    ``start = (seq, hash)`` (a head verified earlier) only the rows after it are recomputed, once
-    that row is confirmed to still carry the same hash.
-    """
-    prev, expected_seq = audit.GENESIS, 1
-    if start is not None and start[0] > 0:
-        row = conn.execute("SELECT hash FROM audit WHERE seq = ?", (start[0],)).fetchone()
-        if row is None or row[0] != start[1]:
-            return start[0]
-        prev, expected_seq = start[1], start[0] + 1
-    cols = ", ".join(_AUDIT_COLUMNS)
-    for row in conn.execute(f"SELECT {cols}, prev_hash, hash FROM audit WHERE seq >= ? ORDER BY seq", (expected_seq,)):
-        fields = dict(zip(_AUDIT_COLUMNS, row[:len(_AUDIT_COLUMNS)]))
-        prev_hash, digest = row[-2], row[-1]
-        if fields["seq"] != expected_seq or prev_hash != prev or audit.row_hash(prev, fields) != digest:
-            return fields["seq"]
-        prev, expected_seq = digest, expected_seq + 1
-    return None
-
-
-# Audit heads verified in this process, per database file: a memo recomputes only what was
-# appended since (a whole 50,000-row chain takes about a second); exports always recompute it all.
-_verified_heads: dict[str, tuple[int, str]] = {}
-
-
 def check_catalog(conn: sqlite3.Connection, *, integrity: bool, incremental: bool = False) -> None:
-    """Refuse to report on a catalog whose audit chain is broken (and, if asked, that fails
-    PRAGMA integrity_check). Raises CatalogNotTrustworthy."""
-    key = _db_path(conn)
-    start = _verified_heads.get(key) if incremental else None
-    broken = audit_chain_break(conn, start)
-    if broken is not None:
-        _verified_heads.pop(key, None)
-        raise CatalogNotTrustworthy(
-            f"the audit log is broken at entry {broken}: the catalog was changed outside the workbench, so no "
-            "memo or export was written (expected an intact audit chain: restore the last verified backup)")
+    """Refuse to report on a catalog that `workbench audit verify` rejects (the chain, the subjects
+    index, the catalog state bound to the log) and, if asked, that fails PRAGMA integrity_check.
+    Raises CatalogNotTrustworthy. ``incremental`` (memos) skips the check when nothing was written
+    since it last passed on this connection, when it would pass again."""
+    from workbench.store.audit_verify import verify, verify_unless_unchanged
+
+    report = verify_unless_unchanged(conn) if incremental else verify(conn)
+    if not report.ok:
+        what = report.message() if report.catalog_differs else \
+            f"the audit log is broken at entry {report.broken_seq}: {report.reason}"
+        raise CatalogNotTrustworthy(f"{what}; so no memo or export was written (expected what `workbench audit "
+                                    "verify` accepts: restore the last verified backup)")
     if integrity:
         from workbench.store.backup import integrity_check
 
@@ -96,8 +67,6 @@ def check_catalog(conn: sqlite3.Connection, *, integrity: bool, incremental: boo
         if problems:
             raise CatalogNotTrustworthy(f"the catalog fails SQLite's integrity check ({'; '.join(problems[:3])}); "
                                         "nothing was exported (expected a sound database: restore the last backup)")
-    if key:
-        _verified_heads[key] = audit.head(conn)
 
 
 @dataclass(frozen=True)

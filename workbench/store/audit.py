@@ -7,7 +7,9 @@ stays one indexed lookup. The index is append-only too, and ``audit verify`` che
 the payloads it was derived from.
 
 ``hash = SHA-256(prev_hash || the row's fields, each as <length>:<text>, NULL as ~)``; the first
-row chains from 64 zeros. (Length-prefixing keeps the encoding unambiguous and is cheap enough for
+row chains from 64 zeros. The last entry of each append also carries the catalog's resulting state
+(workbench.store.audit_state), hashed as one more field; entries without it (older ones, and the
+other entries of a batch) hash exactly as before. (Length-prefixing keeps the encoding unambiguous and is cheap enough for
 an audit row per product in a 50,000-row import.)
 Triggers refuse UPDATE and DELETE on the table. A later ``audit verify`` recomputes the chain with
 :func:`row_hash` and reports the first broken ``seq``. The log proves order by ``seq``, never by
@@ -83,8 +85,10 @@ def _field(value: object) -> str:
 
 
 def row_hash(prev_hash: str, row: dict) -> str:
-    """The chain link for one audit row (``row`` holds the columns in ``_COLUMNS``)."""
+    """The chain link for one audit row (``row`` holds the columns in ``_COLUMNS``, and the state if any)."""
     payload = "|".join(_field(row[k]) for k in _COLUMNS)
+    if row.get("state_sha256") is not None:
+        payload += "|" + _field(row["state_sha256"])
     return hashlib.sha256(f"{prev_hash}|{payload}".encode("utf-8")).hexdigest()
 
 
@@ -94,35 +98,54 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
-def _rows(start: tuple[int, str], changes: Iterable[Change], actor: str, ts: str,
-          ruleset_sha256: Optional[str], subjects: list[tuple[str, int]]) -> Iterator[tuple]:
+def _rows(start: tuple[int, str], changes: list[Change], actor: str, ts: str,
+          ruleset_sha256: Optional[str], subjects: list[tuple[str, int]], state: Optional[str]) -> Iterator[tuple]:
     """Rows ready for INSERT, hashed exactly as row_hash() does (inlined: this runs per product).
-    Each change's subjects are collected into ``subjects`` as (entity, seq)."""
+    Each change's subjects are collected into ``subjects`` as (entity, seq); the last row carries ``state``."""
     seq, prev = start
     fixed_ts, fixed_actor, fixed_rs = _field(ts), _field(actor), _field(ruleset_sha256)
     sha256 = hashlib.sha256
-    for change in changes:
+    last = len(changes) - 1
+    for i, change in enumerate(changes):
         seq += 1
         if change.subjects:
             subjects.extend(zip(change.subjects, repeat(seq)))
         before, after = canonical_json(change.before), canonical_json(change.after)
         payload = "|".join((_field(seq), fixed_ts, fixed_actor, _field(change.action), _field(change.entity),
                             _field(before), _field(after), fixed_rs))
+        row_state = state if i == last else None
+        if row_state is not None:
+            payload += "|" + _field(row_state)
         digest = sha256(f"{prev}|{payload}".encode("utf-8")).hexdigest()
-        yield seq, ts, actor, change.action, change.entity, before, after, ruleset_sha256, prev, digest
+        yield seq, ts, actor, change.action, change.entity, before, after, ruleset_sha256, prev, digest, row_state
         prev = digest
 
 
 def append(conn: sqlite3.Connection, changes: Iterable[Change], *, actor: Optional[str] = None,
-           ruleset_sha256: Optional[str] = None, ts: Optional[str] = None) -> int:
-    """Append ``changes`` (one row each) inside the caller's open transaction; returns how many."""
+           ruleset_sha256: Optional[str] = None, ts: Optional[str] = None, state: Optional[str] = None) -> int:
+    """Append ``changes`` (one row each) inside the caller's open transaction; returns how many.
+
+    On a catalog whose log records state, the last row carries the state after these changes
+    (``state``, or what workbench.store.audit_state computes from the rows this connection changed)."""
+    from workbench.store import audit_state
+
     if not conn.in_transaction:
         raise RuntimeError("audit.append must run inside the caller's transaction")
+    changes = changes if isinstance(changes, list) else list(changes)
+    if not changes:
+        return 0
+    columns = list(_COLUMNS) + ["prev_hash", "hash"]
+    if audit_state.has_state_column(conn):
+        state = state if state is not None else audit_state.state_after_changes(conn)
+        columns.append(audit_state.STATE_COLUMN)
+    else:
+        state = None
     before = conn.total_changes
     subjects: list[tuple[str, int]] = []
-    conn.executemany(
-        f"INSERT INTO audit ({', '.join(_COLUMNS)}, prev_hash, hash) VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})",
-        _rows(head(conn), changes, actor or current_actor(), ts or utc_now(), ruleset_sha256, subjects))
+    rows = _rows(head(conn), changes, actor or current_actor(), ts or utc_now(), ruleset_sha256, subjects, state)
+    if state is None:
+        rows = (r[:-1] for r in rows)
+    conn.executemany(f"INSERT INTO audit ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
     written = conn.total_changes - before
     if subjects:
         conn.executemany("INSERT INTO audit_subjects (entity, seq) VALUES (?, ?)", subjects)

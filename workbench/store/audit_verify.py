@@ -6,6 +6,11 @@ without a gap. What a chain cannot prove by itself is that its *tail* is still t
 the last k rows leaves a perfectly valid shorter chain. So every memo and export prints the head
 hash (an anchor kept outside the database); ``verify(conn, anchor=HASH)`` additionally requires
 that this hash is still in the chain, and names the first missing entry when it is not.
+
+Nor can a chain alone prove that the catalog still holds what the log says. So the log records
+the resulting state of the products, letters, deals and ledger figures (workbench.store.audit_state)
+and verify recomputes it from the tables: a row changed, added or deleted outside the app, or a log
+whose tail was cut, fails here. Memos and exports run this same check and refuse when it fails.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ class ChainReport:
     head_hash: str
     broken_seq: Optional[int] = None  # first entry that does not follow, or the first missing one
     reason: str = ""
+    catalog_differs: bool = False  # the log is intact but the tables are not what it records
 
     @property
     def ok(self) -> bool:
@@ -37,6 +43,8 @@ class ChainReport:
     def message(self) -> str:
         if self.ok:
             return f"audit log intact: {self.entries} entries, head #{self.head_seq} {self.head_hash}"
+        if self.catalog_differs:
+            return f"catalog does not match its audit log: {self.reason}"
         return f"audit log broken at entry {self.broken_seq}: {self.reason}"
 
 
@@ -49,11 +57,16 @@ def parse_anchor(text: str) -> str:
 
 
 def verify(conn: sqlite3.Connection, anchor: Optional[str] = None) -> ChainReport:
-    """Recompute the whole chain in ``seq`` order; with ``anchor`` also require that hash in it."""
+    """Recompute the whole chain in ``seq`` order, the subjects index and the catalog state; with
+    ``anchor`` also require that hash in the chain."""
+    from workbench.store import audit_state
+
+    with_state = audit_state.has_state_column(conn)
+    columns = _COLUMNS + ((audit_state.STATE_COLUMN,) if with_state else ())
     prev, expected, entries, anchor_seen = audit.GENESIS, 1, 0, anchor is None
-    cols = ", ".join(_COLUMNS)
+    cols = ", ".join(columns)
     for row in conn.execute(f"SELECT {cols}, prev_hash, hash FROM audit ORDER BY seq"):
-        fields = dict(zip(_COLUMNS, row[:len(_COLUMNS)]))
+        fields = dict(zip(columns, row[:len(columns)]))
         prev_hash, digest, seq = row[-2], row[-1], fields["seq"]
         if seq != expected:
             # A gap means rows were deleted; seq is the primary key, so it cannot repeat.
@@ -77,7 +90,40 @@ def verify(conn: sqlite3.Connection, anchor: Optional[str] = None) -> ChainRepor
     mismatch = subjects_mismatch(conn)
     if mismatch is not None:
         return ChainReport(entries, expected - 1, prev, *mismatch)
+    if with_state:
+        state_seq, differing = audit_state.differing_tables(conn)
+        if differing:
+            names = ", ".join(audit_state.LABELS[t] for t in differing)
+            where = f"entry {state_seq}" if state_seq else "the empty log"
+            return ChainReport(entries, expected - 1, prev, max(state_seq, 1),
+                               f"the catalog's {names} are not what the log records as of {where}: they were changed "
+                               "outside the workbench, or entries after it were cut off", catalog_differs=True)
     return ChainReport(entries, expected - 1, prev)
+
+
+_MARKER = "wb_verified_marker"
+
+
+def verify_unless_unchanged(conn: sqlite3.Connection) -> ChainReport:
+    """:func:`verify`, skipped when nothing at all was written to the database since this
+    connection's last passing verify (no other connection committed: ``PRAGMA data_version``; this
+    one changed no row: ``total_changes``), in which case verify would pass again. The marker lives
+    in a function registered on this connection only, so another connection never inherits it."""
+    now = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    try:
+        marker = conn.execute(f"SELECT {_MARKER}()").fetchone()[0]
+    except sqlite3.OperationalError:  # no marker on this connection yet
+        marker = None
+    if marker is not None:
+        seen = json.loads(marker)
+        if tuple(seen["at"]) == now:
+            return ChainReport(seen["entries"], seen["seq"], seen["hash"])
+    report = verify(conn)
+    if report.ok:
+        state = {"value": json.dumps({"at": list(now), "entries": report.entries, "seq": report.head_seq,
+                                      "hash": report.head_hash})}
+        conn.create_function(_MARKER, 0, lambda: state["value"])
+    return report
 
 
 def subjects_mismatch(conn: sqlite3.Connection) -> Optional[tuple[int, str]]:

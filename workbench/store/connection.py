@@ -5,6 +5,12 @@ work, e.g. on some network filesystems), foreign keys, a 5 s busy timeout, synch
 signed-off classification must survive a dying battery) and trusted_schema=OFF. The version and
 application id are checked *before* anything is written, so a database from a newer version of
 the workbench (or another program's file) is refused without being touched.
+
+A catalog this user may not write (a read-only file, a folder it may not write, a read-only
+mount) is opened read-only (``mode=ro``, ``query_only``; ``immutable`` where SQLite cannot even
+create its WAL index), so looking, classifying and exporting work; a write to it then fails as one
+:class:`ReadOnlyCatalog` message (exit 3) and changes nothing. A folder this user may not enter is
+refused up front as a StoreError, never as an unexpected error.
 """
 
 from __future__ import annotations
@@ -37,6 +43,10 @@ class NotAWorkbenchDatabase(StoreError):
     """The file is an SQLite database of some other program (or not SQLite at all)."""
 
 
+class ReadOnlyCatalog(StoreError, sqlite3.OperationalError):
+    """A write to a catalog this user may not write (still an OperationalError for older callers)."""
+
+
 class DiskFull(StoreError):
     """SQLITE_FULL: the disk (or the database's page limit) is full; the transaction was rolled back."""
 
@@ -64,6 +74,30 @@ def is_disk_full(exc: BaseException) -> bool:
 def disk_full_message(path: object) -> str:
     return (f"{path}: the disk is full (SQLite: database or disk is full); nothing was changed "
             "(expected free disk space: free some and try again)")
+
+
+def is_read_only_error(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and (
+        getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY or "readonly database" in str(exc))
+
+
+def read_only_message(path: object, exc: BaseException) -> str:
+    return (f"{path}: the catalog is read-only for this user (SQLite: {exc}); nothing was changed (expected a catalog "
+            "file and folder this user may write, on writable storage)")
+
+
+def _may_write(path: Path) -> bool:
+    """False when the OS says this user may not write the file or its folder (a read-only mount
+    included). Always True for root, whose writes SQLite then refuses itself if it must."""
+    folder = path.parent
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _check_folder(path: Path) -> None:
+    folder = path.parent
+    if folder.is_dir() and not os.access(folder, os.X_OK):
+        raise StoreError(f"{path}: the folder {folder} cannot be opened by this user (permission denied); nothing "
+                         "was read or changed (expected a folder this user may open)")
 
 
 def _check_identity(conn: sqlite3.Connection, path: Path, latest_version: int) -> int:
@@ -95,11 +129,21 @@ def connect(path: str | os.PathLike, latest_version: Optional[int] = None) -> sq
     path = Path(path)
     if str(path) == ":memory:" or str(path).startswith("file:"):
         raise StoreError(f"{path}: expected a file path (WAL needs a real file)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    latest = LATEST_VERSION if latest_version is None else latest_version
+    try:
+        _check_folder(path)
+        if path.exists() and not _may_write(path):
+            return connect_read_only(path, latest)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the catalog ({exc.strerror or exc}); nothing was changed (expected a "
+                         "folder this user may write)") from None
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open the database ({exc}) (expected a readable catalog file)") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        _check_identity(conn, path, LATEST_VERSION if latest_version is None else latest_version)
+        _check_identity(conn, path, latest)
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"{path}: SQLite kept journal mode '{mode}' instead of WAL (expected a local disk, "
@@ -110,6 +154,9 @@ def connect(path: str | os.PathLike, latest_version: Optional[int] = None) -> sq
         problems = [f"{k}={v!r}" for k, v in read_pragmas(conn).items() if not _pragma_ok(k, v)]
         if problems:
             raise StoreError(f"{path}: connection settings did not take effect: {', '.join(problems)}")
+        from workbench.store.audit_state import track
+
+        track(conn)  # note every change to the tables bound to the audit log (see audit_state)
     except sqlite3.DatabaseError as exc:
         conn.close()
         if is_disk_full(exc):
@@ -119,6 +166,31 @@ def connect(path: str | os.PathLike, latest_version: Optional[int] = None) -> sq
         conn.close()
         raise
     return conn
+
+
+def connect_read_only(path: Path, latest_version: int) -> sqlite3.Connection:
+    """The catalog through a ``mode=ro`` URI with ``query_only`` (every write raises); where SQLite
+    cannot create the WAL index (a folder it may not write, a read-only mount), ``immutable=1``."""
+    last: Optional[BaseException] = None
+    for suffix in ("?mode=ro", "?mode=ro&immutable=1"):
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + suffix, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _check_identity(conn, path, latest_version)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA query_only = ON")
+            return conn
+        except NotAWorkbenchDatabase as exc:
+            conn.close()
+            last = exc
+            if "(application_id" in str(exc):
+                raise  # SQLite read it: it really is another program's file
+        except BaseException:
+            conn.close()
+            raise
+    raise last  # type: ignore[misc]
 
 
 def read_pragmas(conn: sqlite3.Connection) -> dict[str, object]:
@@ -152,6 +224,8 @@ class write_transaction:
         except sqlite3.OperationalError as exc:
             if is_disk_full(exc):
                 raise DiskFull(disk_full_message(self.path)) from None
+            if is_read_only_error(exc):
+                raise ReadOnlyCatalog(read_only_message(self.path, exc)) from None
             raise
         return self.conn
 
@@ -166,6 +240,8 @@ class write_transaction:
             self.conn.execute("ROLLBACK")
         if exc is not None and is_disk_full(exc):
             raise DiskFull(disk_full_message(self.path)) from None
+        if exc is not None and is_read_only_error(exc) and not isinstance(exc, ReadOnlyCatalog):
+            raise ReadOnlyCatalog(read_only_message(self.path, exc)) from None
         if exc_type is None:
             raise exc
         return False

@@ -169,11 +169,12 @@ def g2g_countries(conn: sqlite3.Connection) -> frozenset[str]:
 def set_g2g(conn: sqlite3.Connection, country: str, agreement: bool, note: str = "", *,
             actor: Optional[str] = None) -> None:
     _require_tx(conn)
-    had = conn.execute("SELECT 1 FROM g2g_agreements WHERE country = ?", (country,)).fetchone() is not None
+    row = conn.execute("SELECT note FROM g2g_agreements WHERE country = ?", (country,)).fetchone()
+    had = row is not None
     if agreement:
         conn.execute("INSERT OR REPLACE INTO g2g_agreements (country, note) VALUES (?, ?)", (country, note))
     else:
         conn.execute("DELETE FROM g2g_agreements WHERE country = ?", (country,))
-    if had != agreement:
+    if had != agreement or (agreement and row[0] != note):  # a changed note is a change too
         audit.append(conn, [audit.Change("ledger.g2g", country, {"agreement": had}, {"agreement": agreement, "note": note})],
                      actor=actor)

@@ -7,6 +7,11 @@ another host is never broken automatically, since we cannot tell whether that pr
 second instance is told who holds the lock and opens the catalog read-only. SQLite's own locking
 (BEGIN IMMEDIATE plus the busy timeout) stays the second line of defence.
 
+Command-line writers (import, deals, letters, restore) take the same lock for the length of the
+command with :func:`writer_lock`: they wait briefly for it (WORKBENCH_LOCK_WAIT seconds, default
+3) and then refuse, naming the holder, so a CLI import never lands under an open desktop app
+whose undo would then overwrite it, nor in a catalog a restore is replacing.
+
 The lock is a *directory* (``os.mkdir`` is atomic on every local file system and on Windows) with
 one empty entry whose name carries the holder, e.g. ``host=lap1,pid=4711,user=ann,since=...``:
 taking and reading it never opens a file (the store never opens files itself, see
@@ -19,15 +24,18 @@ from __future__ import annotations
 import os
 import socket
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 from urllib.parse import quote, unquote
 
 from workbench.errors import StorageError
 
 STALE_EMPTY_SECONDS = 10.0
+DEFAULT_WAIT_SECONDS = 3.0
+WAIT_ENV = "WORKBENCH_LOCK_WAIT"
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,15 @@ class CatalogLocked(StorageError):
     def __init__(self, path: Path, holder: LockInfo):
         self.path, self.holder = path, holder
         super().__init__(f"{path}: already open by {holder.describe()}")
+
+
+class WriterBusy(CatalogLocked):
+    """Another workbench (the desktop app, another command) is writing to the catalog."""
+
+    def __init__(self, db_path: Path, holder: LockInfo, waited: float):
+        self.path, self.holder = Path(db_path), holder
+        StorageError.__init__(self, f"{db_path}: in use by {holder.describe()}; waited {waited:g} s and changed "
+                                    "nothing (expected: close that workbench or let it finish, then try again)")
 
 
 def lock_path(db_path: Path) -> Path:
@@ -159,3 +176,41 @@ class CatalogLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def _wait_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ.get(WAIT_ENV, DEFAULT_WAIT_SECONDS)))
+    except ValueError:
+        return DEFAULT_WAIT_SECONDS
+
+
+@contextmanager
+def writer_lock(db_path: Path, wait: Optional[float] = None) -> Iterator[CatalogLock]:
+    """``with writer_lock(db):`` holds the catalog's one-writer lock for the block.
+
+    Waits up to ``wait`` seconds (default WORKBENCH_LOCK_WAIT, else 3) while another workbench
+    holds it, then raises WriterBusy naming the holder (a StorageError: exit 3). A folder that
+    refuses the lock (read-only, no permission) raises StorageError too: nothing is written.
+    """
+    db_path = Path(db_path)
+    waited, limit = 0.0, _wait_seconds() if wait is None else wait
+    lock = CatalogLock(db_path)
+    started = time.monotonic()
+    while True:
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+            break
+        except CatalogLocked as exc:
+            waited = time.monotonic() - started
+            if waited >= limit:
+                raise WriterBusy(db_path, exc.holder, round(limit, 1)) from None
+            time.sleep(min(0.1, limit - waited))
+        except OSError as exc:
+            raise StorageError(f"{db_path}: cannot take the writer lock {lock.path} ({exc.strerror or exc}); nothing "
+                               "was changed (expected a folder this user may write)") from None
+    try:
+        yield lock
+    finally:
+        lock.release()

@@ -113,9 +113,16 @@ def backups_for(path: Path) -> list[Path]:
 
 
 def last_good_backup(path: Path) -> Optional[Path]:
+    """The newest backup that `workbench restore` would accept (never a 0-byte or tampered file:
+    an empty file is a valid empty SQLite database, so quick_check alone would pass it)."""
+    from workbench.store.backup_schedule import BackupRefused, check_backup
+
     for candidate in backups_for(path):
-        if not quick_check(candidate):
-            return candidate
+        try:
+            check_backup(candidate)
+        except (BackupRefused, StoreError):
+            continue
+        return candidate
     return None
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from workbench.store.columns import BOOL_COLUMNS, PRODUCT_COLUMNS, TEXT_COLUMNS
-from workbench.store.connection import APPLICATION_ID, DiskFull, StoreError, disk_full_message, is_disk_full
+from workbench.store.connection import (APPLICATION_ID, DiskFull, ReadOnlyCatalog, StoreError, disk_full_message,
+                                       is_disk_full, is_read_only_error, read_only_message)
 
 
 def _product_column(name: str) -> str:
@@ -100,10 +101,17 @@ from workbench.store.retention import RETENTION_TABLES  # noqa: E402  (issue 7: 
 
 from workbench.store.audit import AUDIT_SUBJECT_TABLES  # noqa: E402  (imports audited as one row each)
 
+from workbench.store.audit_state import bind_current_state  # noqa: E402  (catalog state bound to the log)
+
 from workbench.store.screening import SCREENING_TABLES  # noqa: E402  (screening snapshots, decisions, ownership)
 
+# Migration 7: each append records the catalog's resulting state (workbench.store.audit_state).
+STATE_BINDING: list[str] = ["ALTER TABLE audit ADD COLUMN state_sha256 TEXT"]
+
 MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES, 4: RETENTION_TABLES, 5: AUDIT_SUBJECT_TABLES,
-                                    8: SCREENING_TABLES}
+                                    7: STATE_BINDING, 8: SCREENING_TABLES}
+# Python run after a migration's SQL, in the same transaction (a step whose data SQL cannot compute).
+AFTER_STEP: dict[int, Callable[[sqlite3.Connection], None]] = {7: bind_current_state}
 LATEST_VERSION = max(MIGRATIONS)
 
 OnCreate = Callable[[sqlite3.Connection], None]
@@ -137,6 +145,8 @@ def migrate(conn: sqlite3.Connection, path: Optional[Path] = None, on_create: Op
                 conn.execute(statement)
             if version == 1 and on_create is not None:
                 on_create(conn)
+            if version in steps and version in AFTER_STEP:
+                AFTER_STEP[version](conn)
             conn.execute(f"PRAGMA user_version = {int(version)}")
             conn.execute("COMMIT")
         except BaseException as exc:
@@ -144,6 +154,8 @@ def migrate(conn: sqlite3.Connection, path: Optional[Path] = None, on_create: Op
                 conn.execute("ROLLBACK")
             if is_disk_full(exc):
                 raise DiskFull(disk_full_message(path or "database")) from None
+            if is_read_only_error(exc):
+                raise ReadOnlyCatalog(read_only_message(path or "database", exc)) from None
             raise
         applied += 1
     return applied

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
+from workbench.errors import StorageError
 from workbench.store.columns import BOOL_COLUMNS
 from workbench.store.columns import PRODUCT_COLUMNS as TEMPLATE_FIELDS  # = engine.spec.TEMPLATE_FIELDS (tested)
 from workbench.store.connection import write_transaction
@@ -106,16 +107,24 @@ def provenance(conn: sqlite3.Connection, part: str) -> dict[str, tuple[str, Opti
 
 
 Provenance = Optional[tuple[str, Optional[str], Optional[str]]]
+ANY = object()  # update_figure(expected=ANY): write whatever the current value is
+
+
+class FigureChanged(StorageError):
+    """Undo/redo found another value than the one this window wrote: someone else (a command-line
+    import, another workbench) changed the figure since, and their change must not be overwritten."""
 
 
 def update_figure(conn: sqlite3.Connection, part: str, name: str, value: object, source: Provenance = None,
-                  db_label: object = "catalog") -> tuple[object, Provenance]:
+                  db_label: object = "catalog", expected: object = ANY) -> tuple[object, Provenance]:
     """Set one field of one product, in one transaction with its audit row.
 
     ``source`` is the provenance to record for the new value (default: "edited in the desktop
     app", keeping the previous source in the note). Returns (old value, old provenance) so the
     caller can undo with another audited write. Raises workbench.engine.SpecError for a value the
-    template refuses (the message names the unit).
+    template refuses (the message names the unit). With ``expected`` (an undo or redo: the value
+    this window wrote last), raises FigureChanged and writes nothing when the catalog now holds
+    another value.
     """
     from workbench.engine.spec import make_spec
 
@@ -125,6 +134,10 @@ def update_figure(conn: sqlite3.Connection, part: str, name: str, value: object,
         old = get_product(conn, part)
         if old is None:
             raise KeyError(part)
+        if expected is not ANY and old[name] != expected:
+            raise FigureChanged(f"{part}: {name} is now {old[name]!r}, not {expected!r} as this window left it: it was "
+                                "changed elsewhere (an import or another workbench) meanwhile, so it was not "
+                                "overwritten (expected: check the new value and edit it again if needed)")
         new = {**old, name: value}
         make_spec(**{k: v for k, v in new.items() if v is not None})  # validate (unit-naming errors)
         before = old[name]

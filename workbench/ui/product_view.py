@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QMessageBox, QSizePolicy, QS
 from workbench.engine import SpecError, determine, make_spec
 from workbench.engine.spec import FIELD_UNITS, TEMPLATE_FIELDS
 from workbench.store.schema import BOOL_COLUMNS
-from workbench.ui.catalog_data import product_spec, provenance, update_figure
+from workbench.ui.catalog_data import FigureChanged, product_spec, provenance, update_figure
 from workbench.ui import engine_text as et
 from workbench.ui.classify import regime_label
 from workbench.ui.i18n import current_language, tr
@@ -65,17 +65,31 @@ class EditFigure(QUndoCommand):
         self.session, self.part, self.name, self.value = session, part, name, value
         self.old: object = None
         self.old_source = None
+        self.done_once = False
 
     def redo(self) -> None:
         conn = self.session.services.conn
-        self.old, self.old_source = update_figure(conn, self.part, self.name, self.value, db_label=self.session.services.db_path)
+        if not self.done_once:  # the edit itself; a redo after an undo must find the value undo wrote
+            self.old, self.old_source = update_figure(conn, self.part, self.name, self.value,
+                                                      db_label=self.session.services.db_path)
+            self.done_once = True
+        else:
+            self._guarded(self.value, None, expected=self.old)
         self.session.edited(self.part)
 
     def undo(self) -> None:
-        conn = self.session.services.conn
-        update_figure(conn, self.part, self.name, self.old, source=self.old_source or ("", None, None),
-                      db_label=self.session.services.db_path)
+        self._guarded(self.old, self.old_source or ("", None, None), expected=self.value)
         self.session.edited(self.part)
+
+    def _guarded(self, value: object, source, expected: object) -> None:
+        """Write ``value`` only if the catalog still holds ``expected``; otherwise drop this step
+        from the undo stack and say why (another writer's value is never overwritten)."""
+        try:
+            update_figure(self.session.services.conn, self.part, self.name, value, source=source,
+                          db_label=self.session.services.db_path, expected=expected)
+        except FigureChanged as exc:
+            self.setObsolete(True)
+            QMessageBox.warning(None, tr("Undo refused"), str(exc))
 
 
 class ProductView(QWidget):
