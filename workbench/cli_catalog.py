@@ -41,10 +41,22 @@ def catalog_specs(db: str | None) -> list[ProductSpec]:
 
 @writes_catalog
 def cmd_import(args: argparse.Namespace) -> int:
+    from workbench.clock import SYSTEM_CLOCK
+    from workbench.io.mapping import MappingError, make_choices, read_mapping_file
     from workbench.services.catalog import open_catalog
-    from workbench.services.import_products import ImportFailed, import_products, render_plan
+    from workbench.services.import_products import ImportFailed, import_products, render_columns, render_plan
 
     limits = replace(DEFAULT_LIMITS, max_rows=args.max_rows) if args.max_rows else DEFAULT_LIMITS
+    try:
+        file_choices = read_mapping_file(args.mapping) if args.mapping else {}
+        choices = {**file_choices, **make_choices(args.map or [], args.ignore or [])}
+    except MappingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.match_similar and args.add_similar:
+        print("error: --match-similar and --add-similar exclude each other (expected one of them)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    similar = "update" if args.match_similar else "add" if args.add_similar else "ask"
     db = resolve_db_path(args.db)
     try:
         conn = open_catalog(db)
@@ -52,8 +64,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_STORE
     try:
-        plan = import_products(conn, Path(args.file), args.sheet, dry_run=args.dry_run, limits=limits, db_label=db)
+        plan = import_products(conn, Path(args.file), args.sheet, dry_run=args.dry_run, limits=limits, db_label=db,
+                               choices=choices, similar=similar, cost_on=SYSTEM_CLOCK.today())
     except ImportFailed as exc:
+        if exc.columns:
+            print(render_columns(exc.columns), file=sys.stderr)
         for note in exc.notes:
             print(f"note: {note}", file=sys.stderr)
         shown = exc.problems[:MAX_PROBLEM_LINES]
@@ -98,6 +113,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="print what would be added and changed; write nothing")
     p.add_argument("--max-rows", type=int, metavar="N", help=f"row limit (default {DEFAULT_LIMITS.max_rows:,})")
     p.add_argument("--show", type=int, default=50, metavar="N", help="list at most N products per section (default 50)")
+    p.add_argument("--map", action="append", metavar="HEADER=FIELD",
+                   help="read column HEADER as template FIELD (repeatable), e.g. --map \"FP16 算力 (TFLOPS)=fp16_tflops\"")
+    p.add_argument("--ignore", action="append", metavar="HEADER", help="leave column HEADER out (repeatable)")
+    p.add_argument("--mapping", metavar="FILE.yaml", help="a file of 'HEADER: field' (or 'HEADER: ignore') lines")
+    p.add_argument("--match-similar", action="store_true",
+                   help="a part number that matches a catalog product apart from case, spaces, hyphens or look-alike "
+                        "characters updates that product")
+    p.add_argument("--add-similar", action="store_true",
+                   help="add such a part number as a new product instead")
     add_db_arg(p)
     p.set_defaults(func=cmd_import)
 
