@@ -713,6 +713,10 @@
         <translation>依告知函 %1 需要许可证</translation>
     </message>
     <message>
+        <source>Include regime history in memos</source>
+        <translation>在备忘录中附上规则版本沿革</translation>
+    </message>
+    <message>
         <source>received</source>
         <translation>已收到</translation>
     </message>
