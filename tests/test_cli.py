@@ -91,7 +91,7 @@ def test_compare_shows_only_changes_with_counts(tmp_path, capsys):
     assert code == 0 and data["products"] == 3
     assert [c["part_number"] for c in data["changed"]] == ["H100-SXM", "H800"]
     assert data["unchanged"] == 1
-    assert {"from": "not 3A090/4A090 / no licence", "to": "3A090.a.1 / licence (presumption of denial)",
+    assert {"from": "not 3A090/4A090 / no licence required", "to": "3A090.a.1 / licence required (presumption of denial)",
             "count": 1} in data["counts"]
 
 
@@ -187,3 +187,25 @@ def test_unexpected_error_in_a_real_process_goes_to_the_crash_log(tmp_path):
     assert "unexpected error (RuntimeError: simulated bug)" in result.stderr
     logs = list(tmp_path.rglob("crash.log"))
     assert logs and "simulated bug" in logs[0].read_text(encoding="utf-8")
+
+
+def test_classify_csv_quotes_only_formula_text_never_numbers(tmp_path, capsys):
+    """Numbers (TPP, PD, margins, negative ones too) stay numbers; margins carry no '+'; only text
+    starting with = + - @ tab or CR is quote-prefixed."""
+    path = write_csv(tmp_path / "p.csv", header=["part_number", "vendor", "fp8_tflops", "die_area_mm2", "non_planar",
+                                                 "datacenter"],
+                     rows=[["=HYPERLINK(1)", "-Evil", "100", "800", "yes", "yes"], ["SAFE-1", "Acme", "1979", "814",
+                                                                                       "yes", "yes"]])
+    code, out, _ = run(capsys, "classify", str(path), "--regime", "us-ear-2023-10", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(out.splitlines()))
+    evil = next(r for r in rows if r["part_number"].startswith("'="))
+    assert evil["part_number"] == "'=HYPERLINK(1)"
+    for row in rows:
+        for column in ("tpp", "performance_density", "nearest_margin_pct"):
+            value = row[column]
+            assert not value.startswith(("'", "+")), (column, value)
+            if value:
+                float(value)  # a plain number
+        assert row["license_required"] in ("yes", "no", "")
+    assert float(evil["nearest_margin_pct"]) < 0  # below the line: negative, and still a number

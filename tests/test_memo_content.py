@@ -46,18 +46,21 @@ def test_english_memo_shows_numbers_classification_and_licence_position(catalog,
     assert "88 FR 73458" in text
 
 
-def test_every_page_has_the_footer_with_hashes_audit_head_and_page_x_of_y(catalog, library, tmp_path):
+def test_every_page_has_a_one_line_integrity_footer_and_the_hashes_sit_in_the_integrity_section(catalog, library,
+                                                                                                   tmp_path):
     out = tmp_path / "memo.pdf"
     write_memo(catalog, library, [H100], ["us-ear-2022-10", REGIME], "CN", "en", out)
     seq, head = audit.head(catalog)
-    pages, _ = pdf_text(out)
+    pages, flat = pdf_text(out)
     loaded = [library.get("us-ear-2022-10"), library.get(REGIME)]
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page
-        assert f"#{seq} {head}" in page
-        for regime in loaded:
-            assert regime.id in page and regime.sha256 in page
-        assert library.countries.sha256 in page
+        assert f"Integrity: audit log entry #{seq} {head[:12]}… (section 9)" in page
+        assert library.countries.sha256 not in page or number == len(pages) or "Integrity" in page
+    integrity = flat[flat.index("9Integrity"):]
+    assert head in integrity and library.countries.sha256 in integrity
+    for regime in loaded:
+        assert regime.id in integrity and regime.sha256 in integrity
 
 
 def test_the_comparison_marks_what_changes_and_the_summary_covers_each_regime(catalog, library, tmp_path):
@@ -138,10 +141,13 @@ def test_indeterminate_and_planar_products_say_what_is_missing(catalog, library,
     out = tmp_path / "memo.pdf"
     write_memo(catalog, library, ["NO-AREA-1", "PLANAR-1", "NO-FIGURES-1"], [REGIME], "CN", "en", out)
     _, flat = pdf_text(out)
-    assert squash("Performance density cannot be computed: missing die_area_mm2.") in flat
-    assert squash("NO-AREA-1 cannot yet be classified") in flat
+    assert squash("Performance density cannot be computed: missing Applicable die area (mm²).") in flat
+    # An indeterminate result leads the conclusion, with the missing figure in words.
+    assert squash("NO-AREA-1 under us-ear-2023-10: indeterminate — missing Applicable die area (mm²).") in flat
+    assert flat.index(squash("NO-AREA-1 under us-ear-2023-10: indeterminate")) < flat.index(squash("Under us-ear-2023-10: PLANAR-1"))
     assert squash("Performance density does not apply: planar-node logic has no applicable die area.") in flat
-    assert squash("NO-AREA-1 under us-ear-2023-10: indeterminate; missing die_area_mm2.") in flat
+    assert squash("NO-AREA-1 under us-ear-2023-10: indeterminate; missing Applicable die area (mm²).") in flat
+    assert "die_area_mm2" not in flat
     # Nine throughput columns and tpp are one thing to supply, said once.
     assert squash("Performance density cannot be computed: missing a dense throughput figure (any precision) "
                   "or a declared TPP.") in flat
@@ -153,8 +159,9 @@ def test_open_letters_that_apply_are_listed(catalog, library, tmp_path):
     out = tmp_path / "memo.pdf"
     write_memo(catalog, library, [H20], ["us-enforced-2025-05"], "CN", "en", out)
     _, flat = pdf_text(out)
-    assert squash(f"In addition, is-informed letter {ref} requires a licence for this product") in flat
-    assert squash(f"{H20} us-enforced-2025-05 binds part number {H20} is listed in the letter") in flat
+    assert squash(f"The regime itself requires no licence for export to China (CN), but is-informed letter {ref} "
+                  "does (section 4): a licence is required.") in flat
+    assert squash(f"{H20} us-enforced-2025-05 binds part number listed") in flat
     # A destination the letter does not name: nothing applies, and the memo says so.
     write_memo(catalog, library, [H20], ["us-enforced-2025-05"], "FR", "en", tmp_path / "fr.pdf")
     _, flat = pdf_text(tmp_path / "fr.pdf")

@@ -102,7 +102,8 @@ def test_product_view_and_comparison_in_chinese(zh_gui, qtbot):
     model = w.compare.model
     row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == H100)
     assert model.index(row, 2).data() == "3A090.a.1 / 需要许可证（推定拒绝）"  # us-ear-2023-10 to CN
-    assert model.index(row, 3).data() == "3A090.a.1 / 需要许可证（逐案审查）"  # us-h200-2026-01
+    # us-h200-2026-01: the one licence position, with the demo catalog's sample letter that binds the H100
+    assert model.index(row, 3).data() == "3A090.a.1 / 需要许可证（告知函 SAMPLE-BIS-2025-04-09-H20）（逐案审查）"
     assert w.compare.counts.rowCount() > 0 and "需要许可证" in w.compare.counts.item(0, 1).text()
 
 
@@ -117,4 +118,4 @@ def test_product_view_and_comparison_stay_english(gui, qtbot):
         w.compare.run()
     model = w.compare.model
     row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == H100)
-    assert model.index(row, 2).data() == "3A090.a.1 / licence (presumption of denial)"
+    assert model.index(row, 2).data() == "3A090.a.1 / licence required (presumption of denial)"

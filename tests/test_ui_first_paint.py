@@ -115,9 +115,9 @@ def test_the_window_shows_the_catalog_before_the_engine_is_imported(tmp_path, de
     rows = seen["rows"]
     assert rows["heavy"] == [] and rows["visible"]
     assert rows["count"] == 53 and rows["status"].startswith("53 products in ")
-    part, vendor, tpp, pd, bw, cls, margin = rows["first"]
+    part, vendor, tpp, pd, bw, cls, margin, licence = rows["first"]
     assert (part, vendor, bw) == ("AMD-MI210-64GB", "AMD", "1,600")  # stored figures, from SQLite
-    assert tpp == pd == cls == margin == "…"  # the engine's figures follow
+    assert tpp == pd == cls == margin == licence == "…"  # the engine's figures (and the licence position) follow
     assert rows["progress"] == [True, "Classifying…"]
     assert rows["regime"] == ["us-h200-2026-01", False] and rows["destination"] == ["CN", False]
     search = seen["search"]

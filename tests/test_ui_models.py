@@ -13,7 +13,8 @@ from workbench.services.catalog import open_catalog  # noqa: E402
 from workbench.services.regimes import bundled_library  # noqa: E402
 from workbench.ui import catalog_query as cq  # noqa: E402
 from workbench.ui.catalog_data import load_snapshot  # noqa: E402
-from workbench.ui.classify import as_enforced, classify_catalog  # noqa: E402
+from workbench.engine.governance import as_enforced  # noqa: E402
+from workbench.ui.classify import classify_catalog  # noqa: E402
 from workbench.ui.csv_export import csv_text, neutralise  # noqa: E402
 from workbench.ui.map_regions import regions  # noqa: E402
 from workbench.ui.models import CatalogModel, CompareModel, ProximityModel  # noqa: E402

@@ -58,10 +58,26 @@ def test_memo_for_two_selected_products_from_the_menu(gui, qtbot, tmp_path, monk
     text = "".join(p.extract_text() or "" for p in PdfReader(str(out)).pages)
     flat = "".join(text.split())
     assert all(part in flat for part in PARTS)
-    assert gui.session.regime.id in flat  # the memo covers the selected regime only
-    assert "us-ear-2022-10" not in flat
+    assert gui.session.regime.id in flat  # the selected regime and those enforced on the memo date
+    assert "us-ear-2022-10" not in flat  # no history unless the menu's checkbox asks for it
     assert not w.reports.cancel_button.isVisible() and not w.progress.isVisible()
     assert str(out) in w.status.text()
+
+
+def test_the_history_checkbox_adds_the_appendix(gui, qtbot, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    w = gui.window
+    _select(qtbot, w, PARTS[:1])
+    out = tmp_path / "memo.pdf"
+    _save_as(monkeypatch, out)
+    assert not w.reports.history_action.isChecked()
+    w.reports.history_action.setChecked(True)
+    with qtbot.waitSignal(w.reports.finished, timeout=120000):
+        w.memo_action.trigger()
+    flat = "".join("".join(p.extract_text() or "" for p in PdfReader(str(out)).pages).split())
+    appendix = flat[flat.index("AppendixA:"):]
+    assert "us-ear-2022-10" in appendix and "superseded" in appendix
 
 
 def test_memo_without_a_selection_asks_for_one(gui, qtbot, monkeypatch):

@@ -34,7 +34,7 @@ def test_selecting_a_product_shows_specs_sources_and_a_sentence_per_regime(gui, 
     product = w.product
     assert "NVIDIA-H100-SXM5-80GB" in product.title.text()
     fields = {product.specs.item(r, 0).text(): r for r in range(product.specs.rowCount())}
-    die = fields["die_area_mm2"]
+    die = fields["Applicable die area (mm²)"]  # a human label (the template name is in the tooltip)
     assert product.specs.item(die, 1).text() == "814" and product.specs.item(die, 3).text()  # value and its source
     assert product.dets.topLevelItemCount() == len(gui.services.regimes())
     text = product.sentences.text()

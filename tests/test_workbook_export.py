@@ -155,8 +155,8 @@ def test_comparison_highlights_changed_cells(catalog, library, tmp_path):
     assert [c.value for c in ws[1]] == ["part_number", "name", "us-ear-2022-10", "us-ear-2023-10",
                                         "us-ear-2024-12-hbm", "changes"]
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "AMD-MI210-64GB")
-    assert row[2].value == "not 3A090/4A090 / no licence"
-    assert row[3].value.startswith("3A090.b.1 / licence") and row[3].fill.fgColor.rgb.endswith("FFF2CC")
+    assert row[2].value == "not 3A090/4A090 / no licence required"
+    assert row[3].value.startswith("3A090.b.1 / licence required") and row[3].fill.fgColor.rgb.endswith("FFF2CC")
     assert row[4].value == row[3].value and row[4].fill.fill_type is None
     assert row[5].value == 1
 

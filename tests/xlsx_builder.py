@@ -23,6 +23,13 @@ class Formula:
 
 
 @dataclass(frozen=True)
+class ExcelError:
+    """An error value as Excel saves it (``t="e"``), with or without the formula that gave it."""
+    code: str = "#N/A"
+    formula: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class DateSerial:
     """A number shown with a date format (styles.xml cellXfs index 1 = numFmt 14)."""
     serial: float
@@ -70,6 +77,9 @@ def _cell(ref: str, value: object) -> str:
         v = "" if value.cached is None else f"<v>{escape(str(value.cached))}</v>"
         t = ' t="str"' if isinstance(value.cached, str) else ""
         return f'<c r="{ref}"{t}><f>{escape(value.text)}</f>{v}</c>'
+    if isinstance(value, ExcelError):
+        f = f"<f>{escape(value.formula)}</f>" if value.formula else ""
+        return f'<c r="{ref}" t="e">{f}<v>{escape(value.code)}</v></c>'
     if isinstance(value, DateSerial):
         return f'<c r="{ref}" s="1"><v>{value.serial!r}</v></c>'
     if isinstance(value, bool):

@@ -116,8 +116,33 @@ def cmd_regimes(args: argparse.Namespace) -> int:
 
 
 _CLASSIFY_COLUMNS = ["part_number", "regime", "classification", "paragraph", "tpp", "performance_density",
-                     "license_required", "review_policy", "license_exceptions", "nearest_margin_pct", "missing",
-                     "explanation"]
+                     "license_required", "licence", "review_policy", "license_exceptions", "letters",
+                     "nearest_margin_pct", "missing", "explanation"]
+
+
+def _classifier(args: argparse.Namespace, lib, destination, hq, on):
+    """The one licence position's layers for this command (services.classify): with ``--db`` the
+    catalog's open letters apply unless ``--no-letters``; ``--letters FILE|DB`` names others."""
+    from workbench.services.classify import Classifier, letters_in_catalog
+
+    source = getattr(args, "letters", None)
+    if source and getattr(args, "no_letters", False):
+        raise BadInput("give either --letters or --no-letters, not both")
+    letters = None
+    if source:
+        from workbench.cli_letters import letters_from
+        from workbench.store import StoreError
+
+        try:
+            letters = letters_from(source)
+        except StoreError as exc:
+            raise BadInput(f"--letters: {exc}") from None
+    elif getattr(args, "db", None) and not getattr(args, "no_letters", False):
+        letters = letters_in_catalog(args.db)
+    if getattr(args, "no_letters", False):
+        print("note: is-informed letters are not applied (--no-letters): licence positions are the regimes' alone",
+              file=sys.stderr)
+    return Classifier(lib.countries, destination, hq, on, letters, today=run_clock(args).today())
 
 
 def run_clock(args: argparse.Namespace):
@@ -139,9 +164,8 @@ def warn_modified(lib, regime_ids: Optional[Sequence[str]] = None) -> list[str]:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     from workbench.cli_format import csv_text, json_text, number, text_table
-    from workbench.engine import determine
-    from workbench.engine.metrics import compute_metrics
     from workbench.services.regimes import bundled_library
+    from workbench.wording import licence_text, margin_number, quantity
 
     lib = bundled_library()
     regimes = lib.select(args.regime)
@@ -149,55 +173,67 @@ def cmd_classify(args: argparse.Namespace) -> int:
     hq = _country(args.end_user_hq, "--end-user-hq")
     on = parse_date(args.date)
     specs = _load_specs(args)
-    today = run_clock(args).today()
-    dets = [determine(s, r, lib.countries, destination, hq, on, metrics=m, today=today)
-            for s in specs for m in (compute_metrics(s),) for r in regimes]  # TPP/PD once per product
+    positions = _classifier(args, lib, destination, hq, on).each(specs, regimes)
     modified = warn_modified(lib, [r.id for r in regimes])
     if args.format == "json":
-        print(json_text([{**d.to_json(), "rules_modified": [d.regime] if d.regime in modified else []} for d in dets]))
+        print(json_text([{**p.to_json(), "rules_modified": [p.regime] if p.regime in modified else []}
+                         for p in positions]))
         return EXIT_OK
-    rows = [[d.part_number, d.regime, d.classification, d.paragraph, number(d.tpp),
-             number(d.performance_density, 2) if d.performance_density is not None else "",
-             {True: "yes", False: "no", None: "-"}[d.license_required], d.review_policy or "",
-             ",".join(e.id for e in d.license_exceptions),
-             f"{d.nearest.margin_pct:+.1f}" if d.nearest else "", ",".join(d.missing), d.explanation] for d in dets]
-    print(csv_text(_CLASSIFY_COLUMNS, rows) if args.format == "csv"
-          else text_table(_CLASSIFY_COLUMNS[:-1], [r[:-1] for r in rows]), end="\n" if args.format != "csv" else "")
+    rows = []
+    for p in positions:
+        d = p.det
+        letters = ",".join(p.binding) or (("may: " + ",".join(p.maybe)) if p.maybe else "")
+        rows.append([d.part_number, d.regime, d.classification, d.paragraph,
+                     number(d.tpp) if args.format != "csv" else d.tpp,
+                     (quantity("performance_density", d.performance_density) if args.format != "csv"
+                      else d.performance_density) if d.performance_density is not None else "",
+                     {True: "yes", False: "no", None: "" if args.format == "csv" else "-"}[p.license_required],
+                     licence_text(p, "en"), p.review_policy or "", ",".join(e.id for e in d.license_exceptions), letters,
+                     (round(d.nearest.margin_pct, 1) if args.format == "csv" else margin_number(d.nearest.margin_pct))
+                     if d.nearest and d.nearest.margin_pct is not None else "", ",".join(d.missing), p.explanation])
+    if args.format == "csv":
+        print(csv_text(_CLASSIFY_COLUMNS, rows), end="")
+    else:
+        print(text_table(_CLASSIFY_COLUMNS[:-1], [r[:-1] for r in rows]))
     return EXIT_OK
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from collections import Counter
+
     from workbench.cli_format import csv_text, json_text, text_table
-    from workbench.engine import compare
     from workbench.services.regimes import bundled_library
+    from workbench.wording import position_text
 
     lib = bundled_library()
     regimes = [lib.get(args.from_id), lib.get(args.to_id)]
     destination = _country(args.destination, "--destination")
     hq = _country(args.end_user_hq, "--end-user-hq")
+    on = parse_date(args.date)
     specs = _load_specs(args)
-    result = compare(specs, regimes, lib.countries, destination, hq, parse_date(args.date),
-                     today=run_clock(args).today())
+    classifier = _classifier(args, lib, destination, hq, on)
     modified = warn_modified(lib, [r.id for r in regimes])
-    changed = result.changed_rows
-    counts = sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    rows_all = [classifier.positions(s, regimes) for s in specs]
+    changed = [(a, b) for a, b in rows_all if position_text(a) != position_text(b)]
+    counts = sorted(Counter((position_text(a), position_text(b)) for a, b in changed).items(),
+                    key=lambda kv: (-kv[1], kv[0]))
     if args.format == "json":
         print(json_text({
             "from": args.from_id, "to": args.to_id, "destination": destination, "end_user_hq": hq,
-            "products": len(result.rows), "unchanged": len(result.rows) - len(changed),
-            "changed": [{"part_number": row.part_number,
-                         "from": _brief(row.determinations[0]), "to": _brief(row.determinations[1])} for row in changed],
+            "letters_applied": classifier.letters_applied,
+            "products": len(rows_all), "unchanged": len(rows_all) - len(changed),
+            "changed": [{"part_number": a.part_number, "from": _brief(a), "to": _brief(b)} for a, b in changed],
             "counts": [{"from": a, "to": b, "count": n} for (a, b), n in counts],
             "rules_modified": modified,
         }))
         return EXIT_OK
-    rows = [[row.part_number, row.positions[0], row.positions[1]] for row in changed]
+    rows = [[a.part_number, position_text(a), position_text(b)] for a, b in changed]
     headers = ["part_number", args.from_id, args.to_id]
     if args.format == "csv":
         print(csv_text(headers, rows), end="")
         return EXIT_OK
     where = f" for {destination}" if destination else ""
-    print(f"{len(changed)} of {len(result.rows)} products change from {args.from_id} to {args.to_id}{where}\n")
+    print(f"{len(changed)} of {len(rows_all)} products change from {args.from_id} to {args.to_id}{where}\n")
     if rows:
         print(text_table(headers, rows))
         print("\nTransitions:")
@@ -206,12 +242,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _brief(det) -> dict:
-    from workbench.engine.compare import position
+def _brief(pos) -> dict:
+    from workbench.wording import licence_text, position_text
 
-    return {"classification": det.classification, "paragraph": det.paragraph, "license_required": det.license_required,
-            "review_policy": det.review_policy, "license_exceptions": [e.id for e in det.license_exceptions],
-            "position": position(det), "explanation": det.explanation, "ruleset_sha256": det.ruleset_sha256}
+    det = pos.det
+    return {"classification": det.classification, "paragraph": det.paragraph, "license_required": pos.license_required,
+            "licence": licence_text(pos, "en"), "review_policy": pos.review_policy,
+            "license_exceptions": [e.id for e in det.license_exceptions], "letters_binding": list(pos.binding),
+            "position": position_text(pos), "explanation": pos.explanation, "ruleset_sha256": det.ruleset_sha256}
 
 
 def _input_args(p: argparse.ArgumentParser) -> None:
@@ -224,6 +262,8 @@ def _input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--destination", metavar="ISO2", help="destination country, e.g. CN")
     p.add_argument("--end-user-hq", metavar="ISO2", help="country of the end user's (ultimate parent's) headquarters")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="evaluation date (default: today, within each regime's window)")
+    p.add_argument("--no-letters", action="store_true",
+                   help="leave the catalog's is-informed letters out (with --db they apply by default)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

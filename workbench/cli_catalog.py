@@ -98,16 +98,32 @@ def run_adding(db, dry_run: bool, body) -> int:
 
 @writes_catalog
 def cmd_import(args: argparse.Namespace) -> int:
+    from workbench.io.mapping import MappingError, make_choices, read_mapping_file
+
     limits = replace(DEFAULT_LIMITS, max_rows=args.max_rows) if args.max_rows else DEFAULT_LIMITS
-    return run_adding(args.db, args.dry_run, lambda conn, db: _import_into(conn, db, args, limits))
+    try:
+        file_choices = read_mapping_file(args.mapping) if args.mapping else {}
+        choices = {**file_choices, **make_choices(args.map or [], args.ignore or [])}
+    except MappingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.match_similar and args.add_similar:
+        print("error: --match-similar and --add-similar exclude each other (expected one of them)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    similar = "update" if args.match_similar else "add" if args.add_similar else "ask"
+    return run_adding(args.db, args.dry_run, lambda conn, db: _import_into(conn, db, args, limits, choices, similar))
 
 
-def _import_into(conn, db: Path, args: argparse.Namespace, limits) -> int:
-    from workbench.services.import_products import ImportFailed, import_products, render_plan
+def _import_into(conn, db: Path, args: argparse.Namespace, limits, choices, similar) -> int:
+    from workbench.cli import run_clock
+    from workbench.services.import_products import ImportFailed, import_products, render_columns, render_plan
 
     try:
-        plan = import_products(conn, Path(args.file), args.sheet, dry_run=args.dry_run, limits=limits, db_label=db)
+        plan = import_products(conn, Path(args.file), args.sheet, dry_run=args.dry_run, limits=limits, db_label=db,
+                               choices=choices, similar=similar, cost_on=run_clock(args).today())
     except ImportFailed as exc:
+        if exc.columns:
+            print(render_columns(exc.columns), file=sys.stderr)
         for note in exc.notes:
             print(f"note: {note}", file=sys.stderr)
         shown = exc.problems[:MAX_PROBLEM_LINES]
@@ -158,6 +174,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="print what would be added and changed; write nothing")
     p.add_argument("--max-rows", type=int, metavar="N", help=f"row limit (default {DEFAULT_LIMITS.max_rows:,})")
     p.add_argument("--show", type=int, default=50, metavar="N", help="list at most N products per section (default 50)")
+    p.add_argument("--map", action="append", metavar="HEADER=FIELD",
+                   help="read column HEADER as template FIELD (repeatable), e.g. --map \"FP16 算力 (TFLOPS)=fp16_tflops\"")
+    p.add_argument("--ignore", action="append", metavar="HEADER", help="leave column HEADER out (repeatable)")
+    p.add_argument("--mapping", metavar="FILE.yaml", help="a file of 'HEADER: field' (or 'HEADER: ignore') lines")
+    p.add_argument("--match-similar", action="store_true",
+                   help="a part number that matches a catalog product apart from case, spaces, hyphens or look-alike "
+                        "characters updates that product")
+    p.add_argument("--add-similar", action="store_true",
+                   help="add such a part number as a new product instead")
     add_db_arg(p)
     p.set_defaults(func=cmd_import)
 

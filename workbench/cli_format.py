@@ -18,7 +18,10 @@ def text_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """CSV with formula-trigger cells neutralised (OWASP: prefix ' to = + - @ tab CR)."""
+    """CSV with formula-trigger text cells neutralised (OWASP: prefix ' to = + - @ tab CR).
+
+    Numbers stay numbers: an int or float, or text that is exactly a number ("-12.5"), is written
+    as it is, so a spreadsheet reads a margin of -12.5 as a number, not as the text "'-12.5"."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
@@ -28,9 +31,16 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def _safe(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(value):
         return "'" + value
     return "" if value is None else value
+
+
+def _is_number(text: str) -> bool:
+    """Plain decimal notation only ("-12.5", "1,979"): never a formula, whatever its first character."""
+    import re
+
+    return re.fullmatch(r"-?\d[\d,]*(\.\d+)?", text) is not None
 
 
 def json_text(data: object) -> str:

@@ -253,9 +253,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
-# --- classify --letters: wraps the existing classify command --------------------------------------
+# --- classify --letters: the letters classify lays over the regimes --------------------------------------
 
-def _letters_from(source: str):
+def letters_from(source: str):
     """Letters from a JSON file, or the letters recorded in a catalog database file."""
     from workbench.services.letters import LetterInputError, load_letter_file
 
@@ -271,62 +271,6 @@ def _letters_from(source: str):
         finally:
             service.conn.close()
     return load_letter_file(path)
-
-
-def wrap_classify(original):
-    """classify with ``--letters``: the same determinations, with open letters applied on top."""
-
-    def classify(args: argparse.Namespace) -> int:
-        if not getattr(args, "letters", None):
-            return original(args)
-        from workbench import cli
-        from workbench.cli_format import csv_text, number
-        from workbench.engine import determine
-        from workbench.engine.letters import apply_letters, compile_letters
-        from workbench.engine.metrics import compute_metrics
-        from workbench.services.letters import LetterInputError
-        from workbench.services.regimes import bundled_library
-
-        try:
-            letters = compile_letters(_letters_from(args.letters))
-        except LetterInputError as exc:
-            raise cli.BadInput(str(exc)) from None
-        except StoreError as exc:
-            raise cli.BadInput(f"--letters: {exc}") from None
-        lib = bundled_library()
-        regimes = lib.select(args.regime)
-        destination = cli._country(args.destination, "--destination")
-        hq = cli._country(args.end_user_hq, "--end-user-hq")
-        on = cli.parse_date(args.date)
-        if getattr(args, "db", None) and not args.input and not args.demo:
-            from workbench.cli_catalog import catalog_specs
-
-            specs = catalog_specs(args.db)
-        else:
-            specs = cli._load_specs(args)
-        results = []
-        for s in specs:
-            m = compute_metrics(s)
-            for r in regimes:
-                det = determine(s, r, lib.countries, destination, hq, on, metrics=m, today=_clock(args).today())
-                results.append((det, apply_letters(det, s, letters, lib.countries, metrics=m)))
-        if args.format == "json":
-            print(json_text([o.apply_to(d.to_json()) for d, o in results]))
-            return EXIT_OK
-        headers = ["part_number", "regime", "classification", "license_required", "review_policy", "letters",
-                   "tpp", "explanation"]
-        rows = [[d.part_number, d.regime, d.classification,
-                 {True: "yes", False: "no", None: "-"}[o.license_required], o.review_policy or "",
-                 ",".join(m.ref for m in o.binding) or ("may: " + ",".join(m.ref for m in o.letters
-                                                                           if m.result == "may bind")
-                                                         if any(m.result == "may bind" for m in o.letters) else ""),
-                 number(d.tpp), o.explanation] for d, o in results]
-        if args.format == "csv":
-            print(csv_text(headers, rows), end="")
-        else:
-            print(text_table(headers[:-1], [r[:-1] for r in rows]))
-        return EXIT_OK
-    return classify
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -392,4 +336,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     if classify is not None:
         classify.add_argument("--letters", metavar="FILE.json|DB",
                               help="apply is-informed letters from a JSON file or a catalog database on top")
-        classify.set_defaults(func=wrap_classify(classify.get_default("func")))

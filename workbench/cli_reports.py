@@ -59,7 +59,7 @@ def cmd_memo(args: argparse.Namespace) -> int:
     result, failed = _report(args, lambda conn, library, on: write_memo(
         conn, library, args.product, args.regime, args.destination, args.lang, args.out, end_user_hq=args.end_user_hq,
         on=on, company=args.company or "", prepared_by=args.prepared_by or "", reviewed_by=args.reviewed_by or "",
-        clock=_clock(args)))
+        history=args.history, with_letters=not args.no_letters, clock=_clock(args)))
     if failed is not None:
         return failed
     print(f"memo {result.memo_id} written to {result.path} ({result.pages} page{'s' if result.pages != 1 else ''}; "
@@ -72,7 +72,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     result, failed = _report(args, lambda conn, library, on: export_workbook(
         conn, library, args.out, args.regime, args.destination, end_user_hq=args.end_user_hq, on=on,
-        clock=_clock(args)))
+        with_letters=not args.no_letters, clock=_clock(args)))
     if failed is not None:
         return failed
     print(f"workbook written to {result.path}: {result.products} products, {result.determinations} determinations")
@@ -87,7 +87,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("memo", help="write a compliance memo (PDF) for one or more catalog products")
     p.add_argument("--product", action="append", required=True, metavar="PN", help="part number (repeatable)")
-    p.add_argument("--regime", action="append", metavar="ID", help="regime id (repeatable; default: all)")
+    p.add_argument("--regime", action="append", metavar="ID",
+                   help="regime id (repeatable; default: the regimes enforced on the memo date)")
+    p.add_argument("--history", action="store_true",
+                   help="add an appendix with every other regime (superseded, codified but not enforced, proposed)")
+    p.add_argument("--no-letters", action="store_true",
+                   help="leave the catalog's is-informed letters out (the memo says so)")
     p.add_argument("--destination", metavar="ISO2", help="destination country, e.g. CN")
     p.add_argument("--end-user-hq", metavar="ISO2", help="country of the end user's (ultimate parent's) headquarters")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="evaluation date (default: today, within each regime's window)")
@@ -104,6 +109,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--destination", metavar="ISO2", help="destination for licence positions (default: none)")
     p.add_argument("--end-user-hq", metavar="ISO2")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="evaluation date (default: today, within each regime's window)")
+    p.add_argument("--no-letters", action="store_true",
+                   help="leave the catalog's is-informed letters out (the About sheet says so)")
     p.add_argument("--db", metavar="PATH", help=DB_HELP)
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
     p.set_defaults(func=cmd_export)

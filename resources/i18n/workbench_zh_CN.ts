@@ -713,6 +713,10 @@
         <translation>依告知函 %1 需要许可证</translation>
     </message>
     <message>
+        <source>Include regime history in memos</source>
+        <translation>在备忘录中附上规则版本沿革</translation>
+    </message>
+    <message>
         <source>received</source>
         <translation>已收到</translation>
     </message>
@@ -1399,6 +1403,226 @@
     <message>
         <source>DEMO catalog – not for compliance decisions</source>
         <translation>演示产品目录——不得用于合规决定</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Column in the file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>Sample values</source>
+        <translation>示例值</translation>
+    </message>
+    <message>
+        <source>Template field</source>
+        <translation>模板字段</translation>
+    </message>
+    <message>
+        <source>Recognised as</source>
+        <translation>识别结果</translation>
+    </message>
+    <message>
+        <source>Apply mapping and preview again</source>
+        <translation>应用映射并重新预览</translation>
+    </message>
+    <message>
+        <source>Save mapping as profile…</source>
+        <translation>将映射保存为配置…</translation>
+    </message>
+    <message>
+        <source>Step 1 — columns: check what each column of the file becomes</source>
+        <translation>第 1 步 — 列：确认文件中每一列对应的字段</translation>
+    </message>
+    <message>
+        <source>Problems only</source>
+        <translation>仅显示问题</translation>
+    </message>
+    <message>
+        <source>Step 2 — preview: the rows as they will be written</source>
+        <translation>第 2 步 — 预览：将要写入的行</translation>
+    </message>
+    <message>
+        <source>Mapping profile &apos;%1&apos; applied (same headers).</source>
+        <translation>已应用映射配置“%1”（表头相同）。</translation>
+    </message>
+    <message>
+        <source>recognised (%1)</source>
+        <translation>已识别（%1）</translation>
+    </message>
+    <message>
+        <source>as you chose</source>
+        <translation>按您的选择</translation>
+    </message>
+    <message>
+        <source>ignored</source>
+        <translation>已忽略</translation>
+    </message>
+    <message>
+        <source>not in the template</source>
+        <translation>不在模板中</translation>
+    </message>
+    <message>
+        <source>probably %1: map it?</source>
+        <translation>可能是 %1：是否映射？</translation>
+    </message>
+    <message>
+        <source>unit does not fit: choose a field or ignore</source>
+        <translation>单位不符：请选择字段或忽略</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>精确</translation>
+    </message>
+    <message>
+        <source>alias</source>
+        <translation>别名</translation>
+    </message>
+    <message>
+        <source>probable</source>
+        <translation>可能</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>ignore</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>Save mapping as profile</source>
+        <translation>将映射保存为配置</translation>
+    </message>
+    <message>
+        <source>Profile name:</source>
+        <translation>配置名称：</translation>
+    </message>
+    <message>
+        <source>Mapping saved as profile &apos;%1&apos;; it is offered again for files with the same headers.</source>
+        <translation>映射已保存为配置“%1”；表头相同的文件将再次使用它。</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>未变</translation>
+    </message>
+    <message>
+        <source>The file or the catalog changed since the preview: nothing was written. Preview it again.</source>
+        <translation>预览之后文件或产品目录已更改：未写入任何内容。请重新预览。</translation>
+    </message>
+    <message>
+        <source>Near-duplicates: choose…</source>
+        <translation>近似重复：请选择…</translation>
+    </message>
+    <message>
+        <source>Near-duplicates: update the catalog&apos;s product</source>
+        <translation>近似重复：更新目录中的产品</translation>
+    </message>
+    <message>
+        <source>Near-duplicates: add as new products</source>
+        <translation>近似重复：作为新产品添加</translation>
+    </message>
+    <message>
+        <source>%1 matches the catalog&apos;s %2: update %2, or add it as new? (left out until you choose)</source>
+        <translation>%1 与目录中的 %2 相同：更新 %2，还是作为新产品添加？（选择之前不导入）</translation>
+    </message>
+    <message>
+        <source>Missing columns: %1</source>
+        <translation>缺少的列：%1</translation>
+    </message>
+    <message>
+        <source>Formula =%1 has no saved result, so its value is unknown (expected a value: recalculate and save the file in Excel, or paste values)</source>
+        <translation>公式 =%1 没有保存的计算结果，其值未知（应为数值：请在 Excel 中重新计算并保存，或粘贴为数值）</translation>
+    </message>
+    <message>
+        <source>Duplicate part number &apos;%1&apos;, first given at %2 (expected each part number once)</source>
+        <translation>料号“%1”重复，首次出现在 %2（每个料号只能出现一次）</translation>
+    </message>
+    <message>
+        <source>Part number &apos;%1&apos; is the same as &apos;%2&apos; at %3 apart from case, spaces or look-alike characters (expected each part number once)</source>
+        <translation>料号“%1”与 %3 的“%2”仅在大小写、空格或形近字符上不同（每个料号只能出现一次）</translation>
+    </message>
+    <message>
+        <source>Part number &apos;%1&apos; matches the catalog&apos;s &apos;%2&apos;: update it, or add it as a new product?</source>
+        <translation>料号“%1”与产品目录中的“%2”相同：更新该产品，还是作为新产品添加？</translation>
+    </message>
+    <message>
+        <source>Excel error value %1: the cell&apos;s value is unknown and is not read as empty (expected a value: fix the formula or type the figure)</source>
+        <translation>Excel 错误值 %1：该单元格的值未知，不会被当作空值读取（应为数值：请修正公式或填入数值）</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; holds sparse figures; TPP uses dense figures: map it to %2 only if the figures are dense, or ignore it</source>
+        <translation>列“%1”为稀疏算力；TPP 使用稠密算力：仅当数值实为稠密时才映射到 %2，否则请忽略</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; is probably %2: map it? (choose %2 or &apos;ignore&apos; in the field chooser)</source>
+        <translation>列“%1”可能是 %2：是否映射？（在字段选择中选择 %2 或“忽略”）</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; looks like a template figure: choose its field, or &apos;ignore&apos;</source>
+        <translation>列“%1”看起来是模板中的数值：请选择字段或“忽略”</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; is in %2, which %3 cannot take (expected %4): choose another field or ignore it</source>
+        <translation>列“%1”的单位是 %2，%3 不接受该单位（应为 %4）：请选择其他字段或忽略</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; maps to %2, which another column already gives (expected each field once: map or ignore one of them)</source>
+        <translation>列“%1”对应 %2，但另一列已提供该字段（每个字段只能来自一列：请映射或忽略其中一列）</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; holds sparse figures; %2 comes from the dense column (TPP uses dense figures)</source>
+        <translation>列“%1”为稀疏算力；%2 取自稠密算力列（TPP 使用稠密算力）</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; is not in the template, ignored</source>
+        <translation>列“%1”不在模板中，已忽略</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos; ignored as you chose</source>
+        <translation>已按您的选择忽略列“%1”</translation>
+    </message>
+    <message>
+        <source>Column &apos;%1&apos;: values converted from %2 to %3 (x%4)</source>
+        <translation>列“%1”：数值已由 %2 换算为 %3（×%4）</translation>
+    </message>
+    <message>
+        <source>%1: unit &apos;%2&apos; removed from &apos;%3&apos;</source>
+        <translation>%1：已去掉“%3”中的单位“%2”</translation>
+    </message>
+    <message>
+        <source>%1: text number &apos;%2&apos; read as %3</source>
+        <translation>%1：文本数字“%2”读作 %3</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; converted to %3</source>
+        <translation>%1：“%2”已换算为 %3</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a number (expected a number in %2)</source>
+        <translation>“%1”不是数字（应为以 %2 为单位的数字）</translation>
+    </message>
+    <message>
+        <source>Hidden sheets not read: %1</source>
+        <translation>未读取隐藏工作表：%1</translation>
+    </message>
+    <message>
+        <source>Rows %1-%2 above the header row %3 were not read</source>
+        <translation>表头（第 %3 行）上方的第 %1-%2 行未读取</translation>
+    </message>
+    <message>
+        <source>Columns not in the template, ignored: %1</source>
+        <translation>不在模板中的列（已忽略）：%1</translation>
+    </message>
+    <message>
+        <source>Merged cells outside the template&apos;s data, ignored</source>
+        <translation>模板数据以外的合并单元格，已忽略</translation>
     </message>
     <message>
         <source>Screening</source>

@@ -138,6 +138,15 @@ class Criterion(NamedTuple):
         return f"{self.label or self.metric} {shown} {self.op} {format_value(self.threshold)}"
 
 
+# The one table of operator symbols (the UI, the memo and the CLI read it through workbench.wording).
+OP_SYMBOLS = {">=": "≥", "<=": "≤", "!=": "≠", "==": "=", ">": ">", "<": "<", "is": "=", "in": "∈"}
+# The one table of short metric names in English (the engine's sentences, the catalog, the map).
+METRIC_SHORT = {"tpp": "TPP", "performance_density": "PD", "interconnect_bandwidth_gbs": "interconnect",
+                "memory_bandwidth_gbs": "DRAM bandwidth", "hbm_bandwidth_density_gbs_mm2": "HBM density",
+                "transistors_billion": "transistors (bn)", "process_node_nm": "node (nm)",
+                "training_ops": "training ops", "die_area_mm2": "die area"}
+
+
 def format_value(value: object) -> str:
     """How a value reads in a trace or sentence: 15,832; 5.92; 1e+26; yes/no."""
     if isinstance(value, bool):

@@ -21,9 +21,10 @@ from workbench.engine.places import matches
 from workbench.engine.ruleset import CONFIDENCE_ORDER, Regime
 from workbench.engine.spec import THROUGHPUT_BIT_LENGTH, ProductSpec
 
-INDETERMINATE_CLASS = "indeterminate"
-_OP_SYMBOL = {">=": "≥", "<=": "≤", "!=": "≠", "==": "=", ">": ">", "<": "<", "is": "is", "in": "in"}
+from workbench.engine.conditions import METRIC_SHORT
+from workbench.engine.conditions import OP_SYMBOLS as _OP_SYMBOL
 
+INDETERMINATE_CLASS = "indeterminate"
 
 CriterionOut = Criterion  # one trace entry; ``id`` names the rule, requirement or policy
 
@@ -90,6 +91,9 @@ class Determination:
     nearest: Optional[Criterion]
     ruleset_sha256: str
     countries_sha256: str
+    # One (code, arguments) per licence reason, aligned with license_reasons: what lets every
+    # language render the reasons from data rather than translate the English sentences.
+    license_reason_codes: tuple[tuple[str, tuple], ...] = ()
 
     @property
     def controlled(self) -> Optional[bool]:
@@ -211,13 +215,13 @@ def determine(
 
     lic = _licence(regime, countries, classification, paragraph, candidates, destination, end_user_hq, day,
                    exports_from_us, product_results)
-    license_required, reasons, review, review_conditions, exceptions, lic_conf, lic_cites = lic
+    license_required, reasons, review, review_conditions, exceptions, lic_conf, lic_cites, reason_codes = lic
     confidence = _worst(confidence, *lic_conf) if lic_conf else confidence
     citations.extend(c for c in lic_cites if c not in citations)
     if regime.product_flags:
-        license_required, reasons, exceptions, confidence = _apply_flags(
+        license_required, reasons, exceptions, confidence, reason_codes = _apply_flags(
             regime, spec, classification, countries, destination, end_user_hq, day,
-            (license_required, reasons, exceptions, confidence), notes, citations)
+            (license_required, reasons, exceptions, confidence, reason_codes), notes, citations)
 
     numeric = [c for c in criteria if c.margin_pct is not None]
     nearest = min(numeric, key=_distance) if numeric else None  # first of equals: criteria order is fixed
@@ -234,23 +238,25 @@ def determine(
         review_conditions=tuple(review_conditions), license_exceptions=tuple(exceptions), criteria=tuple(criteria),
         rules=tuple(outcomes), missing=tuple(sorted(missing)), notes=tuple(dict.fromkeys(notes)),
         citations=tuple(citations), confidence=confidence, nearest=nearest, ruleset_sha256=loaded.sha256,
-        countries_sha256=countries.sha256,
+        countries_sha256=countries.sha256, license_reason_codes=tuple(reason_codes),
     )
 
 
 def _licence(regime, countries, classification, paragraph, candidates, destination, end_user_hq, day, from_us, product_results):
     """Licence position: (required, reasons, review policy, conditions, exceptions, confidences, citations)."""
     if destination is None and end_user_hq is None:
-        return None, ["No destination given: licence position not evaluated."], None, [], [], [], []
+        return (None, ["No destination given: licence position not evaluated."], None, [], [], [], [],
+                [("not_evaluated", ())])
     if classification == INDETERMINATE_CLASS:
         return (None, [f"Classification indeterminate (could be {' or '.join(candidates)}): "
                        "licence position cannot be decided until the missing figures are given."],
-                None, [], [], [], [])
+                None, [], [], [], [], [("indeterminate", (tuple(candidates),))])
     if destination and destination.upper() in DOMESTIC:
         return (False, [f"{destination.upper()} is part of the United States (15 CFR 772.1): not an export."],
-                None, [], [], [], [])
+                None, [], [], [], [], [("domestic", (destination.upper(),))])
 
     reasons: list[str] = []
+    codes: list[tuple[str, tuple]] = []  # one (code, arguments) per reason, for other languages
     confidences: list[str] = []
     cites: list[str] = []
     review = None
@@ -270,6 +276,7 @@ def _licence(regime, countries, classification, paragraph, candidates, destinati
         if req.end_user_hq is not None:
             if end_user_hq is None:
                 reasons.append(f"End user's headquarters not given: {req.id} ({req.description}) not checked.")
+                codes.append(("hq_not_given", (req.id, req.description)))
                 continue
             hits.append(_tri(matches(req.end_user_hq, countries, end_user_hq, day)))
         if NOT_MET in hits:
@@ -279,6 +286,7 @@ def _licence(regime, countries, classification, paragraph, candidates, destinati
             continue
         required = True
         reasons.append(f"{req.description} [{req.citation}]")
+        codes.append(("requirement", (req.id, req.description, req.citation)))
         confidences.append(req.confidence)
         cites.append(req.citation)
         # Several requirements can bind at once (destination and headquarters rule): the
@@ -292,12 +300,15 @@ def _licence(regime, countries, classification, paragraph, candidates, destinati
     if required is False and unsure:
         required = None
         reasons.append("Country-group data marked unknown for: " + ", ".join(unsure))
+        codes.append(("groups_unknown", (tuple(unsure),)))
     if required is False:
         where = destination.upper() if destination else f"an end user headquartered in {end_user_hq.upper()}"
         reasons.append(f"No licence requirement of {regime.id} covers {classification} for {where}.")
-        return False, reasons, None, [], [], confidences, cites
+        codes.append(("no_requirement", (regime.id, classification, destination.upper() if destination else None,
+                                         end_user_hq.upper() if end_user_hq else None)))
+        return False, reasons, None, [], [], confidences, cites, codes
     exceptions = _exceptions(regime, countries, classification, paragraph, destination, end_user_hq, day, product_results) if required else []
-    return required, reasons, review, conditions, exceptions, confidences + [e.confidence for e in exceptions], cites
+    return required, reasons, review, conditions, exceptions, confidences + [e.confidence for e in exceptions], cites, codes
 
 
 def _apply_flags(regime, spec, classification, countries, destination, end_user_hq, day, position, notes, citations):
@@ -306,7 +317,7 @@ def _apply_flags(regime, spec, classification, countries, destination, end_user_
     cures GP10). A shipment inside the United States stays "not an export"."""
     from workbench.engine.product_flags import binding_flags
 
-    required, reasons, exceptions, confidence = position
+    required, reasons, exceptions, confidence, codes = position
     for flag in binding_flags(regime, spec, classification, countries, destination, end_user_hq, day):
         notes.append(f"{flag.title}: {flag.description} [{flag.citation}]")
         if flag.citation not in citations:
@@ -315,9 +326,10 @@ def _apply_flags(regime, spec, classification, countries, destination, end_user_
         exporting = destination is None or destination.upper() not in DOMESTIC
         if flag.kind == "prohibition" and exporting and (destination or end_user_hq):
             required, exceptions = True, []
-            reasons = [f"{flag.title}: {flag.description} [{flag.citation}]"] + [
-                r for r in reasons if not r.startswith("No licence requirement of")]
-    return required, reasons, exceptions, confidence
+            kept = [(r, c) for r, c in zip(reasons, codes) if c[0] != "no_requirement"]
+            reasons = [f"{flag.title}: {flag.description} [{flag.citation}]"] + [r for r, _ in kept]
+            codes = [("flag", (flag.title, flag.description, flag.citation))] + [c for _, c in kept]
+    return required, reasons, exceptions, confidence, codes
 
 
 _STRICTNESS = {"license_free": 0, "presumption_of_approval": 1, "case_by_case": 2, "not_stated": 3,
@@ -378,8 +390,9 @@ def _exceptions(regime, countries, classification, paragraph, destination, end_u
     return eligible
 
 
-_SHORT = {"tpp": "TPP", "performance_density": "PD", "interconnect_bandwidth_gbs": "interconnect",
-          "memory_bandwidth_gbs": "DRAM bandwidth", "hbm_bandwidth_density_gbs_mm2": "HBM density"}
+# The sentences name these metrics short (conditions.METRIC_SHORT); others by their ruleset label.
+_SHORT = {k: METRIC_SHORT[k] for k in ("tpp", "performance_density", "interconnect_bandwidth_gbs",
+                                        "memory_bandwidth_gbs", "hbm_bandwidth_density_gbs_mm2")}
 
 
 def _short(c: Criterion) -> str:

@@ -21,8 +21,8 @@ TEXT_FIELDS = {"part_number", "vendor", "name", "source", "notes"}
 CHOICE_FIELDS = {"product_type": ("ic", "board", "server", "hbm", "model_weights"), "tpp_basis": ("computed", "declared")}
 NUMBER_FIELDS = frozenset(FIELD_UNITS) - BOOL_FIELDS - TEXT_FIELDS - set(CHOICE_FIELDS)
 
-_TRUE = {"yes", "y", "true", "1", "是", "是的", "x", "✓"}
-_FALSE = {"no", "n", "false", "0", "否", "不是", "不"}
+_TRUE = {"yes", "y", "true", "1", "是", "是的", "x", "✓", "✔", "有", "√", "对"}
+_FALSE = {"no", "n", "false", "0", "否", "不是", "不", "无", "没有", "✗", "×"}
 
 # Units a user may type after a number, per field (lower-case, spaces removed).
 _UNITS: dict[str, set[str]] = {
@@ -38,6 +38,26 @@ _UNITS: dict[str, set[str]] = {
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([^\d\s].*)?$")
 
 
+def scaled(number: float, factor: float) -> float:
+    """number x factor in decimal, so 2.039 TB/s is 2039 GB/s, not 2038.9999999999998."""
+    if factor == 1.0 or not math.isfinite(number):
+        return number
+    from decimal import Decimal
+
+    return float(Decimal(repr(number)) * Decimal(repr(factor)))
+
+
+def _other_unit_factor(field: str, suffix: str) -> Optional[float]:
+    """A typed unit of the field's kind but another size (TB/s in a GB/s column): its factor."""
+    from workbench.io.headers import FIELD_FAMILY, UNITS, clean
+
+    typed = clean(suffix).replace(" ", "")
+    family = FIELD_FAMILY.get(field)
+    if family is None or typed not in UNITS or UNITS[typed][0] != family:
+        return None
+    return UNITS[typed][1]
+
+
 class CellProblem(UserError, ValueError):
     """Why a cell was refused and what was expected."""
 
@@ -46,16 +66,41 @@ class CellProblem(UserError, ValueError):
         super().__init__(f"{what} (expected {expected})")
 
 
-def convert(field: str, value: object, text_source: bool = False) -> tuple[object, Optional[str]]:
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#N/A!"})
+
+
+def excel_error(value: object) -> Optional[str]:
+    """The Excel error value a cell shows ("#N/A", "#REF!" ...), or None."""
+    if type(value) is str and value[:1] == "#":
+        text = value.strip().upper()
+        if text in EXCEL_ERRORS:
+            return text
+    return None
+
+
+def error_problem(error: str) -> "CellProblem":
+    return CellProblem(f"Excel error value {error} (the cell's formula or source failed, so its value is unknown)",
+                       "a value: fix the formula or type the figure")
+
+
+def convert(field: str, value: object, text_source: bool = False, column_factor: float = 1.0) -> tuple[object, Optional[str]]:
     """(typed value or None for empty, note or None). Raises CellProblem.
 
     ``text_source``: the file only has text (CSV), so a plain "19.5" is the normal spelling of a
     number and gets no note; in a spreadsheet a number stored as text is worth telling.
+    ``column_factor``: the header's unit converted to the field's (TB/s -> GB/s: 1000), applied to
+    a plain number; a unit typed in the cell itself is converted on its own.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if field in TEXT_FIELDS:
-        return _text(field, value)
+        text, note = _text(field, value)
+        if text_source and excel_error(value) is not None:  # a CSV cannot say whether it was an error
+            note = f"{field}: text '{value}' looks like an Excel error value; kept as text (check the source sheet)"
+        return text, note
+    if (error := excel_error(value)) is not None:  # a typed cell "#N/A" where a figure or yes/no belongs
+        raise error_problem(error)
     if field in BOOL_FIELDS:
         return _bool(field, value), None
     if field in CHOICE_FIELDS:
@@ -63,7 +108,7 @@ def convert(field: str, value: object, text_source: bool = False) -> tuple[objec
         if text not in CHOICE_FIELDS[field]:
             raise CellProblem(f"'{value}' is not a valid {field}", FIELD_UNITS[field])
         return text, None
-    return _number(field, value, text_source)
+    return _number(field, value, text_source, column_factor)
 
 
 FAST_BOOL = {"yes": True, "no": False, "Yes": True, "No": False, "YES": True, "NO": False, True: True, False: False}
@@ -78,6 +123,8 @@ def fast_converter(field: str, text_source: bool = False) -> Callable[[object], 
     if field == "part_number":
         return slow
     if field in TEXT_FIELDS:
+        if text_source:
+            return lambda v: (v, None) if type(v) is str and not v.isspace() and v[:1] != "#" else slow(v)
         return lambda v: (v, None) if type(v) is str and not v.isspace() else slow(v)
     if field in BOOL_FIELDS:
         def boolean(v):
@@ -127,7 +174,7 @@ def _bool(field: str, value: object) -> bool:
     raise CellProblem(f"'{value}' is not yes or no", "yes or no")
 
 
-def _number(field: str, value: object, text_source: bool = False) -> tuple[float, Optional[str]]:
+def _number(field: str, value: object, text_source: bool = False, column_factor: float = 1.0) -> tuple[float, Optional[str]]:
     unit = FIELD_UNITS.get(field, "a number")
     if isinstance(value, bool):
         raise CellProblem(f"{value!r} is a true/false value, not a number", f"a number in {unit}")
@@ -135,7 +182,7 @@ def _number(field: str, value: object, text_source: bool = False) -> tuple[float
         raise CellProblem(f"{value} is a date or time, not a number (a number formatted as a date?)", f"a number in {unit}")
     note = None
     if isinstance(value, (int, float)):
-        number = float(value)
+        number = scaled(float(value), column_factor)
     else:
         text = str(value).strip()
         match = _NUMBER_WITH_UNIT.match(text)
@@ -148,11 +195,17 @@ def _number(field: str, value: object, text_source: bool = False) -> tuple[float
             notes.append(f"text number '{text}' read as {number:g}")
         if suffix:
             typed = re.sub(r"\s+", "", suffix.lower())
-            if typed not in _UNITS.get(field, set()):
+            if typed in _UNITS.get(field, set()):
+                notes.append(f"unit '{suffix.strip()}' removed from '{text}'")
+            elif (factor := _other_unit_factor(field, suffix)) is not None:
+                number = scaled(number, factor)
+                notes.append(f"'{text}' converted to {number:g} {FIELD_UNITS[field]}")
+            else:
                 raise CellProblem(f"'{value}' has unit '{suffix.strip()}'", f"a number in {unit}")
-            notes.append(f"unit '{suffix.strip()}' removed from '{text}'")
-        elif "," not in digits and not text_source:
-            notes.append(f"text '{text}' read as the number {number:g}")
+        else:
+            number = scaled(number, column_factor)
+            if "," not in digits and not text_source:
+                notes.append(f"text '{text}' read as the number {number:g}")
         note = f"{field}: " + "; ".join(notes) if notes else None
     if not math.isfinite(number):
         raise CellProblem(f"{value!r} is not a finite number", f"a number in {unit}")

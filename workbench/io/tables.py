@@ -9,12 +9,14 @@ calamine, and the template layer decides what each means.
 from __future__ import annotations
 
 import csv
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
 from workbench.errors import UserError
-from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits, UnsafeFile, column_letter, inspect_xlsx
+from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits, UnsafeFile, column_index, column_letter, inspect_xlsx
 
 
 class TableError(UserError, ValueError):
@@ -32,6 +34,7 @@ class Table:
     header_row: int = 1  # 1-based
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col), 0-based
     formulas_without_value: tuple[tuple[int, int, str], ...] = ()  # (row 1-based, col 0-based, formula)
+    error_cells: tuple[tuple[int, int, str], ...] = ()  # (row 1-based, col 0-based, "#N/A") read as empty by calamine
 
 
 def cell_name(row: int, col: int) -> str:
@@ -86,20 +89,49 @@ def _split(file: str, sheet: str, grid: list[list[object]], notes: tuple[str, ..
 
 
 def _read_csv(path: Path, is_header: Optional[HeaderTest] = None, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """The csv module over the file object (``newline=''``), so a quoted newline stays in its cell
+    and a form feed, vertical tab, U+2028 or NEL inside a cell never splits a row. Strict quoting:
+    an unclosed quote is refused naming the line it opened on, never left to swallow later rows."""
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise TableError(f"{path.name}: {size:,} bytes, over the import limit of {limits.max_file_bytes:,} bytes "
                          "(expected a smaller file)")
+    grid: list[list[object]] = []
+    cap = limits.max_rows + 1
+    filled = 0
+    line = 1
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TableError(f"{path.name}: not UTF-8 text at byte {exc.start} (expected a UTF-8 CSV)") from None
-    lines = text.splitlines()
-    if len(lines) > limits.max_rows + 1 and sum(1 for _ in csv.reader(lines)) > limits.max_rows + 1:
-        raise TableError(f"{path.name}: more than {limits.max_rows:,} rows (expected at most {limits.max_rows:,}; "
-                         "split the file or raise the limit)")
-    grid = [[c if c != "" else None for c in row] for row in csv.reader(lines)]
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            for row in reader:
+                cells = [c if c != "" else None for c in row]
+                grid.append(cells)
+                line = reader.line_num + 1
+                filled += any(cells)
+                if filled > cap:
+                    raise TableError(f"{path.name}: more than {limits.max_rows:,} rows (expected at most "
+                                     f"{limits.max_rows:,}; split the file or raise the limit)")
+    except UnicodeDecodeError:
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8-sig")
+            at = 0
+        except UnicodeDecodeError as exc:
+            at = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        raise TableError(f"{path.name}: not UTF-8 text at byte {at} (expected a UTF-8 CSV)") from None
+    except csv.Error as exc:
+        raise TableError(_csv_problem(path.name, line, str(exc))) from None
     return _split(path.name, "csv", grid, text_only=True, is_header=is_header)
+
+
+def _csv_problem(name: str, line: int, what: str) -> str:
+    if "field larger than field limit" in what:
+        return (f"{name}: line {line}: a cell longer than {csv.field_size_limit():,} characters (expected a product "
+                "figure or text; is a quote left open above it?)")
+    if "unexpected end of data" in what:
+        return (f"{name}: line {line}: a quoted cell opened on this line is never closed (expected a closing '\"'; "
+                "every later line would have been read into it)")
+    return f"{name}: line {line}: not valid CSV ({what}; expected comma-separated cells, quotes doubled inside quotes)"
 
 
 def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Optional[HeaderTest] = None) -> Table:
@@ -109,6 +141,9 @@ def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Opti
         facts, scanned = inspect_xlsx(path, sheet, limits)
     except UnsafeFile as exc:
         raise TableError(str(exc)) from None
+    # The error-value scan reads the sheet's XML on a second core while calamine (which releases
+    # the GIL) parses it; it is joined before anything is decided.
+    early = _Background(_error_cells, path, facts, scanned.name, scanned) if scanned is not None else None
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for broken files
@@ -150,7 +185,89 @@ def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Opti
             rows = ", ".join(str(r) for r in scanned.hidden_rows[:20]) + (" ..." if len(scanned.hidden_rows) > 20 else "")
             notes.append(f"{path.name}:{sheet}: {len(scanned.hidden_rows)} hidden rows were read like the others "
                          f"(rows {rows})")
+    errors = early.result() if early is not None else None
+    if scanned is None or scanned.name != sheet:
+        errors = None
+    if errors is None:
+        errors = _error_cells(path, facts, sheet, scanned)
     if facts.date1904:
         notes.append(f"{path.name}: the workbook uses the 1904 date system (dates are read in it; no template "
                      "column takes a date)")
-    return _split(path.name, sheet, grid, tuple(notes), is_header=is_header, merged=merged, formulas_without_value=gaps)
+    return _split(path.name, sheet, grid, tuple(notes), is_header=is_header, merged=merged, formulas_without_value=gaps,
+                  error_cells=errors)
+
+
+_ERROR_MARKS = (b't="e"', b"t='e'")
+
+
+class _Background:
+    """Run fn(*args) on a thread; ``result()`` joins and returns it (or raises what it raised).
+    If the reading thread fails for a reason of its own, the caller runs fn again in the
+    foreground and reports that error there."""
+
+    def __init__(self, fn, *args):
+        import threading
+
+        self._value, self._error = None, None
+
+        def run():
+            try:
+                self._value = fn(*args)
+            except BaseException as exc:  # handed to the caller in result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="xlsx-error-scan", daemon=True)
+        self._thread.start()
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            return None  # the caller scans again in the foreground, where the error is reported
+        return self._value
+
+
+def _error_cells(path: Path, facts, sheet: str, scanned) -> tuple[tuple[int, int, str], ...]:
+    """Cells holding an Excel error value (``t="e"``: #N/A, #REF! ...), which python-calamine reads
+    as empty. One streamed pass looks for the mark; only a sheet that has one is parsed."""
+    part = scanned.part if scanned is not None and scanned.name == sheet else \
+        next((s.part for s in facts.sheets if s.name == sheet), "")
+    if not part:
+        return ()
+    with zipfile.ZipFile(path) as zf:
+        names = {n.lower(): n for n in zf.namelist()}
+        member = part if part in zf.namelist() else names.get(part.lower())
+        if member is None:
+            return ()
+        found = False
+        tail = b""
+        with zf.open(member) as fh:
+            while chunk := fh.read(4 << 20):
+                window = tail + chunk[:16]
+                # t="e" first; the single-quoted spelling only where a ' occurs at all (a fast memchr)
+                if _ERROR_MARKS[0] in chunk or _ERROR_MARKS[0] in window or (
+                        (b"'" in chunk or b"'" in window) and (_ERROR_MARKS[1] in chunk or _ERROR_MARKS[1] in window)):
+                    found = True
+                    break
+                tail = chunk[-16:]
+        if not found:
+            return ()
+        from defusedxml.ElementTree import iterparse
+
+        out: list[tuple[int, int, str]] = []
+        with zf.open(member) as fh:
+            for _, el in iterparse(fh, events=("end",)):
+                tag = el.tag.rsplit("}", 1)[-1]
+                if tag == "c":
+                    if el.get("t") == "e":
+                        m = _CELL_REF.match(el.get("r", ""))
+                        v = next((ch for ch in el if ch.tag.rsplit("}", 1)[-1] == "v"), None)
+                        if m:
+                            out.append((int(m.group(2)), column_index(m.group(1)),
+                                        (v.text or "#ERROR") if v is not None else "#ERROR"))
+                    el.clear()
+                elif tag == "row":
+                    el.clear()
+    return tuple(out)
+
+
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
@@ -17,10 +17,12 @@ from typing import Annotated, Optional
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from workbench.engine.identity import identity_key
 from workbench.engine.spec import TEMPLATE_FIELDS, ProductSpec, expected_for
 from workbench.io.cells import (BOOL_FIELDS, CHOICE_FIELDS, FAST_BOOL as _FAST_BOOL, NUMBER_FIELDS, TEXT_FIELDS,
-                                CellProblem, fast_converter)
+                                CellProblem, convert, fast_converter)
 from workbench.io.headers import map_header
+from workbench.io.mapping import BLOCKING, REFUSED, Choices, ColumnPlan, choice_key, plan_columns
 from workbench.io.tables import Table, cell_name, column_letter, read_table
 from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits
 
@@ -57,6 +59,9 @@ class ParsedProducts:
     notes: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # header as written -> field
     unmapped: list[str] = field(default_factory=list)
+    columns: list[ColumnPlan] = field(default_factory=list)  # every source column and what became of it
+    blocking: list[ColumnPlan] = field(default_factory=list)  # columns the user must map or ignore
+    factors: dict[int, float] = field(default_factory=dict)  # column index -> unit conversion factor
     _records: Optional[list[dict]] = field(default=None, repr=False)
     _specs: Optional[list[ProductSpec]] = field(default=None, repr=False)
 
@@ -75,31 +80,41 @@ class ParsedProducts:
         return self._specs
 
 
-def _map_header(table: Table, out: ParsedProducts) -> dict[int, str]:
+def _map_header(table: Table, out: ParsedProducts, choices: Optional[Choices] = None) -> dict[int, str]:
+    """Decide every column (see workbench.io.mapping) and record the outcome on ``out``."""
+    plan = plan_columns(table, choices)
+    out.columns = plan
     columns: dict[int, str] = {}
-    for index, header in enumerate(table.header):
-        if header is None or str(header).strip() == "":
-            continue
-        name = str(header)
-        target = map_header(name)
-        cell = f"{column_letter(index)}{table.header_row}"
-        if target is None:
-            out.unmapped.append(name)
-        elif target in columns.values():
-            out.errors.append(CellError(table.file, table.sheet, cell, name,
-                                        f"column '{name}' maps to {target}, which another column already gives (expected each field once)"))
+    for col in plan:
+        cell = f"{column_letter(col.index)}{table.header_row}"
+        if col.status == BLOCKING or col.status == REFUSED:
+            out.errors.append(CellError(table.file, table.sheet, cell, col.header, col.message))
+            out.blocking.append(col)
+        elif col.field is not None:
+            if col.field in columns.values():
+                out.errors.append(CellError(table.file, table.sheet, cell, col.header,
+                                            f"column '{col.header}' maps to {col.field}, which another column already "
+                                            "gives (expected each field once: map or ignore one of them)"))
+                continue
+            columns[col.index] = col.field
+            out.mapping[col.header] = col.field
+            if col.note:
+                out.notes.append(f"{table.file}:{table.sheet}!{cell}: {col.note}")
+            if col.factor != 1.0:
+                out.factors[col.index] = col.factor
         else:
-            columns[index] = target
-            out.mapping[name] = target
+            out.unmapped.append(col.header)
+            if col.note:
+                out.notes.append(f"{table.file}:{table.sheet}!{cell}: {col.note}")
     return columns
 
 
-def parse_table(table: Table) -> ParsedProducts:
+def parse_table(table: Table, choices: Optional[Choices] = None) -> ParsedProducts:
     """Check every cell, column by column: a clean column is accepted wholesale (C-speed checks),
     anything else cell by cell through cells.convert; then pydantic validates each column against
     ProductSpec's own field types and constraints. Errors and notes come out in row order."""
     out = ParsedProducts(table.file, table.sheet, notes=list(table.notes))
-    columns = _map_header(table, out)
+    columns = _map_header(table, out, choices)
     if "part_number" not in columns.values():
         out.errors.append(CellError(table.file, table.sheet, f"{table.header_row}:{table.header_row}", None,
                                     "no part_number column (expected a header 'part_number' or an alias such as 'Part number' or '型号')"))
@@ -109,27 +124,32 @@ def parse_table(table: Table) -> ParsedProducts:
     numbers = [n for n, _ in table.rows]
     grid = [cells for _, cells in table.rows]
     width = max(columns) + 1
-    if any(len(cells) < width for cells in grid):  # ragged CSV rows
+    if table.text_only and any(len(cells) < width for cells in grid):  # ragged CSV rows (calamine's are not)
         grid = [cells if len(cells) >= width else [*cells, *([None] * (width - len(cells)))] for cells in grid]
     found: list[tuple[int, int, object]] = []  # (row index, column index, CellError | note text)
     bad: set[int] = set()
     converted: dict[str, list] = {}
     for index, target in columns.items():
         raw = list(map(itemgetter(index), grid))
-        values = column_values(target, raw, table.text_only, index, found, bad)
+        values = column_values(target, raw, table.text_only, index, found, bad, out.factors.get(index, 1.0))
         _validate_column(target, values, index, found, bad)
         converted[target] = values
     _finish(table, out, columns, numbers, converted, found, bad)
     return out
 
 
-def column_values(target: str, raw: list, text_only: bool, index: int, found: list, bad: set[int]) -> list:
+def column_values(target: str, raw: list, text_only: bool, index: int, found: list, bad: set[int],
+                  factor: float = 1.0) -> list:
     """One column's typed values (None for empty). A column of plain non-negative finite floats,
-    or of listed choices, is taken as it is; every other cell goes through the fast converter."""
+    or of listed choices, is taken as it is; every other cell goes through the fast converter.
+    ``factor`` converts the header's unit to the field's (TB/s -> GB/s); a unit typed in a cell wins."""
     kinds = set(map(type, raw))
     if str in kinds and "" in raw:  # calamine reads an empty cell as ""
         raw = [None if v == "" else v for v in raw]
         kinds = set(map(type, raw))
+    if factor != 1.0:
+        conv = partial(convert, target, text_source=text_only, column_factor=factor)
+        return _convert_cells(raw, conv, index, found, bad)
     if target in NUMBER_FIELDS and kinds <= _FLOAT_OR_NONE:
         present = raw if NoneType not in kinds else [v for v in raw if v is not None]
         if not present:
@@ -141,13 +161,17 @@ def column_values(target: str, raw: list, text_only: bool, index: int, found: li
     elif target in TEXT_FIELDS and kinds <= _STR_OR_NONE:
         present = list(filter(None, raw))
         stripped = list(map(str.strip, present))
-        if stripped == present if target == "part_number" else all(stripped):  # no spaces to trim or blank text
+        if (stripped == present if target == "part_number" else all(stripped)) \
+                and not (text_only and "\n#" in "\n" + "\n".join(stripped)):  # CSV "#N/A" gets a note
             return raw
     elif target in BOOL_FIELDS and kinds <= _STR_OR_BOOL_OR_NONE:
         values = list(map(_FAST_BOOL.get, raw))
         if values.count(None) == raw.count(None):  # every non-empty cell was a plain yes/no
             return values
-    conv = fast_converter(target, text_only)
+    return _convert_cells(raw, fast_converter(target, text_only), index, found, bad)
+
+
+def _convert_cells(raw: list, conv, index: int, found: list, bad: set[int]) -> list:
     values: list = [None] * len(raw)
     for i, cell in enumerate(raw):
         if cell is None:
@@ -193,15 +217,16 @@ def _finish(table: Table, out: ParsedProducts, columns: dict[int, str], numbers:
     part_index = next(i for i, t in columns.items() if t == "part_number")
     parts = converted["part_number"]
     for target, default in _DEFAULTS.items():
-        if target in converted:
+        if target in converted and None in converted[target]:
             converted[target] = [default if v is None else v for v in converted[target]]
     n = len(numbers)
     columns_in_order = [converted[f] if f in converted else repeat(_DEFAULTS.get(f), n) for f in TEMPLATE_FIELDS]
-    if not bad and None not in parts and len(set(parts)) == n:  # the common case, at C speed
+    if not bad and None not in parts and _distinct_keys(parts):  # the common case, at C speed
         out.values = list(zip(*columns_in_order))
         out.rows = dict(zip(parts, numbers))
     else:
         first_row: dict[str, int] = {}  # part number -> spreadsheet row
+        first_key: dict[str, str] = {}  # identity key -> part number as first written
         for i, values in enumerate(zip(*columns_in_order)):
             if i in bad:
                 continue
@@ -209,11 +234,16 @@ def _finish(table: Table, out: ParsedProducts, columns: dict[int, str], numbers:
             if not part:
                 found.append((i, part_index, ValueError("part_number is empty (expected a part number on every product row)")))
                 continue
-            if part in first_row:
-                first = f"{column_letter(part_index)}{first_row[part]}"
-                found.append((i, part_index, ValueError(f"duplicate part number '{part}', first given at {first} "
-                                                        "(expected each part number once)")))
+            key = identity_key(part)
+            if key in first_key:
+                earlier = first_key[key]
+                first = f"{column_letter(part_index)}{first_row[earlier]}"
+                what = (f"duplicate part number '{part}', first given at {first}" if earlier == part else
+                        f"part number '{part}' is the same as '{earlier}' at {first} apart from case, spaces or "
+                        "look-alike characters")
+                found.append((i, part_index, ValueError(f"{what} (expected each part number once)")))
                 continue
+            first_key[key] = part
             first_row[part] = numbers[i]
             out.values.append(values)
         out.rows = first_row
@@ -233,7 +263,16 @@ def _finish(table: Table, out: ParsedProducts, columns: dict[int, str], numbers:
             out.notes.append(f"{file}:{sheet}!{column_letter(index)}: {count - NOTES_PER_COLUMN} more cells in column "
                              f"{column_letter(index)} ({columns[index]}) with notes like the ones above")
     if out.unmapped:
-        out.notes.append(f"{table.file}:{table.sheet}: columns not in the template, ignored: {', '.join(out.unmapped)}")
+        out.notes.insert(0, f"{table.file}:{table.sheet}: columns not in the template, ignored: {', '.join(out.unmapped)}")
+
+
+def _distinct_keys(parts: list[str]) -> bool:
+    """No two part numbers share an identity key. ASCII part numbers without odd white space
+    (the usual sheet) have lower() as their key, checked at C speed."""
+    joined = "\x00".join(parts)
+    if joined.isascii() and " ".join(joined.split()) == joined:
+        return len(set(map(str.lower, parts))) == len(parts)
+    return len(set(map(identity_key, parts))) == len(parts)
 
 
 def _layout_problems(table: Table, columns: dict[int, str], out: ParsedProducts) -> None:
@@ -252,6 +291,15 @@ def _layout_problems(table: Table, columns: dict[int, str], out: ParsedProducts)
                                         "cells and fill each one)"))
         else:
             out.notes.append(f"{table.file}:{table.sheet}!{span}: merged cells outside the template's data, ignored")
+    for row, col, error in table.error_cells:
+        cell = cell_name(row, col)
+        if col in columns and row > table.header_row:
+            out.errors.append(CellError(table.file, table.sheet, cell, error,
+                                        f"Excel error value {error} in {columns[col]}: the cell's value is unknown "
+                                        "and is not read as empty (expected a value: fix the formula or type the figure)"))
+        elif row >= table.header_row:
+            out.notes.append(f"{table.file}:{table.sheet}!{cell}: Excel error value {error} outside the template's "
+                             "data, ignored")
     for row, col, formula in table.formulas_without_value:
         cell = cell_name(row, col)
         if col in columns and row >= table.header_row:
@@ -263,9 +311,19 @@ def _layout_problems(table: Table, columns: dict[int, str], out: ParsedProducts)
                              "the template's data, ignored")
 
 
-def parse_products(path: Path, sheet: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> ParsedProducts:
-    return parse_table(read_table(path, sheet, limits, is_header=has_part_number_header))
+def parse_products(path: Path, sheet: Optional[str] = None, limits: Limits = DEFAULT_LIMITS,
+                   choices: Optional[Choices] = None) -> ParsedProducts:
+    return parse_table(read_table(path, sheet, limits, is_header=header_test(choices)), choices)
 
 
 def has_part_number_header(row: list[object]) -> bool:
     return any(map_header(str(c)) == "part_number" for c in row if c is not None and not isinstance(c, bool))
+
+
+def header_test(choices: Optional[Choices] = None):
+    """The header row is the first with a part-number column: recognised, or named so by the user."""
+    chosen = {k for k, v in (choices or {}).items() if v == "part_number"}
+    if not chosen:
+        return has_part_number_header
+    return lambda row: has_part_number_header(row) or any(
+        choice_key(c) in chosen for c in row if c is not None and not isinstance(c, bool))

@@ -22,11 +22,16 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from workbench.engine.compare import position
 from workbench.engine.spec import TEMPLATE_FIELDS
+from workbench.errors import Cancelled
 from workbench.io.atomic import atomic_write
 from workbench.io.tables import column_letter
 from workbench.io.xlsx_safe import CellIssue, is_plain, text_cell
+from workbench.wording import OPS, fmt_num, fmt_pct, licence_text, position_text, short_metric
+
+DEMO_MARK = "DEMO DATA – not for compliance decisions / 演示数据 – 不得用于合规决策"
+# Workbook (by id) -> the mark every one of its sheets prints while it is being written.
+_MARKS: dict[int, str] = {}
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -51,6 +56,11 @@ class SheetWriter:
 
     def __init__(self, wb: Workbook, title: str, columns: Sequence[Col], issues: list[CellIssue], freeze: str = "A2"):
         self.ws = wb.create_sheet(title)
+        mark = _MARKS.get(id(wb), "")
+        if mark:  # the demo catalog: printed on every page of every sheet, and a red tab
+            self.ws.oddHeader.center.text = mark
+            self.ws.oddFooter.center.text = mark
+            self.ws.sheet_properties.tabColor = "B00020"
         self.title, self.columns, self.issues = title, list(columns), issues
         self.letters = [column_letter(i) for i in range(len(self.columns))]
         for letter, col in zip(self.letters, self.columns):
@@ -116,15 +126,15 @@ Cancel = Optional[Callable[[], bool]]
 
 def _check(cancel: Cancel) -> None:
     if cancel is not None and cancel():
-        from workbench.services.reports import Cancelled
-
         raise Cancelled("cancelled: nothing was written")
 
 
 def write_workbook(data, out: Path, cancel: Cancel = None) -> list[CellIssue]:
-    """Write ``data`` (services.reports.WorkbookData) to ``out``; returns the cells flagged in the report."""
+    """Write ``data`` (io.report_data.WorkbookData) to ``out``; returns the cells flagged in the report."""
     issues: list[CellIssue] = []
     wb = Workbook(write_only=True)
+    if getattr(data.context, "demo", False):
+        _MARKS[id(wb)] = DEMO_MARK
     try:
         _catalog(wb, data, issues, cancel)
         _determinations(wb, data, issues, cancel)
@@ -139,6 +149,8 @@ def write_workbook(data, out: Path, cancel: Cancel = None) -> list[CellIssue]:
     except BaseException:
         _discard(wb)
         raise
+    finally:
+        _MARKS.pop(id(wb), None)
     return issues
 
 
@@ -170,7 +182,8 @@ _DET_COLS = [
     Col("as_of", 11), Col("destination", 11), Col("end_user_hq", 11), Col("classification", 14),
     Col("paragraph", 22), Col("controlled", 10), Col("tpp", 11, "#,##0"), Col("tpp_basis", 10),
     Col("tpp_precision", 12), Col("performance_density", 12, "#,##0.00"), Col("licence_required", 11),
-    Col("review_policy", 20), Col("licence_exceptions", 16), Col("letters_binding", 18),
+    Col("licence", 34), Col("review_policy", 20), Col("licence_exceptions", 16), Col("letters_binding", 18),
+    Col("letters_may_bind", 18), Col("regime_only_licence", 16),
     Col("nearest_criterion", 30), Col("nearest_value", 12, "#,##0.00"), Col("nearest_threshold", 12, "#,##0.00"),
     Col("nearest_margin", 12, "#,##0.00"), Col("nearest_margin_pct", 12, '+0.0"%";-0.0"%";0.0"%"'),
     Col("criteria", 70, wrap=True), Col("missing", 20), Col("confidence", 11), Col("explanation", 70, wrap=True),
@@ -179,8 +192,6 @@ _DET_COLS = [
 
 
 def _criterion_line(c, paragraphs: dict[str, str]) -> str:
-    from workbench.io.memo.strings import OPS, fmt_num, fmt_pct
-
     owner = paragraphs.get(c.id, c.id)
     if c.op == "is":
         test = f"= {'yes' if c.threshold else 'no'}"
@@ -193,39 +204,35 @@ def _criterion_line(c, paragraphs: dict[str, str]) -> str:
     return f"{owner}: {c.label or c.metric} {value} {test}: {c.result}{margin}"
 
 
-def _letters_binding(data) -> dict[tuple[str, str], list[str]]:
-    out: dict[tuple[str, str], list[str]] = {}
-    for letter in data.letters:
-        for hit in letter.hits:
-            tag = letter.ref if hit.result == "binds" else f"{letter.ref} (may bind)"
-            refs = out.setdefault((hit.part_number, hit.regime), [])
-            if tag not in refs:
-                refs.append(tag)
-    return out
+_YES_NO = {True: "yes", False: "no", None: "not decided"}
 
 
 def _determinations(wb, data, issues, cancel) -> None:
+    """One row per product and regime; the licence columns are the one licence position
+    (services.classify: letters applied), the regime's own answer beside it."""
     sheet = SheetWriter(wb, "Determinations", _DET_COLS, issues, freeze="B2")
-    binding = _letters_binding(data)
     status = {r.id: r.regime.status for r in data.context.regimes}
     for i, prod in enumerate(data.products, start=1):
         if i % 200 == 0:
             _check(cancel)
         spec = prod.spec
-        for det in prod.determinations:
+        for j, det in enumerate(prod.determinations):
+            pos = prod.positions[j] if prod.positions else det
             paragraphs = {r.id: r.paragraph for r in det.rules}
             n = det.nearest
             sheet.append([
                 spec.part_number, spec.vendor, spec.name, det.regime, status.get(det.regime), det.as_of.isoformat(),
                 det.destination, det.end_user_hq, det.classification, det.paragraph,
                 {True: "yes", False: "no", None: "unknown"}[det.controlled], det.tpp, det.tpp_basis, det.tpp_precision,
-                det.performance_density, {True: "yes", False: "no", None: "not decided"}[det.license_required],
-                det.review_policy, ", ".join(e.id for e in det.license_exceptions) or None,
-                ", ".join(binding.get((spec.part_number, det.regime), ())) or None,
-                f"{paragraphs.get(n.id, n.id)}: {n.label or n.metric} {n.op}" if n else None,
+                det.performance_density, _YES_NO[pos.license_required], licence_text(pos, "en"),
+                getattr(pos, "review_policy", det.review_policy), ", ".join(e.id for e in det.license_exceptions) or None,
+                ", ".join(getattr(pos, "binding", ())) or None, ", ".join(getattr(pos, "maybe", ())) or None,
+                _YES_NO[det.license_required],
+                f"{paragraphs.get(n.id, n.id)}: {short_metric(n.metric)} {OPS.get(n.op, n.op)}" if n else None,
                 n.value if n else None, n.threshold if n else None, n.margin if n else None, n.margin_pct if n else None,
                 "\n".join(_criterion_line(c, paragraphs) for c in det.criteria), ", ".join(det.missing) or None,
-                det.confidence, det.explanation, det.ruleset_sha256,
+                getattr(pos, "confidence", det.confidence), getattr(pos, "explanation", det.explanation),
+                det.ruleset_sha256,
             ])
     sheet.finish()
 
@@ -235,7 +242,7 @@ def _comparison(wb, data, issues) -> None:
     cols = [Col("part_number", 28), Col("name", 24)] + [Col(r.id, 26, wrap=True) for r in regimes] + [Col("changes", 9, "0")]
     sheet = SheetWriter(wb, "Comparison", cols, issues, freeze="C2")
     for prod in data.products:
-        positions = [position(d) for d in prod.determinations]
+        positions = [position_text(prod.positions[j] if prod.positions else d) for j, d in enumerate(prod.determinations)]
         fills = {j + 2: CHANGED_FILL for j in range(1, len(positions)) if positions[j] != positions[j - 1]}
         sheet.append([prod.spec.part_number, prod.spec.name, *positions, len(fills)], fills=fills)
     sheet.finish()
@@ -294,7 +301,16 @@ def _about(wb, data, issues) -> None:
 
     sheet = SheetWriter(wb, "About", [Col("item", 30), Col("value", 70, wrap=True), Col("detail", 70, wrap=True)],
                         issues, freeze="A2")
-    rows = [
+    rows = []
+    if getattr(ctx, "demo", False):
+        rows.append(("DEMO DATA", DEMO_MARK, "made from the demo catalog of public figures and a fictitious sample letter"))
+    if getattr(ctx, "modified", ()):
+        rows.append(("MODIFIED RULES", ", ".join(ctx.modified),
+                     "these rulesets differ from the published manifest (workbench rulesets verify): "
+                     "results are not the published rules"))
+    if not getattr(ctx, "letters_applied", True):
+        rows.append(("letters", "not applied", "the catalog's is-informed letters were left out on request"))
+    rows += [
         ("app", f"export-control workbench {ctx.app_version}", None),
         ("exported_utc", datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), None),
         ("data_read_utc", ctx.generated_utc.strftime("%Y-%m-%dT%H:%M:%SZ"), None),

@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Optional, Sequence, TypeVar
 from workbench.engine.deals import Deal, DealDetermination, determine_deal, letters_overlay
 from workbench.engine.ledgers import (Ledger, LedgerBook, LedgerContext, LedgerLimits, LedgerSettings, LimitFlag,
                                       NacClock, check_deal, contributions, deal_fees, ledgers, nac_clocks, parse_limits)
+from workbench.engine.governance import CHECKED_STATUSES, checked_on, in_force, latest_enforced  # noqa: F401
 from workbench.engine.loader import LoadedRegime
 from workbench.engine.spec import ProductSpec
 from workbench.errors import OverLimitError
@@ -33,9 +34,6 @@ from workbench.store.products import load_specs
 T = TypeVar("T")
 
 LIMITS_FILE = "ledger_limits.yaml"
-# Regimes a deal is checked against before saving: those in force on its date that are law
-# (as codified, as enforced), not proposals or announcements.
-CHECKED_STATUSES = ("codified", "enforced", "superseded")
 
 
 @lru_cache(maxsize=4)
@@ -52,9 +50,6 @@ class OverLimit(OverLimitError):
         super().__init__(f"deal {deal.reference}: " + "; ".join(str(f) for f in flags))
 
 
-def in_force(loaded: LoadedRegime, day: date) -> bool:
-    r = loaded.regime
-    return r.effective_from <= day and (r.effective_to is None or day < r.effective_to)
 
 
 @dataclass(frozen=True)
@@ -280,14 +275,12 @@ class DealService:
         return deal_fees(self.evaluate(deal, regime_id), self.context(regime_id))
 
     def checked_regimes(self, deal: Deal) -> list[str]:
-        return [r.id for r in self.library.regimes
-                if not r.draft and r.regime.status in CHECKED_STATUSES and in_force(r, deal.deal_date)]
+        return [r.id for r in checked_on(self.library.regimes, deal.deal_date)]
 
     def enforced_on(self, day: date) -> Optional[str]:
         """The enforced regime in force on ``day`` that took effect last (None before 2022-10-21)."""
-        live = [r for r in self.library.regimes if not r.draft and r.regime.enforced
-                and r.regime.audience == "exporters" and in_force(r, day)]
-        return max(live, key=lambda r: (r.regime.effective_from, r.id)).id if live else None
+        found = latest_enforced(self.library.regimes, day, "exporters")
+        return found.id if found is not None else None
 
     def check(self, deal: Deal, regime_ids: Optional[Sequence[str]] = None) -> list[LimitFlag]:
         """Every limit ``deal`` would exceed (as if saved with a counted status), per regime."""

@@ -19,15 +19,14 @@ from workbench.errors import UserError
 import hashlib
 import os
 import sqlite3
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, timezone
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from workbench import __version__
 from workbench.clock import SYSTEM_CLOCK, Clock
-from workbench.engine import Determination, LoadedRegime, ProductSpec, determine
-from workbench.engine.metrics import Metrics, compute_metrics
+from workbench.engine import LoadedRegime, ProductSpec
+from workbench.engine.metrics import compute_metrics
 from workbench.engine.spec import TEMPLATE_FIELDS
 from workbench.store import StoreError, audit
 from workbench.store.products import all_products, count_products, get_product
@@ -70,103 +69,8 @@ def check_catalog(conn: sqlite3.Connection, *, integrity: bool, incremental: boo
                                         "nothing was exported (expected a sound database: restore the last backup)")
 
 
-@dataclass(frozen=True)
-class Provenance:
-    part_number: str
-    field: str
-    value: object
-    source: str
-    confidence: Optional[str]
-    note: Optional[str]
-
-
-@dataclass(frozen=True)
-class ProductReport:
-    spec: ProductSpec
-    metrics: Metrics
-    determinations: tuple[Determination, ...]  # one per regime, in the order asked for
-    provenance: tuple[Provenance, ...]
-
-
-@dataclass(frozen=True)
-class LetterHit:
-    """One product under one regime that an is-informed letter binds (or may bind: a figure is missing)."""
-
-    part_number: str
-    regime: str
-    result: str  # "binds" | "may bind"
-    reason: str
-    matched: tuple[str, ...]
-    confidence: str
-
-
-@dataclass(frozen=True)
-class LetterRef:
-    """An is-informed letter as a memo or the workbook shows it, with the products it applies to."""
-
-    ref: str
-    addressee: str
-    status: str
-    received: str
-    effective: str
-    legal_basis: str
-    summary: str
-    destinations: str
-    review_policy: str
-    licence_required: bool
-    hits: tuple[LetterHit, ...]
-
-    @property
-    def is_open(self) -> bool:
-        from workbench.engine.letters import FINAL_STATUSES
-
-        return self.status not in FINAL_STATUSES  # closed, or withdrawn as recorded in error
-
-
-@dataclass(frozen=True)
-class ReportContext:
-    app_version: str
-    generated_utc: datetime
-    db_path: str
-    audit_seq: int
-    audit_head: str
-    regimes: tuple[LoadedRegime, ...]
-    countries_sha256: str
-    destination: Optional[str]
-    destination_name_en: Optional[str]
-    destination_name_zh: Optional[str]
-    end_user_hq: Optional[str]
-    on: Optional[date]
-    company: str = ""
-    prepared_by: str = ""
-    reviewed_by: str = ""
-    today: Optional[date] = None  # the clock's day: each regime is read on it (clamped) unless ``on``
-
-
-@dataclass(frozen=True)
-class MemoData:
-    memo_id: str
-    context: ReportContext
-    products: tuple[ProductReport, ...]
-    letters: tuple[LetterRef, ...]
-    context_points: tuple[tuple[str, Optional[float], Optional[float]], ...]  # (part, tpp, pd) of the catalog
-
-
-@dataclass(frozen=True)
-class MemoResult:
-    path: Path
-    memo_id: str
-    font: str  # which CJK font was used (or "none needed")
-    font_embedded: bool
-    pages: int
-
-
-@dataclass
-class ExportResult:
-    path: Path
-    products: int
-    determinations: int
-    flagged: list = field(default_factory=list)  # workbench.io.xlsx_safe.CellIssue
+from workbench.io.report_data import (  # noqa: E402,F401  (re-exported: services fill these in)
+    ExportResult, LetterHit, LetterRef, MemoData, MemoResult, ProductReport, Provenance, ReportContext, WorkbookData)
 
 
 def _check(cancel: Optional[Cancel]) -> None:
@@ -221,8 +125,9 @@ def letter_refs(letters: Sequence, products: Sequence["ProductReport"], countrie
             for det in prod.determinations:
                 m = match_letter(compiled, det, prod.spec, countries, metrics=prod.metrics)
                 if m.result in (BINDS, MAY_BIND):
-                    hits.append(LetterHit(prod.spec.part_number, det.regime, m.result, m.reason, m.matched,
-                                          m.confidence))
+                    hits.append(LetterHit(prod.spec.part_number, det.regime, m.result, m.reason, m.brief,
+                                          m.confidence, tuple(c for c in m.criteria if c.result == "met"),
+                                          m.cov is not None and m.cov.listed is not None, tuple(m.missing)))
         if only_applying and not hits:
             continue
         out.append(LetterRef(letter.ref, letter.addressee, letter.status, letter.received.isoformat(),
@@ -243,7 +148,12 @@ def _db_path(conn: sqlite3.Connection) -> str:
 
 def build_context(conn: sqlite3.Connection, library, regimes: Sequence[LoadedRegime], destination: Optional[str],
                   end_user_hq: Optional[str], on: Optional[date], company: str = "", prepared_by: str = "",
-                  reviewed_by: str = "", clock: Clock = SYSTEM_CLOCK) -> ReportContext:
+                  reviewed_by: str = "", *, clock: Clock = SYSTEM_CLOCK,
+                  history: Sequence[tuple[str, str]] = (), letters_applied: bool = True) -> ReportContext:
+    from workbench.engine.governance import is_enforced_on
+    from workbench.services.catalog import is_demo_catalog
+    from workbench.services.manifest import rules_current_to
+
     seq, head = audit.head(conn)
     name_en = name_zh = None
     if destination:
@@ -254,24 +164,52 @@ def build_context(conn: sqlite3.Connection, library, regimes: Sequence[LoadedReg
         name_en, name_zh = country.name_en, country.name_zh
     if end_user_hq and end_user_hq not in library.countries:
         raise ReportError(f"unknown end-user headquarters '{end_user_hq}' (expected an ISO 3166-1 alpha-2 code)")
+    now = clock.now()
+    generated = now.astimezone(timezone.utc) if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    memo_date = on or clock.today()
+    modified = tuple(r.id for r in regimes if getattr(library, "is_modified", lambda _i: False)(r.id))
     return ReportContext(
-        app_version=__version__, generated_utc=clock.now(), db_path=_db_path(conn), today=clock.today(),
+        app_version=__version__, generated_utc=generated, db_path=_db_path(conn),
         audit_seq=seq, audit_head=head, regimes=tuple(regimes), countries_sha256=library.countries.sha256,
         destination=destination.upper() if destination else None, destination_name_en=name_en,
         destination_name_zh=name_zh, end_user_hq=end_user_hq.upper() if end_user_hq else None, on=on,
-        company=company or "", prepared_by=prepared_by or "", reviewed_by=reviewed_by or "")
+        company=company or "", prepared_by=prepared_by or "", reviewed_by=reviewed_by or "",
+        memo_date=memo_date, enforced=tuple(r.id for r in regimes if is_enforced_on(r, memo_date)),
+        history=tuple(history), demo=is_demo_catalog(conn), modified=modified, letters_applied=letters_applied,
+        rules_current_to=rules_current_to(), today=clock.today())
+
+
+def memo_regimes(library, regimes: Optional[Sequence[str]], day: date,
+                 history: bool = False) -> tuple[list[LoadedRegime], list[tuple[LoadedRegime, str]]]:
+    """(the regimes a memo covers, the history for its appendix).
+
+    Named regimes are covered as asked. By default a memo covers the regimes enforced on ``day``
+    (engine.governance); with ``history`` every other regime goes to an appendix, with why it is
+    not the law that day (superseded, codified but not enforced, proposed, not yet in force).
+    """
+    from workbench.engine.governance import enforced_on, history_kind
+
+    if regimes:
+        chosen = library.select(list(regimes))
+        rest = [r for r in library.regimes if r not in chosen] if history else []
+    else:
+        chosen = enforced_on(library.regimes, day) or [library.regimes[-1]]
+        rest = [r for r in library.regimes if r not in chosen] if history else []
+    return chosen, [(r, history_kind(r, day) or "not chosen") for r in rest]
 
 
 def gather_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], regimes: Optional[Sequence[str]] = None,
                 destination: Optional[str] = None, *, end_user_hq: Optional[str] = None, on: Optional[date] = None,
-                company: str = "", prepared_by: str = "", reviewed_by: str = "",
-                progress: Optional[Progress] = None, cancel: Optional[Cancel] = None,
-                clock: Clock = SYSTEM_CLOCK) -> MemoData:
+                company: str = "", prepared_by: str = "", reviewed_by: str = "", history: bool = False,
+                with_letters: bool = True, clock: Clock = SYSTEM_CLOCK,
+                progress: Optional[Progress] = None, cancel: Optional[Cancel] = None) -> MemoData:
     """Everything a memo shows, read in one read transaction (a consistent snapshot)."""
+    from workbench.services.classify import Classifier
+
     wanted = list(dict.fromkeys(p.strip() for p in part_numbers if p and p.strip()))
     if not wanted:
         raise ReportError("no product given (expected --product PART_NUMBER, one or more)")
-    chosen = library.select(list(regimes) if regimes else None)
+    chosen, past = memo_regimes(library, regimes, on or clock.today(), history)
     started = not conn.in_transaction
     if started:
         conn.execute("BEGIN")
@@ -285,21 +223,23 @@ def gather_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], 
             raise ReportError(f"unknown part number{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
                               "(expected part numbers of the catalog)")
         context = build_context(conn, library, chosen, destination, end_user_hq, on, company, prepared_by, reviewed_by,
-                                clock=clock)
+                                clock=clock, history=[(r.id, kind) for r, kind in past], letters_applied=with_letters)
         provenance = _provenance(conn, records, set(wanted))
-        letters = _read_letters(conn)
+        letters = _read_letters(conn) if with_letters else []
     finally:
         if started and conn.in_transaction:
             conn.execute("COMMIT")
-    products = []
+    classifier = Classifier(library.countries, context.destination, context.end_user_hq, on,
+                            letters if with_letters else None, today=context.today)
+    products, past_positions = [], []
     for i, part in enumerate(wanted):
         _check(cancel)
         spec = _spec(records[part])
         metrics = compute_metrics(spec)
-        dets = tuple(determine(spec, r, library.countries, context.destination, context.end_user_hq, on, metrics=metrics,
-                               today=context.today)
-                     for r in chosen)
-        products.append(ProductReport(spec, metrics, dets, tuple(provenance.get(part, ()))))
+        positions = classifier.positions(spec, chosen, metrics)
+        products.append(ProductReport(spec, metrics, tuple(p.det for p in positions), tuple(provenance.get(part, ())),
+                                      positions))
+        past_positions.append(classifier.positions(spec, [r for r, _ in past], metrics) if past else ())
         if progress:
             progress("determine", i + 1, len(wanted))
     points = []
@@ -311,7 +251,8 @@ def gather_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], 
             points.append((part, m.tpp, m.performance_density))
     memo_id = _memo_id(context, wanted)
     refs = letter_refs(letters, products, library.countries, only_applying=True)
-    return MemoData(memo_id, context, tuple(products), tuple(refs), tuple(points))
+    return MemoData(memo_id, context, tuple(products), tuple(refs), tuple(points),
+                    tuple(r for r, _ in past), tuple(past_positions))
 
 
 def _memo_id(context: ReportContext, parts: Sequence[str]) -> str:
@@ -324,15 +265,17 @@ def write_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], r
                destination: Optional[str] = None, lang: str = "en", out: str | os.PathLike = "memo.pdf",
                progress: Optional[Progress] = None, cancel: Optional[Cancel] = None, *,
                end_user_hq: Optional[str] = None, on: Optional[date] = None, company: str = "",
-               prepared_by: str = "", reviewed_by: str = "", clock: Clock = SYSTEM_CLOCK) -> MemoResult:
-    """Write a compliance memo (PDF) for ``part_numbers`` under ``regimes`` (default: all) to ``out``."""
+               prepared_by: str = "", reviewed_by: str = "", history: bool = False, with_letters: bool = True,
+               clock: Clock = SYSTEM_CLOCK) -> MemoResult:
+    """Write a compliance memo (PDF) for ``part_numbers`` to ``out``: under ``regimes`` when named,
+    else under the regimes enforced on its date (``history``: the others in an appendix)."""
     from workbench.io.memo import render_memo
 
     if lang not in ("en", "zh"):
         raise ReportError(f"unknown memo language '{lang}' (expected en or zh)")
     data = gather_memo(conn, library, part_numbers, regimes, destination, end_user_hq=end_user_hq, on=on,
-                       company=company, prepared_by=prepared_by, reviewed_by=reviewed_by, progress=progress,
-                       cancel=cancel, clock=clock)
+                       company=company, prepared_by=prepared_by, reviewed_by=reviewed_by, history=history,
+                       with_letters=with_letters, clock=clock, progress=progress, cancel=cancel)
     _check(cancel)
     if progress:
         progress("render", 0, 1)
@@ -340,24 +283,6 @@ def write_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], r
     if progress:
         progress("render", 1, 1)
     return MemoResult(Path(out), data.memo_id, rendered.font, rendered.embedded, rendered.pages)
-
-
-@dataclass(frozen=True)
-class WorkbookData:
-    context: ReportContext
-    records: dict  # part -> template record, in part-number order
-    products: tuple[ProductReport, ...]
-    letters: tuple[LetterRef, ...]
-    deals: Optional[tuple[str, tuple[str, ...], list[list[object]]]] = None  # (regime, headers, rows)
-
-
-def current_regime(regimes: Sequence[LoadedRegime]) -> LoadedRegime:
-    """The regime a memo's conclusions and the Deals sheet use: the last one selected that is in
-    force and enforced (not proposed, superseded, rescinded or a draft), else the last one."""
-    for r in reversed(regimes):
-        if r.regime.enforced and r.regime.status not in ("proposed", "superseded", "rescinded") and not r.draft:
-            return r
-    return regimes[-1]
 
 
 def _deals_sheet(conn: sqlite3.Connection, library, regime_id: str):
@@ -375,8 +300,11 @@ def _deals_sheet(conn: sqlite3.Connection, library, regime_id: str):
 
 def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequence[str]] = None,
                     destination: Optional[str] = None, *, end_user_hq: Optional[str] = None, on: Optional[date] = None,
-                    progress: Optional[Progress] = None, cancel: Optional[Cancel] = None,
-                    clock: Clock = SYSTEM_CLOCK) -> WorkbookData:
+                    with_letters: bool = True, clock: Clock = SYSTEM_CLOCK,
+                    progress: Optional[Progress] = None, cancel: Optional[Cancel] = None) -> WorkbookData:
+    from workbench.engine.governance import latest_enforced
+    from workbench.services.classify import Classifier
+
     chosen = library.select(list(regimes) if regimes else None)
     started = not conn.in_transaction
     if started:
@@ -384,12 +312,15 @@ def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequenc
     try:
         check_catalog(conn, integrity=True)
         records = all_products(conn)
-        context = build_context(conn, library, chosen, destination, end_user_hq, on, clock=clock)
+        context = build_context(conn, library, chosen, destination, end_user_hq, on, clock=clock,
+                                letters_applied=with_letters)
         provenance = _provenance(conn, records)
-        letters = _read_letters(conn)
+        letters = _read_letters(conn) if with_letters else []
     finally:
         if started and conn.in_transaction:
             conn.execute("COMMIT")
+    classifier = Classifier(library.countries, context.destination, context.end_user_hq, on,
+                            letters if with_letters else None, today=context.today)
     products = []
     total = len(records)
     for i, (part, rec) in enumerate(records.items(), start=1):
@@ -399,23 +330,24 @@ def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequenc
                 progress("determine", i, total)
         spec = _spec(rec)
         metrics = compute_metrics(spec)
-        dets = tuple(determine(spec, r, library.countries, context.destination, context.end_user_hq, on,
-                               metrics=metrics, today=context.today) for r in chosen)
-        products.append(ProductReport(spec, metrics, dets, tuple(provenance.get(part, ()))))
+        positions = classifier.positions(spec, chosen, metrics)
+        products.append(ProductReport(spec, metrics, tuple(p.det for p in positions), tuple(provenance.get(part, ())),
+                                      positions))
     refs = letter_refs(letters, products, library.countries, only_applying=False)
-    deals = _deals_sheet(conn, library, current_regime(chosen).id)
+    governing = latest_enforced(chosen, context.memo_date) or chosen[-1]
+    deals = _deals_sheet(conn, library, governing.id)
     return WorkbookData(context, records, tuple(products), tuple(refs), deals)
 
 
 def export_workbook(conn: sqlite3.Connection, library, out: str | os.PathLike, regimes: Optional[Sequence[str]] = None,
                     destination: Optional[str] = None, progress: Optional[Progress] = None,
                     cancel: Optional[Cancel] = None, *, end_user_hq: Optional[str] = None,
-                    on: Optional[date] = None, clock: Clock = SYSTEM_CLOCK) -> ExportResult:
+                    on: Optional[date] = None, with_letters: bool = True, clock: Clock = SYSTEM_CLOCK) -> ExportResult:
     """Write the catalog, its determinations and their comparison as an .xlsx workbook to ``out``."""
     from workbench.io.workbook import write_workbook
 
-    data = gather_workbook(conn, library, regimes, destination, end_user_hq=end_user_hq, on=on, progress=progress,
-                           cancel=cancel, clock=clock)
+    data = gather_workbook(conn, library, regimes, destination, end_user_hq=end_user_hq, on=on,
+                           with_letters=with_letters, clock=clock, progress=progress, cancel=cancel)
     _check(cancel)
     if progress:
         progress("write", 0, 1)

@@ -63,6 +63,15 @@ def load_specs(conn: sqlite3.Connection) -> list[ProductSpec]:
     return specs
 
 
+def iter_specs(conn: sqlite3.Connection):
+    """Every product's spec in part-number order, streamed (stored rows are valid: no re-validation)."""
+    from workbench.engine.spec import ProductSpec
+
+    build = ProductSpec.model_construct
+    for row in conn.execute(_SELECT + " ORDER BY part_number"):
+        yield build(**{k: v for k, v in _from_db(row).items() if v is not None})
+
+
 @dataclass
 class ProductWrite:
     """One batch of product changes. ``updated`` rows carry the whole new record plus the diff.

@@ -14,8 +14,8 @@ from typing import Optional
 from workbench.ui.catalog_data import CatalogSnapshot
 from workbench.ui.classify import Classified
 
-COL_PART, COL_VENDOR, COL_TPP, COL_PD, COL_BW, COL_CLASS, COL_MARGIN = range(7)
-COLUMN_COUNT = 7
+COL_PART, COL_VENDOR, COL_TPP, COL_PD, COL_BW, COL_CLASS, COL_MARGIN, COL_LICENCE = range(8)
+COLUMN_COUNT = 8
 NUMERIC_COLUMNS = (COL_TPP, COL_PD, COL_BW)  # right-aligned
 
 
@@ -48,6 +48,10 @@ def sort_values(column: int, snap: CatalogSnapshot, cls: Optional[Classified]) -
         return cls.shown
     if column == COL_MARGIN:
         return [abs(m) if m is not None else None for m in cls.margin_pct]
+    if column == COL_LICENCE:  # the one licence position (services.classify), in words
+        from workbench.wording import licence_text
+
+        return [licence_text(x) if x is not None else None for x in cls.licence]
     raise ValueError(f"unknown column {column}")
 
 

@@ -12,21 +12,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import dataclass, field
 from datetime import date
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
-from workbench.ui.catalog_data import CatalogSnapshot, iter_specs
+from workbench.ui.catalog_data import CatalogSnapshot
 
 if TYPE_CHECKING:
     from workbench.engine import CountryTable, LoadedRegime
-
-_METRIC_SHORT = {"tpp": "TPP", "performance_density": "PD", "memory_bandwidth_gbs": "DRAM BW",
-                 "interconnect_bandwidth_gbs": "interconnect", "hbm_bandwidth_density_gbs_mm2": "HBM density",
-                 "transistors_billion": "transistors", "process_node_nm": "node", "training_ops": "training ops",
-                 "die_area_mm2": "die area"}
-_OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
-
 
 def regime_label(loaded: LoadedRegime) -> str:
     """How a regime is named everywhere in the UI; drafts always carry DRAFT.
@@ -48,10 +41,11 @@ class Classified:
     classification: list[str] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)  # paragraph, or classification when none
     margin_pct: list[Optional[float]] = field(default_factory=list)  # nearest numeric criterion
-    nearest: list[str] = field(default_factory=list)  # e.g. "TPP ≥ 4,800 (3a090-a-1)"
+    nearest: list[Optional[object]] = field(default_factory=list)  # the nearest criterion (data), worded by the view
     tpp: list[Optional[float]] = field(default_factory=list)
     pd: list[Optional[float]] = field(default_factory=list)
-    position: list[str] = field(default_factory=list)
+    position: list[str] = field(default_factory=list)  # classification / licence, letters applied (English key)
+    licence: list[Optional[object]] = field(default_factory=list)  # the one licence position, worded by the view
 
     def __len__(self) -> int:
         return len(self.classification)
@@ -65,41 +59,53 @@ def classify_catalog(conn: sqlite3.Connection, snapshot: CatalogSnapshot, regime
                      countries: CountryTable, destination: Optional[str] = None,
                      progress: Optional[Callable[[int, int], None]] = None,
                      cancelled: Callable[[], bool] = lambda: False, *,
-                     today: date) -> Optional[Classified]:
-    """Determinations of every snapshot product; None when cancelled. Rows added since the
-    snapshot was taken are skipped (a new snapshot comes with the catalog's changed event)."""
-    from workbench.engine import determine
-    from workbench.engine.compare import position
+                     today: Optional[date] = None) -> Optional[Classified]:
+    """The one licence position of every snapshot product (services.classify: the engine, then the
+    catalog's open letters); None when cancelled. Rows added since the snapshot was taken are
+    skipped (a new snapshot comes with the catalog's changed event)."""
+    from workbench.services.classify import classify_catalog as positions
+    from workbench.wording import position_text
 
     n = len(snapshot)
-    out = Classified(regime, destination, ["?"] * n, ["?"] * n, [None] * n, [""] * n, [None] * n, [None] * n,
-                     [""] * n)
+    out = Classified(regime, destination, ["?"] * n, ["?"] * n, [None] * n, [None] * n, [None] * n, [None] * n,
+                     [""] * n, [None] * n)
     index = snapshot.index
     intern: dict[str, str] = {}
-    for done, spec in enumerate(iter_specs(conn), start=1):
-        i = index.get(spec.part_number)
+
+    def each(pos) -> None:
+        i = index.get(pos.part_number)
         if i is None:
-            continue
-        det = determine(spec, regime, countries, destination, today=today)
+            return
+        det = pos.det
         out.classification[i] = intern.setdefault(det.classification, det.classification)
         shown = det.paragraph or det.classification
         out.shown[i] = intern.setdefault(shown, shown)
-        pos = position(det)
-        out.position[i] = intern.setdefault(pos, pos)
+        text = position_text(pos)
+        out.position[i] = intern.setdefault(text, text)
         out.tpp[i], out.pd[i] = det.tpp, det.performance_density
-        c = det.nearest
-        if c is not None:
-            out.margin_pct[i] = c.margin_pct
-            text = f"{_METRIC_SHORT.get(c.metric, c.metric)} {_OPS.get(c.op, c.op)} {c.threshold:,.6g} ({c.id})"
-            out.nearest[i] = intern.setdefault(text, text)
-        if done % 500 == 0:
-            if cancelled():
-                return None
-            if progress:
-                progress(done, n)
+        out.nearest[i] = det.nearest
+        out.margin_pct[i] = det.nearest.margin_pct if det.nearest is not None else None
+        out.licence[i] = _Licence(pos.license_required, pos.binding, pos.maybe, det.destination, det.end_user_hq) \
+            if (pos.binding or pos.maybe or destination) else None
+
+    finished = positions(conn, regime, countries, destination, each=each, cancelled=cancelled,
+                         tick=(lambda d: progress(d, n)) if progress else None, today=today)
+    if not finished:
+        return None
     if progress:
         progress(n, n)
     return out
+
+
+@dataclass(frozen=True)
+class _Licence:
+    """What a catalog row keeps of a licence position (wording.licence_text reads these fields)."""
+
+    license_required: Optional[bool]
+    binding: tuple[str, ...]
+    maybe: tuple[str, ...]
+    destination: Optional[str]
+    end_user_hq: Optional[str]
 
 
 class ClassificationCache:
@@ -124,15 +130,3 @@ class ClassificationCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
-
-
-def as_enforced(regime: LoadedRegime, regimes: list[LoadedRegime]) -> LoadedRegime:
-    """The regime actually enforced in place of a codified-but-not-enforced one (AI Diffusion ->
-    the May 2025 enforcement policy): an enforced regime superseding the same predecessor, from the
-    same date or later. Proposed regimes and drafts are hypothetical by nature and stay as they are."""
-    r = regime.regime
-    if r.enforced or regime.draft or r.status == "proposed":
-        return regime
-    candidates = [o for o in regimes if o.regime.enforced and not o.draft and set(o.regime.supersedes) & set(r.supersedes)
-                  and o.regime.effective_from >= r.effective_from]
-    return min(candidates, key=lambda o: o.regime.effective_from) if candidates else regime

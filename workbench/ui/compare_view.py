@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from workbench.ui import engine_text as et
-from workbench.ui.classify import as_enforced, regime_label
+from workbench.engine.governance import as_enforced
+from workbench.ui.classify import regime_label
 from workbench.ui.csv_export import write_csv
 from workbench.ui.i18n import tr
 from workbench.ui.models import PART_ROLE, CompareModel

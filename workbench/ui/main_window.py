@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         letters = self.letters  # issue 5: is-informed letters, layered over the product view
         product = ProductView(self.session, self.undo)
         product.letters = letters.service
-        letters.changed.connect(lambda *_: product.letters_changed())
+        letters.changed.connect(lambda *_: (product.letters_changed(), self.session.letters_changed()))
         self._install("product", product)
         if self.session.part:
             product.show_product(self.session.part)
@@ -292,6 +292,7 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(m, tr("Import products…"), "Ctrl+I", lambda: self.import_file())
         self.reports = ReportActions(self)  # issue 6: memo and workbook off the UI thread
         self.memo_action = self._action(m, tr("Write memo for selection…"), "Ctrl+M", lambda: self.reports.write_memo())
+        m.addAction(self.reports.history_action)
         self.workbook_action = self._action(m, tr("Export workbook…"), "Ctrl+E", lambda: self.reports.export_workbook())
         self._action(m, tr("Export comparison (CSV)…"), "Ctrl+Alt+E", lambda: self.compare.export())
         self._action(m, tr("Export map (PNG)…"), "Ctrl+Shift+E", lambda: self.map.export_png())

@@ -14,12 +14,11 @@ from typing import Optional
 
 from workbench.engine.conditions import All, Compare, OneOf
 from workbench.engine.loader import LoadedRegime
-from workbench.io.memo.strings import OPS
+from workbench.wording import METRIC_SHORT, OPS
 from workbench.ui import engine_text as et
 from workbench.ui.i18n import tr
 
-_SHORT = {"interconnect_bandwidth_gbs": "interconnect", "memory_bandwidth_gbs": "DRAM bandwidth",
-          "transistors_billion": "transistors (bn)", "process_node_nm": "node (nm)"}
+_SHORT = METRIC_SHORT["en"]
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ class CatalogModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         names = [tr("Part number"), tr("Vendor"), tr("TPP"), tr("PD"), tr("DRAM bandwidth (GB/s)"),
-                 tr("Classification"), tr("Margin to nearest threshold")]
+                 tr("Classification"), tr("Margin to nearest threshold"), tr("Licence")]
         if section == cq.COL_CLASS and self.cls is not None:
             return f"{names[section]} ({regime_label(self.cls.regime)})"
         return names[section] if 0 <= section < len(names) else None
@@ -166,12 +166,16 @@ class CatalogModel(QAbstractTableModel):
             return NEAR_BRUSH if m is not None and abs(m) <= self.near_pct else None
         if role == Qt.ItemDataRole.ToolTipRole and col == cq.COL_MARGIN and self.cls is not None:
             return et.nearest(self.cls.nearest[i]) or None
+        if role == Qt.ItemDataRole.ToolTipRole and col == cq.COL_LICENCE and self.cls is not None:
+            return self._display(i, col) or None  # the full text where the column cuts it
         return None
 
     def _raw(self, i: int, col: int):
         cls = self.cls
         if cls is None:
             return None
+        if col == cq.COL_LICENCE:
+            return cq.sort_values(col, self.snap, cls)[i]
         return {cq.COL_TPP: cls.tpp, cq.COL_PD: cls.pd, cq.COL_CLASS: cls.shown, cq.COL_MARGIN: cls.margin_pct}[col][i]
 
     def _display(self, i: int, col: int) -> str:
@@ -193,6 +197,9 @@ class CatalogModel(QAbstractTableModel):
         if col == cq.COL_MARGIN:
             m = cls.margin_pct[i]
             return "" if m is None else f"{fmt_margin(m)}  {et.nearest(cls.nearest[i])}"
+        if col == cq.COL_LICENCE:  # the one licence position: the same words as the memo and classify
+            lic = cls.licence[i] if cls.licence else None
+            return et.licence(lic) if lic is not None else ""
         return ""
 
 

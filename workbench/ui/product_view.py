@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QHeaderView, QLabel, QMessageBox, QSizePolicy, QSplitter, QTableWidget, QTableWidgetItem,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from workbench.engine import SpecError, determine, make_spec
+from workbench.engine import SpecError, make_spec
 from workbench.engine.spec import FIELD_UNITS, TEMPLATE_FIELDS
 from workbench.store.schema import BOOL_COLUMNS
 from workbench.ui.catalog_data import FigureChanged, product_spec, provenance, update_figure
@@ -45,13 +45,16 @@ def parse_value(name: str, text: str) -> object:
         raise SpecError([(name, text, FIELD_UNITS.get(name, "a number"))]) from None
 
 
-def show_value(value: object) -> str:
+def show_value(value: object, name: str = "") -> str:
+    """A figure in the one number format of its quantity (workbench.wording: PD 19.45 everywhere)."""
+    from workbench.wording import quantity
+
     if value is None:
         return ""
     if isinstance(value, bool):
         return ("是" if value else "否") if current_language() == "zh" else ("yes" if value else "no")
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
+    if isinstance(value, (int, float)):
+        return quantity(name, value)
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)
@@ -113,15 +116,17 @@ class ProductView(QWidget):
         self.specs.verticalHeader().setDefaultSectionSize(22)
         h = self.specs.horizontalHeader()
         h.setSectionResizeMode(self.COL_SOURCE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((self.COL_FIELD, 170), (self.COL_VALUE, 110), (self.COL_UNIT, 110)):
+        # Fits 1366x768 without a horizontal scroll bar; every cell carries its full text as a tooltip.
+        for col, width in ((self.COL_FIELD, 160), (self.COL_VALUE, 90), (self.COL_UNIT, 86)):
             h.resizeSection(col, width)
         self.dets = QTreeWidget()
         self.dets.setColumnCount(7)
         self.dets.setHeaderLabels([tr("Regime / criterion"), tr("Classification / metric"), tr("Value"), tr("Test"),
                                    tr("Threshold"), tr("Margin"), tr("Citation")])
         self.dets.setWordWrap(True)
-        for col, width in enumerate((230, 190, 80, 40, 80, 70)):
+        for col, width in enumerate((176, 150, 62, 34, 62, 62)):
             self.dets.header().resizeSection(col, width)
+        self.dets.header().setStretchLastSection(True)  # the citation takes the rest
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -165,59 +170,66 @@ class ProductView(QWidget):
         for row, name in enumerate(EDITABLE):
             src = sources.get(name)
             unit = FIELD_UNITS.get(name, "")
-            cells = [et.field(name), show_value(getattr(spec, name)), tr(unit) if unit else "",
+            cells = [et.field(name), show_value(getattr(spec, name), name), tr(unit) if unit else "",
                      (src[0] + (f" [{src[1]}]" if src[1] else "")) if src else ""]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col != self.COL_VALUE:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                item.setToolTip(text)  # the full text of a cell the column cuts off
                 if col == self.COL_SOURCE and src and src[2]:
-                    item.setToolTip(src[2])
+                    item.setToolTip(f"{text}\n{src[2]}")
                 if col == self.COL_FIELD:
-                    item.setToolTip(name)  # the template column name, as in import files
+                    item.setToolTip(f"{text} ({name})")  # with the template column name, as in import files
                 self.specs.setItem(row, col, item)
         self.specs.blockSignals(False)
         self._fill_determinations(spec)
 
     def _fill_determinations(self, spec) -> None:
-        lib = self.session.services.library
+        """Each regime's determination with the one licence position (services.classify: the
+        catalog's open letters applied, as in the memo, the workbook and ``classify``)."""
+        from workbench.services.classify import classifier_for
+
+        services = self.session.services
+        classifier = classifier_for(services.conn, services.library.countries, self.session.destination,
+                                    with_letters=self.letters is not None, today=services.clock.today())
         self.dets.clear()
         lines = []
-        for loaded in self.session.services.regimes():
-            det = determine(spec, loaded, lib.countries, self.session.destination,
-                            today=self.session.services.clock.today())
-            overlay = self.letters.overlay(det, spec) if self.letters is not None else None
-            binding = overlay.binding if overlay is not None else ()
-            explanation = et.sentence(det, overlay)
+        for loaded in services.regimes():
+            pos = classifier.position(spec, loaded)
+            det = pos.det
+            binding = pos.overlay.binding if pos.overlay is not None else ()
+            explanation = et.sentence(pos)
             cites = {r.id: r.citation for r in det.rules}
             reg = loaded.regime
             cites.update({x.id: x.citation for x in reg.licence_requirements})
             cites.update({p.id: p.citation for x in reg.licence_requirements for p in x.review_policies})
             cites.update({x.id: x.citation for x in reg.licence_exceptions})
-            top = QTreeWidgetItem([regime_label(loaded), et.classification(det.paragraph or det.classification), "", "", "", "",
-                                   explanation])
+            top = QTreeWidgetItem([regime_label(loaded), et.classification(det.paragraph or det.classification), "", "", "",
+                                   "", explanation])
+            top.setToolTip(0, regime_label(loaded))
+            top.setToolTip(1, et.licence(pos))
             top.setToolTip(6, explanation)
             lines.append(f"<b>{html.escape(regime_label(loaded))}</b>: {html.escape(explanation)}")
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
             top.setFont(1, font)
-            if loaded is self.session.regime:
-                top.setExpanded(True)
             self.dets.addTopLevelItem(top)
             for c in det.criteria:
-                value = "?" if c.value is None else show_value(c.value)
+                value = "?" if c.value is None else show_value(c.value, c.metric)
                 margin = "" if c.margin_pct is None else f"{c.margin_pct:+.1f}%"
-                child = QTreeWidgetItem([f"{c.id}: {et.result(c.result)}", et.metric(c), value, c.op,
-                                         show_value(c.threshold), margin, cites.get(c.id, "")])
-                child.setToolTip(1, et.metric(c))
-                child.setToolTip(6, cites.get(c.id, ""))
+                child = QTreeWidgetItem([f"{c.id}: {et.result(c.result)}", et.metric(c), value, et.op(c.op),
+                                         show_value(c.threshold, c.metric), margin, cites.get(c.id, "")])
+                for col in range(7):
+                    child.setToolTip(col, child.text(col))
                 if c.note:
                     child.setToolTip(0, et.note(c))
                 top.addChild(child)
-            for match in binding:  # issue 5: an open letter binds this product for the destination
+            for match in binding:  # an open letter binds this product for the destination
                 child = QTreeWidgetItem([tr("licence required under letter %1").replace("%1", match.ref),
                                          "; ".join(match.brief), "", "", "", "", "; ".join(match.matched)])
+                child.setToolTip(1, "; ".join(match.brief))
                 child.setToolTip(6, match.reason)
                 child.setForeground(0, QColor("#b00020"))
                 top.addChild(child)

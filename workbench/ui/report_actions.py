@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from workbench.ui.i18n import tr
@@ -33,12 +34,23 @@ class ReportActions(QObject):
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.cancel)
         window.statusBar().addPermanentWidget(self.cancel_button)
+        # The memo's history appendix (superseded, codified-not-enforced, proposed regimes): off by default.
+        self.history_action = QAction(tr("Include regime history in memos"), self)
+        self.history_action.setCheckable(True)
 
     # what the memo covers -------------------------------------------------------------
     def memo_regimes(self) -> Optional[list[str]]:
-        """The selected regime; None (all regimes) when it is a what-if draft, which reports cannot load."""
+        """The regimes enforced on the memo date (engine.governance) plus the selected regime, so the
+        memo speaks for the law that day and for what the officer is looking at; a what-if draft
+        (which reports cannot load) falls back to the enforced regimes alone."""
+        from workbench.engine.governance import enforced_on
+
+        services = self.window.session.services
         regime = self.window.session.regime
-        return None if regime.draft else [regime.id]
+        ids = [r.id for r in enforced_on(services.regimes(), services.clock.today())]
+        if not regime.draft and regime.id not in ids:
+            ids.insert(0, regime.id)
+        return ids or None
 
     def _run(self, name: str, work, path: Path) -> Optional[TaskHandle]:
         if self.job is not None and self.job.running:
@@ -85,12 +97,12 @@ class ReportActions(QObject):
                 return None
             path = Path(name)
         regimes, destination, lang = self.memo_regimes(), w.session.destination, w.lang if w.lang in ("en", "zh") else "en"
-        clock = w.session.services.clock
+        history, clock = self.history_action.isChecked(), w.session.services.clock
 
         def work(conn, library, progress, cancel):
             from workbench.services.reports import write_memo
             return write_memo(conn, library, parts, regimes, destination, lang, path, progress=progress, cancel=cancel,
-                              clock=clock)
+                              history=history, clock=clock)
 
         return self._run(tr("Memo"), work, path)
 

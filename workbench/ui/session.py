@@ -294,6 +294,12 @@ class Session(QObject):
             self.regimeChanged.emit()
             self.classify_current()
 
+    def letters_changed(self) -> None:
+        """A letter was added or changed status: the licence positions (services.classify lays the
+        open letters over every determination) are stale; reclassify the selected regime."""
+        self.cache.clear()
+        self.classify_current()
+
     def edited(self, part: str) -> None:
         """A figure changed: cached classifications are stale; reclassify the selected regime."""
         i = self.snapshot.index.get(part)

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Iterable, Optional, Union
 
 from workbench.engine.conditions import INDETERMINATE, MET, NOT_MET, Criterion, Evaluator, format_value, compile_condition
+from workbench.engine.conditions import OP_SYMBOLS as _SYM
 from workbench.engine.countries import CountryTable
 from workbench.engine.identity import identity_key
 from workbench.engine.metrics import Metrics, compute_metrics
@@ -77,7 +78,6 @@ class ProductCoverage:
             _met_text(crit, leaves) for crit, leaves in self.met)
 
 
-_SYM = {">=": "≥", "<=": "≤", "!=": "≠", "==": "="}
 _SHORT = {"memory_bandwidth_gbs": "memory bandwidth", "interconnect_bandwidth_gbs": "interconnect bandwidth",
           "tpp": "TPP", "performance_density": "PD"}
 CONFIDENCE_ORDER = {"primary": 0, "secondary": 1, "unverified": 2}

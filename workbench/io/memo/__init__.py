@@ -1,6 +1,6 @@
 """Compliance memos as PDF (reportlab, offline): English or Simplified Chinese.
 
-``render_memo(data, lang, out)`` takes the MemoData gathered by workbench.services.reports and
+``render_memo(data, lang, out)`` takes the MemoData (workbench.io.report_data, filled in by the services) and
 writes the PDF atomically. It returns which CJK font was used (embedded TrueType, or reportlab's
 CID fallback), which is also written into the memo and the PDF's metadata.
 """
@@ -41,14 +41,15 @@ def render_memo(data, lang: str, out: Path, cancel: Optional[Callable[[], bool]]
 
     story = sections.build_story(data, kit, s, cancel, font_note)
     ctx = data.context
-    memo_line = f"{s.L['memo_id']} {data.memo_id}" + (f" · {ctx.company}" if ctx.company else "")
+    company = kit.u(ctx.company, 60) if ctx.company else ""
+    memo_line = f"{s.L['memo_id']} {data.memo_id}" + (f" · {company}" if company else "")
     footer = layout.Footer(
         memo_line=memo_line, page_label=s.L["page"],
-        header_line=f"{s.L['title']} · {data.memo_id}" + (f" · {ctx.company}" if ctx.company else ""),
-        audit_label=s.L["footer_audit"], audit=f"#{ctx.audit_seq} {ctx.audit_head}",
-        countries_label=s.L["footer_countries"], countries=ctx.countries_sha256,
-        rulesets_label=s.L["footer_rulesets"], rulesets=tuple((r.id, r.sha256) for r in ctx.regimes),
-        font=kit.base, bold=kit.bold, cjk=kit.cjk_used.name if kit.cjk_used and lang != "zh" else None)
+        header_line=f"{s.L['title']} · {data.memo_id}" + (f" · {company}" if company else ""),
+        integrity_line=s.L["footer_integrity"].format(seq=ctx.audit_seq, head=ctx.audit_head[:12], n=9),
+        font=kit.base, bold=kit.bold, cjk=kit.cjk_used.name if kit.cjk_used and lang != "zh" else None,
+        mark=s.L["demo_mark"] if ctx.demo else "",
+        banner=s.L["modified_banner"].format(ids=", ".join(ctx.modified)) if ctx.modified else "")
     used = kit.cjk_used
     pages: list[int] = []
     with atomic_write(out) as fh:

@@ -35,7 +35,7 @@ def _decades(lo: float, hi: float) -> list[float]:
 def tpp_pd_chart(width: float, marked: Sequence[Point], context: Sequence[Point], tpp_lines: Sequence[float],
                  pd_lines: Sequence[float], font: str, x_title: str, y_title: str, na_label: str,
                  numbered: bool) -> Drawing:
-    height = width * 0.62
+    height = width * 0.36
     left, right, top, bottom = 46.0, 12.0, 10.0, 52.0
     band = 14.0  # the "no PD" strip under the x axis
     plot_w, plot_h = width - left - right, height - top - bottom - band

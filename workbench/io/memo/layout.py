@@ -23,6 +23,31 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from workbench.io.memo.fonts import CJKFont, cjk_font, has_cjk
+from workbench.wording.text import shorten, tidy
+
+# User text longer than these is shortened where it appears (with "…") and printed in full in the
+# memo's appendix, so no name, note or source can make a page overflow (reportlab LayoutError).
+CELL_LIMIT = 300
+PARAGRAPH_LIMIT = 1500
+
+# Chinese line breaking (kinsoku): reportlab's CJK wrap keeps the characters of
+# textsplit.ALL_CANNOT_START off the start of a line, but its list lacks the full-width colon,
+# semicolon, comma, question and exclamation marks, so a "：" could wrap onto a line of its own.
+# The paragraph module reads the name it imported, so both copies are extended (once).
+NO_LINE_START = "：；，？！％》〉”’·…"
+
+
+def _extend_kinsoku() -> None:
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    for module in (textsplit, paragraph):
+        missing = "".join(ch for ch in NO_LINE_START if ch not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START = module.ALL_CANNOT_START + missing
+
+
+_extend_kinsoku()
 
 PAGE = A4
 SIDE = 15 * mm
@@ -43,6 +68,7 @@ class Kit:
 
     def __init__(self, lang: str, cjk_loader: Callable[[], CJKFont] = cjk_font):
         self.lang = lang
+        self.full_texts: dict[str, str] = {}  # shortened text -> its full text (the appendix)
         self._cjk_loader = cjk_loader
         self._cjk: Optional[CJKFont] = None
         if lang == "zh":
@@ -58,15 +84,17 @@ class Kit:
             "h3": self._style("h3", 10.5, 13.5, bold=True, color=INK, before=9, after=3, wrap=wrap),
             "h4": self._style("h4", 9, 12, bold=True, color=ACCENT, before=6, after=2, wrap=wrap),
             "body": self._style("body", 9.2, 13, after=4, wrap=wrap),
-            "small": self._style("small", 7.6, 9.6, wrap=wrap),
-            "cell": self._style("cell", 7.4, 9.2, wrap=wrap),
-            "cellb": self._style("cellb", 7.4, 9.2, bold=True, wrap=wrap),
+            "small": self._style("small", 7.6, 9.3, wrap=wrap),
+            "cell": self._style("cell", 7.4, 8.9, wrap=wrap),
+            "cellb": self._style("cellb", 7.4, 8.9, bold=True, wrap=wrap),
             "tiny": self._style("tiny", 6.2, 7.6, wrap=wrap),
             "note": self._style("note", 6.8, 8.4, wrap=wrap, indent=14, color=colors.HexColor("#3A4250")),
             "tinyb": self._style("tinyb", 6.2, 7.6, bold=True, wrap=wrap),
             "mono": ParagraphStyle("mono", fontName="Courier", fontSize=6.6, leading=8.4),
             "bullet": self._style("bullet", 8.6, 11.6, after=2, wrap=wrap, indent=10),
             "right": self._style("right", 7.4, 9.2, wrap=wrap, align=TA_RIGHT),
+            # The appendix's full texts: CJK wrapping breaks anywhere, so an unbroken run wraps too.
+            "full": self._style("full", 6.8, 8.4, wrap="CJK"),
         }
 
     def _style(self, name, size, leading, bold=False, color=INK, before=0, after=0, wrap=None, indent=0, align=0):
@@ -96,12 +124,34 @@ class Kit:
                 s = _CJK_RUN.sub(lambda m: f'<font name="{name}">{m.group(0)}</font>', s)
         return s
 
+    def u(self, text: object, limit: int = 160) -> str:
+        """User text for the body: cut to ``limit`` characters, the full text kept for the appendix."""
+        full = "" if text is None else str(text)
+        shown, cut = shorten(full, limit)
+        if cut:
+            self.full_texts.setdefault(shown, full)
+        return shown
+
     def p(self, text: object, style: str = "body", bold: bool = False) -> Paragraph:
-        markup = self.t(text)
+        text = "" if text is None else str(text)
+        if len(text) > PARAGRAPH_LIMIT and style != "full":
+            text = self.u(text, PARAGRAPH_LIMIT)
+        markup = self.t(tidy(text) if style != "full" else text)
         if bold:
             markup = f"<b>{markup}</b>" if self.lang != "zh" else markup
             style = {"cell": "cellb", "tiny": "tinyb"}.get(style, style)
         return Paragraph(markup, self.styles[style])
+
+    def id_cell(self, identifier: str, width: float, style: str = "tiny", bold: bool = True) -> Paragraph:
+        """A regime id in a narrow column, wrapped only after its hyphens (never mid-word)."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        from workbench.wording.text import hyphen_lines
+
+        st = self.styles[style + "b" if bold and style in ("cell", "tiny") else style]
+        # a margin over the cell padding: the CJK wrap must never find a line too long and break it again
+        lines = hyphen_lines(identifier, lambda t: stringWidth(t, st.fontName, st.fontSize) * 1.05 <= width - 10)
+        return Paragraph("<br/>".join(self.t(line) for line in lines), st)
 
     def _plain_fits(self, text: str, width: float, font: str, size: float) -> bool:
         """A cell reportlab can draw as a plain string: one line that fits, in glyphs the font has.
@@ -137,6 +187,8 @@ class Kit:
                     out.append(value)
                     continue
                 text = "" if value is None else str(value)
+                if len(text) > CELL_LIMIT:
+                    text = self.u(text, CELL_LIMIT)
                 font = bold_font if bold else st.fontName
                 if self._plain_fits(text, widths[c], font, st.fontSize):
                     out.append(text)
@@ -151,8 +203,8 @@ class Kit:
             ("TEXTCOLOR", (0, 0), (-1, -1), st.textColor),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.8),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.8),
             ("LEFTPADDING", (0, 0), (-1, -1), 3),
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ] + commands
@@ -164,27 +216,25 @@ class Kit:
 
 @dataclass(frozen=True)
 class Footer:
-    """What every page carries: memo id, company, ruleset hashes, audit head, page x of y."""
+    """What every page carries: the memo id, "page x of y", a one-line reference to the memo's
+    Integrity section (audit head), and the DEMO DATA or modified-rules mark when they apply."""
 
     memo_line: str
     page_label: str  # e.g. "Page {x} of {y}"
     header_line: str
-    audit_label: str
-    audit: str
-    countries_label: str
-    countries: str
-    rulesets_label: str
-    rulesets: tuple[tuple[str, str], ...]  # (id, sha256)
+    integrity_line: str  # e.g. "Integrity: audit #12 3f2a9c1e… (section 9)"
     font: str
     bold: str
     cjk: Optional[str] = None  # font for user text with CJK characters in an English memo
+    mark: str = ""  # "DEMO DATA – not for compliance decisions" on every page of a demo memo
+    banner: str = ""  # a modified ruleset
 
     def _font_for(self, text: str, default: str) -> str:
         return self.cjk if self.cjk and has_cjk(text) else default
 
     @property
     def height(self) -> float:
-        return 7.5 + 6.4 + 6.0 * ((len(self.rulesets) + 1) // 2) + 6
+        return 7.5 + 7 + 8 * (bool(self.mark) + bool(self.banner)) + 4
 
     def draw(self, c: rl_canvas.Canvas, page: int, pages: int) -> None:
         c.saveState()
@@ -196,6 +246,10 @@ class Footer:
             c.setStrokeColor(RULE)
             c.setLineWidth(0.4)
             c.line(left, PAGE[1] - 12.5 * mm, right, PAGE[1] - 12.5 * mm)
+        if self.mark:
+            c.setFont(self.bold, 9)
+            c.setFillColor(colors.HexColor("#B00020"))
+            c.drawRightString(right, PAGE[1] - 8 * mm, self.mark)
         top = 10 * mm + self.height
         c.setStrokeColor(RULE)
         c.setLineWidth(0.4)
@@ -206,26 +260,17 @@ class Footer:
         c.drawString(left, y, self.memo_line)
         c.setFont(self.bold, 7)
         c.drawRightString(right, y, self.page_label.format(x=page, y=pages))
-        y -= 7
+        y -= 7.5
         c.setFillColor(colors.HexColor("#3A4250"))
-        self._pair(c, left, y, self.audit_label, self.audit)
-        self._pair(c, left + WIDTH / 2 + 4, y, self.countries_label, self.countries)
-        y -= 6.4
-        c.setFont(self.font, 5.2)
-        c.drawString(left, y, self.rulesets_label + ":")
-        y -= 6
-        for i in range(0, len(self.rulesets), 2):
-            for j, (rid, sha) in enumerate(self.rulesets[i:i + 2]):
-                self._pair(c, left + j * (WIDTH / 2 + 4), y, rid, sha, key_width=66)
-            y -= 6
+        c.setFont(self.font, 6)
+        c.drawString(left, y, self.integrity_line)
+        for text in (self.mark, self.banner):
+            if text:
+                y -= 8
+                c.setFont(self.bold, 7)
+                c.setFillColor(colors.HexColor("#B00020"))
+                c.drawString(left, y, text)
         c.restoreState()
-
-    def _pair(self, c, x, y, key, value, key_width: float | None = None) -> None:
-        c.setFont(self.font, 5.2)
-        c.drawString(x, y, key)
-        offset = key_width if key_width is not None else c.stringWidth(key, self.font, 5.2) + 3
-        c.setFont("Courier", 4.7)
-        c.drawString(x + offset, y, value)
 
 
 def numbered_canvas(footer: Footer, pages_out: list):

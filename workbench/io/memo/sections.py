@@ -15,19 +15,25 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
 
 from workbench.engine.spec import TEMPLATE_FIELDS, THROUGHPUT_BIT_LENGTH
 from workbench.io.memo.layout import CHANGED_BG, WIDTH, Kit
+from workbench.errors import Cancelled
 from workbench.io.memo.strings import OPS, PRECISION, fmt_num, fmt_pct
 from workbench.io.memo.strings_en import English
-from workbench.store.provenance import ImportNote
+from workbench.wording import licence_reasons, licence_text, missing_words, note_text, tidy
 
-_SPEC_SKIP = {"part_number", "source", "notes"}
+_SPEC_SKIP = {"part_number", "source", "notes", "vendor", "name"}  # the identity is in the heading
 
 
-def _current(data) -> int:
-    """Index of the regime a conclusion is written for (services.reports.current_regime)."""
-    from workbench.services.reports import current_regime
+def _enforced_index(data) -> list[int]:
+    """Indexes of the regimes the conclusion speaks for: those enforced on the memo date
+    (engine.governance, via ReportContext.enforced), else every regime the memo covers."""
+    ctx = data.context
+    idx = [i for i, r in enumerate(ctx.regimes) if r.id in ctx.enforced]
+    return idx or list(range(len(ctx.regimes)))
 
-    regimes = data.context.regimes
-    return regimes.index(current_regime(regimes))
+
+def _position(prod, j: int):
+    """The one licence position of a product under the memo's j-th regime (letters applied)."""
+    return prod.positions[j] if prod.positions else prod.determinations[j]
 
 
 def _dest(data, s: English) -> str:
@@ -39,15 +45,19 @@ def title_block(data, kit: Kit, s: English) -> list:
     ctx = data.context
     story = []
     if ctx.company:
-        story.append(kit.p(ctx.company, "company"))
+        story.append(kit.p(kit.u(ctx.company), "company"))
     story.append(Paragraph(kit.t(s.L["title"]), kit.styles["title"]))
+    if ctx.demo:
+        story.append(kit.p(s.L["demo_mark"], "h3"))
+    if ctx.modified:
+        story.append(kit.p(s.L["modified_banner"].format(ids=", ".join(ctx.modified)), "body", bold=True))
     dest = _dest(data, s) or s.L["none_given"]
     rows = [
         (s.L["memo_id"], data.memo_id),
-        (s.L["date"], ctx.generated_utc.strftime("%Y-%m-%d")),
-        (s.L["company"], ctx.company or s.L["blank"]),
-        (s.L["prepared_by"], ctx.prepared_by or s.L["blank"]),
-        (s.L["reviewed_by"], ctx.reviewed_by or s.L["blank"]),
+        (s.L["date"], s.day(ctx.memo_date or ctx.generated_utc.date())),
+        (s.L["company"], kit.u(ctx.company) or s.L["blank"]),
+        (s.L["prepared_by"], kit.u(ctx.prepared_by) or s.L["blank"]),
+        (s.L["reviewed_by"], kit.u(ctx.reviewed_by) or s.L["blank"]),
         (s.L["subject"], s.subject(len(data.products), len(ctx.regimes), _dest(data, s))),
         (s.L["destination"], dest),
     ]
@@ -59,44 +69,67 @@ def title_block(data, kit: Kit, s: English) -> list:
 
 
 def summary(data, kit: Kit, s: English) -> list:
+    """Section 1: the conclusion first (every enforced regime, indeterminate results leading),
+    then one table of the licence positions. Every licence statement reads the one position."""
     ctx = data.context
     dest = _dest(data, s)
+    lang = s.lang
     story = [Paragraph(kit.t("1  " + s.L["s_summary"]), kit.styles["h2"]),
              kit.p(s.summary_intro(len(data.products), len(ctx.regimes), dest))]
-    now = _current(data)
-    single = len(data.products) == 1
-    if not single:
-        story.append(kit.p(s.conclusions_intro(ctx.regimes[now].id, s.regime(ctx.regimes[now]))))
+    if not ctx.letters_applied:
+        story.append(kit.p(s.L["letters_not_applied"], "small", bold=True))
+    governing = _enforced_index(data)
+    day = s.day(ctx.memo_date or ctx.generated_utc.date())
+    story.append(kit.p(s.L["conclusion_intro"].format(day=day) if ctx.enforced else s.L["conclusion_intro_chosen"],
+                       "body", bold=True))
+    first, rest = [], []
+    sep = "；" if lang == "zh" else "; "
     for prod in data.products:
-        det = prod.determinations[now]
-        text = s.conclusion(s.product(prod.spec), det, s.regime(ctx.regimes[now]), dest, with_regime=single)
-        hits = [(letter.ref, h.result) for letter in data.letters for h in letter.hits
-                if h.part_number == prod.spec.part_number and h.regime == det.regime]
-        binds = sorted({ref for ref, result in hits if result == "binds"})
-        maybe = sorted({ref for ref, result in hits if result != "binds"} - set(binds))
-        gap = "" if s.lang == "zh" else " "
-        if binds:
-            text += gap + s.L["letter_binds"].format(refs=", ".join(binds))
-        if maybe:
-            text += gap + s.L["letter_may"].format(refs=", ".join(maybe))
-        story.append(kit.p(text, "body") if single else Paragraph(kit.t(text), kit.styles["bullet"], bulletText="•"))
+        name = kit.u(s.product(prod.spec))
+        grouped: dict[str, list[str]] = {}  # one conclusion, the regimes it holds under
+        for j in governing:
+            pos = _position(prod, j)
+            det = prod.determinations[j]
+            undecided = det.classification == "indeterminate" or (bool(dest) and pos.license_required is None)
+            if undecided:
+                why = (s.L["missing_figure"].format(missing=missing_words(det.missing, lang)) if det.missing
+                       else sep.join(licence_reasons(pos, lang)))
+                first.append(s.L["indeterminate_first"].format(product=name, regime=det.regime, why=why))
+            else:
+                text = s.conclusion(name, det, s.regime(ctx.regimes[j]), dest, with_regime=False, position=pos)
+                grouped.setdefault(text, []).append(det.regime)
+        for text, ids in grouped.items():
+            rest.append(s.under(ids) + text)
+    for text in first:
+        story.append(Paragraph(kit.t(tidy(text)), kit.styles["bullet"], bulletText="!"))
+    for text in rest:
+        story.append(Paragraph(kit.t(tidy(text)), kit.styles["bullet"], bulletText="•"))
     header = [s.L["c_product"], s.L["c_regime"], s.L["c_classification"], s.L["c_licence"], s.L["c_review"],
               s.L["c_exceptions"]]
     rows, extra = [header], []
+    widths = [100, 92, 88, 110, 70, WIDTH - 460]
     for prod in data.products:
-        first = len(rows)
+        start = len(rows)
         for i, det in enumerate(prod.determinations):
-            rows.append([prod.spec.part_number if i == 0 else "", det.regime, s.classification(det), s.licence(det),
-                         s.policy(det.review_policy), ", ".join(e.id for e in det.license_exceptions) or "—"])
-        if first > 1:
-            extra.append(("LINEABOVE", (0, first), (-1, first), 0.8, colors.HexColor("#8A9099")))
-    story.append(kit.table(rows, [108, 104, 92, 68, 78, WIDTH - 450], extra=extra))
+            pos = _position(prod, i)
+            rows.append([kit.u(prod.spec.part_number, 60) if i == 0 else "",
+                         kit.id_cell(det.regime, widths[1], "cell", False),
+                         s.classification(det), _cap(licence_text(pos, lang)),
+                         s.policy(getattr(pos, "review_policy", det.review_policy)),
+                         ", ".join(e.id for e in det.license_exceptions) or "—"])
+        if start > 1:
+            extra.append(("LINEABOVE", (0, start), (-1, start), 0.8, colors.HexColor("#8A9099")))
+    story.append(kit.table(rows, widths, extra=extra))
     return story
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def product_part(data, kit: Kit, s: English, index: int, prod) -> list:
     spec, m = prod.spec, prod.metrics
-    story = [CondPageBreak(120), Paragraph(kit.t(f"2.{index}  {s.product(spec)}"), kit.styles["h3"])]
+    story = [CondPageBreak(120), Paragraph(kit.t(f"2.{index}  {kit.u(s.product(spec))}"), kit.styles["h3"])]
     # Specifications with their sources: each distinct source once, cited by number in the table.
     sources = {p.field: p for p in prod.provenance}
     numbers: dict[str, int] = {}
@@ -113,18 +146,18 @@ def product_part(data, kit: Kit, s: English, index: int, prod) -> list:
         else:
             n = numbers.setdefault(prov.source, len(numbers) + 1)
             note = prov.note
-            if isinstance(note, ImportNote):  # set by an import: said in the memo's language
+            if getattr(note, "seq", None) is not None:  # set by an import (its parts kept): said in the memo's language
                 note = s.L["imported_note"].format(where=note.where, row=note.row, day=note.day, seq=note.seq)
-            cite = f"[{n}]" + (f" {note}" if note else "")
-        rows.append([s.field(name), s.value(name, value), cite,
+            cite = f"[{n}]" + (f" {kit.u(note)}" if note else "")
+        rows.append([s.field(name), kit.u(s.value(name, value)), cite,
                      s.CONFIDENCE.get(prov.confidence, prov.confidence) if prov else "—"])
     story += [CondPageBreak(70), Paragraph(kit.t(s.L["h_specs"]), kit.styles["h4"]), kit.table(rows, [150, 80, WIDTH - 280, 50])]
     for source, n in numbers.items():
-        story.append(Paragraph(kit.t(source), kit.styles["note"], bulletText=f"[{n}]"))
+        story.append(Paragraph(kit.t(kit.u(source, 400)), kit.styles["note"], bulletText=f"[{n}]"))
     if spec.source:
-        story.append(kit.p(s.L["record_source"].format(source=spec.source), "small"))
+        story.append(kit.p(s.L["record_source"].format(source=kit.u(spec.source, 400)), "small"))
     if spec.notes:
-        story.append(kit.p(s.L["record_notes"].format(notes=spec.notes), "small"))
+        story.append(kit.p(s.L["record_notes"].format(notes=kit.u(spec.notes, 400)), "small"))
     story += calculation(kit, s, spec, m)
     story += criteria(data, kit, s, prod)
     story += exceptions(data, kit, s, prod)
@@ -194,36 +227,69 @@ def _leaves(det) -> list[tuple[list[str], object]]:
     return list(merged.values())
 
 
-def _note(note: str, s: English) -> str:
-    """The engine's leaf note, with a list of missing template fields said the memo's way."""
-    prefix = "missing input: "
-    if note.startswith(prefix):
-        return s.L["missing_input"] + s.missing([f.strip() for f in note[len(prefix):].split(",")])
-    return note
+def _decides(c, det, deciding: set[str], rule_ids: set[str]) -> bool:
+    """A criterion that decided the result: met in the rule that classified the product, a met
+    licence condition, within 10 % of its line, the nearest line, or missing an input."""
+    if c.result == "indeterminate":  # only where the missing figure leaves a result open
+        open_rules = {r.id for r in det.rules if r.result == "indeterminate"}
+        return c.id in open_rules or (c.id not in rule_ids and det.license_required is None)
+    if c.margin_pct is not None and abs(c.margin_pct) <= 10.0:
+        return True
+    if det.nearest is not None and c is det.nearest:
+        return True
+    if c.result == "met":
+        return c.id in deciding or (c.id not in rule_ids and c.margin is not None)
+    return False
+
+
+def _first_conditions(kit: Kit, det) -> bool:
+    """Review conditions are quoted once per memo (the same text under several regimes and products)."""
+    seen = kit.__dict__.setdefault("conditions_shown", set())
+    key = det.review_conditions
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def criteria(data, kit: Kit, s: English, prod) -> list:
     story = [CondPageBreak(70), Paragraph(kit.t(s.L["h_criteria"]), kit.styles["h4"])]
-    for loaded, det in zip(data.context.regimes, prod.determinations):
+    lang = s.lang
+    seen: dict[tuple, str] = {}  # the rows of a regime already shown -> its id (identical tables said once)
+    for j, (loaded, det) in enumerate(zip(data.context.regimes, prod.determinations)):
+        pos = _position(prod, j)
         rows = [[s.L["c_criterion"], s.L["c_value"], s.L["c_threshold"], s.L["c_result"], s.L["c_margin"],
                  s.L["c_margin_pct"], s.L["c_rule"]]]
         extra = []
+        deciding = {r.id for r in det.rules if r.paragraph == det.paragraph and r.result == "met"}
+        rule_ids = {r.id for r in det.rules}
         for owners, c in _leaves(det):
-            rows.append([s.metric(c) + (f" ({_note(c.note, s)})" if c.note else ""), _value(c, s), _threshold(c, s),
+            if not _decides(c, det, deciding, rule_ids):
+                continue
+            rows.append([s.metric(c) + (f" ({note_text(c, lang)})" if c.note else ""), _value(c, s), _threshold(c, s),
                          s.result(c.result), fmt_num(c.margin) if c.margin is not None else "—", fmt_pct(c.margin_pct),
                          ", ".join(owners)])
             if c.result == "met":
                 extra.append(("TEXTCOLOR", (3, len(rows) - 1), (3, len(rows) - 1), colors.HexColor("#9C2A1E")))
             elif c.result == "indeterminate":
                 extra.append(("BACKGROUND", (3, len(rows) - 1), (3, len(rows) - 1), CHANGED_BG))
-        outcome = "; ".join(f"{r.paragraph} {s.result(r.result)}" for r in det.rules)
+        outcome = "; ".join(f"{r.paragraph} {s.result(r.result)}" for r in det.rules if r.result != "not met") or \
+            s.result("not met")
         head = kit.p(s.regime_heading(det, loaded), "small", bold=True)
-        stop = "。" if s.lang == "zh" else ". "
-        colon = "：" if s.lang == "zh" else ": "
+        stop = "。" if lang == "zh" else ". "
+        colon = "：" if lang == "zh" else ": "
         verdict = kit.p(f"{s.L['c_classification']}{colon}{s.classification(det)}{stop}"
-                        + s.L["licence_line"].format(text=s.licence_detail(det)), "small")
-        table = kit.table(rows, [146, 48, 60, 58, 46, 44, WIDTH - 402], extra=extra)
-        story += [Spacer(1, 4), CondPageBreak(90), head, table, Spacer(1, 1.5),
+                        + s.L["licence_line"].format(text=s.licence_detail(det, pos, _first_conditions(kit, det))),
+                        "small")
+        key = tuple(tuple(map(str, r)) for r in rows[1:])
+        if len(rows) == 1:
+            body = [kit.p(s.L["no_criteria_close"], "tiny")]
+        elif key in seen:
+            body = [kit.p(s.L["criteria_same"].format(regime=seen[key]), "tiny")]
+        else:
+            seen[key] = det.regime
+            body = [kit.table(rows, [146, 48, 60, 58, 46, 44, WIDTH - 402], extra=extra)]
+        story += [Spacer(1, 3), CondPageBreak(60), head, *body, Spacer(1, 1.5),
                   KeepTogether([kit.p(s.L["rule_results"] + outcome, "tiny"), verdict])]
     return story
 
@@ -247,7 +313,7 @@ def exceptions(data, kit: Kit, s: English, prod) -> list:
             if e.quantity_limit_tpp:
                 lines.append(s.L["quantity"].format(limit=fmt_num(e.quantity_limit_tpp), period=e.quantity_period or "—"))
             for line in lines:
-                story.append(Paragraph(kit.t(line), kit.styles["bullet"], bulletText="•"))
+                story.append(Paragraph(kit.t(tidy(line)), kit.styles["bullet"], bulletText="•"))
     if not found:
         where = ("" if not dest else (f" for export to {dest}" if s.lang == "en" else f"出口至{dest}"))
         story.append(kit.p(s.L["no_exceptions"].format(where=where), "small"))
@@ -255,20 +321,24 @@ def exceptions(data, kit: Kit, s: English, prod) -> list:
 
 
 def build_story(data, kit: Kit, s: English, cancel: Optional[Callable[[], bool]], font_note: Callable[[], str]) -> list:
-    from workbench.io.memo.closing import about, caveats, chart, citations, comparison, letters, signoff
-    from workbench.services.reports import Cancelled
+    from workbench.io.memo.closing import (caveats, chart, citations, comparison, full_texts, history, integrity,
+                                           letters, signoff)
 
     story = title_block(data, kit, s) + summary(data, kit, s)
-    story.append(Paragraph(kit.t("2  " + s.L["s_products"]), kit.styles["h2"]))
+    heading = Paragraph(kit.t("2  " + s.L["s_products"]), kit.styles["h2"])
     for i, prod in enumerate(data.products, start=1):
         if cancel is not None and cancel():
             raise Cancelled("cancelled: nothing was written")
-        story += product_part(data, kit, s, i, prod)
+        part = product_part(data, kit, s, i, prod)
+        lead = [heading, kit.p(s.L["criteria_shown"], "tiny")] if i == 1 else []
+        story += part[:1] + lead + part[1:]  # the heading never ends a page alone
     story += comparison(data, kit, s, 3)
     story += letters(data, kit, s, 4)
     story += chart(data, kit, s, 5)
     story += citations(data, kit, s, 6)
     story += caveats(data, kit, s, 7)
     story += signoff(data, kit, s, 8)
-    story += about(data, kit, s, 9, font_note)
+    story += integrity(data, kit, s, 9, font_note)
+    story += history(data, kit, s, "A")
+    story += full_texts(kit, s, "B")  # last: every shortened entry is known once the rest is built
     return story

@@ -16,37 +16,9 @@ from typing import Optional
 
 
 
-def fmt_num(value: object, digits: Optional[int] = None) -> str:
-    """1,979 / 19.45 / 0.125 / 1.0e+26; None -> an em dash."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        v = float(value)
-        if digits is not None:
-            return f"{v:,.{digits}f}"
-        if v != 0 and (abs(v) >= 1e9 or abs(v) < 1e-3):
-            return f"{v:.3g}"
-        if v.is_integer():
-            return f"{v:,.0f}"
-        if abs(v) >= 1000:
-            return f"{v:,.1f}"
-        return f"{v:,.3f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def fmt_pct(value: Optional[float]) -> str:
-    return "—" if value is None else f"{value:+.1f}%"
-
-
-OPS = {">=": "≥", "<=": "≤", "!=": "≠", "==": "=", ">": ">", "<": "<", "is": "=", "in": "∈"}
-
-PRECISION = {"fp64_tflops": "FP64", "fp32_tflops": "FP32", "tf32_tflops": "TF32", "fp16_tflops": "FP16",
-             "bf16_tflops": "BF16", "fp8_tflops": "FP8", "int8_tops": "INT8", "fp4_tflops": "FP4", "int4_tops": "INT4"}
-
-
-_THROUGHPUT = set(PRECISION) | {"tpp"}
+from workbench.wording.labels import PRECISION, THROUGHPUT as _THROUGHPUT  # noqa: E402,F401
+from workbench.wording.numbers import fmt_num, fmt_pct  # noqa: E402,F401  (one number format everywhere)
+from workbench.wording.symbols import OPS  # noqa: E402,F401
 
 
 def strings_for(lang: str):

@@ -10,6 +10,7 @@ from typing import Optional
 from workbench.engine.determine import INDETERMINATE_CLASS
 from workbench.engine.metrics import FLAG_METRICS, NUMERIC_METRICS
 from workbench.io.memo.strings import _THROUGHPUT, PRECISION, fmt_num, fmt_pct
+from workbench.wording.labels import CONFIDENCE, FIELDS, POLICIES, REGIME_STATUS, RESULTS
 
 
 class English:
@@ -18,13 +19,35 @@ class English:
     SEP = ", "
 
     def missing(self, fields) -> str:
-        """Template fields to fill in; the nine throughput columns plus tpp collapse into one phrase."""
-        fields = list(dict.fromkeys(fields))
-        if _THROUGHPUT <= set(fields):
-            fields = [f for f in fields if f not in _THROUGHPUT] + [self.ANY_THROUGHPUT]
-        return self.SEP.join(fields)
+        """Template fields to fill in, by their labels; the nine throughput columns plus tpp read as one need."""
+        from workbench.wording import missing_words
+
+        return missing_words(fields, self.lang)
 
     L = {
+        "s_integrity": "Integrity", "s_history": "Appendix: regimes not in force on the memo date",
+        "s_full_text": "Appendix: full text of shortened entries",
+        "footer_integrity": "Integrity: audit log entry #{seq} {head}… (section {n})",
+        "criteria_same": "The same criteria decide as under {regime} (table above).",
+        "caveat_prov_count": "{part}: {n} figures rest on {level} sources (marked in section 2).",
+        "caveat_note_group": "{who}: {note}",
+        "demo_mark": "DEMO DATA – not for compliance decisions",
+        "modified_banner": "MODIFIED RULES: {ids} differ from the published ruleset manifest; results are not the published rules.",
+        "integrity_intro": "The values below identify exactly which data and rules this memo was computed from.",
+        "rules_current_to": "The rules are current to {day} (the latest Federal Register item or guidance considered).",
+        "rules_current_unknown": "The rulesets do not state the date they are current to.",
+        "rules_stale": "Warning: today ({today}) is {days} days after the date the rules are current to; check for newer rules before relying on this memo.",
+        "letters_not_applied": "The catalog's is-informed letters were not applied to this memo (on request): licence positions are the regimes' alone.",
+        "conclusion_intro": "Licence position on {day} under each regime enforced that day:",
+        "conclusion_intro_chosen": "Licence position under each regime considered:",
+        "c_why": "Why",
+        "criteria_shown": "Only the criteria that decided each result are shown: met, within 10 % of the line, or missing an input; the full trace is in the workbook export.",
+        "history_intro": "Shown on request for reference only; none of these is the legal position on the memo date.",
+        "full_text_intro": "Entries shortened in the body (marked …), in full:",
+        "c_kind": "Status on the memo date",
+        "no_criteria_close": "No criterion was met or within 10 % of its line.",
+        "missing_figure": "missing {missing}",
+        "indeterminate_first": "{product} under {regime}: indeterminate — {why}.",
         "title": "Export Classification Memorandum",
         "memo_id": "Memo ID", "date": "Date", "company": "Company", "prepared_by": "Prepared by",
         "reviewed_by": "Reviewed by", "subject": "Subject", "destination": "Destination",
@@ -93,31 +116,24 @@ class English:
         "letter_binds": "In addition, is-informed letter {refs} requires a licence for this product (section 4).",
         "letter_may": "Is-informed letter {refs} may also apply to this product (section 4).",
     }
-    FIELDS = {
-        "part_number": "Part number", "vendor": "Vendor", "name": "Product name", "product_type": "Product type",
-        "datacenter": "Designed or marketed for datacenters", "tpp": "Declared TPP",
-        "die_area_mm2": "Applicable die area (mm²)", "non_planar": "Non-planar transistor node",
-        "process_node_nm": "Process node (nm)", "transistors_billion": "Transistors (billion)",
-        "has_hbm": "Contains HBM", "memory_gb": "Memory (GB)", "memory_bandwidth_gbs": "Memory bandwidth (GB/s)",
-        "interconnect_bandwidth_gbs": "Interconnect bandwidth, aggregate bidirectional (GB/s)",
-        "hbm_bandwidth_density_gbs_mm2": "HBM bandwidth density (GB/s/mm²)", "training_ops": "Training operations",
-        "weights_published": "Model weights published", "source": "Source", "notes": "Notes", "tpp_basis": "TPP basis",
-        **{k: f"{v} dense ({'TOPS' if k.endswith('_tops') else 'TFLOPS'})" for k, v in PRECISION.items()},
-    }
+    FIELDS = FIELDS["en"]
     PRODUCT_TYPES = {"ic": "integrated circuit", "board": "board or module", "server": "server or system",
                      "hbm": "HBM", "model_weights": "model weights"}
-    RESULTS = {"met": "met", "not met": "not met", "indeterminate": "indeterminate"}
-    POLICIES = {"presumption_of_denial": "presumption of denial", "presumption_of_approval": "presumption of approval",
-                "case_by_case": "case-by-case review", "license_free": "licence-free", "not_stated": "policy not stated"}
-    CONFIDENCE = {"primary": "primary", "secondary": "secondary", "unverified": "unverified", None: "not stated"}
-    STATUS = {"proposed": "proposed", "announced": "announced", "codified": "codified", "enforced": "in force",
-              "suspended": "suspended", "rescinded": "rescinded", "superseded": "superseded"}
-
+    RESULTS = RESULTS["en"]
+    POLICIES = POLICIES["en"]
+    CONFIDENCE = CONFIDENCE["en"]
+    STATUS = REGIME_STATUS["en"]
     SHORT = {"tpp": "TPP", "performance_density": "performance density",
              "interconnect_bandwidth_gbs": "aggregate interconnect bandwidth", "memory_bandwidth_gbs": "DRAM bandwidth",
              "hbm_bandwidth_density_gbs_mm2": "HBM bandwidth density", "transistors_billion": "transistor count (billion)",
              "process_node_nm": "process node (nm)", "die_area_mm2": "die area (mm²)", "training_ops": "training operations"}
     LETTER_RESULTS = {"binds": "binds", "may bind": "may bind", "does not bind": "does not bind"}
+
+    def day(self, value) -> str:
+        """A date in the memo's language (ISO in English, 2026年6月15日 in Chinese)."""
+        from workbench.wording import date_text
+
+        return date_text(value, self.lang)
 
     def yes_no(self, value: Optional[bool]) -> str:
         return {True: "yes", False: "no", None: "unknown"}[value]
@@ -195,7 +211,13 @@ class English:
     def conclusions_intro(self, regime_id: str, regime_name: str) -> str:
         return f"Conclusions under {regime_id} ({regime_name}), the latest regime in force among those considered:"
 
-    def conclusion(self, product: str, det, regime_name: str, dest: str, with_regime: bool = True) -> str:
+    def under(self, regime_ids) -> str:
+        """'Under A and B: ' before a conclusion that holds under each of them."""
+        ids = list(regime_ids)
+        return "Under " + (ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]) + ": "
+
+    def conclusion(self, product: str, det, regime_name: str, dest: str, with_regime: bool = True,
+                   position=None) -> str:
         head = f"Under {det.regime} ({regime_name}), {product} " if with_regime else f"{product} "
         if det.classification == INDETERMINATE_CLASS:
             head += (f"cannot yet be classified: it could fall under {' or '.join(det.candidates)}, and "
@@ -205,7 +227,8 @@ class English:
             head += f"is classified {det.paragraph}"
             head += (" because " + " and ".join(met) + ".") if met else "."
         else:
-            head += f"is not controlled under 3A090/4A090 ({det.paragraph})"
+            head += "is not controlled under 3A090/4A090" + (
+                f" ({det.paragraph})" if det.paragraph and not det.paragraph.startswith("not") else "")
             n = det.nearest
             if n is not None and n.margin_pct is not None:
                 side = "above" if (n.margin or 0) >= 0 else "below"
@@ -213,18 +236,35 @@ class English:
                          f"{abs(n.margin_pct):.1f}% {side} the threshold of {fmt_num(n.threshold)}.")
             else:
                 head += "."
-        if dest and det.license_required is True:
-            head += f" A licence is required for export to {dest}"
-            head += f", reviewed under a {self.policy(det.review_policy)}." if det.review_policy else "."
+        return head + self.licence_sentence(det, dest, position)
+
+    def licence_sentence(self, det, dest: str, position=None) -> str:
+        """The licence position of the conclusion, from the one position (letters included)."""
+        binding = tuple(getattr(position, "binding", ()) or ())
+        maybe = tuple(getattr(position, "maybe", ()) or ())
+        required = position.license_required if position is not None else det.license_required
+        refs = ", ".join(binding)
+        if binding and det.license_required is not True:
+            return (f" The regime itself requires no licence for export to {dest}, but is-informed letter {refs} does "
+                    "(section 4): a licence is required." if dest else
+                    f" Is-informed letter {refs} requires a licence (section 4).")
+        text = ""
+        if dest and required is True:
+            text += f" A licence is required for export to {dest}"
+            text += f", reviewed under a {self.policy(det.review_policy)}." if det.review_policy else "."
             if det.license_exceptions:
-                head += " Licence exceptions available: " + ", ".join(f"{e.id} ({e.name})" for e in det.license_exceptions) + "."
+                text += " Licence exceptions available: " + ", ".join(f"{e.id} ({e.name})" for e in det.license_exceptions) + "."
             else:
-                head += " No licence exception is available."
-        elif dest and det.license_required is False:
-            head += f" No licence is required for export to {dest} under this regime."
+                text += " No licence exception is available."
+            if binding:
+                text += f" Is-informed letter {refs} also requires one (section 4)."
+        elif dest and required is False:
+            text += f" No licence is required for export to {dest} under this regime."
+        elif dest and maybe:
+            text += f" Is-informed letter {', '.join(maybe)} may apply (section 4): the licence position is open until it is settled."
         elif dest:
-            head += " The licence position cannot be decided until the missing figures are supplied."
-        return head
+            text += " The licence position cannot be decided until the missing figures are supplied."
+        return text
 
     def _met(self, det) -> list[str]:
         rule = next((r for r in det.rules if r.paragraph == det.paragraph and r.result == "met"), None)
@@ -268,13 +308,20 @@ class English:
     def regime_heading(self, det, loaded) -> str:
         return f"{det.regime} — {loaded.regime.title} ({self.L['evaluated_on'].format(day=det.as_of.isoformat())})"
 
-    def licence_detail(self, det) -> str:
-        parts = [self.licence(det)]
-        if det.review_policy:
-            parts.append(self.policy(det.review_policy))
+    def licence_detail(self, det, position=None, conditions: bool = True) -> str:
+        from workbench.wording import licence_reasons, licence_text
+
+        pos = position if position is not None else det
+        parts = [licence_text(pos, self.lang)]
+        policy = getattr(pos, "review_policy", det.review_policy)
+        if policy:
+            parts.append(self.policy(policy))
         text = "; ".join(parts)
-        if det.license_reasons:
-            text += ". " + " ".join(det.license_reasons)
-        if det.review_conditions:
-            text += " Conditions: " + "; ".join(det.review_conditions) + "."
+        reasons = licence_reasons(pos, self.lang, letters_in_full=False)
+        if reasons:
+            text += ". " + " ".join(r if r.endswith((".", "]")) else r + "." for r in reasons)
+        if det.review_conditions and conditions:
+            text += " Conditions: " + "; ".join(c.rstrip(".") for c in det.review_conditions) + "."
+        elif det.review_conditions:
+            text += " Conditions as quoted above."
         return text

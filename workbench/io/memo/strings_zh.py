@@ -10,6 +10,7 @@ from typing import Optional
 from workbench.engine.determine import INDETERMINATE_CLASS
 from workbench.io.memo.strings import PRECISION, fmt_num, fmt_pct
 from workbench.io.memo.strings_en import English
+from workbench.wording.labels import CONFIDENCE, FIELDS, METRICS_ZH, POLICIES, REGIME_STATUS, RESULTS
 
 
 class Chinese(English):
@@ -18,6 +19,29 @@ class Chinese(English):
     SEP = "、"
     L = {
         **English.L,
+        "s_integrity": "完整性信息", "s_history": "附录：备忘录日期不在执行中的规则版本",
+        "s_full_text": "附录：截短内容的全文",
+        "footer_integrity": "完整性：审计记录第 {seq} 条 {head}…（见第 {n} 节）",
+        "criteria_same": "决定结果的判定标准与 {regime} 下相同（见上表）。",
+        "caveat_prov_count": "{part}：{n} 项数据来自{level}来源（见第 2 节标注）。",
+        "caveat_note_group": "{who}：（原文）{note}",
+        "demo_mark": "演示数据 – 不得用于合规决策",
+        "modified_banner": "规则已被修改：{ids} 与发布的规则清单不一致；结果并非依据已发布的规则。",
+        "integrity_intro": "以下数值准确标明了本备忘录所依据的数据和规则。",
+        "rules_current_to": "规则内容截至 {day}（所参考的最新联邦公报文件或指引的日期）。",
+        "rules_current_unknown": "规则文件未注明其内容截至的日期。",
+        "rules_stale": "警告：今天（{today}）已比规则截至日期晚 {days} 天；依赖本备忘录之前请核查是否有更新的规则。",
+        "letters_not_applied": "应要求，本备忘录未适用目录中记录的告知函：许可证要求仅依据各规则版本。",
+        "conclusion_intro": "{day}，各项执行中的规则版本下的许可证要求：",
+        "conclusion_intro_chosen": "所选各规则版本下的许可证要求：",
+        "c_why": "理由",
+        "criteria_shown": "仅列出决定结果的判定标准：已满足、距红线 10% 以内或缺少输入的标准；完整判定过程见导出的工作簿。",
+        "history_intro": "应要求列出，仅供参考；这些规则版本均不是备忘录日期的法律要求。",
+        "full_text_intro": "正文中被截短（以 … 标示）的内容全文如下：",
+        "c_kind": "在备忘录日期的状态",
+        "no_criteria_close": "没有已满足或距红线 10% 以内的判定标准。",
+        "missing_figure": "缺少 {missing}",
+        "indeterminate_first": "{product}依据 {regime}：无法判定——{why}。",
         "title": "出口管制分类合规备忘录",
         "memo_id": "备忘录编号", "date": "日期", "company": "公司", "prepared_by": "编制人",
         "reviewed_by": "审核人", "subject": "事由", "destination": "目的地",
@@ -85,32 +109,14 @@ class Chinese(English):
         "letter_binds": "此外，告知函 {refs} 对本产品另行设定了许可证要求（见第 4 节）。",
         "letter_may": "告知函 {refs} 也可能适用于本产品（见第 4 节）。",
     }
-    FIELDS = {
-        "part_number": "料号", "vendor": "厂商", "name": "产品名称", "product_type": "产品类型",
-        "datacenter": "是否为数据中心设计或营销", "tpp": "厂商申报的 TPP",
-        "die_area_mm2": "适用芯片面积 (mm²)", "non_planar": "是否采用非平面晶体管工艺",
-        "process_node_nm": "工艺节点 (nm)", "transistors_billion": "晶体管数量（十亿个）",
-        "has_hbm": "是否含高带宽存储器 (HBM)", "memory_gb": "显存容量 (GB)", "memory_bandwidth_gbs": "显存带宽 (GB/s)",
-        "interconnect_bandwidth_gbs": "互联带宽（双向合计，GB/s）",
-        "hbm_bandwidth_density_gbs_mm2": "HBM 带宽密度 (GB/s/mm²)", "training_ops": "训练运算量",
-        "weights_published": "模型权重是否公开", "source": "来源", "notes": "备注", "tpp_basis": "TPP 取值依据",
-        **{k: f"{v} 稠密算力 ({'TOPS' if k.endswith('_tops') else 'TFLOPS'})" for k, v in PRECISION.items()},
-    }
+    FIELDS = FIELDS["zh"]
     PRODUCT_TYPES = {"ic": "集成电路", "board": "板卡或模组", "server": "服务器或整机系统", "hbm": "高带宽存储器 (HBM)",
                      "model_weights": "模型权重"}
-    RESULTS = {"met": "满足", "not met": "不满足", "indeterminate": "无法判定"}
-    POLICIES = {"presumption_of_denial": "推定拒绝", "presumption_of_approval": "推定批准", "case_by_case": "逐案审查",
-                "license_free": "无需许可证", "not_stated": "未明确"}
-    CONFIDENCE = {"primary": "一手", "secondary": "二手", "unverified": "未核实", None: "未注明"}
-    STATUS = {"proposed": "拟议", "announced": "已公布", "codified": "已编入法规", "enforced": "现行有效",
-              "suspended": "暂停", "rescinded": "已撤销", "superseded": "已被取代"}
-    METRICS = {
-        "tpp": "总处理性能 (TPP)", "performance_density": "性能密度", "interconnect_bandwidth_gbs": "互联带宽 (GB/s)",
-        "memory_bandwidth_gbs": "显存带宽 (GB/s)", "hbm_bandwidth_density_gbs_mm2": "HBM 带宽密度 (GB/s/mm²)",
-        "training_ops": "训练运算量", "transistors_billion": "晶体管数量（十亿个）", "process_node_nm": "工艺节点 (nm)",
-        "die_area_mm2": "芯片面积 (mm²)", "datacenter": "为数据中心设计或营销", "non_planar": "非平面晶体管工艺",
-        "has_hbm": "含高带宽存储器 (HBM)", "weights_published": "模型权重已公开", "product_type": "产品类型",
-    }
+    RESULTS = RESULTS["zh"]
+    POLICIES = POLICIES["zh"]
+    CONFIDENCE = CONFIDENCE["zh"]
+    STATUS = REGIME_STATUS["zh"]
+    METRICS = METRICS_ZH
     REGIMES = {
         "us-ear-2022-10": "2022年10月先进计算规则",
         "us-ear-2023-10": "2023年10月先进计算规则",
@@ -168,25 +174,35 @@ class Chinese(English):
 
     def classification(self, det) -> str:
         if det.classification == INDETERMINATE_CLASS:
-            return "无法判定（可能为 " + " 或 ".join(det.candidates) + "）"
+            return "无法判定（可能为 " + " 或 ".join(self._candidate(c) for c in det.candidates) + "）"
         if not det.controlled:
-            return f"不受 3A090/4A090 管制（{det.paragraph}）"
+            shown = det.paragraph or ""
+            return "不受 3A090/4A090 管制" if not shown or shown.startswith("not") else f"不受 3A090/4A090 管制（{shown}）"
         return det.paragraph or det.classification
+
+    @staticmethod
+    def _candidate(paragraph: str) -> str:
+        """A candidate paragraph; the engine's "not 3A090/4A090" is said in Chinese, ECCNs stay."""
+        return f"不受 {paragraph[4:]} 管制" if paragraph.startswith("not ") else paragraph
 
     def conclusions_intro(self, regime_id: str, regime_name: str) -> str:
         return f"以下结论依据所选版本中最新的现行规则，即{regime_name}（{regime_id}）："
 
-    def conclusion(self, product: str, det, regime_name: str, dest: str, with_regime: bool = True) -> str:
+    def under(self, regime_ids) -> str:
+        return "依据 " + "、".join(regime_ids) + "："
+
+    def conclusion(self, product: str, det, regime_name: str, dest: str, with_regime: bool = True,
+                   position=None) -> str:
         head = f"依据{regime_name}（{det.regime}），{product}" if with_regime else product
         if det.classification == INDETERMINATE_CLASS:
-            head += (f"目前无法判定分类：可能属于 {' 或 '.join(det.candidates)}，"
+            head += (f"目前无法判定分类：可能属于 {' 或 '.join(self._candidate(c) for c in det.candidates)}，"
                      f"须补充 {self.missing(det.missing) or '相关输入'} 后方可判定。")
         elif det.controlled:
             met = self._met(det)
             head += f"归类为 {det.paragraph}"
             head += ("，因为" + "，且".join(met) + "。") if met else "。"
         else:
-            head += f"不受 3A090/4A090 管制（{det.paragraph}）"
+            head += self.classification(det)
             n = det.nearest
             if n is not None and n.margin_pct is not None:
                 side = "高于" if (n.margin or 0) >= 0 else "低于"
@@ -194,18 +210,33 @@ class Chinese(English):
                          f"{side}阈值 {fmt_num(n.threshold)} 达 {abs(n.margin_pct):.1f}%。")
             else:
                 head += "。"
-        if dest and det.license_required is True:
-            head += f"出口至{dest}需要许可证"
-            head += f"，审查政策为{self.policy(det.review_policy)}" if det.review_policy else ""
+        return head + self.licence_sentence(det, dest, position)
+
+    def licence_sentence(self, det, dest: str, position=None) -> str:
+        binding = tuple(getattr(position, "binding", ()) or ())
+        maybe = tuple(getattr(position, "maybe", ()) or ())
+        required = position.license_required if position is not None else det.license_required
+        refs = "、".join(binding)
+        if binding and det.license_required is not True:
+            return (f"该版本规则本身不要求出口至{dest}申领许可证，但告知函 {refs} 要求申领（见第 4 节）：需要许可证。"
+                    if dest else f"告知函 {refs} 要求申领许可证（见第 4 节）。")
+        text = ""
+        if dest and required is True:
+            text += f"出口至{dest}需要许可证"
+            text += f"，审查政策为{self.policy(det.review_policy)}" if det.review_policy else ""
             if det.license_exceptions:
-                head += "；可适用的许可例外为" + "、".join(e.id for e in det.license_exceptions) + "。"
+                text += "；可适用的许可例外为" + "、".join(e.id for e in det.license_exceptions) + "。"
             else:
-                head += "，且不适用任何许可例外。"
-        elif dest and det.license_required is False:
-            head += f"依据该版本规则，出口至{dest}无需许可证。"
+                text += "，且不适用任何许可例外。"
+            if binding:
+                text += f"告知函 {refs} 也要求申领许可证（见第 4 节）。"
+        elif dest and required is False:
+            text += f"依据该版本规则，出口至{dest}无需许可证。"
+        elif dest and maybe:
+            text += f"告知函 {'、'.join(maybe)} 可能适用（见第 4 节）：在确认之前，许可证要求无法判定。"
         elif dest:
-            head += "在补齐缺失数据之前，无法判定是否需要许可证。"
-        return head
+            text += "在补齐缺失数据之前，无法判定是否需要许可证。"
+        return text
 
     def _met(self, det) -> list[str]:
         rule = next((r for r in det.rules if r.paragraph == det.paragraph and r.result == "met"), None)
@@ -241,15 +272,22 @@ class Chinese(English):
         return "无法计算性能密度：缺少 " + self.missing(fields) + "。"
 
     def regime_heading(self, det, loaded) -> str:
-        return f"{det.regime} — {self.regime(loaded)}（{self.L['evaluated_on'].format(day=det.as_of.isoformat())}）"
+        return f"{det.regime} — {self.regime(loaded)}（{self.L['evaluated_on'].format(day=self.day(det.as_of))}）"
 
-    def licence_detail(self, det) -> str:
-        parts = [self.licence(det)]
-        if det.review_policy:
-            parts.append(f"审查政策：{self.policy(det.review_policy)}")
+    def licence_detail(self, det, position=None, conditions: bool = True) -> str:
+        from workbench.wording import licence_reasons, licence_text
+
+        pos = position if position is not None else det
+        parts = [licence_text(pos, "zh")]
+        policy = getattr(pos, "review_policy", det.review_policy)
+        if policy:
+            parts.append(f"审查政策：{self.policy(policy)}")
         text = "；".join(parts) + "。"
-        if det.license_reasons:
-            text += "依据（原文）：" + " ".join(det.license_reasons)
-        if det.review_conditions:
-            text += " 审批条件（原文）：" + "; ".join(det.review_conditions)
+        reasons = licence_reasons(pos, "zh", letters_in_full=False)
+        if reasons:
+            text += "依据：" + "".join(r if r.endswith(("。", "]")) else r + "。" for r in reasons)
+        if det.review_conditions and conditions:
+            text += " 审批条件（法规原文）：" + "; ".join(det.review_conditions)
+        elif det.review_conditions:
+            text += " 审批条件同上（法规原文）。"
         return text
