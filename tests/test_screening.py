@@ -295,3 +295,34 @@ def test_overlong_names_are_refused(service, tmp_path):
     bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(CslError, match=r"long.csv: row 3: a name is 1205 characters long"):
         read_csl(bad)
+
+
+def test_a_confirmed_match_joins_the_deals_licence_position_and_a_clearance_leaves_it(tmp_path, library):
+    """One answer: once the officer confirms a party as listed, the deal reads "licence required"
+    with the entry's requirement and policy wherever the deal is determined, even for items that
+    need no licence by themselves; clearing the match takes it out again."""
+    from workbench.services.deals import DealService
+
+    path = tmp_path / "catalog.sqlite3"
+    conn = open_catalog(path)
+    try:
+        screening = ScreeningService(conn, FixedClock.on(DAY), db_label=path)
+        screening.load(CSV_FILE)
+        deals = DealService(conn, library, db_label=path)
+        # An L20 to Malaysia needs no licence by itself under the regime enforced on the deal's date.
+        saved, _ = deals.save(make_deal("D-10", day=date(2026, 3, 3), lines=(("NVIDIA-L20-48GB", 5, "9000.00"),),
+                                        consignee="華為技術有限公司", consignee_country="MY"), allow_over_limit=True)
+        regime = deals.enforced_on(saved.deal_date)
+        before = deals.evaluate(saved, regime)
+        assert before.license_required is False and before.parties == ()
+
+        screening.decide("華為技術有限公司", "el-huawei", "confirmed", "same company: registry number matches")
+        after = deals.evaluate(saved, regime)
+        assert after.license_required is True
+        assert [(p["party"], p["role"]) for p in after.parties] == [("華為技術有限公司", "consignee")]
+        assert any("Presumption of denial." in r and "el-huawei" in r for r in after.reasons)
+
+        screening.decide("華為技術有限公司", "el-huawei", "cleared", "registry shows a different company after all")
+        assert deals.evaluate(saved, regime).license_required is False
+    finally:
+        conn.close()

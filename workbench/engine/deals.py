@@ -245,9 +245,15 @@ class DealDetermination:
     lines: tuple[LineResult, ...]
     overlay_applied: bool
     places: tuple[str, ...] = ()  # e.g. "destination MY: Tier 2", "end user HQ CN: D:1, D:3, D:4, D:5, Tier 3"
+    # Parties the officer confirmed as listed (or caught through ownership by the Affiliates rule):
+    # each a dict with party, role, basis, license_requirement and license_policy. A listed party
+    # needs a licence for the whole deal, whatever the items.
+    parties: tuple[dict, ...] = ()
 
     @property
     def license_required(self) -> Optional[bool]:
+        if self.parties:
+            return True
         values = [r.determination.license_required if r.determination else None for r in self.lines]
         if True in values:
             return True
@@ -261,6 +267,10 @@ class DealDetermination:
     @property
     def reasons(self) -> tuple[str, ...]:
         out: list[str] = list(self.places)
+        for p in self.parties:
+            policy = f"; policy: {p['license_policy']}" if p.get("license_policy") else ""
+            out.append(f"party {p['party']} ({p['role']}): {p['basis']}; licence requirement: "
+                       f"{p.get('license_requirement') or 'as listed'}{policy}")
         for r in self.lines:
             if r.problem and r.determination is None:
                 out.append(r.problem)

@@ -11,13 +11,16 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from workbench.engine.conditions import Evaluator, compile_condition
 from workbench.engine.ruleset import Regime, Rule
 from workbench.errors import UserError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class RulesetError(UserError, ValueError):
@@ -171,6 +174,19 @@ def load_yaml_text(text: str, name: str) -> object:
         raise RulesetError(f"{name}: nested too deeply to read (expected at most {MAX_DEPTH} levels)") from None
     finally:
         loader.dispose()
+
+
+def parse_data_file(data: bytes, name: str, model: type[M]) -> M:
+    """A rules data file (YAML) validated into ``model``: the same YAML safety as a ruleset, and
+    every error names the file, the key path and what was expected."""
+    try:
+        raw = load_yaml_text(data.decode("utf-8"), name)  # alias bombs and deep nesting refused first
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise RulesetError(f"{name}: not valid YAML: {exc}") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise RulesetError(format_validation_error(name, exc)) from None
 
 
 def parse_regime(data: bytes, name: str) -> Regime:

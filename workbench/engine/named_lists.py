@@ -16,11 +16,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, Optional
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from workbench.engine.identity import identity_key
-from workbench.engine.loader import RulesetError, format_validation_error, load_yaml_text
+from workbench.engine.loader import parse_data_file
 from workbench.engine.ruleset import Confidence
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
@@ -142,14 +141,7 @@ class NamedLists(BaseModel):
 
 def parse_named_lists(data: bytes, name: str = "named-lists.data.yaml") -> NamedLists:
     """Validate the data file; errors name the file, the key path and what was expected."""
-    try:
-        raw = load_yaml_text(data.decode("utf-8"), name)  # alias bombs and deep nesting refused first
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise RulesetError(f"{name}: not valid YAML: {exc}") from None
-    try:
-        return NamedLists.model_validate(raw)
-    except ValidationError as exc:
-        raise RulesetError(format_validation_error(name, exc)) from None
+    return parse_data_file(data, name, NamedLists)
 
 
 def rule_in_force(lists: NamedLists, rule_id: str, day: date) -> bool:

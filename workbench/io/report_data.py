@@ -100,6 +100,10 @@ class ReportContext:
     letters_applied: bool = True
     rules_current_to: Optional[date] = None
     today: Optional[date] = None
+    rules_in_use: str = ""  # "built-in rules" or "signed rule bundle N (SHA-256 ...)" (services.manifest.rules_in_use)
+    # The party-screening list in the catalog when the data was read: (list date, file SHA-256,
+    # entries), or None when no Consolidated Screening List snapshot has been loaded.
+    screening_snapshot: Optional[tuple[date, str, int]] = None
 
 
 @dataclass(frozen=True)

@@ -323,6 +323,12 @@ def _about(wb, data, issues) -> None:
         ("products", len(data.products), None),
         ("determinations", sum(len(p.determinations) for p in data.products), None),
         ("country_groups_sha256", ctx.countries_sha256, "rulesets/countries.csv"),
+        ("rules_in_use", ctx.rules_in_use or None, "built-in rules, or the signed rule bundle installed (workbench update list)"),
+        ("rules_current_to", ctx.rules_current_to.isoformat() if ctx.rules_current_to else None,
+         "the latest Federal Register item or guidance the rules considered"),
+        ("screening_snapshot", ctx.screening_snapshot[0].isoformat() if ctx.screening_snapshot else "none loaded",
+         (f"Consolidated Screening List, {ctx.screening_snapshot[2]} entries, file SHA-256 {ctx.screening_snapshot[1]}"
+          if ctx.screening_snapshot else "no party screening list in this catalog")),
     ]
     if data.deals is not None:
         rows.append(("deals_regime", data.deals[0], "the Deals sheet determines each deal line under this regime"))

@@ -11,7 +11,7 @@ give the same totals (tests/test_ledgers_state_machine.py). Listeners registered
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -93,6 +93,7 @@ class DealService:
         self._listeners: list[Callable[[], None]] = []
         self._inputs: Optional[tuple] = None
         self._overlay_fn = None
+        self._parties_fn = None
         self.held: dict = {}  # deal id -> open screening matches of the last save (see _screen)
         self.writes = 0  # committed writes through this service (a book built elsewhere meanwhile is stale)
 
@@ -118,6 +119,7 @@ class DealService:
         """Forget cached specs, letters, evaluations and books (they are rebuilt on next use)."""
         self._specs = None
         self._overlay_fn = None
+        self._parties_fn = None
         self._books.clear()
         self._evals.clear()
 
@@ -129,7 +131,13 @@ class DealService:
                                         "FROM letters").fetchone()[0] if self.use_letters else None
         except sqlite3.OperationalError:  # no letters table in this database
             letters = None
-        return tuple(products), letters
+        try:
+            from workbench.store.screening import fingerprint as screening_fingerprint
+
+            screening = tuple(screening_fingerprint(self.conn))
+        except sqlite3.OperationalError:  # no screening tables in this database
+            screening = None
+        return tuple(products), letters, screening
 
     def _sync(self) -> None:
         """Drop the caches when the catalog or a letter changed since they were built (cheap query)."""
@@ -138,6 +146,7 @@ class DealService:
             self.refresh()
             self._inputs = fp
             self._overlay_fn = self._load_overlay()
+            self._parties_fn = self._load_parties()
 
     def deals(self) -> list[Deal]:
         return store.all_deals(self.conn)
@@ -164,6 +173,20 @@ class DealService:
             return None
         return letters_overlay(letters, self.specs(), self.library.countries)
 
+    def _load_parties(self):
+        """Confirmed screening matches (and owners caught by the Affiliates rule) join each deal's
+        licence position: the one answer a deal shows, whatever the items."""
+        from workbench.services.screening import ScreeningService
+
+        service = ScreeningService(self.conn)
+        try:
+            confirmed = service.confirmed()
+        except sqlite3.OperationalError:  # no screening tables in this database
+            return None
+        if not confirmed:
+            return None
+        return lambda deal: service.licence_position(deal, confirmed)
+
     def evaluate(self, deal: Deal, regime_id: str) -> DealDetermination:
         """The deal under ``regime_id`` (cached per saved deal until it, the catalog or a letter changes)."""
         self._sync()
@@ -176,6 +199,9 @@ class DealService:
                 return hit[1]
         result = determine_deal(deal, self.specs(), self.library.get(regime_id), self.library.countries,
                                 self._overlay_fn)
+        listed = self._parties_fn(deal) if self._parties_fn is not None else ()
+        if listed:
+            result = replace(result, parties=tuple(listed))
         if deal.id is not None:
             self._evals[(regime_id, deal.id)] = (deal, result)
         return result

@@ -176,7 +176,27 @@ def build_context(conn: sqlite3.Connection, library, regimes: Sequence[LoadedReg
         company=company or "", prepared_by=prepared_by or "", reviewed_by=reviewed_by or "",
         memo_date=memo_date, enforced=tuple(r.id for r in regimes if is_enforced_on(r, memo_date)),
         history=tuple(history), demo=is_demo_catalog(conn), modified=modified, letters_applied=letters_applied,
-        rules_current_to=rules_current_to(), today=clock.today())
+        rules_current_to=rules_current_to(), today=clock.today(),
+        rules_in_use=_rules_label(library), screening_snapshot=_screening_snapshot(conn))
+
+
+def _rules_label(library) -> str:
+    """Which rules the regimes came from: the built-in rules or a signed bundle (sequence, SHA-256)."""
+    from workbench.services.manifest import rules_in_use
+
+    folder = getattr(library, "folder", None)
+    return rules_in_use(folder).label if folder is not None else rules_in_use().label
+
+
+def _screening_snapshot(conn: sqlite3.Connection) -> Optional[tuple[date, str, int]]:
+    """The Consolidated Screening List snapshot the catalog's party screening used, if any."""
+    from workbench.store.screening import latest_snapshot
+
+    try:
+        snap = latest_snapshot(conn)
+    except sqlite3.Error:  # a catalog from before screening (read-only, not migrated)
+        return None
+    return (snap.list_date, snap.file_sha256, snap.entries) if snap is not None else None
 
 
 def memo_regimes(library, regimes: Optional[Sequence[str]], day: date,

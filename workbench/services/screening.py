@@ -340,9 +340,11 @@ class ScreeningService:
                                 self._matches(name, snap.id, None, None, REVIEW_THRESHOLD))
         return items
 
-    def licence_position(self, deal) -> list[dict]:
-        """What confirmed matches and the Affiliates rule add to the deal's licence position."""
-        confirmed = self.confirmed()
+    def licence_position(self, deal, confirmed: Optional[dict[str, Listing]] = None) -> list[dict]:
+        """What confirmed matches and the Affiliates rule add to the deal's licence position.
+        ``confirmed`` (from :meth:`confirmed`) may be passed in when many deals are read at once."""
+        confirmed = self.confirmed() if confirmed is None else confirmed
+        links = None
         out = []
         for name, role in self.deal_parties(deal):
             key = party_key(name)
@@ -350,12 +352,17 @@ class ScreeningService:
                 c = confirmed[key]
                 out.append({"party": name, "role": role, "basis": f"listed ({c.entry_id})",
                             "license_requirement": c.license_requirement, "license_policy": c.license_policy})
-            else:
-                r = self.affiliates(name, deal.deal_date)
-                if r.caught and r.inherited:
-                    out.append({"party": name, "role": role, "basis": "Affiliates rule: " + " | ".join(
-                        " <- ".join(p) for p in r.paths), "license_requirement": r.inherited.license_requirement,
-                        "license_policy": r.inherited.license_policy})
+                continue
+            if links is None:
+                links = [Link(party_key(l.owner), party_key(l.owned), l.percent, l.as_of, l.source, l.owner, l.owned)
+                         for l in store.links(self.conn)]
+            if not links or not confirmed:
+                continue
+            r = affiliates_check(key, links, confirmed, deal.deal_date, self.rule_in_force)
+            if r.caught and r.inherited:
+                out.append({"party": name, "role": role, "basis": "Affiliates rule: " + " | ".join(
+                    " <- ".join(p) for p in r.paths), "license_requirement": r.inherited.license_requirement,
+                    "license_policy": r.inherited.license_policy})
         return out
 
     def on_deal_saved(self, deal, actor: Optional[str] = None) -> list[QueueItem]:

@@ -210,6 +210,13 @@ def snapshots(conn: sqlite3.Connection) -> list[Snapshot]:
     return [_snapshot(r) for r in conn.execute(f"SELECT {_SNAP_COLS} FROM screening_snapshots ORDER BY id DESC")]
 
 
+def fingerprint(conn: sqlite3.Connection) -> tuple:
+    """What party-screening results depend on (the newest snapshot, decision and ownership link):
+    a cached licence position built before any of them changed is stale."""
+    return conn.execute("SELECT (SELECT max(id) FROM screening_snapshots), (SELECT max(id) FROM screening_decisions), "
+                        "(SELECT count(*) || ':' || ifnull(max(id), 0) FROM ownership_links)").fetchone()
+
+
 def latest_snapshot(conn: sqlite3.Connection) -> Optional[Snapshot]:
     row = conn.execute(f"SELECT {_SNAP_COLS} FROM screening_snapshots ORDER BY id DESC LIMIT 1").fetchone()
     return _snapshot(row) if row else None

@@ -7,10 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal, Optional
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from workbench.engine.loader import RulesetError, format_validation_error, load_yaml_text
+from workbench.engine.loader import parse_data_file
 from workbench.engine.ruleset import Confidence
 
 
@@ -107,15 +106,8 @@ class LedgerLimits(BaseModel):
 
 
 def parse_limits(data: bytes, name: str = "ledger_limits.yaml") -> LedgerLimits:
-    """Validate the limits file; errors name the file, the key path and what was expected."""
-    try:
-        raw = load_yaml_text(data.decode("utf-8"), name)  # alias bombs and deep nesting refused first
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise RulesetError(f"{name}: not valid YAML: {exc}") from None
-    try:
-        return LedgerLimits.model_validate(raw)
-    except ValidationError as exc:
-        raise RulesetError(format_validation_error(name, exc)) from None
+    """Validate the data file; errors name the file, the key path and what was expected."""
+    return parse_data_file(data, name, LedgerLimits)
 
 
 @dataclass(frozen=True)

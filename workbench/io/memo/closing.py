@@ -234,6 +234,13 @@ def integrity(data, kit: Kit, s: English, number: int, font_note: Callable[[], s
             story.append(kit.p(s.L["rules_stale"].format(today=s.day(today), days=late), "small", bold=True))
     else:
         story.append(kit.p(s.L["rules_current_unknown"], "small"))
+    if ctx.rules_in_use:
+        story.append(kit.p(s.L["about_rules_in_use"].format(rules=kit.u(ctx.rules_in_use, 300)), "small"))
+    if ctx.screening_snapshot is not None:
+        day, sha, entries = ctx.screening_snapshot
+        story.append(kit.p(s.L["about_screening"].format(day=s.day(day), sha=sha, entries=entries), "small"))
+    else:
+        story.append(kit.p(s.L["about_screening_none"], "small"))
     story += [kit.p(s.L["about_font"].format(font=font_note()) + " " + s.L["about_rulesets"], "small")]
     regimes = list(ctx.regimes) + [r for r in data.history_regimes if r not in ctx.regimes]
     rows = [[kit.id_cell(r.id, 120, "small", False), kit.p(r.sha256, "mono")] for r in regimes]

@@ -1,0 +1,115 @@
+"""The layers hold: engine <- store <- io <- services <- ui and the command line.
+
+Checked from the source (no imports run): no cycle between the top-level packages; io imports
+no services, store or ui; ui and the command line never call the engine's ``determine``. The
+screens and commands that still open the store themselves are listed by name in KNOWN_STORE_USES:
+the list may only shrink (moving each through a service is the remaining work), and a new
+direct use fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent / "workbench"
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) < 2:
+        return "workbench"
+    return "cli" if parts[1].startswith("cli") else parts[1]
+
+
+def _modules():
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT.parent).with_suffix("")
+        name = ".".join(rel.parts)
+        yield (name[: -len(".__init__")] if name.endswith(".__init__") else name), path
+
+
+def _imports():
+    """(importing module, imported module, names) for every absolute workbench import."""
+    for module, path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("workbench."):
+                        yield module, alias.name, ()
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("workbench"):
+                yield module, node.module, tuple(a.name for a in node.names)
+
+
+def _package_graph() -> dict[str, set[str]]:
+    graph = defaultdict(set)
+    for src, dst, _ in _imports():
+        a, b = _package(src), _package(dst)
+        if a != b:
+            graph[a].add(b)
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]):
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node):
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+# Screens and commands that still import the store themselves. Each should go through a service;
+# the list may only shrink.
+KNOWN_STORE_USES = frozenset({
+    "workbench.cli", "workbench.cli_audit", "workbench.cli_catalog", "workbench.cli_deals", "workbench.cli_gui",
+    "workbench.cli_letters", "workbench.cli_lock", "workbench.cli_screening", "workbench.cli_update",
+    "workbench.ui.catalog_data", "workbench.ui.deals.deals_list", "workbench.ui.deals.editor",
+    "workbench.ui.deals.ledger_view", "workbench.ui.main_window", "workbench.ui.product_view",
+})
+
+
+def test_no_import_cycle_between_packages():
+    assert _cycle(_package_graph()) is None
+
+
+def test_io_imports_no_services_store_or_ui():
+    upward = sorted({f"{src} -> {dst}" for src, dst, _ in _imports()
+                     if _package(src) == "io" and _package(dst) in ("services", "store", "ui", "cli", "app")})
+    assert upward == []
+
+
+def test_the_engine_imports_nothing_above_it():
+    upward = sorted({f"{src} -> {dst}" for src, dst, _ in _imports()
+                     if _package(src) == "engine" and _package(dst) in ("store", "io", "services", "ui", "cli", "app")})
+    assert upward == []
+
+
+def test_screens_and_commands_never_call_determine():
+    calls = sorted({src for src, dst, names in _imports()
+                    if _package(src) in ("ui", "cli") and dst.startswith("workbench.engine") and "determine" in names})
+    assert calls == []
+
+
+def test_no_new_screen_or_command_opens_the_store_itself():
+    users = {src for src, dst, _ in _imports() if _package(src) in ("ui", "cli") and _package(dst) == "store"}
+    assert users - KNOWN_STORE_USES == set(), "go through a service instead"
+    assert KNOWN_STORE_USES - users == set(), "this module no longer imports the store: take it off the list"
