@@ -12,6 +12,8 @@ Usage: python bench/bench_classify.py [N] [--full-sample M]  (M=0 skips the full
 
 from __future__ import annotations
 
+from datetime import date
+
 import random
 import sys
 import time
@@ -20,6 +22,9 @@ from workbench.engine import ProductSpec, determine
 from workbench.engine.fastpath import Classifier
 from workbench.engine.metrics import compute_metrics
 from workbench.services.regimes import bundled_library
+
+# The day the engine reads regimes on when no date is given (never the wall clock).
+TODAY = date(2026, 12, 1)
 
 
 def synthetic_rows(n: int, seed: int = 7) -> list[dict]:
@@ -58,12 +63,12 @@ def main() -> None:
 
     for loaded in regimes:
         start = time.perf_counter()
-        Classifier([loaded], countries, "CN").classify_all(specs)
+        Classifier([loaded], countries, "CN", today=TODAY).classify_all(specs)
         elapsed = time.perf_counter() - start
         print(f"{loaded.id:26} {elapsed:6.2f} s  ratio {elapsed / build:5.2f}x  (this regime alone)")
 
     start = time.perf_counter()
-    classifier = Classifier(regimes, countries, "CN")
+    classifier = Classifier(regimes, countries, "CN", today=TODAY)
     classifier.classify_all(specs)
     total = time.perf_counter() - start
     print(f"all {len(regimes)} regimes: {total:.2f} s  ratio {total / build:.2f}x the spec build time "
@@ -79,7 +84,7 @@ def main() -> None:
         start = time.perf_counter()
         for s, m in zip(part, metrics):
             for loaded in regimes:
-                determine(s, loaded, countries, "CN", metrics=m)
+                determine(s, loaded, countries, "CN", metrics=m, today=TODAY)
         full = (time.perf_counter() - start) * n / len(part)
         print(f"full trace (determine), for reference: {full:.2f} s  ratio {full / build:.2f}x "
               f"(measured on {len(part):,} products, scaled to {n:,})")

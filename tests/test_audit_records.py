@@ -25,6 +25,8 @@ from workbench.store.retention import (RetentionError, add_years, purge_decision
                                        set_legal_hold)
 from workbench.store.schema import MIGRATIONS, migrate, user_version
 
+TODAY = date(2026, 6, 15)  # the evaluation day of determinations recorded without a date
+
 
 def test_a_recorded_determination_holds_who_when_inputs_ruleset_and_version(tmp_path, library):
     conn = fresh_catalog(tmp_path)
@@ -56,7 +58,7 @@ def test_replaying_stored_inputs_gives_the_same_result(tmp_path_factory, library
                                          st.sampled_from([None, "CN", "AE", "DE", "MY"])), min_size=1, max_size=6))
     with write_transaction(conn):
         for spec, rid, dest in picks:
-            record(conn, library, spec, rid, destination=dest)
+            record(conn, library, spec, rid, destination=dest, today=TODAY)
     rows = replay(conn, library)
     assert [r.status for r in rows] == ["same"] * len(picks)
 
@@ -65,8 +67,8 @@ def test_replay_reports_a_changed_result_and_a_changed_ruleset(tmp_path, library
     conn = fresh_catalog(tmp_path)
     spec = load_specs(conn)[0]
     with write_transaction(conn):
-        a = record(conn, library, spec, "us-ear-2023-10", destination="CN")
-        b = record(conn, library, spec, "us-ear-2022-10", destination="CN")
+        a = record(conn, library, spec, "us-ear-2023-10", destination="CN", today=TODAY)
+        b = record(conn, library, spec, "us-ear-2022-10", destination="CN", today=TODAY)
     db = tmp_path / "catalog.db"
     assert main(["audit", "replay", "--db", str(db)]) == 0
     assert "replayed 2 determinations: 2 same" in capsys.readouterr().out

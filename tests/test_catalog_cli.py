@@ -25,8 +25,11 @@ def run(capsys, *argv):
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
+    """A demo catalog made the way a user makes one (workbench init --demo)."""
     monkeypatch.delenv("WORKBENCH_DB", raising=False)
-    return tmp_path / "catalog.db"
+    path = tmp_path / "catalog.db"
+    assert main(["init", "--demo", "--db", str(path)]) == 0
+    return path
 
 
 def test_import_dry_run_previews_and_writes_nothing_then_import_writes(db, tmp_path, capsys):

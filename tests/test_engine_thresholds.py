@@ -24,6 +24,9 @@ REGIMES_2023_FAMILY = ["us-ear-2023-10", "us-ear-2024-12-hbm", "us-ai-diffusion-
 REGIMES_HBM = REGIMES_2023_FAMILY[1:]
 REGIMES_H200 = ["us-h200-2026-01", "us-d5hq-guidance-2026-05"]
 
+# The day the engine reads regimes on when a test gives no date (never the wall clock).
+TODAY = date(2026, 12, 1)
+
 
 def nudge(value: float, where: str) -> float:
     return {BELOW: value * (1 - EPS), AT: value, ABOVE: value * (1 + EPS)}[where]
@@ -35,7 +38,7 @@ def tpp_spec(tpp: float, **values):
 
 
 def classify(regime, countries, s, **kw):
-    return determine(s, regime, countries, **kw)
+    return determine(s, regime, countries, **{"today": TODAY, **kw})
 
 
 # (regime ids, metric, op, threshold) covered by the tests below.
@@ -214,7 +217,7 @@ def test_h200_window_dram_bandwidth_strict(regime, countries, regime_id, where, 
 
 def test_h200_window_only_for_exports_from_the_us(regime, countries):
     s = tpp_spec(15832, die_area_mm2=814.0, memory_bandwidth_gbs=4800.0)
-    det = determine(s, regime("us-h200-2026-01"), countries, "CN", exports_from_us=False)
+    det = determine(s, regime("us-h200-2026-01"), countries, "CN", exports_from_us=False, today=TODAY)
     assert det.review_policy == "presumption_of_denial"
 
 

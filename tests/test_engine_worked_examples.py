@@ -5,6 +5,8 @@ Inputs are the datasheet figures of section 1's table; expected outcomes are the
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.conftest import spec
@@ -27,6 +29,9 @@ RTX4090 = spec(part_number="RTX4090", fp8_tflops=660.6, die_area_mm2=609.0, data
                interconnect_bandwidth_gbs=64.0, memory_bandwidth_gbs=1008.0)
 MI325X = spec(part_number="MI325X", fp8_tflops=2614.9, memory_bandwidth_gbs=6000.0, interconnect_bandwidth_gbs=1024.0)
 B200 = spec(part_number="B200", fp8_tflops=4500.0, memory_bandwidth_gbs=8000.0, interconnect_bandwidth_gbs=1800.0)
+
+# The day the engine reads regimes on when a test gives no date (never the wall clock).
+TODAY = date(2026, 12, 1)
 
 
 @pytest.mark.parametrize("product,tpp,pd", [
@@ -59,9 +64,9 @@ EXAMPLES = [
 
 @pytest.mark.parametrize("product,c2022,p2023,review2026", EXAMPLES, ids=[e[0].part_number for e in EXAMPLES])
 def test_worked_example(regime, countries, product, c2022, p2023, review2026):
-    d22 = determine(product, regime("us-ear-2022-10"), countries, "CN")
-    d23 = determine(product, regime("us-ear-2023-10"), countries, "CN")
-    d26 = determine(product, regime("us-h200-2026-01"), countries, "CN")
+    d22 = determine(product, regime("us-ear-2022-10"), countries, "CN", today=TODAY)
+    d23 = determine(product, regime("us-ear-2023-10"), countries, "CN", today=TODAY)
+    d26 = determine(product, regime("us-h200-2026-01"), countries, "CN", today=TODAY)
     assert d22.classification == c2022
     assert d22.license_required is (c2022 == "3A090")
     assert d23.paragraph == p2023
@@ -71,7 +76,7 @@ def test_worked_example(regime, countries, product, c2022, p2023, review2026):
 
 
 def test_h20_is_not_3a090_and_just_below_the_b1_line(regime, countries):
-    det = determine(H20, regime("us-h200-2026-01"), countries)
+    det = determine(H20, regime("us-h200-2026-01"), countries, today=TODAY)
     assert det.classification == "not-3A090"
     assert det.nearest.id == "3a090-b-1" and det.nearest.threshold == 2400
     assert det.nearest.margin_pct == pytest.approx((2368 - 2400) / 2400 * 100)
@@ -79,19 +84,19 @@ def test_h20_is_not_3a090_and_just_below_the_b1_line(regime, countries):
 
 def test_rtx4090_is_3a090a_but_nac_aca_eligible(regime, countries):
     r = regime("us-ear-2023-10")
-    assert [e.id for e in determine(RTX4090, r, countries, "CN").license_exceptions] == ["NAC"]
-    assert [e.id for e in determine(RTX4090, r, countries, "VN").license_exceptions] == ["ACA"]
+    assert [e.id for e in determine(RTX4090, r, countries, "CN", today=TODAY).license_exceptions] == ["NAC"]
+    assert [e.id for e in determine(RTX4090, r, countries, "VN", today=TODAY).license_exceptions] == ["ACA"]
     # A datacenter 3A090.a item gets neither.
-    assert not determine(H100, r, countries, "CN").license_exceptions
+    assert not determine(H100, r, countries, "CN", today=TODAY).license_exceptions
 
 
 def test_explanation_is_a_plain_sentence(regime, countries):
-    det = determine(H100, regime("us-ear-2023-10"), countries)
+    det = determine(H100, regime("us-ear-2023-10"), countries, today=TODAY)
     assert det.explanation == "3A090.a.1 because TPP 15,832 ≥ 4,800"
 
 
 def test_a800_fails_only_the_interconnect_prong_in_2022(regime, countries):
-    det = determine(A800, regime("us-ear-2022-10"), countries)
+    det = determine(A800, regime("us-ear-2022-10"), countries, today=TODAY)
     by_metric = {c.metric: c for c in det.criteria}
     assert by_metric["interconnect_bandwidth_gbs"].result == "not met"
     assert by_metric["interconnect_bandwidth_gbs"].margin == pytest.approx(-200)

@@ -33,6 +33,9 @@ REGIMES = LIB.regimes
 COUNTRIES = LIB.countries
 CODES = sorted(c.iso2 for c in COUNTRIES)
 
+# The day the engine reads regimes on when no date is given (never the wall clock).
+TODAY = date(2026, 12, 1)
+
 
 def _compares(condition, out):
     if isinstance(condition, All):
@@ -136,7 +139,7 @@ _SHARED: dict[tuple, Classifier] = {}
 def _shared(regimes, destination, end_user_hq, on) -> Classifier:
     key = (tuple(r.id for r in regimes), destination, end_user_hq, on)
     if key not in _SHARED:
-        _SHARED[key] = Classifier(regimes, COUNTRIES, destination, end_user_hq, on)
+        _SHARED[key] = Classifier(regimes, COUNTRIES, destination, end_user_hq, on, today=TODAY)
     return _SHARED[key]
 
 
@@ -159,7 +162,7 @@ def test_one_regime_on_any_date_equals_determine(s, pick, destination, end_user_
     day = pick.draw(st.one_of(st.sampled_from(DAYS[loaded.id]),
                               st.dates(min_value=window.effective_from, max_value=last)))
     (quick,) = _shared([loaded], destination, end_user_hq, day).classify(s)
-    assert_same(quick, determine(s, loaded, COUNTRIES, destination, end_user_hq, day))
+    assert_same(quick, determine(s, loaded, COUNTRIES, destination, end_user_hq, day, today=TODAY))
 
 
 @SETTINGS
@@ -169,7 +172,7 @@ def test_all_regimes_at_once_equal_determine(s, destination, end_user_hq, day):
     quick = _shared(REGIMES, destination, end_user_hq, day).classify(s)
     metrics = compute_metrics(s)
     for q, loaded in zip(quick, REGIMES):
-        assert_same(q, determine(s, loaded, COUNTRIES, destination, end_user_hq, day, metrics=metrics))
+        assert_same(q, determine(s, loaded, COUNTRIES, destination, end_user_hq, day, metrics=metrics, today=TODAY))
 
 
 @SETTINGS
@@ -188,17 +191,17 @@ def test_bench_catalog_equals_determine_row_by_row():
         row["part_number"] = f"Huawei Ascend-910{'BCD'[i % 3]}-{i}"
     catalog = [ProductSpec(**row) for row in rows]
     for destination, end_user_hq in (("CN", None), ("AE", "CN"), ("PR", None)):
-        rows = classify_many(catalog, REGIMES, COUNTRIES, destination, end_user_hq)
+        rows = classify_many(catalog, REGIMES, COUNTRIES, destination, end_user_hq, today=TODAY)
         for spec, row in zip(catalog, rows):
             metrics = compute_metrics(spec)
             for quick, loaded in zip(row, REGIMES):
-                assert_same(quick, determine(spec, loaded, COUNTRIES, destination, end_user_hq, metrics=metrics))
+                assert_same(quick, determine(spec, loaded, COUNTRIES, destination, end_user_hq, metrics=metrics, today=TODAY))
 
 
 def test_one_full_determination_per_signature():
     """Products on the same sides of every threshold reuse one answer; the nearest line stays their own."""
     loaded = next(r for r in REGIMES if r.id == "us-enforced-2025-05")
-    classifier = Classifier([loaded], COUNTRIES, "CN")
+    classifier = Classifier([loaded], COUNTRIES, "CN", today=TODAY)
     a = ProductSpec(part_number="A", datacenter=True, non_planar=True, fp16_tflops=400.0, die_area_mm2=800.0)
     b = ProductSpec(part_number="B", datacenter=True, non_planar=True, fp16_tflops=410.0, die_area_mm2=800.0)
     (qa,), (qb,) = classifier.classify(a), classifier.classify(b)
@@ -210,8 +213,8 @@ def test_one_full_determination_per_signature():
 def test_trace_is_the_full_determination(library):
     s = ProductSpec(part_number="Huawei Ascend 910B", fp16_tflops=300.0, die_area_mm2=600.0, non_planar=True)
     for loaded in library.regimes:
-        quick = determine_quick(s, loaded, library.countries, "DE", "CN")
-        det = determine(s, loaded, library.countries, "DE", "CN")
+        quick = determine_quick(s, loaded, library.countries, "DE", "CN", today=TODAY)
+        det = determine(s, loaded, library.countries, "DE", "CN", today=TODAY)
         assert quick.trace() == det
         assert_same(quick, det)
 
@@ -234,12 +237,12 @@ def test_published_worked_examples_through_the_fast_path(regime, countries):
     from tests.test_engine_worked_examples import EXAMPLES, H20
 
     for product, c2022, p2023, review2026 in EXAMPLES:
-        q22, q23, q26 = (determine_quick(product, regime(r), countries, "CN")
+        q22, q23, q26 = (determine_quick(product, regime(r), countries, "CN", today=TODAY)
                          for r in ("us-ear-2022-10", "us-ear-2023-10", "us-h200-2026-01"))
         assert q22.classification == c2022 and q22.license_required is (c2022 == "3A090")
         assert q23.paragraph == p2023 and q26.paragraph == p2023
         assert q26.review_policy == review2026 and q26.license_required is (review2026 is not None)
-    h20 = determine_quick(H20, regime("us-h200-2026-01"), countries)
+    h20 = determine_quick(H20, regime("us-h200-2026-01"), countries, today=TODAY)
     assert h20.classification == "not-3A090"
     assert h20.nearest.id == "3a090-b-1" and h20.nearest.threshold == 2400
     assert h20.nearest.margin_pct == pytest.approx((2368 - 2400) / 2400 * 100)

@@ -50,7 +50,7 @@ def test_the_screening_hook_joins_every_position(library):
         seen.append(position.part_number)
         return "no match"
 
-    classifier = Classifier(library.countries, "CN", None, None, None, screen)
+    classifier = Classifier(library.countries, "CN", None, None, None, screen, today=date(2026, 12, 1))
     pos = classifier.position(ProductSpec(part_number="X-1", fp8_tflops=300.0), library.get("us-h200-2026-01"))
     assert pos.screening == "no match" and seen == ["X-1"] and pos.to_json()["screening"] == "no match"
     assert pos.to_json()["letters_applied"] is False

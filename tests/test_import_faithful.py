@@ -120,8 +120,10 @@ def test_the_isolated_reader_turns_a_dying_child_into_a_clear_refusal(tmp_path):
 
 
 def test_cli_near_duplicate_exits_2_naming_both_until_match_similar(tmp_path, capsys, monkeypatch):
+    from workbench.services.catalog import create_catalog
+
     monkeypatch.delenv("WORKBENCH_DB", raising=False)
-    db = tmp_path / "c.db"
+    db = create_catalog(tmp_path / "c.db", demo=True)  # the demo holds the H100 this spelling resembles
     path = write_xlsx(tmp_path / "n.xlsx", [Sheet("S", [["型号", "FP16 算力 (TFLOPS)"], ["nvidia-h100-sxm5-80gb", 990.0]])])
     assert main(["import", str(path), "--db", str(db)]) == 2
     err = capsys.readouterr().err

@@ -12,6 +12,16 @@ from tests.test_letters_engine import REF, make_letter
 from workbench.cli import main
 
 
+def _demo(tmp_path) -> str:
+    """The demo catalog, made as ``workbench init --demo`` makes it."""
+    from workbench.services.catalog import create_catalog
+
+    path = tmp_path / "c.db"
+    if not path.exists():
+        create_catalog(path, demo=True)
+    return str(path)
+
+
 def _letter_file(tmp_path, **over):
     data = make_letter(**over).to_json()
     data["notes"] = ["=HYPERLINK(\"http://example.invalid\",\"click\")", "plain note"]
@@ -22,7 +32,7 @@ def _letter_file(tmp_path, **over):
 
 
 def test_add_list_show_status_attach_export(tmp_path, capsys):
-    db = str(tmp_path / "c.db")
+    db = _demo(tmp_path)
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF-1.4 scanned letter")
     assert main(["letters", "add", str(_letter_file(tmp_path)), "--attach", str(scan), "--db", db]) == 0
@@ -71,7 +81,7 @@ def test_add_list_show_status_attach_export(tmp_path, capsys):
 
 
 def test_dashboard_json_for_a_time_zone(tmp_path, capsys):
-    db = str(tmp_path / "c.db")
+    db = _demo(tmp_path)
     assert main(["letters", "add", str(_letter_file(tmp_path)), "--db", db]) == 0
     capsys.readouterr()
     assert main(["letters", "dashboard", "--tz", "Asia/Shanghai", "--db", db]) == 0
@@ -84,7 +94,7 @@ def test_dashboard_json_for_a_time_zone(tmp_path, capsys):
 
 
 def test_bad_letter_file_exit_2_and_nothing_added(tmp_path, capsys):
-    db = str(tmp_path / "c.db")
+    db = _demo(tmp_path)
     bad = tmp_path / "bad.json"
     bad.write_text('{"ref": "X", "received": "yesterday"}')
     assert main(["letters", "add", str(bad), "--db", db]) == 2
@@ -114,7 +124,7 @@ def test_classify_with_letters_file_and_database(tmp_path, capsys):
     plain = {d["part_number"]: d for d in json.loads(capsys.readouterr().out)}["H20"]
     assert plain["license_required"] is False and "letters" not in plain
 
-    db = str(tmp_path / "c.db")  # letters recorded in a catalog: the demo's SAMPLE letter
+    db = _demo(tmp_path)  # letters recorded in a catalog: the demo's SAMPLE letter
     assert main(["letters", "list", "--db", db]) == 0
     capsys.readouterr()
     assert main(args[:-2] + ["--destination", "MO", "--letters", db]) == 0
@@ -127,7 +137,7 @@ def test_classify_with_letters_file_and_database(tmp_path, capsys):
 
 
 def test_check_flags_products_newly_caught_by_an_import_file(tmp_path, capsys):
-    db = str(tmp_path / "c.db")  # demo catalog with the SAMPLE letter (>= 4,000 GB/s or >= 900 GB/s)
+    db = _demo(tmp_path)  # demo catalog with the SAMPLE letter (>= 4,000 GB/s or >= 900 GB/s)
     sheet = write_csv(tmp_path / "new.csv", ["part_number", "memory_bandwidth_gbs", "interconnect_bandwidth_gbs"], [
         ["NVIDIA-A100-SXM4-80GB", 2039, 900],  # edited up to the H20's interconnect
         ["NVIDIA-H20-HGX-96GB", 4000, 900],  # already covered: not news

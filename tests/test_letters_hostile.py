@@ -101,7 +101,7 @@ def _dumps_deep(data: dict) -> str:
 def test_a_three_thousand_deep_not_is_a_clear_error(tmp_path, capsys):
     path = tmp_path / "deep.json"
     path.write_text(_dumps_deep(_deep_not(3000)), encoding="utf-8")
-    assert main(["letters", "add", str(path), "--db", str(tmp_path / "c.db")]) == 2
+    assert main(["letters", "add", str(path), "--db", _company(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "deep.json: covered.criteria[0].condition.not.not" in err
@@ -119,9 +119,17 @@ def test_a_five_thousand_digit_number_is_a_clear_error(tmp_path, capsys):
     text = json.dumps(data).replace('"quantity": 1', '"quantity": ' + "9" * 5001)
     path = tmp_path / "big.json"
     path.write_text(text, encoding="utf-8")
-    assert main(["letters", "add", str(path), "--db", str(tmp_path / "c.db")]) == 2
+    assert main(["letters", "add", str(path), "--db", _company(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.strip() == ("error: " + str(path) + ": applications[0].quantity: a number of 5,001 characters "
                            "(expected at most 40)") or err.strip().endswith(
         "applications[0].quantity: a number of 5,001 characters (expected at most 40)")
     assert "Traceback" not in err
+
+
+def _company(tmp_path) -> str:
+    """An empty company catalog (letters are added only to a catalog that exists)."""
+    from workbench.services.catalog import create_catalog
+
+    path = tmp_path / "c.db"
+    return str(path if path.exists() else create_catalog(path))

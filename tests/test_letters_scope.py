@@ -98,7 +98,9 @@ def test_the_cli_records_a_model_access_letter_and_shows_what_it_binds(tmp_path,
 
     path = tmp_path / "model-letter.json"
     path.write_text(json.dumps(model_letter().to_json()), encoding="utf-8")
-    db = str(tmp_path / "c.db")
+    from workbench.services.catalog import create_catalog
+
+    db = str(create_catalog(tmp_path / "c.db", demo=True))  # the letter covers demo products
     assert main(["letters", "add", str(path), "--db", db]) == 0
     capsys.readouterr()
     assert main(["letters", "show", MODEL_LETTER["ref"], "--db", db]) == 0

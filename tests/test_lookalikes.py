@@ -119,7 +119,7 @@ def test_on_a_terminal_every_line_escapes_user_text(tmp_path):
     leader, follower = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
     done = subprocess.run([sys.executable, "-m", "workbench", "letters", "show", "EVIL\x1b[2J\x07",
-                           "--db", str(tmp_path / "c.db")], stdout=follower, stderr=follower, env=env, timeout=120)
+                           "--db", _company(tmp_path)], stdout=follower, stderr=follower, env=env, timeout=120)
     os.close(follower)
     out = b""
     while True:
@@ -140,7 +140,7 @@ def test_a_pipe_gets_the_exact_text(tmp_path):
     import sys
 
     done = subprocess.run([sys.executable, "-m", "workbench", "letters", "show", "EVIL\x1b",
-                           "--db", str(tmp_path / "c.db")], capture_output=True, text=True, timeout=120)
+                           "--db", _company(tmp_path)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "EVIL\x1b" in done.stderr
 
 
@@ -168,3 +168,11 @@ def test_a_deal_line_with_a_look_alike_part_number_is_refused_with_the_catalog_s
     (line,) = [str(e) for e in parse_deals(path, library.countries, {H100}).errors]
     assert line == (f"d.xlsx:Deals!M2: part number '{look_alike}' is not in the catalog (expected a catalog part "
                     f"number; the catalog has '{H100}', which looks the same: type it as the catalog does)")
+
+
+def _company(tmp_path) -> str:
+    """An empty company catalog (reading commands refuse a missing one)."""
+    from workbench.services.catalog import create_catalog
+
+    path = tmp_path / "c.db"
+    return str(path if path.exists() else create_catalog(path))

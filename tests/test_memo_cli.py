@@ -9,8 +9,18 @@ from report_helpers import H100
 from workbench.cli import main
 
 
+def _demo(tmp_path) -> str:
+    """The demo catalog, made as ``workbench init --demo`` makes it."""
+    from workbench.services.catalog import create_catalog
+
+    path = tmp_path / "c.db"
+    if not path.exists():
+        create_catalog(path, demo=True)
+    return str(path)
+
+
 def test_memo_command_writes_a_pdf(tmp_path, capsys):
-    db, out = tmp_path / "c.db", tmp_path / "memos" / "h100.pdf"
+    db, out = _demo(tmp_path), tmp_path / "memos" / "h100.pdf"
     code = main(["memo", "--product", H100, "--regime", "us-ear-2023-10", "--destination", "cn", "--lang", "zh",
                  "--company", "Acme", "--db", str(db), "--out", str(out)])
     printed = capsys.readouterr()
@@ -21,7 +31,7 @@ def test_memo_command_writes_a_pdf(tmp_path, capsys):
 
 
 def test_memo_command_refuses_unknown_products_regimes_and_dates(tmp_path, capsys):
-    db, out = tmp_path / "c.db", tmp_path / "m.pdf"
+    db, out = _demo(tmp_path), tmp_path / "m.pdf"
     assert main(["memo", "--product", "NOPE", "--db", str(db), "--out", str(out)]) == 2
     assert "unknown part number 'NOPE'" in capsys.readouterr().err
     assert main(["memo", "--product", H100, "--regime", "us-ear-1999", "--db", str(db), "--out", str(out)]) == 2
@@ -31,7 +41,7 @@ def test_memo_command_refuses_unknown_products_regimes_and_dates(tmp_path, capsy
 
 
 def test_export_command_writes_the_workbook(tmp_path, capsys):
-    db, out = tmp_path / "c.db", tmp_path / "export.xlsx"
+    db, out = _demo(tmp_path), tmp_path / "export.xlsx"
     code = main(["export", "--regime", "us-ear-2022-10", "--regime", "us-ear-2023-10", "--db", str(db),
                  "--out", str(out)])
     printed = capsys.readouterr()
@@ -43,14 +53,14 @@ def test_export_command_writes_the_workbook(tmp_path, capsys):
 def test_export_into_a_missing_or_unwritable_place_is_an_environment_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    code = main(["export", "--db", str(tmp_path / "c.db"), "--out", str(blocker / "x.xlsx")])
+    code = main(["export", "--db", str(_demo(tmp_path)), "--out", str(blocker / "x.xlsx")])
     assert code == 3 and "error:" in capsys.readouterr().err
 
 
 def test_a_tampered_audit_log_stops_memo_and_export(tmp_path, capsys):
     from report_helpers import fresh_catalog
 
-    db = tmp_path / "c.db"
+    db = _demo(tmp_path)
     conn = fresh_catalog(tmp_path, "c.db")
     conn.execute("DROP TRIGGER audit_no_update")
     conn.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 7")

@@ -60,7 +60,9 @@ def test_the_app_loads_the_selected_regime_first_and_the_rest_after_the_first_sc
 
     lib = fresh_library()
     monkeypatch.setattr(app_module, "bundled_library", lambda: lib)
-    services = app_module.build_services(tmp_path / "catalog.db", data_dir=tmp_path / "data",
+    from test_ui_support import demo_catalog
+
+    services = app_module.build_services(demo_catalog(tmp_path / "catalog.db"), data_dir=tmp_path / "data",
                                          cache_dir=tmp_path / "cache")
     gui = Gui(services, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), "en")
     try:

@@ -12,6 +12,7 @@ import pytest
 from bundle_helpers import lower_3a090a_tpp, make_bundle, rules_members, write_signed, zip_bytes
 from minisign_helpers import ThrowawayKey
 from workbench.cli import main
+from workbench.services.catalog import create_catalog
 from workbench.services import regimes as regimes_module
 from workbench.services.manifest import rules_current_to, rules_in_use
 
@@ -121,7 +122,7 @@ def test_absolute_or_dotdot_path_in_manifest(key, tmp_path, capsys):
 
 def test_sequence_at_or_below_the_installed_one(key, tmp_path, capsys):
     refused(capsys, make_bundle(tmp_path, key, sequence=0), "sequence 0 is not newer than the installed rules")
-    db = tmp_path / "c.sqlite3"
+    db = create_catalog(tmp_path / "c.sqlite3")
     code, _, err = run(capsys, "update", "apply", str(make_bundle(tmp_path, key, name="s5.zip", sequence=5)), "--db", str(db))
     assert code == 0, err
     refused(capsys, make_bundle(tmp_path, key, name="again.zip", sequence=5), "sequence 5 is not newer")
@@ -187,7 +188,7 @@ def _classification(capsys, db, part):
 
 def test_adopt_classify_roll_back_and_refuse_a_flipped_byte(key, tmp_path, capsys):
     """Tried as a new user would: impact first, adopt, classify uses it, roll back, tampering refused."""
-    db = tmp_path / "catalog.sqlite3"
+    db = create_catalog(tmp_path / "catalog.sqlite3", demo=True)
     assert _classification(capsys, db, FLIPS)["classification"] == "not-3A090"
     bundle = make_bundle(tmp_path, key, edit=lower_3a090a_tpp, name="rules-2027-01.zip")
 
@@ -243,7 +244,7 @@ def test_adopt_classify_roll_back_and_refuse_a_flipped_byte(key, tmp_path, capsy
 
 
 def test_rollback_returns_to_the_previous_bundle(key, tmp_path, capsys):
-    db = tmp_path / "catalog.sqlite3"
+    db = create_catalog(tmp_path / "catalog.sqlite3", demo=True)
     for seq in (1, 2):
         code, _, err = run(capsys, "update", "apply", str(make_bundle(tmp_path, key, sequence=seq, name=f"r{seq}.zip")),
                            "--db", str(db))
@@ -255,7 +256,7 @@ def test_rollback_returns_to_the_previous_bundle(key, tmp_path, capsys):
 
 
 def test_an_edited_installed_bundle_shows_as_modified(key, tmp_path, capsys):
-    db = tmp_path / "catalog.sqlite3"
+    db = create_catalog(tmp_path / "catalog.sqlite3", demo=True)
     assert run(capsys, "update", "apply", str(make_bundle(tmp_path, key)), "--db", str(db))[0] == 0
     folder = rules_in_use().folder
     (folder / "us-ear-2022-10.yaml").write_text("# edited\n", encoding="utf-8")
@@ -317,7 +318,7 @@ def test_a_bundle_built_by_update_build_and_signed_by_the_real_minisign(tmp_path
 def test_a_failed_switch_leaves_rules_and_catalog_as_they_were(key, tmp_path, capsys, monkeypatch):
     from workbench.services import rule_updates
 
-    db = tmp_path / "catalog.sqlite3"
+    db = create_catalog(tmp_path / "catalog.sqlite3", demo=True)
     assert run(capsys, "update", "list")[0] == 0
 
     def disk_full(installed):
@@ -331,7 +332,7 @@ def test_a_failed_switch_leaves_rules_and_catalog_as_they_were(key, tmp_path, ca
 
 
 def test_an_unreadable_state_file_falls_back_to_the_built_in_rules_and_says_so(key, tmp_path, capsys):
-    db = tmp_path / "catalog.sqlite3"
+    db = create_catalog(tmp_path / "catalog.sqlite3", demo=True)
     assert run(capsys, "update", "apply", str(make_bundle(tmp_path, key)), "--db", str(db))[0] == 0
     (tmp_path / "rule-updates" / "state.json").write_text("{half a file", encoding="utf-8")
     regimes_module.bundled_library.cache_clear()

@@ -171,7 +171,9 @@ def test_labelled_set_precision_and_recall(loaded, capsys):
 def test_cli_json_is_sorted_and_states_the_threshold(tmp_path, capsys):
     from workbench.cli import main
 
-    db = str(tmp_path / "c.sqlite3")
+    from workbench.services.catalog import create_catalog
+
+    db = str(create_catalog(tmp_path / "c.sqlite3"))  # screening works in an existing (company) catalog
     assert main(["screening", "load", str(CSV_FILE), "--db", db]) == 0
     capsys.readouterr()
     assert main(["screen", "CETC 14所", "--db", db, "--format", "json"]) == 0
@@ -265,7 +267,9 @@ def test_ownership_import_names_the_bad_cell(loaded, tmp_path):
 def test_cli_owners_and_affiliates(tmp_path, capsys):
     from workbench.cli import main
 
-    db = str(tmp_path / "c.sqlite3")
+    from workbench.services.catalog import create_catalog
+
+    db = str(create_catalog(tmp_path / "c.sqlite3"))  # screening works in an existing (company) catalog
     assert main(["screening", "load", str(CSV_FILE), "--db", db]) == 0
     assert main(["screening", "confirm", "Huawei Technologies Co., Ltd.", "el-huawei", "--reason", "listed",
                  "--db", db]) == 0

@@ -40,6 +40,8 @@ from workbench.store.retention import record_event
 
 REPO = Path(__file__).resolve().parents[1]
 
+TODAY = date(2026, 6, 15)  # the evaluation day of determinations recorded without a date
+
 
 def _python(code: str, **kw) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
@@ -69,7 +71,7 @@ def test_full_disk_while_recording_determinations_keeps_prior_data(tmp_path, lib
     with pytest.raises(DiskFull, match="the disk is full .* nothing was changed"):
         with write_transaction(conn, tmp_path / "catalog.db"):
             for spec in specs * 20:
-                record(conn, library, spec, "us-ear-2023-10", destination="CN", rationale="x" * 2000)
+                record(conn, library, spec, "us-ear-2023-10", destination="CN", rationale="x" * 2000, today=TODAY)
     assert conn.in_transaction is False
     assert snapshot(conn) == before and audit.head(conn) == head and integrity_check(conn) == []
     with pytest.raises(DiskFull):
@@ -258,12 +260,16 @@ def test_sync_folder_warning_comes_before_the_first_write(tmp_path):
         asked.append((message, db.exists()))
         return False
 
-    with pytest.raises(StoreError, match="none was created"):
+    from workbench.services.catalog import NoCatalog, create_catalog
+
+    with pytest.raises(NoCatalog):  # the app never creates a catalog (init or the first-start dialog does)
         build_services(db, data_dir=tmp_path / "d", cache_dir=tmp_path / "c", confirm_sync=decline)
-    assert asked and asked[0][1] is False and "cloud-sync folder (Dropbox)" in asked[0][0] and not db.exists()
+    assert not asked and not db.exists() and not folder.exists()
+    create_catalog(db, demo=True)
     services = build_services(db, data_dir=tmp_path / "d", cache_dir=tmp_path / "c", confirm_sync=lambda m: True)
     try:
         assert services.sync_warning and services.read_only_reason is None and db.exists()
+        assert "cloud-sync folder (Dropbox)" in services.sync_warning
     finally:
         services.close()
     services = build_services(db, data_dir=tmp_path / "d", cache_dir=tmp_path / "c", confirm_sync=decline)

@@ -22,7 +22,10 @@ def test_gui_error_is_logged_rolled_back_and_reported_once(tmp_path, qtbot):
     from workbench.ui.launcher import Gui
 
     saved = sys.excepthook, threading.excepthook
-    services = build_services(tmp_path / "catalog.db", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    from test_ui_support import demo_catalog
+
+    services = build_services(demo_catalog(tmp_path / "catalog.db"), data_dir=tmp_path / "data",
+                              cache_dir=tmp_path / "cache")
     reporter = ErrorReporter(show_dialogs=False)
     gui = Gui(services, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en", reporter)
     qtbot.addWidget(gui.window)

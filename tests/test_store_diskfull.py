@@ -59,14 +59,14 @@ def test_cli_import_on_a_full_disk_exits_3_with_one_line_and_changes_nothing(tmp
     db = tmp_path / "catalog.db"
     fresh_catalog(tmp_path).close()
     path = write_xlsx(tmp_path / "big.xlsx", [Sheet("Products", [HEADER] + [product_row(i) for i in range(5000)])])
-    real_open = catalog_service.open_catalog
+    real_open = catalog_service.open_existing_catalog
 
     def open_on_a_full_disk(*args, **kwargs):
         conn = real_open(*args, **kwargs)
         _cap_growth(conn, 20)
         return conn
 
-    monkeypatch.setattr(catalog_service, "open_catalog", open_on_a_full_disk)
+    monkeypatch.setattr(catalog_service, "open_existing_catalog", open_on_a_full_disk)
     check = fresh_catalog(tmp_path)
     before = snapshot(check)
     assert main(["import", str(path), "--db", str(db)]) == 3

@@ -1,5 +1,6 @@
-"""The ``gui`` subcommand end to end (subprocesses): screenshots in English and Chinese, the
-first run creating the demo catalog, the no-display message, and the translations."""
+"""The ``gui`` subcommand end to end (subprocesses): screenshots in English and Chinese, ``--demo``
+making the demo catalog on request, the first-start dialog, the no-display and no-catalog
+messages (nothing created behind the user's back), and the translations."""
 
 from __future__ import annotations
 
@@ -35,11 +36,11 @@ def test_screenshot_renders_the_loaded_window(tmp_path, view, lang, size):
     from PySide6.QtGui import QImage
 
     out = tmp_path / f"{view}.png"
-    db = tmp_path / "first-run" / "catalog.db"
-    proc = _run(["gui", "--db", str(db), "--screenshot", str(out), "--view", view, "--size", size, "--lang", lang],
-                _env(tmp_path))
+    db = tmp_path / "first-run" / "demo.db"
+    proc = _run(["gui", "--demo", "--db", str(db), "--screenshot", str(out), "--view", view, "--size", size,
+                 "--lang", lang], _env(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    assert db.exists()  # first run created the catalog (with the demo products)
+    assert db.exists()  # --demo made the demo catalog, on request
     image = QImage(str(out))
     w, h = (int(v) for v in size.split("x"))
     assert (image.width(), image.height()) == (w, h)
@@ -49,18 +50,38 @@ def test_screenshot_renders_the_loaded_window(tmp_path, view, lang, size):
 
 
 def test_without_a_display_the_gui_explains_how_to_run_it(tmp_path):
-    db = tmp_path / "catalog.db"
+    from workbench.services.catalog import create_catalog
+
+    db = create_catalog(tmp_path / "catalog.db")
     proc = _run([], _env(tmp_path, WORKBENCH_DB=str(db)))
     assert proc.returncode == 3
     assert "no display" in proc.stderr and "xvfb-run -a" in proc.stderr and "--screenshot" in proc.stderr
-    assert db.exists()  # the catalog was still created on this first run
-    from workbench.services.catalog import open_catalog
 
-    conn = open_catalog(db)
-    try:
-        assert conn.execute("SELECT count(*) FROM products").fetchone()[0] == 53
-    finally:
-        conn.close()
+
+def test_nothing_is_created_behind_the_users_back(tmp_path):
+    """No catalog chosen yet and nobody to ask (no display): how to make one, exit 2, no file made.
+    A --db / WORKBENCH_DB path with no file is refused with the init command to run."""
+    env = _env(tmp_path)
+    proc = _run([], env)
+    assert proc.returncode == 2 and "no catalog chosen yet" in proc.stderr and "gui --demo" in proc.stderr
+    assert not (tmp_path / "xdg-data").exists() or not any((tmp_path / "xdg-data").rglob("*.sqlite3"))
+    missing = tmp_path / "nothing-here.db"
+    for argv, extra in ((["gui", "--db", str(missing)], {}), ([], {"WORKBENCH_DB": str(missing)})):
+        proc = _run(argv, _env(tmp_path, **extra))
+        assert proc.returncode == 2, proc.stderr
+        assert f"no catalog at {missing} (create one with: workbench init --db {missing})" in proc.stderr
+        assert not missing.exists()
+
+
+def test_first_start_dialog_screenshot_needs_no_catalog(tmp_path):
+    from PySide6.QtGui import QImage
+
+    for lang in ("en", "zh"):
+        out = tmp_path / f"first-{lang}.png"
+        proc = _run(["gui", "--screenshot", str(out), "--view", "first-start", "--lang", lang], _env(tmp_path))
+        assert proc.returncode == 0, proc.stderr
+        assert (QImage(str(out)).width(), QImage(str(out)).height()) == (1366, 768)
+    assert not list(tmp_path.rglob("*.sqlite3"))
 
 
 def test_help_and_other_subcommands_still_work(tmp_path):

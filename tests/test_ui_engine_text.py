@@ -4,6 +4,8 @@ engine stays language-neutral; English stays the engine's own wording."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import re
 
 import pytest
@@ -20,6 +22,9 @@ from workbench.ui import engine_text as et  # noqa: E402
 
 ENGLISH_WORDS = re.compile(r"licen[cs]e|presumption|case by case|indeterminate|because|nearest|missing|not 3A090|"
                            r"no control|eligible", re.IGNORECASE)
+
+# The day the engine reads regimes on when a test gives no date (never the wall clock).
+TODAY = date(2026, 12, 1)
 
 
 @pytest.fixture
@@ -40,13 +45,13 @@ def specs(tmp_path_factory):
 
 # --- engine text --------------------------------------------------------------------------------
 def test_chinese_sentence_uses_glossary_terms_and_keeps_citations(specs, library):
-    det = determine(specs[H100], library.get("us-ear-2023-10"), library.countries, "CN")
+    det = determine(specs[H100], library.get("us-ear-2023-10"), library.countries, "CN", today=TODAY)
     zh = et.sentence(det, lang="zh")
     assert zh.startswith("3A090.a.1，因为总处理性能 (TPP) 15,832 ≥ 4,800")
     assert "出口至 CN 需要许可证，审查政策：推定拒绝" in zh
     assert et.sentence(det, lang="en") == det.explanation == (
         "3A090.a.1 because TPP 15,832 ≥ 4,800; licence required for CN, presumption of denial")
-    h200 = determine(specs[H200], library.get("us-h200-2026-01"), library.countries, "CN")
+    h200 = determine(specs[H200], library.get("us-h200-2026-01"), library.countries, "CN", today=TODAY)
     assert "审查政策：逐案审查" in et.sentence(h200, lang="zh")
     assert et.position(position(h200), "zh") == "3A090.a.1 / 需要许可证（逐案审查）"
     assert et.position(position(h200), "en") == "3A090.a.1 / licence (case by case)"
@@ -59,7 +64,7 @@ def test_every_position_and_sentence_of_the_catalog_reads_chinese(specs, library
     for spec in specs.values():
         for loaded in library.regimes:
             for dest in ("CN", "MY", None):
-                det = determine(spec, loaded, library.countries, dest)
+                det = determine(spec, loaded, library.countries, dest, today=TODAY)
                 pos = position(det)
                 zh_pos, zh = et.position(pos, "zh"), et.sentence(det, lang="zh")
                 assert not ENGLISH_WORDS.search(zh_pos.replace("foundry presumption", "")), (pos, zh_pos)

@@ -134,14 +134,15 @@ def held_gui(tmp_path, qtbot, monkeypatch):
     calls session.start_engine() (the window would start it after its first paint)."""
     pytest.importorskip("pytestqt")
     from PySide6.QtCore import QSettings
-    from test_ui_support import close_gui
+    from test_ui_support import close_gui, demo_catalog
 
     from workbench.app import build_services
     from workbench.ui import launcher
     from workbench.ui.launcher import Gui
 
     monkeypatch.setattr(launcher.EngineAfterFirstPaint, "_catalog_loaded", lambda self: None)
-    services = build_services(tmp_path / "catalog.db", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    services = build_services(demo_catalog(tmp_path / "catalog.db"), data_dir=tmp_path / "data",
+                              cache_dir=tmp_path / "cache")
     gui = Gui(services, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), "en")
     qtbot.addWidget(gui.window)
     gui.window.resize(1366, 768)

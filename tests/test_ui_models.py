@@ -3,6 +3,8 @@ map regions, the CSV neutralisation and the "as enforced" substitution."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 pytest.importorskip("pytestqt")
@@ -18,13 +20,16 @@ from workbench.ui.map_regions import regions  # noqa: E402
 from workbench.ui.models import CatalogModel, CompareModel, ProximityModel  # noqa: E402
 from workbench.ui.tasks import Cancelled, TaskRunner  # noqa: E402
 
+# The day the engine reads regimes on when a test gives no date (never the wall clock).
+TODAY = date(2026, 12, 1)
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     conn = open_catalog(tmp_path_factory.mktemp("ui") / "catalog.db")
     lib = bundled_library()
     snap = load_snapshot(conn)
-    results = {rid: classify_catalog(conn, snap, lib.get(rid), lib.countries, "CN")
+    results = {rid: classify_catalog(conn, snap, lib.get(rid), lib.countries, "CN", today=TODAY)
                for rid in ("us-ear-2022-10", "us-ear-2023-10", "us-h200-2026-01")}
     yield conn, snap, results
     conn.close()

@@ -1,6 +1,6 @@
 """Fixtures for the desktop-app tests (imported by the test_ui_* modules; holds no tests).
 
-Each test gets a fresh catalog created through the store's first-start path (demo catalog), a
+Each test gets a fresh demo catalog (made as ``workbench init --demo`` makes it), a
 private data/cache folder and a private settings file, and the real main window, offscreen.
 """
 
@@ -22,14 +22,28 @@ from workbench.clock import FixedClock  # noqa: E402
 TODAY = date(2026, 6, 15)
 
 
-def make_gui(tmp_path, qtbot, lang="en", settings_name="settings.ini"):
+def demo_catalog(path):
+    """The demo catalog at ``path`` (made as ``workbench init --demo`` makes it) unless one is there."""
+    from pathlib import Path
+
+    from workbench.services.catalog import create_catalog
+
+    if not Path(path).exists():
+        create_catalog(path, demo=True)
+    return path
+
+
+def make_gui(tmp_path, qtbot, lang="en", settings_name="settings.ini", register: bool = True):
+    """The real window on a fresh demo catalog, classified. ``register=False``: the caller closes the
+    window (a catalog switch replaces and deletes it, which qtbot's own cleanup would trip on)."""
     from workbench.ui.launcher import Gui
 
-    services = build_services(tmp_path / "catalog.db", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
+    services = build_services(demo_catalog(tmp_path / "catalog.db"), data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
                               clock=FixedClock.on(TODAY))
     settings = QSettings(str(tmp_path / settings_name), QSettings.Format.IniFormat)
     gui = Gui(services, settings, lang)
-    qtbot.addWidget(gui.window)
+    if register:
+        qtbot.addWidget(gui.window)
     gui.window.resize(1366, 768)
     gui.window.show()
     qtbot.waitUntil(lambda: gui.session.current is not None, timeout=60000)

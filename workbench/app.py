@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Optional
 
 from workbench import __version__
 from workbench.clock import SYSTEM_CLOCK, Clock
-from workbench.services.catalog import open_catalog
+from workbench.services.catalog import is_demo_catalog, open_existing_catalog
 from workbench.services.regimes import RegimeLibrary, bundled_library
 from workbench.store import connect, resolve_db_path
 
@@ -60,6 +60,7 @@ class AppServices:
     lock: Optional[object] = None
     audit_problem: Optional[str] = None  # the audit chain check at start-up, when it fails
     clock: Clock = SYSTEM_CLOCK  # every business date the screens decide by (tests pass a FixedClock)
+    is_demo: bool = False  # the demo catalog (services.catalog.is_demo_catalog): DEMO in the title bar
     _drafts: Optional[list[LoadedRegime]] = None  # loaded when first asked for (load_drafts)
     _draft_errors: list[str] = field(default_factory=list)
     _drafts_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -164,7 +165,7 @@ def _records_checks(services: AppServices) -> None:
         log.error("%s: %s", services.db_path, services.audit_problem)
     if services.read_only_reason is None:
         try:
-            made = run_scheduled_backup(services.conn, services.db_path)
+            made = run_scheduled_backup(services.conn, services.db_path, now=services.clock.now())
             if made:
                 log.info("scheduled backup written to %s", made)
         except StoreError as exc:
@@ -173,7 +174,9 @@ def _records_checks(services: AppServices) -> None:
 
 def build_services(db: Optional[str | Path] = None, data_dir: Optional[Path] = None,
                    cache_dir: Optional[Path] = None, confirm_sync=None, clock: Clock = SYSTEM_CLOCK) -> AppServices:
-    """Open (on first start: create with the demo catalog) the catalog and load every regime.
+    """Open the existing catalog and load every regime. Nothing is created here: a missing path is
+    NoCatalog (the GUI's first-start dialog, or ``workbench init``, makes one first), and an empty,
+    foreign or unreadable file is NotACatalog, left as it is.
 
     Issue 7: a damaged catalog raises CorruptDatabase (a StoreError naming the moved file and the
     backup to restore); a read-only file, or one another workbench holds, opens read-only; a file
@@ -182,11 +185,11 @@ def build_services(db: Optional[str | Path] = None, data_dir: Optional[Path] = N
     from workbench.store.recovery import open_for_app
 
     path = resolve_db_path(db)
-    opened = open_for_app(path, open_catalog, confirm_sync, _mounts_text())
+    opened = open_for_app(path, lambda p: open_existing_catalog(p, deep_check=False), confirm_sync, _mounts_text())
     conn = opened.conn
     services = AppServices(path, conn, bundled_library(), data_dir or user_data_dir(), cache_dir or user_cache_dir(),
                            read_only_reason=opened.read_only_reason, sync_warning=opened.sync_warning,
-                           lock=opened.lock, clock=clock)
+                           lock=opened.lock, clock=clock, is_demo=is_demo_catalog(conn))
     if opened.read_only_reason:
         log.warning("catalog %s %s: opened read-only", path, opened.read_only_reason)
     if opened.sync_warning:

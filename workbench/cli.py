@@ -60,9 +60,10 @@ def _load_specs(args: argparse.Namespace) -> list[ProductSpec]:
     if sum(bool(x) for x in (args.input, args.demo, getattr(args, "db", None))) > 1:
         raise BadInput("give either INPUT, --demo or --db, not several")
     if getattr(args, "db", None):
-        specs = catalog_specs(args.db)
+        specs = catalog_specs(args.db)  # refuses a missing or unusable catalog; creates nothing
         if not specs:
-            raise BadInput(f"{args.db}: the catalog has no products (expected: workbench import FILE --db {args.db})")
+            print(f"note: {args.db}: the catalog has no products yet, so there is nothing to classify "
+                  f"(add some with: workbench import FILE --db {args.db})", file=sys.stderr)
         return specs
     if args.demo:
         path = resources_dir() / "demo" / "catalog.csv"
@@ -141,7 +142,14 @@ def _classifier(args: argparse.Namespace, lib, destination, hq, on):
     if getattr(args, "no_letters", False):
         print("note: is-informed letters are not applied (--no-letters): licence positions are the regimes' alone",
               file=sys.stderr)
-    return Classifier(lib.countries, destination, hq, on, letters)
+    return Classifier(lib.countries, destination, hq, on, letters, today=run_clock(args).today())
+
+
+def run_clock(args: argparse.Namespace):
+    """The clock workbench.cli.main built for this run (the system clock for a Namespace made by hand)."""
+    from workbench.clock import SYSTEM_CLOCK
+
+    return getattr(args, "clock", None) or SYSTEM_CLOCK
 
 
 def warn_modified(lib, regime_ids: Optional[Sequence[str]] = None) -> list[str]:
@@ -291,7 +299,7 @@ COMMAND_MODULES: list[str] = ["workbench.cli", "workbench.cli_catalog", "workben
 COMMANDS: dict[str, tuple[str, ...]] = {
     "regimes": ("workbench.cli",), "classify": ("workbench.cli", "workbench.cli_letters"),
     "compare": ("workbench.cli",),
-    "import": ("workbench.cli_catalog",), "backup": ("workbench.cli_catalog",),
+    "init": ("workbench.cli_catalog",), "import": ("workbench.cli_catalog",), "backup": ("workbench.cli_catalog",),
     "letters": ("workbench.cli_letters",),
     "gui": ("workbench.cli_gui",),
     "memo": ("workbench.cli_reports",), "export": ("workbench.cli_reports",),
@@ -361,6 +369,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         args = default_args()
     try:
+        from workbench.clock import from_environment
+
+        args.clock = from_environment()  # the one clock of this run (WORKBENCH_TODAY fixes "today")
         return args.func(args)
     except BrokenPipeError:
         return EXIT_OK

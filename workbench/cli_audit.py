@@ -19,12 +19,13 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 def _open_ro(args: argparse.Namespace):
     from workbench.store import resolve_db_path
+    from workbench.store.catalog_file import check_catalog_file
     from workbench.store.recovery import open_read_only
 
     path = resolve_db_path(args.db)
-    if not path.is_file():
-        print(f"error: {path}: no such catalog (expected --db PATH or WORKBENCH_DB)", file=sys.stderr)
-        return path, None
+    # A missing catalog is NoCatalog (exit 2); an empty, foreign or unreadable file NotACatalog (exit 3).
+    # No quick_check here: verify reports what it finds in a damaged catalog.
+    check_catalog_file(path, deep=False)
     return path, open_read_only(path)
 
 

@@ -1,5 +1,9 @@
-"""Catalog commands for the command line: ``import`` and ``backup``, the ``--db`` option, and
-reading the catalog's products for ``classify``/``compare --db``.
+"""Catalog commands for the command line: ``init``, ``import`` and ``backup``, the ``--db``
+option, and reading the catalog's products for ``classify``/``compare --db``.
+
+Only ``init`` makes a catalog on purpose; ``import`` into a path with no file makes an empty
+company catalog and says so (``--dry-run`` makes nothing at all). Every other command refuses a
+missing catalog (exit 2) and an empty, foreign or damaged file (exit 3) without touching it.
 
 Exit codes follow workbench.cli: 0 ok, 2 bad input (one ``FILE:SHEET!CELL: ...`` line per
 problem), and 3 for a database or environment problem (disk full, newer database, not ours).
@@ -29,22 +33,72 @@ def add_db_arg(p: argparse.ArgumentParser, help: str = DB_HELP) -> None:
 
 
 def catalog_specs(db: str | None) -> list[ProductSpec]:
-    """Every product in the catalog (created with the demo catalog on first start). Raises StoreError."""
-    from workbench.services.catalog import catalog_specs as specs, open_catalog
+    """Every product in the existing catalog (NoCatalog / NotACatalog otherwise; nothing is created)."""
+    from workbench.services.catalog import catalog_specs as specs, open_existing_catalog
 
-    conn = open_catalog(db)
+    conn = open_existing_catalog(db)
     try:
         return specs(conn)
     finally:
         conn.close()
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from workbench.services.catalog import create_catalog, default_demo_path
+
+    db = args.db or (default_demo_path() if args.demo else None)
+    path = create_catalog(db, demo=args.demo)
+    if args.demo:
+        print(f"demo catalog created at {path}: real accelerators with their sources and the fictitious SAMPLE "
+              "letter; its memos and sheets say DEMO DATA (not for compliance decisions)")
+    else:
+        print(f"company catalog created at {path} (empty; add products with: workbench import FILE --db {path})")
+    return EXIT_OK
+
+
+def run_adding(db, dry_run: bool, body) -> int:
+    """Run ``body(conn, path)`` (an exit code) for a command that adds data (import, deals add).
+
+    With no file at the path, an empty company catalog is made and the officer is told; if the
+    command then fails, that new catalog is removed again. A dry run on a new path works on an
+    empty catalog in a temporary folder and creates nothing (no catalog, lock or backup file).
+    An existing file that is not a usable catalog is refused (exit 3) and not touched.
+    """
+    import tempfile
+
+    from workbench.services.catalog import create_catalog, open_existing_catalog, open_or_create_company
+    from workbench.store.catalog_file import exists
+
+    path = resolve_db_path(db)
+    if dry_run and not exists(path):
+        with tempfile.TemporaryDirectory(prefix="workbench-dry-run-") as tmp:
+            conn = open_existing_catalog(create_catalog(Path(tmp) / "catalog.sqlite3"))
+            print(f"note: no catalog at {path} yet: this dry run compares with an empty catalog and creates "
+                  "nothing", file=sys.stderr)
+            try:
+                return body(conn, path)
+            finally:
+                conn.close()
+    conn, created = open_or_create_company(path)
+    if created:
+        print(f"note: created an empty company catalog at {path}", file=sys.stderr)
+    code = None
+    try:
+        code = body(conn, path)
+        return code
+    finally:
+        conn.close()
+        if created and code != EXIT_OK:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                side = path.with_name(path.name + suffix)
+                if side.exists():
+                    side.unlink()
+            print(f"note: nothing was added, so the new catalog at {path} was removed again", file=sys.stderr)
+
+
 @writes_catalog
 def cmd_import(args: argparse.Namespace) -> int:
-    from workbench.clock import SYSTEM_CLOCK
     from workbench.io.mapping import MappingError, make_choices, read_mapping_file
-    from workbench.services.catalog import open_catalog
-    from workbench.services.import_products import ImportFailed, import_products, render_columns, render_plan
 
     limits = replace(DEFAULT_LIMITS, max_rows=args.max_rows) if args.max_rows else DEFAULT_LIMITS
     try:
@@ -57,15 +111,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("error: --match-similar and --add-similar exclude each other (expected one of them)", file=sys.stderr)
         return EXIT_BAD_INPUT
     similar = "update" if args.match_similar else "add" if args.add_similar else "ask"
-    db = resolve_db_path(args.db)
-    try:
-        conn = open_catalog(db)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
+    return run_adding(args.db, args.dry_run, lambda conn, db: _import_into(conn, db, args, limits, choices, similar))
+
+
+def _import_into(conn, db: Path, args: argparse.Namespace, limits, choices, similar) -> int:
+    from workbench.cli import run_clock
+    from workbench.services.import_products import ImportFailed, import_products, render_columns, render_plan
+
     try:
         plan = import_products(conn, Path(args.file), args.sheet, dry_run=args.dry_run, limits=limits, db_label=db,
-                               choices=choices, similar=similar, cost_on=SYSTEM_CLOCK.today())
+                               choices=choices, similar=similar, cost_on=run_clock(args).today())
     except ImportFailed as exc:
         if exc.columns:
             print(render_columns(exc.columns), file=sys.stderr)
@@ -81,8 +136,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_STORE
-    finally:
-        conn.close()
     for note in plan.notes:
         print(f"note: {note}", file=sys.stderr)
     print(render_plan(plan, limit=args.show))
@@ -90,11 +143,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from workbench.services.catalog import open_catalog
+    from workbench.services.catalog import open_existing_catalog
     from workbench.store.backup import backup_to
 
     try:
-        conn = open_catalog(args.db)
+        conn = open_existing_catalog(args.db)
         try:
             out = backup_to(conn, Path(args.out))
         finally:
@@ -107,6 +160,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="create a new, empty company catalog (or with --demo the demo catalog)")
+    p.add_argument("--demo", action="store_true",
+                   help="create the demo catalog instead: real accelerators with sources and the fictitious SAMPLE "
+                        "letter, marked DEMO DATA (default path: demo-catalog.sqlite3 in the user data directory)")
+    add_db_arg(p, "the catalog file to create (must not exist; default: $WORKBENCH_DB, else catalog.sqlite3 "
+                  "in the user data directory)")
+    p.set_defaults(func=cmd_init)
+
     p = sub.add_parser("import", help="import products from an .xlsx/.csv in the product template into the catalog")
     p.add_argument("file", metavar="FILE", help=".xlsx or .csv in the canonical product template")
     p.add_argument("--sheet", help="sheet name (default: the first visible sheet)")

@@ -22,14 +22,38 @@ DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 i
 
 
 def _service(db):
-    from workbench.services.catalog import open_catalog
+    from workbench.services.catalog import open_existing_catalog
     from workbench.services.deals import DealService
     from workbench.services.regimes import bundled_library
     from workbench.store import resolve_db_path
 
     path = resolve_db_path(db)
-    conn = open_catalog(path)
+    conn = open_existing_catalog(path)  # a missing or unusable catalog is refused; nothing is created
     return conn, DealService(conn, bundled_library(), db_label=path)
+
+
+def _run_adding(args: argparse.Namespace, body) -> int:
+    """``deals add``: into a new path an empty company catalog is made (and said); a dry run makes nothing."""
+    from workbench.cli_catalog import run_adding
+    from workbench.services.deals import DealService
+    from workbench.services.regimes import bundled_library
+
+    return run_adding(args.db, args.dry_run, lambda conn, path: _guarded(
+        lambda: body(DealService(conn, bundled_library(), db_label=path))))
+
+
+def _guarded(call) -> int:
+    from workbench.services.regimes import UnknownRegime
+    from workbench.store import StoreError
+
+    try:
+        return call()
+    except UnknownRegime as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
 
 
 def _run(args: argparse.Namespace, body) -> int:
@@ -148,13 +172,15 @@ def cmd_add(args: argparse.Namespace) -> int:
         for flag in flags:
             print(f"flag: {flag}")
         return EXIT_OK
-    return _run(args, body)
+    return _run_adding(args, body)
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
     def body(service) -> int:
         ledgers = service.ledgers(args.regime, args.year)
-        today = date.fromisoformat(args.today) if args.today else date.today()
+        from workbench.cli import run_clock
+
+        today = date.fromisoformat(args.today) if args.today else run_clock(args).today()
         clocks = service.nac_clocks(args.regime)
         if args.format == "json":
             print(json_text({

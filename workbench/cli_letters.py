@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
@@ -32,9 +32,13 @@ DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 i
 
 
 def _service(db: Optional[str]):
-    from workbench.services.letters import open_letter_service
+    """The letters of the existing catalog (a missing or unusable one is refused; nothing is created)."""
+    from workbench.services.catalog import open_existing_catalog
+    from workbench.services.letters import LetterService
+    from workbench.services.regimes import bundled_library
 
-    return open_letter_service(db)
+    conn = open_existing_catalog(db)
+    return LetterService(conn, bundled_library().countries)
 
 
 def _run(args: argparse.Namespace, body) -> int:
@@ -75,11 +79,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
-def _show_text(service, letter) -> str:
+def _clock(args: argparse.Namespace):
+    from workbench.cli import run_clock
+
+    return run_clock(args)
+
+
+def _show_text(service, letter, now: datetime) -> str:
     from workbench.engine.letters import STATUS_LABELS, TRANSITIONS, deadline_view
     from workbench.engine.places import describe
 
-    now = datetime.now(timezone.utc)
     lines = [f"{letter.ref}  [{STATUS_LABELS[letter.status]}]",
              f"  addressee:     {letter.addressee}", f"  agency:        {letter.agency} ({letter.agency_tz})",
              f"  received:      {letter.received}    effective: {letter.effective}",
@@ -146,7 +155,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                               "before": h.before, "after": h.after} for h in service.history(letter.ref)]
             print(json_text(data))
         else:
-            print(_show_text(service, letter))
+            print(_show_text(service, letter, _clock(args).now()))
         return EXIT_OK
     return _run(args, body)
 
@@ -161,11 +170,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
-def _day(text: Optional[str]) -> date:
+def _day(text: Optional[str], args: argparse.Namespace) -> date:
+    """--on YYYY-MM-DD, else the run's today."""
     from workbench.services.letters import LetterInputError
 
     if text is None:
-        return date.today()
+        return _clock(args).today()
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -175,8 +185,11 @@ def _day(text: Optional[str]) -> date:
 @writes_catalog
 def cmd_status(args: argparse.Namespace) -> int:
     def body(service) -> int:
-        letter = service.set_status(args.ref, args.status, _day(args.on), args.note)
-        print(f"letter {letter.ref} is now {letter.status}")
+        from workbench.engine.letters import STATUS_LABELS
+
+        letter = service.set_status(args.ref, args.status, _day(args.on, args), args.reason or args.note)
+        print(f"letter {letter.ref} is now {STATUS_LABELS[letter.status]}"
+              + ("; it binds nothing from now on" if not letter.is_open else ""))
         return EXIT_OK
     return _run(args, body)
 
@@ -199,7 +212,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             zone(args.tz)
         except ValueError as exc:
             raise LetterInputError(f"--tz: {exc}") from None
-        print(json_text(service.dashboard(user_tz=args.tz, horizon_days=args.days).to_json()))
+        print(json_text(service.dashboard(now=_clock(args).now(), user_tz=args.tz, horizon_days=args.days).to_json()))
         return EXIT_OK
     return _run(args, body)
 
@@ -285,11 +298,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     db(q)
     q.set_defaults(func=cmd_add)
 
-    q = lsub.add_parser("status", help="move a letter to its next status")
+    q = lsub.add_parser("status", help="move a letter to its next status, or withdraw one recorded by mistake "
+                                       "(recorded_in_error --reason TEXT)")
     q.add_argument("ref", metavar="REF")
     q.add_argument("status", metavar="STATUS", help=" | ".join(STATUSES))
     q.add_argument("--on", metavar="YYYY-MM-DD", help="date of the change (default: today)")
     q.add_argument("--note")
+    q.add_argument("--reason", help="why (required for recorded_in_error: the letter was recorded by mistake)")
     db(q)
     q.set_defaults(func=cmd_status)
 

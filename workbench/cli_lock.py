@@ -19,6 +19,16 @@ def writes_catalog(command: Callable[[argparse.Namespace], int]) -> Callable[[ar
         from workbench.store import resolve_db_path
         from workbench.store.locking import writer_lock
 
-        with writer_lock(resolve_db_path(getattr(args, "db", None))):
+        path = resolve_db_path(getattr(args, "db", None))
+        try:
+            missing = not path.exists()
+        except OSError:  # a folder we may not look into: the lock reports it as one line
+            missing = False
+        if missing and (getattr(args, "dry_run", False) or not path.parent.is_dir()):
+            # Nothing to guard: a dry run on a new path writes nothing at all (not even a lock file),
+            # and a catalog in a folder not made yet has no other writer (commands that may make it
+            # create it atomically; the others refuse the missing catalog).
+            return command(args)
+        with writer_lock(path):
             return command(args)
     return holding_the_lock

@@ -16,9 +16,10 @@ DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 i
 
 
 def _open(db):
-    from workbench.services.catalog import open_catalog
+    """The existing catalog (a missing or unusable one is refused; nothing is created)."""
+    from workbench.services.catalog import open_existing_catalog
 
-    return open_catalog(db)
+    return open_existing_catalog(db)
 
 
 def _report(args: argparse.Namespace, build):
@@ -46,13 +47,19 @@ def _report(args: argparse.Namespace, build):
         conn.close()
 
 
+def _clock(args: argparse.Namespace):
+    from workbench.cli import run_clock
+
+    return run_clock(args)
+
+
 def cmd_memo(args: argparse.Namespace) -> int:
     from workbench.services.reports import write_memo
 
     result, failed = _report(args, lambda conn, library, on: write_memo(
         conn, library, args.product, args.regime, args.destination, args.lang, args.out, end_user_hq=args.end_user_hq,
         on=on, company=args.company or "", prepared_by=args.prepared_by or "", reviewed_by=args.reviewed_by or "",
-        history=args.history, with_letters=not args.no_letters))
+        history=args.history, with_letters=not args.no_letters, clock=_clock(args)))
     if failed is not None:
         return failed
     print(f"memo {result.memo_id} written to {result.path} ({result.pages} page{'s' if result.pages != 1 else ''}; "
@@ -65,7 +72,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     result, failed = _report(args, lambda conn, library, on: export_workbook(
         conn, library, args.out, args.regime, args.destination, end_user_hq=args.end_user_hq, on=on,
-        with_letters=not args.no_letters))
+        with_letters=not args.no_letters, clock=_clock(args)))
     if failed is not None:
         return failed
     print(f"workbook written to {result.path}: {result.products} products, {result.determinations} determinations")

@@ -17,19 +17,19 @@ from workbench.cli_lock import writes_catalog
 EXIT_OK = 0
 
 
-def _service(db):
-    from workbench.clock import SYSTEM_CLOCK
-    from workbench.services.catalog import open_catalog
+def _service(args):
+    from workbench.cli import run_clock
+    from workbench.services.catalog import open_existing_catalog
     from workbench.services.screening import ScreeningService
     from workbench.store import resolve_db_path
 
-    path = resolve_db_path(db)
-    conn = open_catalog(path)
-    return conn, ScreeningService(conn, SYSTEM_CLOCK, db_label=path)
+    path = resolve_db_path(args.db)
+    conn = open_existing_catalog(path)  # a missing or unusable catalog is refused; nothing is created
+    return conn, ScreeningService(conn, run_clock(args), db_label=path)
 
 
 def _run(args, body) -> int:
-    conn, service = _service(args.db)
+    conn, service = _service(args)
     try:
         return body(service)
     finally:

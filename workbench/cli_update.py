@@ -52,7 +52,7 @@ def _impact_text(result, limit: int | None = None) -> str:
 @writes_catalog
 def cmd_apply(args: argparse.Namespace) -> int:
     from workbench.cli import _country
-    from workbench.services.catalog import catalog_specs, open_catalog
+    from workbench.services.catalog import catalog_specs, open_existing_catalog
     from workbench.services.regimes import bundled_library
     from workbench.services.rule_updates import impact, install, verify_bundle
     from workbench.store import resolve_db_path
@@ -61,9 +61,12 @@ def cmd_apply(args: argparse.Namespace) -> int:
     destination = _country(args.destination, "--destination")
     print("\n".join(verified.summary_lines()))
     db = resolve_db_path(args.db)
-    conn = open_catalog(db)
+    conn = open_existing_catalog(db)  # a missing or unusable catalog is refused; nothing is created
     try:
-        result = impact(bundled_library(), verified.library, catalog_specs(conn), destination)
+        from workbench.cli import run_clock
+
+        result = impact(bundled_library(), verified.library, catalog_specs(conn), destination,
+                        today=run_clock(args).today())
         print()
         print(_impact_text(result))
         if args.dry_run:
@@ -103,12 +106,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 @writes_catalog
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from workbench.services.catalog import open_catalog
+    from workbench.services.catalog import open_existing_catalog
     from workbench.services.rule_updates import rollback
     from workbench.store import resolve_db_path
 
     db = resolve_db_path(args.db)
-    conn = open_catalog(db)
+    conn = open_existing_catalog(db)  # a missing or unusable catalog is refused; nothing is created
     try:
         left, now = rollback(conn, db)
     finally:

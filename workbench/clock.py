@@ -49,3 +49,22 @@ class FixedClock:
 
 
 SYSTEM_CLOCK: Clock = SystemClock()
+
+TODAY_VAR = "WORKBENCH_TODAY"
+
+
+def from_environment(environ=None) -> Clock:
+    """The clock of one CLI run: ``WORKBENCH_TODAY=YYYY-MM-DD`` fixes "today" (noon UTC of that
+    day) so that a run can be reproduced; otherwise the system clock. A malformed value is bad
+    input (exit 2), never silently ignored."""
+    import os
+
+    from workbench.errors import UserError
+
+    text = (os.environ if environ is None else environ).get(TODAY_VAR, "").strip()
+    if not text:
+        return SYSTEM_CLOCK
+    try:
+        return FixedClock.on(date.fromisoformat(text))
+    except ValueError:
+        raise UserError(f"{TODAY_VAR}: '{text}' is not a date (expected YYYY-MM-DD)") from None

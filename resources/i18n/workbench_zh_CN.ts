@@ -1269,6 +1269,142 @@
         <translation>依据（原文）：%1</translation>
     </message>
     <message>
+        <source>Choose a catalog</source>
+        <translation>选择产品目录</translation>
+    </message>
+    <message>
+        <source>New company catalog</source>
+        <translation>新建公司产品目录</translation>
+    </message>
+    <message>
+        <source>The workbench keeps your products, is-informed letters and deals in a catalog file. Start your company's own catalog, or look around in the demo catalog first.</source>
+        <translation>工作台将您的产品、告知函（is-informed letter）和交易保存在一个产品目录文件中。请新建贵公司自己的产品目录，或先浏览演示产品目录。</translation>
+    </message>
+    <message>
+        <source>&amp;Create a company catalog</source>
+        <translation>新建公司产品目录(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Starts empty: import your product list, then record your letters and deals.</source>
+        <translation>从空白开始：导入您的产品清单，然后记录告知函和交易。</translation>
+    </message>
+    <message>
+        <source>Company catalog</source>
+        <translation>公司产品目录</translation>
+    </message>
+    <message>
+        <source>e.g. Acme export control</source>
+        <translation>例如：某某公司出口管制</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Location:</source>
+        <translation>位置(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>&amp;Explore the demo catalog</source>
+        <translation>浏览演示产品目录(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Real accelerators with the source of every figure, and a fictitious sample letter. Marked DEMO and kept apart from your own catalog: not for compliance decisions.</source>
+        <translation>真实的加速器及每个数值的来源，外加一封虚构的示例告知函。标有“演示”，与您自己的产品目录分开保存：不得用于合规决定。</translation>
+    </message>
+    <message>
+        <source>C&amp;ontinue</source>
+        <translation>继续(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Give the catalog a name and a folder.</source>
+        <translation>请为产品目录填写名称并选择文件夹。</translation>
+    </message>
+    <message>
+        <source>A file with this name is already there; choose another name (nothing is replaced).</source>
+        <translation>该位置已有同名文件；请换一个名称（不会覆盖任何文件）。</translation>
+    </message>
+    <message>
+        <source>Folder for the catalog</source>
+        <translation>产品目录所在文件夹</translation>
+    </message>
+    <message>
+        <source>DEMO</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>&amp;New catalog…</source>
+        <translation>新建产品目录(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open catalog…</source>
+        <translation>打开产品目录(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Open catalog</source>
+        <translation>打开产品目录</translation>
+    </message>
+    <message>
+        <source>Workbench catalogs (*.sqlite3 *.db);;All files (*)</source>
+        <translation>工作台产品目录 (*.sqlite3 *.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>(no other catalogs yet)</source>
+        <translation>（暂无其他产品目录）</translation>
+    </message>
+    <message>
+        <source>Cannot open the catalog</source>
+        <translation>无法打开产品目录</translation>
+    </message>
+    <message>
+        <source>&amp;Withdraw (recorded in error)…</source>
+        <translation>撤回（误录）(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Withdraw letter</source>
+        <translation>撤回告知函</translation>
+    </message>
+    <message>
+        <source>Letter not withdrawn</source>
+        <translation>告知函未撤回</translation>
+    </message>
+    <message>
+        <source>Withdraw letter %1 as recorded in error? It will bind no product from now on. The letter and this withdrawal stay in the audit log.</source>
+        <translation>将告知函 %1 作为误录撤回？此后它不再约束任何产品。该告知函及此次撤回均保留在审计日志中。</translation>
+    </message>
+    <message>
+        <source>&amp;Reason (required):</source>
+        <translation>原因（必填）(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>e.g. the letter was addressed to another company</source>
+        <translation>例如：该函的收件方是另一家公司</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>撤回</translation>
+    </message>
+    <message>
+        <source>withdrawn (recorded in error)</source>
+        <translation>已撤回（误录）</translation>
+    </message>
+    <message>
+        <source>DEMO catalog – not for compliance decisions</source>
+        <translation>演示产品目录——不得用于合规决定</translation>
+    </message>
+    <message>
         <source>yes</source>
         <translation>是</translation>
     </message>

@@ -65,15 +65,18 @@ def compare(
     destination: Optional[str] = None,
     end_user_hq: Optional[str] = None,
     on: Optional[date] = None,
+    today: Optional[date] = None,
 ) -> Comparison:
-    """Determinations of every product under every regime (each at its own default date unless ``on``)."""
+    """Determinations of every product under every regime (each at its own default date, from
+    ``today``, unless ``on``)."""
     if len(regimes) < 2:
         raise ValueError("a comparison needs at least two regimes")
     rows = []
     counts: Counter = Counter()
     for spec in specs:
         metrics = compute_metrics(spec)
-        dets = tuple(determine(spec, r, countries, destination, end_user_hq, on, metrics=metrics) for r in regimes)
+        dets = tuple(determine(spec, r, countries, destination, end_user_hq, on, metrics=metrics, today=today)
+                     for r in regimes)
         row = ComparisonRow(spec.part_number, dets)
         counts.update(row.transitions())
         rows.append(row)

@@ -124,11 +124,14 @@ def jsonable(value: object) -> object:
     return value
 
 
-def default_date(regime: Regime, today: Optional[date] = None) -> date:
-    """Today, clamped into the regime's effective window (a superseded regime is read on its last day)."""
+def default_date(regime: Regime, today: date) -> date:
+    """``today`` (the caller's clock: the engine never reads the wall clock), clamped into the
+    regime's effective window (a superseded regime is read on its last day)."""
     from datetime import timedelta
 
-    day = today or date.today()
+    if not isinstance(today, date):
+        raise TypeError("default_date needs today's date from the caller's clock (workbench.clock)")
+    day = today
     if day < regime.effective_from:
         return regime.effective_from
     if regime.effective_to is not None and day >= regime.effective_to:
@@ -153,9 +156,14 @@ def determine(
     on: Optional[date] = None,
     exports_from_us: bool = True,
     metrics: Optional[Metrics] = None,
+    today: Optional[date] = None,
 ) -> Determination:
+    """The determination on ``on``, or (no ``on``) on ``today`` clamped into the regime's window.
+    One of the two is required: the engine never reads the wall clock."""
     regime = loaded.regime
-    day = on or default_date(regime)
+    if on is None and today is None:
+        raise TypeError("determine needs the evaluation date `on` or `today` from the caller's clock")
+    day = on or default_date(regime, today)
     m = metrics or compute_metrics(spec)
     criteria: list[Criterion] = []
     outcomes: list[RuleOutcome] = []
@@ -443,6 +451,7 @@ def determine_quick(
     end_user_hq: Optional[str] = None,
     on: Optional[date] = None,
     exports_from_us: bool = True,
+    today: Optional[date] = None,
 ):
     """Class, licence position and nearest criterion of ``determine``, without building the trace.
 
@@ -452,4 +461,5 @@ def determine_quick(
     """
     from workbench.engine.fastpath import classifier_for
 
-    return classifier_for((loaded,), countries, destination, end_user_hq, on, exports_from_us).classify(spec)[0]
+    return classifier_for((loaded,), countries, destination, end_user_hq, on, exports_from_us,
+                          today=today).classify(spec)[0]

@@ -173,7 +173,7 @@ class Plan:
     """One regime compiled for one date, destination and end user's headquarters."""
 
     def __init__(self, loaded: LoadedRegime, countries: CountryTable, destination: Optional[str],
-                 end_user_hq: Optional[str], on: Optional[date], exports_from_us: bool):
+                 end_user_hq: Optional[str], on: Optional[date], exports_from_us: bool, today: Optional[date] = None):
         from workbench.engine.determine import default_date
 
         self.loaded = loaded
@@ -181,7 +181,7 @@ class Plan:
         self.destination = destination
         self.end_user_hq = end_user_hq
         self.exports_from_us = exports_from_us
-        self.day = on or default_date(loaded.regime)
+        self.day = on or default_date(loaded.regime, today)  # today: the caller's clock, never the wall clock
         day = self.day
         compiled = loaded.compiled
         leaves: list = []
@@ -340,15 +340,17 @@ class Classifier:
 
     Build one per (regimes, destination, headquarters, date) and reuse it: the answers per
     signature are kept, so later products cost only their own metrics and leaves. ``on=None``
-    reads each regime on its default date, as ``determine`` does.
+    reads each regime on its default date (``today``, from the caller's clock, clamped into its
+    window), as ``determine`` does.
     """
 
     # A pathological ruleset could make many signatures; past this many the cache starts afresh.
     MAX_DECISIONS = 200_000
 
     def __init__(self, regimes: Iterable[LoadedRegime], countries: CountryTable, destination: Optional[str] = None,
-                 end_user_hq: Optional[str] = None, on: Optional[date] = None, exports_from_us: bool = True):
-        self.plans = tuple(Plan(r, countries, destination, end_user_hq, on, exports_from_us) for r in regimes)
+                 end_user_hq: Optional[str] = None, on: Optional[date] = None, exports_from_us: bool = True,
+                 today: Optional[date] = None):
+        self.plans = tuple(Plan(r, countries, destination, end_user_hq, on, exports_from_us, today) for r in regimes)
         leaf_index: dict[tuple, int] = {}
         # Metric values per product, laid out as: the template figures the leaves read (one
         # attrgetter call), then TPP and performance density (derived).
@@ -460,13 +462,14 @@ class Classifier:
 
 def classify_many(specs: Iterable[ProductSpec], regimes: Sequence[LoadedRegime], countries: CountryTable,
                   destination: Optional[str] = None, end_user_hq: Optional[str] = None, on: Optional[date] = None,
-                  exports_from_us: bool = True) -> list["ResultRow"]:
+                  exports_from_us: bool = True, today: Optional[date] = None) -> list["ResultRow"]:
     """Every product under every regime: one row per product, one :class:`QuickResult` per regime.
 
     The entry point for the services (catalog column: one regime; comparison: several). The
     classifier is shared with later calls for the same regimes and context (``classifier_for``).
     """
-    return classifier_for(regimes, countries, destination, end_user_hq, on, exports_from_us).classify_all(specs)
+    return classifier_for(regimes, countries, destination, end_user_hq, on, exports_from_us,
+                          today=today).classify_all(specs)
 
 
 _CLASSIFIERS: "OrderedDict[tuple, Classifier]" = OrderedDict()
@@ -476,21 +479,22 @@ _LOCK = threading.Lock()
 
 def classifier_for(regimes: Sequence[LoadedRegime], countries: CountryTable, destination: Optional[str] = None,
                    end_user_hq: Optional[str] = None, on: Optional[date] = None,
-                   exports_from_us: bool = True) -> Classifier:
+                   exports_from_us: bool = True, today: Optional[date] = None) -> Classifier:
     """A shared :class:`Classifier` for these regimes and this context (the last few are kept).
 
     Keyed on the regime and country objects themselves (a reloaded or edited ruleset is a new
     object, so it never reuses old answers) and on the day: ``on``, or today when reading each
-    regime on its default date, as ``determine`` does.
+    regime on its default date from ``today`` (the caller's clock), as ``determine`` does.
     """
-    key = (tuple(id(r) for r in regimes), id(countries), destination, end_user_hq, on or date.today(),
-           exports_from_us)
+    if on is None and today is None:
+        raise TypeError("classifier_for needs the evaluation date `on` or `today` from the caller's clock")
+    key = (tuple(id(r) for r in regimes), id(countries), destination, end_user_hq, on or today, exports_from_us)
     with _LOCK:  # the GUI classifies from worker threads too
         found = _CLASSIFIERS.get(key)
         if found is not None:
             _CLASSIFIERS.move_to_end(key)
             return found
-    made = Classifier(regimes, countries, destination, end_user_hq, on, exports_from_us)
+    made = Classifier(regimes, countries, destination, end_user_hq, on, exports_from_us, today=today)
     with _LOCK:
         # The classifier keeps the regimes and countries alive, so their ids stay theirs while cached.
         made = _CLASSIFIERS.setdefault(key, made)

@@ -9,9 +9,42 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+import threading
 from pathlib import Path
 from typing import BinaryIO, Iterator
+
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process umask. Linux reports it in /proc/self/status; elsewhere it can only be read by
+    setting it, which is done under a lock and put back at once."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def output_mode(target: Path) -> int:
+    """Permission bits for a file written at ``target``: those of the file it replaces, else
+    0666 less the umask (what open() would give a new file)."""
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(os.stat(target).st_mode)
+    return 0o666 & ~current_umask()
+
+
+def _set_mode(fd: int, path: str, mode: int) -> None:
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    else:  # Windows (before Python 3.13): only the read-only bit exists
+        os.chmod(path, mode)
 
 
 @contextlib.contextmanager
@@ -26,6 +59,7 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
+            _set_mode(fh.fileno(), tmp_name, output_mode(target))
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:

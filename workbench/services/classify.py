@@ -123,8 +123,9 @@ class Classifier:
 
     def __init__(self, countries, destination: Optional[str] = None, end_user_hq: Optional[str] = None,
                  on: Optional[date] = None, letters: Optional[Sequence] = None,
-                 screening: Optional[ScreeningHook] = None):
+                 screening: Optional[ScreeningHook] = None, *, today: Optional[date] = None):
         self.countries, self.destination, self.end_user_hq, self.on = countries, destination, end_user_hq, on
+        self.today = today  # the caller's clock: each regime is read on it (clamped) unless ``on``
         self.letters_applied = letters is not None
         self._compiled = None
         if letters:
@@ -147,7 +148,8 @@ class Classifier:
 
     def position(self, spec: ProductSpec, regime: LoadedRegime, metrics: Optional[Metrics] = None) -> LicencePosition:
         m = metrics or compute_metrics(spec)
-        det = determine(spec, regime, self.countries, self.destination, self.end_user_hq, self.on, metrics=m)
+        det = determine(spec, regime, self.countries, self.destination, self.end_user_hq, self.on, metrics=m,
+                        today=self.today)
         return self.layer(det, spec, m)
 
     def positions(self, spec: ProductSpec, regimes: Sequence[LoadedRegime],
@@ -162,20 +164,21 @@ class Classifier:
 
 def classifier_for(conn: Optional[sqlite3.Connection], countries, destination: Optional[str] = None,
                    end_user_hq: Optional[str] = None, on: Optional[date] = None, *, with_letters: bool = True,
-                   letters: Optional[Sequence] = None, screening: Optional[ScreeningHook] = None) -> Classifier:
+                   letters: Optional[Sequence] = None, screening: Optional[ScreeningHook] = None,
+                   today: Optional[date] = None) -> Classifier:
     """A Classifier with the catalog's letters (unless ``with_letters`` is False); ``letters``
     given explicitly replace the catalog's. ``screening``: the party-screening hook (see above)."""
     chosen = None
     if with_letters:
         chosen = list(letters) if letters is not None else (catalog_letters(conn) if conn is not None else [])
-    return Classifier(countries, destination, end_user_hq, on, chosen, screening)
+    return Classifier(countries, destination, end_user_hq, on, chosen, screening, today=today)
 
 
 def letters_in_catalog(db) -> list:
     """The letters recorded in the catalog database at ``db`` (opened read for this and closed)."""
-    from workbench.services.catalog import open_catalog
+    from workbench.services.catalog import open_existing_catalog
 
-    conn = open_catalog(db)
+    conn = open_existing_catalog(db)  # a missing or unusable catalog is refused; nothing is created
     try:
         return catalog_letters(conn)
     finally:
@@ -193,11 +196,11 @@ def iter_catalog_specs(conn: sqlite3.Connection):
 def classify_catalog(conn: sqlite3.Connection, regime: LoadedRegime, countries, destination: Optional[str] = None,
                      *, with_letters: bool = True, each: Callable[[LicencePosition], None],
                      cancelled: Callable[[], bool] = lambda: False, every: int = 500,
-                     tick: Optional[Callable[[int], None]] = None) -> bool:
+                     tick: Optional[Callable[[int], None]] = None, today: Optional[date] = None) -> bool:
     """The licence position of every catalog product under ``regime`` for ``destination``, passed
     to ``each`` in part-number order (letters applied, as everywhere else). Returns False when
     ``cancelled()`` said stop (checked every ``every`` products, when ``tick(done)`` is called)."""
-    classifier = classifier_for(conn, countries, destination, with_letters=with_letters)
+    classifier = classifier_for(conn, countries, destination, with_letters=with_letters, today=today)
     done = 0
     for done, spec in enumerate(iter_catalog_specs(conn), start=1):
         each(classifier.position(spec, regime))

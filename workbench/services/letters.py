@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -131,6 +131,13 @@ class LetterService:
     def close(self, ref: str, on: date, note: Optional[str] = None) -> Letter:
         return self.set_status(ref, "closed", on, note)
 
+    def withdraw_in_error(self, ref: str, on: date, reason: str) -> Letter:
+        """Withdraw a letter recorded by mistake, from any status, with the reason in the audit log;
+        from then on it binds nothing. A blank reason is refused (TransitionRefused)."""
+        from workbench.engine.letters import RECORDED_IN_ERROR
+
+        return self.set_status(ref, RECORDED_IN_ERROR, on, (reason or "").strip() or None)
+
     def edit(self, ref: str, *, expected_revision: Optional[int] = None, reason: Optional[str] = None,
              **fields: object) -> Letter:
         """Change recorded fields (summary, criteria, destinations ...). Status changes go through set_status."""
@@ -230,12 +237,12 @@ class LetterService:
                      if s.part_number in stored else s for s in after]
         return newly_caught(self.open_letters(), after, before)
 
-    def dashboard(self, now: Optional[datetime] = None, user_tz: str = "UTC", horizon_days: int = 30,
+    def dashboard(self, now: datetime, user_tz: str = "UTC", horizon_days: int = 30,
                   specs: Optional[Sequence[ProductSpec]] = None) -> Dashboard:
+        """Deadlines due and overdue as of ``now`` (the caller's clock), letters by status, affected products."""
         from workbench.store.products import load_specs
 
-        return dashboard(self.list(), load_specs(self.conn) if specs is None else specs,
-                         now or datetime.now(timezone.utc), user_tz, horizon_days)
+        return dashboard(self.list(), load_specs(self.conn) if specs is None else specs, now, user_tz, horizon_days)
 
     def export_xlsx(self, out: Path) -> Path:
         from workbench.services.letters_export import export_letters_xlsx
@@ -244,14 +251,10 @@ class LetterService:
 
 
 def _is_demo_catalog(conn: sqlite3.Connection) -> bool:
-    """True when the catalog was created with the bundled demo (its first audit row says so)."""
-    row = conn.execute("SELECT after_json FROM audit WHERE seq = 1").fetchone()
-    if not row or not row[0]:
-        return False
-    try:
-        return (json.loads(row[0]).get("origin") or {}).get("file") == "demo/catalog.csv"
-    except (ValueError, AttributeError):
-        return False
+    """The demo catalog (workbench.services.catalog.is_demo_catalog: the kind recorded at creation)."""
+    from workbench.services.catalog import is_demo_catalog
+
+    return is_demo_catalog(conn)
 
 
 def ensure_sample_letter(conn: sqlite3.Connection) -> bool:

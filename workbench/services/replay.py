@@ -35,10 +35,14 @@ def evaluation_inputs(spec: ProductSpec, regime_id: str, ruleset_sha256: str, de
 
 def record(conn: sqlite3.Connection, library: RegimeLibrary, spec: ProductSpec, regime_id: str, *,
            destination: Optional[str] = None, end_user_hq: Optional[str] = None, on: Optional[date] = None,
-           actor: Optional[str] = None, rationale: Optional[str] = None, supersedes: Optional[int] = None) -> int:
-    """Evaluate and record one determination inside the caller's transaction; returns its id."""
+           actor: Optional[str] = None, rationale: Optional[str] = None, supersedes: Optional[int] = None,
+           today: Optional[date] = None) -> int:
+    """Evaluate and record one determination inside the caller's transaction; returns its id. The
+    evaluation date is ``on``, else ``today`` (the caller's clock) clamped into the regime's window."""
     loaded = library.get(regime_id)
-    day = on or default_date(loaded.regime)
+    if on is None and today is None:
+        raise TypeError("record needs the evaluation date `on` or `today` from the caller's clock")
+    day = on or default_date(loaded.regime, today)
     det = determine(spec, loaded, library.countries, destination, end_user_hq, day)
     inputs = evaluation_inputs(spec, loaded.id, loaded.sha256, destination, end_user_hq, day)
     return record_determination(conn, part_number=spec.part_number, regime=loaded.id,

@@ -250,7 +250,7 @@ def gather_memo(conn: sqlite3.Connection, library, part_numbers: Sequence[str], 
         if started and conn.in_transaction:
             conn.execute("COMMIT")
     classifier = Classifier(library.countries, context.destination, context.end_user_hq, on,
-                            letters if with_letters else None)
+                            letters if with_letters else None, today=context.today)
     products, past_positions = [], []
     for i, part in enumerate(wanted):
         _check(cancel)
@@ -340,7 +340,7 @@ def gather_workbook(conn: sqlite3.Connection, library, regimes: Optional[Sequenc
         if started and conn.in_transaction:
             conn.execute("COMMIT")
     classifier = Classifier(library.countries, context.destination, context.end_user_hq, on,
-                            letters if with_letters else None)
+                            letters if with_letters else None, today=context.today)
     products = []
     total = len(records)
     for i, (part, rec) in enumerate(records.items(), start=1):

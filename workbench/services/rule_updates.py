@@ -223,9 +223,11 @@ class Impact:
 
 
 def impact(current: RegimeLibrary, proposed: RegimeLibrary, specs: Sequence[ProductSpec],
-           destination: Optional[str] = None, end_user_hq: Optional[str] = None, on: Optional[date] = None) -> Impact:
+           destination: Optional[str] = None, end_user_hq: Optional[str] = None, on: Optional[date] = None,
+           today: Optional[date] = None) -> Impact:
     """Every product whose classification or licence position (as `compare` shows it) changes
-    under each regime both rule sets have, plus the regimes added and removed."""
+    under each regime both rule sets have, plus the regimes added and removed. Each regime is read
+    on ``on``, else on ``today`` (the caller's clock) clamped into its window."""
     from workbench.engine import determine
     from workbench.engine.compare import position
     from workbench.engine.metrics import compute_metrics
@@ -241,9 +243,9 @@ def impact(current: RegimeLibrary, proposed: RegimeLibrary, specs: Sequence[Prod
         metrics = compute_metrics(spec)
         for regime_id in compared:
             before = position(determine(spec, current.get(regime_id), current.countries, dest_ok, end_user_hq, on,
-                                        metrics=metrics))
+                                        metrics=metrics, today=today))
             after = position(determine(spec, proposed.get(regime_id), proposed.countries, dest_ok, end_user_hq, on,
-                                       metrics=metrics))
+                                       metrics=metrics, today=today))
             if before != after:
                 rows.append(ImpactRow(spec.part_number, regime_id, before, after))
     return Impact(dest_ok, len(specs), tuple(rows), tuple(sorted(new_ids - old_ids)), tuple(sorted(old_ids - new_ids)),

@@ -73,11 +73,15 @@ def backup_due(db_path: Path, policy: BackupPolicy, now: datetime) -> bool:
 
 def run_scheduled_backup(conn: sqlite3.Connection, db_path: Path, policy: Optional[BackupPolicy] = None,
                          now: Optional[datetime] = None, force: bool = False) -> Optional[Path]:
-    """Take a backup if one is due (or ``force``), then prune to ``policy.keep``; returns the new file."""
+    """Take a backup if one is due as of ``now`` (the caller's clock), or ``force``; then prune to
+    ``policy.keep``; returns the new file."""
     from workbench.store.backup import backup_to
 
     policy = policy or BackupPolicy.from_env()
-    now = now or datetime.now(timezone.utc)
+    if now is None:
+        if not force:
+            raise TypeError("whether a backup is due is decided on the caller's clock: pass now=clock.now()")
+        now = datetime.now(timezone.utc)  # a forced backup: the wall clock only stamps the file name
     if not force and not backup_due(db_path, policy, now):
         return None
     out = backup_to(conn, backup_dir(db_path) / f"{Path(db_path).stem}-{now.strftime(_STAMP)}.sqlite3")

@@ -273,21 +273,32 @@ class OpenedCatalog:
 def open_for_app(path: Path, opener, confirm_sync=None, mounts_text: Optional[str] = None) -> OpenedCatalog:
     """Start-up sequence: corrupt check, single-writer lock, read-only and sync-folder checks, open.
 
-    ``opener(path)`` opens (and migrates) the catalog for writing, e.g. services.catalog.open_catalog.
+    ``opener(path)`` opens (and migrates) the existing catalog for writing, e.g.
+    services.catalog.open_existing_catalog; nothing here creates a catalog.
     ``confirm_sync(message) -> bool`` is asked before the first write when the file is in a sync or
     network folder; False opens an existing catalog read-only (and refuses to create a new one there).
     Raises CorruptDatabase (file moved aside, backup named) and StoreError.
     """
+    from workbench.store.catalog_file import NotACatalog, check_catalog_file
     from workbench.store.locking import CatalogLock, CatalogLocked
 
     path = Path(path)
+    # Never create, replace or move a file that is not one of our catalogs: a missing path is
+    # NoCatalog, an empty / non-SQLite / foreign file NotACatalog (both untouched). A damaged
+    # catalog of ours goes on to preflight (moved aside, the newest verified backup offered).
+    try:
+        check_catalog_file(path, deep=False)
+    except NotACatalog:
+        # A file SQLite cannot read, with backups of a catalog at this path beside it: our catalog,
+        # damaged (e.g. by a killed restore). Preflight moves it aside and offers the newest backup.
+        if path.stat().st_size == 0 or not backups_for(path):
+            raise
     check = preflight(path, mounts_text)
     reason = check.read_only_reason
     lock: Optional[CatalogLock] = None
     if reason is None:
         lock = CatalogLock(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)  # first start (connect() would create it too)
             lock.acquire()
         except CatalogLocked as exc:
             lock, reason = None, f"is already open by {exc.holder.describe()}"

@@ -101,6 +101,9 @@ from workbench.store.retention import RETENTION_TABLES  # noqa: E402  (issue 7: 
 
 from workbench.store.audit import AUDIT_SUBJECT_TABLES  # noqa: E402  (imports audited as one row each)
 
+from workbench.store.catalog_kind import CATALOG_META_TABLES  # noqa: E402  (company or demo catalog)
+from workbench.store.letters_ddl import LETTER_STATUS_REBUILD  # noqa: E402  (letters recorded in error)
+
 from workbench.store.audit_state import bind_current_state  # noqa: E402  (catalog state bound to the log)
 
 from workbench.store.screening import SCREENING_TABLES  # noqa: E402  (screening snapshots, decisions, ownership)
@@ -109,7 +112,7 @@ from workbench.store.screening import SCREENING_TABLES  # noqa: E402  (screening
 STATE_BINDING: list[str] = ["ALTER TABLE audit ADD COLUMN state_sha256 TEXT"]
 
 MIGRATIONS: dict[int, list[str]] = {1: V1, 2: LETTER_TABLES, 3: DEAL_TABLES, 4: RETENTION_TABLES, 5: AUDIT_SUBJECT_TABLES,
-                                    7: STATE_BINDING, 8: SCREENING_TABLES}
+                                    6: CATALOG_META_TABLES + LETTER_STATUS_REBUILD, 7: STATE_BINDING, 8: SCREENING_TABLES}
 # Python run after a migration's SQL, in the same transaction (a step whose data SQL cannot compute).
 AFTER_STEP: dict[int, Callable[[sqlite3.Connection], None]] = {7: bind_current_state}
 LATEST_VERSION = max(MIGRATIONS)

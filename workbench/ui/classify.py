@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import date
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -57,7 +58,8 @@ class Classified:
 def classify_catalog(conn: sqlite3.Connection, snapshot: CatalogSnapshot, regime: LoadedRegime,
                      countries: CountryTable, destination: Optional[str] = None,
                      progress: Optional[Callable[[int, int], None]] = None,
-                     cancelled: Callable[[], bool] = lambda: False) -> Optional[Classified]:
+                     cancelled: Callable[[], bool] = lambda: False, *,
+                     today: Optional[date] = None) -> Optional[Classified]:
     """The one licence position of every snapshot product (services.classify: the engine, then the
     catalog's open letters); None when cancelled. Rows added since the snapshot was taken are
     skipped (a new snapshot comes with the catalog's changed event)."""
@@ -87,7 +89,7 @@ def classify_catalog(conn: sqlite3.Connection, snapshot: CatalogSnapshot, regime
             if (pos.binding or pos.maybe or destination) else None
 
     finished = positions(conn, regime, countries, destination, each=each, cancelled=cancelled,
-                         tick=(lambda d: progress(d, n)) if progress else None)
+                         tick=(lambda d: progress(d, n)) if progress else None, today=today)
     if not finished:
         return None
     if progress:

@@ -1,6 +1,7 @@
 """CSV export of a matrix with spreadsheet-formula neutralisation (OWASP ASVS V1.2.10, CWE-1236):
 a field starting with = + - @ tab or CR (or NUL) gets a leading apostrophe. Written atomically
-with QSaveFile so a failed write leaves the old file or none.
+(workbench.io.atomic) so a failed write leaves the old file or none, readable as the user's
+umask allows (as memos and workbooks are).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import csv
 import io
 from pathlib import Path
 
-from PySide6.QtCore import QSaveFile
+from workbench.io.atomic import atomic_write
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
@@ -28,9 +29,5 @@ def csv_text(header: list[str], rows: list[list[object]]) -> str:
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    out = QSaveFile(str(path))
-    if not out.open(QSaveFile.OpenModeFlag.WriteOnly):
-        raise OSError(f"{path}: {out.errorString()}")
-    out.write(("\ufeff" + csv_text(header, rows)).encode("utf-8"))  # BOM: Excel reads UTF-8 (Chinese) correctly
-    if not out.commit():
-        raise OSError(f"{path}: {out.errorString()}")
+    with atomic_write(path) as fh:
+        fh.write(("\ufeff" + csv_text(header, rows)).encode("utf-8"))  # BOM: Excel reads UTF-8 (Chinese) correctly

@@ -14,11 +14,11 @@ from workbench.ui.deals import DealEditorWidget, DealsListWidget, LedgerWidget
 class DealsTab(QWidget):
     """The deals list on top, the editor below; double-clicking a deal opens it in the editor."""
 
-    def __init__(self, service: DealService, conn, library, parent=None):
+    def __init__(self, service: DealService, conn, library, parent=None, clock=None):
         super().__init__(parent)
         self.service = service
         self.list = DealsListWidget(conn, library, service)
-        self.editor = DealEditorWidget(conn, library, service)
+        self.editor = DealEditorWidget(conn, library, service, **({"clock": clock} if clock is not None else {}))
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.list)
         split.addWidget(self.editor)
@@ -37,4 +37,5 @@ class DealsTab(QWidget):
 def deals_tabs(services) -> tuple[DealsTab, LedgerWidget]:
     """The Deals and Ledgers tabs over one DealService (services.conn, services.library)."""
     service = DealService(services.conn, services.library)
-    return DealsTab(service, services.conn, services.library), LedgerWidget(services.conn, services.library, service)
+    return (DealsTab(service, services.conn, services.library, clock=services.clock),
+            LedgerWidget(services.conn, services.library, service, clock=services.clock))

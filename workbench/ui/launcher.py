@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QApplication
 
 from workbench.app import AppServices
 from workbench.ui.errors import ErrorReporter
-from workbench.ui.i18n import LanguageSwitch
-from workbench.ui.main_window import TABS, MainWindow
+from workbench.ui.i18n import LanguageSwitch, tr
+from workbench.ui.main_window import TABS, MainWindow, remember_catalog
 from workbench.ui.session import Session
 from workbench.ui.tasks import TaskRunner
 
@@ -62,6 +62,7 @@ class Gui:
         self.session: Optional[Session] = None
         self.window: Optional[MainWindow] = None
         self._build(None)
+        remember_catalog(settings, services.db_path)
 
     def _build(self, previous: Optional[Session]) -> None:
         s = self.settings
@@ -76,6 +77,7 @@ class Gui:
         self.session = session
         self.window = MainWindow(session, self.runner, s, self.language.lang)
         self.window.languageChangeRequested.connect(self.switch_language)
+        self.window.catalogOpenRequested.connect(self.switch_catalog)
         if self.errors is not None:
             self.errors.parent_widget = self.window
         self._first_paint = EngineAfterFirstPaint(self.window, session)
@@ -97,6 +99,39 @@ class Gui:
         old_window.deleteLater()
         old_session.deleteLater()
 
+    def switch_catalog(self, path: str) -> bool:
+        """Open another catalog (File > New catalog, Open catalog, Open recent) in a fresh window and
+        session; the current one stays open if the other cannot be opened (the reason is shown)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from workbench.app import build_services
+        from workbench.errors import WorkbenchError
+
+        old = self.services
+        if Path(path).resolve() == Path(old.db_path).resolve():
+            return True
+        try:
+            new = build_services(path, data_dir=old.data_dir, cache_dir=old.cache_dir, clock=old.clock)
+        except WorkbenchError as exc:
+            QMessageBox.warning(self.window, tr("Cannot open the catalog"), str(exc))
+            return False
+        old_window, old_session = self.window, self.session
+        old_window.save_state()
+        _delete_now(self._first_paint)  # its pending timer would start the old session's engine later
+        for _ in range(3):  # a cancelled job's last signal may start another job of the old session: settle
+            self.runner.cancel_all()
+            self.runner.wait()
+            QApplication.processEvents()
+        self.services = new
+        self._build(None)
+        remember_catalog(self.settings, new.db_path)
+        self.window.show()
+        old_window.hide()
+        old_window.deleteLater()
+        old_session.deleteLater()
+        old.close()
+        return True
+
     def wait_until_classified(self, timeout_ms: int = 300000) -> bool:
         if self.session.current is not None:
             return True
@@ -105,6 +140,14 @@ class Gui:
         QTimer.singleShot(timeout_ms, loop.quit)
         loop.exec()
         return self.session.current is not None
+
+
+def _delete_now(obj: QObject) -> None:
+    """Destroy a QObject at once (its timers with it), not at the next turn of the event loop."""
+    import shiboken6
+
+    if shiboken6.isValid(obj):
+        shiboken6.delete(obj)
 
 
 class EngineAfterFirstPaint(QObject):

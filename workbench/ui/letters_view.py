@@ -1,5 +1,6 @@
 """The Letters tab (issue 5): a dashboard strip (letters by status, deadlines due in the next 30
-days, overdue), the letters table, and the two actions "Add letter from JSON…" and "Close letter".
+days, overdue), the letters table, and the actions "Add letter from JSON…", "Close letter" and
+"Withdraw (recorded in error)…" (a letter recorded by mistake; the reason is asked and audited).
 
 The view works through workbench.services.letters.LetterService on the UI thread's catalog
 connection (letters are few; each write is one short transaction). The service's change
@@ -14,8 +15,8 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from workbench.engine.letters import STATUS_LABELS
 from workbench.ui.i18n import tr
@@ -50,9 +51,12 @@ class LettersView(QWidget):
         self.close_button = QPushButton(tr("Close letter"))
         self.add_button.clicked.connect(lambda: self.add_from_json())
         self.close_button.clicked.connect(lambda: self.close_selected())
+        self.withdraw_button = QPushButton(tr("&Withdraw (recorded in error)…"))
+        self.withdraw_button.clicked.connect(lambda: self.withdraw_selected())
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.close_button)
+        buttons.addWidget(self.withdraw_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.strip)
@@ -129,3 +133,55 @@ class LettersView(QWidget):
             QMessageBox.warning(self, tr("Letter not closed"), str(exc))
             return False
         return True
+
+    def withdraw_selected(self, ref: Optional[str] = None, reason: Optional[str] = None) -> bool:
+        """Withdraw the selected letter as recorded in error, after a confirmation that asks for the
+        reason (``reason`` given: no dialog). The reason goes into the audit log; the letter then
+        binds nothing."""
+        from workbench.engine.letters import TransitionRefused
+        from workbench.services.letters import LetterInputError
+
+        ref = ref or self.selected_ref()
+        if not ref:
+            QMessageBox.information(self, tr("Withdraw letter"), tr("Select a letter first."))
+            return False
+        if reason is None:
+            dialog = WithdrawDialog(ref, self)
+            if not dialog.exec():
+                return False
+            reason = dialog.reason.text()
+        try:
+            self.service.withdraw_in_error(ref, self.session.services.clock.today(), reason)
+        except (TransitionRefused, LetterInputError) as exc:
+            QMessageBox.warning(self, tr("Letter not withdrawn"), str(exc))
+            return False
+        return True
+
+
+class WithdrawDialog(QDialog):
+    """Confirms withdrawing a letter recorded by mistake and asks why (required: it is audited)."""
+
+    def __init__(self, ref: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("Withdraw letter"))
+        layout = QVBoxLayout(self)
+        text = QLabel(tr("Withdraw letter %1 as recorded in error? It will bind no product from now on. The letter "
+                         "and this withdrawal stay in the audit log.").replace("%1", ref))
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        label = QLabel(tr("&Reason (required):"))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(tr("e.g. the letter was addressed to another company"))
+        label.setBuddy(self.reason)
+        layout.addWidget(label)
+        layout.addWidget(self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(tr("Withdraw"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.reason.textChanged.connect(lambda t: self.ok.setEnabled(bool(t.strip())))
+        self.ok.setEnabled(False)
+        self.resize(520, self.sizeHint().height())

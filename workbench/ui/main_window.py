@@ -41,6 +41,32 @@ TABS = ("catalog", "product", "compare", "proximity", "map", "whatif", "letters"
 IMPORTABLE = (".xlsx", ".csv")
 
 
+RECENT_KEY, RECENT_MAX = "catalog/recent", 8
+
+
+def recent_catalogs(settings: QSettings) -> list[str]:
+    """The catalogs opened lately, newest first (those still on disk)."""
+    value = settings.value(RECENT_KEY, []) or []
+    items = [value] if isinstance(value, str) else list(value)
+    return [p for p in items if p and Path(p).exists()]
+
+
+def remember_catalog(settings: QSettings, path: Path) -> None:
+    """Make ``path`` the catalog opened next time and the first of the recent ones."""
+    text = str(Path(path).resolve())
+    settings.setValue("catalog/current", text)
+    settings.setValue(RECENT_KEY, [text, *[p for p in recent_catalogs(settings) if p != text]][:RECENT_MAX])
+
+
+def window_title(services) -> str:
+    """The title bar names the catalog; the demo catalog says DEMO, so it is never taken for real data."""
+    title = tr("Export-control compliance workbench")
+    name = Path(services.db_path).name
+    if getattr(services, "is_demo", False):
+        return f"{tr('DEMO')} – {name} – {title}"
+    return f"{name} – {title}"
+
+
 def rules_freshness_text(today) -> str:
     """'Rules current to 2026-07-14', in red with a warning when more than 90 days before ``today``."""
     from workbench.services.manifest import STALE_AFTER_DAYS, rules_freshness
@@ -58,14 +84,15 @@ def rules_freshness_text(today) -> str:
 
 
 class MainWindow(QMainWindow):
-    """Signals: languageChangeRequested(lang)."""
+    """Signals: languageChangeRequested(lang); catalogOpenRequested(path) (File > New / Open / Open recent)."""
 
     languageChangeRequested = Signal(str)
+    catalogOpenRequested = Signal(str)
 
     def __init__(self, session: Session, runner: TaskRunner, settings: QSettings, lang: str = "en"):
         super().__init__()
         self.session, self.runner, self.settings, self.lang = session, runner, settings, lang
-        self.setWindowTitle(tr("Export-control compliance workbench"))
+        self.setWindowTitle(window_title(session.services))
         self.setAcceptDrops(True)
         self.undo = QUndoStack(self)
         self.regime = QComboBox()
@@ -104,6 +131,11 @@ class MainWindow(QMainWindow):
         self.rules_freshness = QLabel(rules_freshness_text(session.services.clock.today()))
         self.rules_freshness.setObjectName("rules-freshness")
         self.statusBar().addPermanentWidget(self.rules_freshness)
+        if getattr(session.services, "is_demo", False):  # also on screenshots, which have no title bar
+            demo = QLabel(tr("DEMO catalog – not for compliance decisions"))
+            demo.setObjectName("demo-marker")
+            demo.setStyleSheet("QLabel { background: #b00020; color: white; font-weight: bold; padding: 1px 8px; }")
+            self.statusBar().addPermanentWidget(demo)
         self._menus()
 
         # The regimes loaded so far (the selected one once the engine is ready); all of them on regimesChanged.
@@ -250,6 +282,13 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         m = self.menuBar().addMenu(tr("&File"))
+        self.new_catalog_action = self._action(m, tr("&New catalog…"), QKeySequence.StandardKey.New, self.new_catalog)
+        self.open_catalog_action = self._action(m, tr("&Open catalog…"), QKeySequence.StandardKey.Open,
+                                                self.open_catalog)
+        self.recent_menu = m.addMenu(tr("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._fill_recent()
+        m.addSeparator()
         self.import_action = self._action(m, tr("Import products…"), "Ctrl+I", lambda: self.import_file())
         self.reports = ReportActions(self)  # issue 6: memo and workbook off the UI thread
         self.memo_action = self._action(m, tr("Write memo for selection…"), "Ctrl+M", lambda: self.reports.write_memo())
@@ -280,6 +319,43 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu(tr("&Help"))
         self.rule_update_action = self._action(m, tr("Apply rule update…"), None, self.apply_rule_update)
         self._action(m, tr("About"), "F1", self.about)
+
+    # catalogs: File > New catalog…, Open catalog…, Open recent --------------------------
+    def new_catalog(self, exec_dialog: bool = True):
+        """Ask for a name and folder, make an empty company catalog there, and open it."""
+        from workbench.ui.first_start import CatalogChoiceDialog
+
+        dialog = CatalogChoiceDialog(Path(self.session.services.db_path).parent, first_start=False, parent=self)
+        if not exec_dialog:
+            return dialog
+        if dialog.exec() and dialog.path is not None:
+            from workbench.errors import WorkbenchError
+            from workbench.services.catalog import create_catalog
+
+            try:
+                create_catalog(dialog.path)
+            except WorkbenchError as exc:
+                QMessageBox.warning(self, tr("Error"), str(exc))
+                return dialog
+            self.catalogOpenRequested.emit(str(dialog.path))
+        return dialog
+
+    def open_catalog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open catalog"), str(Path(self.session.services.db_path).parent),
+                                              tr("Workbench catalogs (*.sqlite3 *.db);;All files (*)"))
+        if path:
+            self.catalogOpenRequested.emit(path)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        current = str(Path(self.session.services.db_path).resolve())
+        items = [p for p in recent_catalogs(self.settings) if p != current]
+        for k, path in enumerate(items):
+            action = self.recent_menu.addAction(f"&{k + 1} {path}" if k < 9 else path)
+            action.triggered.connect(lambda _=False, p=path: self.catalogOpenRequested.emit(p))
+        if not items:
+            none = self.recent_menu.addAction(tr("(no other catalogs yet)"))
+            none.setEnabled(False)
 
     def apply_rule_update(self) -> None:
         from workbench.ui.rule_update_dialog import apply_rule_update

@@ -192,7 +192,7 @@ class ProductView(QWidget):
 
         services = self.session.services
         classifier = classifier_for(services.conn, services.library.countries, self.session.destination,
-                                    with_letters=self.letters is not None)
+                                    with_letters=self.letters is not None, today=services.clock.today())
         self.dets.clear()
         lines = []
         for loaded in services.regimes():

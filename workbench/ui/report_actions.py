@@ -113,11 +113,12 @@ class ReportActions(QObject):
             if not name:
                 return None
             path = Path(name)
-        destination = w.session.destination
+        destination, clock = w.session.destination, w.session.services.clock
 
         def work(conn, library, progress, cancel):
             from workbench.services.reports import export_workbook
-            return export_workbook(conn, library, path, None, destination, progress=progress, cancel=cancel)
+            return export_workbook(conn, library, path, None, destination, progress=progress, cancel=cancel,
+                                   clock=clock)
 
         return self._run(tr("Workbook"), work, path)
 

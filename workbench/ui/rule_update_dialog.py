@@ -35,7 +35,8 @@ def check_bundle(session: Session, path: Path) -> tuple[VerifiedBundle, Impact]:
         specs = catalog_specs(conn)
     finally:
         conn.close()
-    return verified, impact(session.services.library, verified.library, specs, session.destination)
+    return verified, impact(session.services.library, verified.library, specs, session.destination,
+                            today=session.services.clock.today())
 
 
 class RuleUpdateDialog(QDialog):

@@ -240,13 +240,15 @@ class Session(QObject):
                 handle.progress.connect(lambda d, t, _text: self.classifyProgress.emit(d, t))
             return handle
         snap, services, cache = self.snapshot, self.services, self.cache
+        today = services.clock.today()  # each regime is read on today (clamped into its window)
         waiters = [then]
 
         def job(ctx: JobContext) -> Optional[Classified]:
             conn = services.open_reader()
             try:
                 result = classify_catalog(conn, snap, regime, services.library.countries, destination,
-                                          lambda d, t: ctx.progress(d, t, regime.id), lambda: ctx.cancelled)
+                                          lambda d, t: ctx.progress(d, t, regime.id), lambda: ctx.cancelled,
+                                          today=today)
             finally:
                 conn.close()
             if result is not None:

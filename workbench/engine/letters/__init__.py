@@ -10,7 +10,7 @@ catalog). The store, the services, the CLI and the GUI render what it returns.
 """
 
 from workbench.engine.letters.model import (  # noqa: F401
-    AGENCY_TZ, Status, STATUSES, STATUS_LABELS, TRANSITIONS, ApplicationStatus, LetterCriterion, Coverage, Requirement, Deadline, LicenceApplication, StatusEvent, Letter, zone, revalidate,
+    AGENCY_TZ, Status, STATUSES, STATUS_LABELS, TRANSITIONS, RECORDED_IN_ERROR, FINAL_STATUSES, ApplicationStatus, LetterCriterion, Coverage, Requirement, Deadline, LicenceApplication, StatusEvent, Letter, zone, revalidate,
     Activity, ACTIVITIES, ACTIVITY_LABELS, ItemKind, ITEM_KINDS, ITEM_KIND_LABELS, Exemption)
 from workbench.engine.letters.status import (  # noqa: F401
     TransitionRefused, check_transition, transition)

@@ -21,15 +21,21 @@ AGENCY_TZ = "America/New_York"  # BIS deadlines are dates in Washington's calend
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 Status = Literal["received", "under_review", "response_due", "licence_applied", "granted", "denied", "withdrawn",
-                 "closed"]
+                 "closed", "recorded_in_error"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 STATUS_LABELS = {"received": "received", "under_review": "under review", "response_due": "response due",
                  "licence_applied": "licence applied", "granted": "granted", "denied": "denied",
-                 "withdrawn": "withdrawn", "closed": "closed"}
+                 "withdrawn": "withdrawn", "closed": "closed",
+                 "recorded_in_error": "withdrawn (recorded in error)"}
+# "withdrawn" is the licence application's withdrawal (after licence applied). A letter that was
+# recorded by mistake (a typo, a letter for another company, the demo's sample) is withdrawn as
+# "recorded_in_error" instead: allowed from any status with a reason, final, and it binds nothing.
+RECORDED_IN_ERROR = "recorded_in_error"
+FINAL_STATUSES = ("closed", RECORDED_IN_ERROR)
 # The life of a letter (issue 5): received -> under review -> response due -> licence applied ->
 # granted / denied / withdrawn -> closed. Review may go straight to an application; nothing
 # re-opens a closed letter (a new letter is a new record).
-TRANSITIONS: dict[str, tuple[str, ...]] = {
+_LIFE: dict[str, tuple[str, ...]] = {
     "received": ("under_review",),
     "under_review": ("response_due", "licence_applied"),
     "response_due": ("licence_applied",),
@@ -39,6 +45,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "withdrawn": ("closed",),
     "closed": (),
 }
+# Every status may also end as recorded in error (a closed letter too: the record was the mistake).
+TRANSITIONS: dict[str, tuple[str, ...]] = {**{s: (*nxt, RECORDED_IN_ERROR) for s, nxt in _LIFE.items()},
+                                           RECORDED_IN_ERROR: ()}
 # What a letter restricts (issue of June 2026: letters on frontier models reach remote access and
 # foreign persons in the US, not only shipments). A letter binds only the activities and item kinds
 # it names; a letter recorded before these fields existed covers the export, reexport and in-country
@@ -194,7 +203,8 @@ class Letter(BaseModel):
 
     @property
     def is_open(self) -> bool:
-        return self.status != "closed"
+        """Still binding and still tracked: neither closed nor withdrawn as recorded in error."""
+        return self.status not in FINAL_STATUSES
 
     @property
     def is_sample(self) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QGr
                                QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from workbench.clock import SYSTEM_CLOCK, Clock
 from workbench.engine.deals import STATUSES, Deal, DealLine, Party
 from workbench.services.deals import DealService, OverLimit
 from workbench.services.regimes import RegimeLibrary
@@ -41,8 +41,9 @@ class DealEditorWidget(QWidget):
     LINE_PART, LINE_QTY, LINE_VALUE = range(3)
 
     def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, service: Optional[DealService] = None,
-                 parent=None):
+                 parent=None, clock: Clock = SYSTEM_CLOCK):
         super().__init__(parent)
+        self.clock = clock  # a new deal's date and notification date start on its today
         self.service = service or DealService(conn, library)
         self.library = library
         self.deal_id: Optional[int] = None
@@ -55,11 +56,11 @@ class DealEditorWidget(QWidget):
         self.reference, self.exporter, self.end_use, self.authorization = QLineEdit(), QLineEdit(), QLineEdit(), QComboBox()
         self.authorization.setEditable(True)
         self.authorization.addItems(["", "LPP", "LPP-500", "NAC", "ACA", "AIA"])
-        self.deal_date = QDateEdit(qdate(date.today()))
+        self.deal_date = QDateEdit(qdate(clock.today()))
         self.deal_date.setCalendarPopup(True)
         self.deal_date.setDisplayFormat("yyyy-MM-dd")
         self.notified = QCheckBox(tr("NAC notice sent on"))
-        self.notified_on = QDateEdit(qdate(date.today()))
+        self.notified_on = QDateEdit(qdate(clock.today()))
         self.notified_on.setDisplayFormat("yyyy-MM-dd")
         self.notified_on.setEnabled(False)
         self.notified.toggled.connect(self.notified_on.setEnabled)

@@ -9,13 +9,13 @@ busy bar; the shared DealService then adopts the built book and later reads upda
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 from typing import Optional
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
                                QPushButton, QSpinBox, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from workbench.clock import SYSTEM_CLOCK, Clock
 from workbench.services.deals import DealService
 from workbench.services.regimes import RegimeLibrary
 from workbench.store.connection import database_file
@@ -37,8 +37,9 @@ class LedgerWidget(QWidget):
     shown = Signal()
 
     def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, service: Optional[DealService] = None,
-                 parent=None, runner: Optional[TaskRunner] = None):
+                 parent=None, runner: Optional[TaskRunner] = None, clock: Clock = SYSTEM_CLOCK):
         super().__init__(parent)
+        self.clock = clock  # the NAC clocks' "today" and the year list
         self.service = service or DealService(conn, library)
         self.runner = runner or TaskRunner(self, max_threads=1)
         self._building: set[str] = set()  # regime ids whose books workers are building
@@ -46,7 +47,7 @@ class LedgerWidget(QWidget):
         self.regime.setCurrentIndex(max(0, self.regime.findData("us-ai-diffusion-2025-01")))
         self.year = QComboBox()
         self.year.addItem(tr("All years"), None)
-        for y in range(2025, date.today().year + 2):
+        for y in range(2025, clock.today().year + 2):
             self.year.addItem(str(y), y)
         self.model = LedgerTableModel(self)
         self.view = QTableView()
@@ -206,7 +207,7 @@ class LedgerWidget(QWidget):
         if over:
             text += tr("; %1 over the limit").replace("%1", f"{over:,}")
         self.summary.setText(text)
-        today = date.today()
+        today = self.clock.today()
         clocks = self.service.nac_clocks(rid) if clocks is None else clocks
         self.clocks.setRowCount(len(clocks))
         for row, c in enumerate(clocks):
