@@ -27,8 +27,6 @@ ALLOWED = {
     "store/recovery.py": (1, "the stamp in a moved-aside file's name (.corrupt-<stamp>) when none is given"),
     "store/backup_schedule.py": (2, "a forced backup's file name stamp (whether one is due takes `now`), and the "
                                     "stamp in the name of a catalog a restore moves aside"),
-    "io/workbook.py": (1, "exported_utc on the workbook's About sheet (the memo branch's file; the report "
-                          "context's generated_utc, from the clock, would say the same)"),
 }
 
 

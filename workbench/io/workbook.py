@@ -297,8 +297,6 @@ def _sources(wb, data, issues) -> None:
 
 def _about(wb, data, issues) -> None:
     ctx = data.context
-    from datetime import timezone
-
     sheet = SheetWriter(wb, "About", [Col("item", 30), Col("value", 70, wrap=True), Col("detail", 70, wrap=True)],
                         issues, freeze="A2")
     rows = []
@@ -312,8 +310,8 @@ def _about(wb, data, issues) -> None:
         rows.append(("letters", "not applied", "the catalog's is-informed letters were left out on request"))
     rows += [
         ("app", f"export-control workbench {ctx.app_version}", None),
-        ("exported_utc", datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), None),
-        ("data_read_utc", ctx.generated_utc.strftime("%Y-%m-%dT%H:%M:%SZ"), None),
+        ("exported_utc", ctx.generated_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+         "when the data was read and written, from the workbench's clock"),
         ("database", ctx.db_path or None, None),
         ("audit_head_seq", ctx.audit_seq, "the last audit-log entry when the data was read"),
         ("audit_head_sha256", ctx.audit_head, "the hash-chained audit log's head when the data was read: any later change appends after it"),
