@@ -32,7 +32,7 @@ run init --demo --db demo.db
 run gui --db demo.db --screenshot window.png --size 1366x768
 "$checker_python" "$here/smoke/check_png.py" window.png || fail "the screenshot is blank"
 
-run memo --db demo.db --product NVIDIA-H20 --destination CN --lang zh --out memo-zh.pdf
+run memo --db demo.db --product NVIDIA-H20-HGX-96GB --destination CN --lang zh --out memo-zh.pdf
 pdftotext memo-zh.pdf memo-zh.txt
 grep -q "出口" memo-zh.txt || fail "the Chinese memo holds no Chinese text (no CJK font found?)"
 pdffonts memo-zh.pdf | tail -n +3 | grep -qv "^STSong" || fail "the Chinese memo embeds no font"
