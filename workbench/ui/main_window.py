@@ -148,7 +148,9 @@ class MainWindow(QMainWindow):
         session.engineReady.connect(self._engine_ready)
         self.regime.currentIndexChanged.connect(self._regime_picked)
         self.destination.currentIndexChanged.connect(lambda: session.set_destination(self.destination.currentData()))
-        session.regimesChanged.connect(lambda: fill_regime_combo(self.regime, session.services.regimes(), session.regime))
+        # A bound method, not a lambda: Qt drops the connection when the window is destroyed, so a
+        # regime load finishing after a catalog switch or close cannot reach a deleted combo box.
+        session.regimesChanged.connect(self._refill_regimes)
         session.regimeChanged.connect(self._regime_note)
         session.classifyProgress.connect(self._classify_progress)
         session.classified.connect(self._classified)
@@ -496,6 +498,9 @@ class MainWindow(QMainWindow):
         s.setValue("destination", self.session.destination or "")
         s.setValue("near_pct", self.catalog.near_pct.value())
         s.sync()
+
+    def _refill_regimes(self) -> None:
+        fill_regime_combo(self.regime, self.session.services.regimes(), self.session.regime)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_state()

@@ -147,13 +147,23 @@ class ProductView(QWidget):
         layout.addWidget(split, 1)
         self.specs.itemChanged.connect(self._item_changed)
         session.productSelected.connect(self.show_product)
-        session.catalogEdited.connect(lambda part: part == self.part and self.show_product(part))
-        session.regimeChanged.connect(lambda: self.part and self.show_product(self.part))
-        session.regimesChanged.connect(lambda: self.part and self.show_product(self.part))
+        # Bound methods, not lambdas: Qt drops them with the view, so a session outliving this
+        # window (a catalog switch) cannot call into deleted widgets.
+        session.catalogEdited.connect(self._product_edited)
+        session.regimeChanged.connect(self._reshow)
+        session.regimesChanged.connect(self._reshow)
         self.part: Optional[str] = None
         self.letters = None  # a LetterService (set by the main window): open letters layered over each determination
 
     def letters_changed(self) -> None:
+        if self.part:
+            self.show_product(self.part)
+
+    def _product_edited(self, part: str) -> None:
+        if part == self.part:
+            self.show_product(part)
+
+    def _reshow(self) -> None:
         if self.part:
             self.show_product(self.part)
 
