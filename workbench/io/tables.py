@@ -141,9 +141,6 @@ def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Opti
         facts, scanned = inspect_xlsx(path, sheet, limits)
     except UnsafeFile as exc:
         raise TableError(str(exc)) from None
-    # The error-value scan reads the sheet's XML on a second core while calamine (which releases
-    # the GIL) parses it; it is joined before anything is decided.
-    early = _Background(_error_cells, path, facts, scanned.name, scanned) if scanned is not None else None
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for broken files
@@ -185,10 +182,9 @@ def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Opti
             rows = ", ".join(str(r) for r in scanned.hidden_rows[:20]) + (" ..." if len(scanned.hidden_rows) > 20 else "")
             notes.append(f"{path.name}:{sheet}: {len(scanned.hidden_rows)} hidden rows were read like the others "
                          f"(rows {rows})")
-    errors = early.result() if early is not None else None
-    if scanned is None or scanned.name != sheet:
-        errors = None
-    if errors is None:
+    if scanned is not None and scanned.name == sheet:  # the pre-flight's pass found them already
+        errors = tuple((r, c, text) for (r, c), text in sorted(scanned.error_cells.items()))
+    else:
         errors = _error_cells(path, facts, sheet, scanned)
     if facts.date1904:
         notes.append(f"{path.name}: the workbook uses the 1904 date system (dates are read in it; no template "
@@ -200,35 +196,10 @@ def _read_xlsx(path: Path, sheet: Optional[str], limits: Limits, is_header: Opti
 _ERROR_MARKS = (b't="e"', b"t='e'")
 
 
-class _Background:
-    """Run fn(*args) on a thread; ``result()`` joins and returns it (or raises what it raised).
-    If the reading thread fails for a reason of its own, the caller runs fn again in the
-    foreground and reports that error there."""
-
-    def __init__(self, fn, *args):
-        import threading
-
-        self._value, self._error = None, None
-
-        def run():
-            try:
-                self._value = fn(*args)
-            except BaseException as exc:  # handed to the caller in result()
-                self._error = exc
-
-        self._thread = threading.Thread(target=run, name="xlsx-error-scan", daemon=True)
-        self._thread.start()
-
-    def result(self):
-        self._thread.join()
-        if self._error is not None:
-            return None  # the caller scans again in the foreground, where the error is reported
-        return self._value
-
-
 def _error_cells(path: Path, facts, sheet: str, scanned) -> tuple[tuple[int, int, str], ...]:
     """Cells holding an Excel error value (``t="e"``: #N/A, #REF! ...), which python-calamine reads
-    as empty. One streamed pass looks for the mark; only a sheet that has one is parsed."""
+    as empty, for a sheet the pre-flight did not scan. One streamed pass looks for the mark; only a
+    sheet that has one is parsed."""
     part = scanned.part if scanned is not None and scanned.name == sheet else \
         next((s.part for s in facts.sheets if s.name == sheet), "")
     if not part:

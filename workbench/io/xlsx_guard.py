@@ -76,6 +76,9 @@ class SheetFacts:
     formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 1/0-based -> text
     formulas_with_value: int = 0
     hidden_rows: list[int] = field(default_factory=list)
+    # Cells holding an Excel error value (t="e": #N/A, #REF! ...), which python-calamine reads as
+    # empty: (row 1-based, column 0-based) -> the error text.
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -281,7 +284,7 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, facts: SheetFacts, limits: Limi
                 f"{cols:,} columns), over the import limits of {limits.max_rows:,} rows and {limits.max_columns:,} "
                 "columns (expected a smaller sheet; if the sheet is really smaller, its size record is wrong: "
                 "re-save it in a spreadsheet program)")
-    formulas = hidden = False
+    formulas = hidden = errors = False
     tail = b""
     with zf.open(facts.part) as fh:
         while chunk := fh.read(1 << 20):
@@ -299,18 +302,25 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, facts: SheetFacts, limits: Limi
                 # plain substring tests first (fast); the regex only confirms a candidate
                 formulas = formulas or ((b"<f" in window or b":f" in window) and _FORMULA.search(window) is not None)
                 hidden = hidden or (b"hidden=" in window and _HIDDEN.search(window) is not None)
+                errors = errors or b't="e"' in window or (b"'" in window and b"t='e'" in window)
             tail = chunk[-64:]
-    if formulas or hidden:
+    if formulas or hidden or errors:
         _walk_cells(path, zf, facts)
 
 
 def _walk_cells(path: Path, zf: zipfile.ZipFile, facts: SheetFacts) -> None:
-    """Second, exact pass (only when the fast scan saw a formula or a hidden attribute)."""
+    """Second, exact pass (only when the fast scan saw a formula, a hidden attribute or an error value)."""
     with zf.open(facts.part) as fh:
         try:
             for _, el in SafeET.iterparse(fh, events=("end",)):
                 tag = el.tag.rsplit("}", 1)[-1]
                 if tag == "c":
+                    if el.get("t") == "e":
+                        m = _CELL_REF.match(el.get("r", ""))
+                        v = next((ch for ch in el if ch.tag.endswith("}v") or ch.tag == "v"), None)
+                        if m:
+                            facts.error_cells[(int(m.group(2)), column_index(m.group(1)))] = \
+                                (v.text or "#ERROR") if v is not None else "#ERROR"
                     f = next((ch for ch in el if ch.tag.endswith("}f") or ch.tag == "f"), None)
                     if f is not None:
                         v = next((ch for ch in el if ch.tag.endswith("}v") or ch.tag == "v"), None)
