@@ -175,14 +175,19 @@ def _keep_aside(db_path: Path, stamp: str) -> Path:
     try:
         os.link(db_path, target)  # a second name for the old file: the catalog path is never empty
     except OSError:  # no hard links here (e.g. FAT): SQLite copies the old catalog page by page
-        src = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            src.close()
-            dst.close()
+        _copy_database(db_path, target)
     return target
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """A page-by-page copy of the SQLite database at ``source`` (opened read-only) into ``target``."""
+    src = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
 
 
 def restore(backup: Path, db_path: Path, now: Optional[datetime] = None) -> Optional[Path]:
@@ -201,13 +206,7 @@ def restore(backup: Path, db_path: Path, now: Optional[datetime] = None) -> Opti
     with writer_lock(db_path):
         staged = db_path.with_name(f".{db_path.name}.restoring-{stamp}")
         try:
-            src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-            dst = sqlite3.connect(str(staged))
-            try:
-                src.backup(dst)
-            finally:
-                src.close()
-                dst.close()
+            _copy_database(backup, staged)
             check_backup(staged)  # what was copied is what was checked
             conn = connect(staged)
             try:
