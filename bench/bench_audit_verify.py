@@ -9,29 +9,19 @@ Usage: python bench/bench_audit_verify.py [N_PRODUCTS]
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_reports import synthetic  # noqa: E402
+from timing import median_time  # noqa: E402
 
 from workbench.services.catalog import open_catalog  # noqa: E402
 from workbench.store.audit_verify import verify  # noqa: E402
 from workbench.store.connection import write_transaction  # noqa: E402
 from workbench.store.products import ProductWrite, write_products  # noqa: E402
-
-
-def median_time(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -13,12 +13,11 @@ Usage: python bench/bench_reports.py [N_PRODUCTS]
 from __future__ import annotations
 
 import random
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from timing import median_time
 from workbench.engine.spec import ProductSpec
 from workbench.services.catalog import open_catalog
 from workbench.services.regimes import bundled_library
@@ -27,15 +26,6 @@ from workbench.store.connection import write_transaction
 from workbench.store.products import ProductWrite, write_products
 
 H100 = "NVIDIA-H100-SXM5-80GB"
-
-
-def median_time(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def baseline_pdf(path: Path) -> None:
