@@ -215,6 +215,12 @@ class DealService:
         self._sync()
         return [DealRow(deal, self._evaluate(deal, rid)) for deal, rid in pairs]
 
+    @property
+    def works_on_workers(self) -> bool:
+        """True when the catalog is a file a worker can open (on_own_connection); an in-memory
+        catalog is worked on the caller's thread."""
+        return database_file(self.conn) is not None
+
     def on_own_connection(self, compute: Callable[["DealService"], T]) -> Callable[..., T]:
         """A job for a worker thread: ``compute`` on a service like this one (same regimes, limits
         and letters setting) over the worker's own connection to the same file (a connection

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from workbench.services.deals import DealService
 from workbench.services.regimes import RegimeLibrary
-from workbench.store.connection import database_file
 from workbench.ui.deals.common import ENFORCED_ON_DATE, regime_combo
 from workbench.ui.deals.models import SORT_ROLE, DealsTableModel
 from workbench.ui.support.i18n import tr
@@ -80,8 +79,7 @@ class DealsListWidget(QWidget):
             rid = chosen or self.service.enforced_on(deal.deal_date)
             if rid is not None:
                 pairs.append((deal, rid))
-        path = database_file(self.service.conn)
-        if path is not None and self.service.missing(pairs) > self.SYNC_LIMIT:
+        if self.service.works_on_workers and self.service.missing(pairs) > self.SYNC_LIMIT:
             self._determine_on_worker(pairs)
             return
         self._show(pairs)

@@ -1,4 +1,4 @@
-"""Issue 8 in the main window: the Deals tab (the deals list above the deal editor) and the
+"""In the main window: the Deals tab (the deals list above the deal editor) and the
 Ledgers tab, built from workbench.ui.deals over one shared DealService on the UI thread's
 catalog connection, so a save in the editor refreshes the list and the ledgers together."""
 

@@ -14,10 +14,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QGr
 
 from workbench.clock import SYSTEM_CLOCK, Clock
 from workbench.engine.deals import STATUSES, Deal, DealLine, Party
+from workbench.errors import StorageError, UserError
 from workbench.services.deals import DealService, OverLimit
 from workbench.services.regimes import RegimeLibrary
-from workbench.store.connection import StoreError
-from workbench.store.deals import DealStoreError
 from workbench.ui.support import engine_text as et
 from workbench.ui.deals.common import DEAL_STATUS, ENFORCED_ON_DATE, code_box, pydate, qdate, regime_combo
 from workbench.ui.deals.deal_text import deal_reasons, deal_summary, flag_text
@@ -320,7 +319,7 @@ class DealEditorWidget(QWidget):
             self.flag_label.setText(tr("Not saved: %1 (tick 'Record even if a limit is exceeded' to record it)")
                                     .replace("%1", "; ".join(flag_text(f) for f in exc.flags)))
             return None
-        except (DealStoreError, StoreError) as exc:
+        except (UserError, StorageError) as exc:  # a refused deal write, a database problem
             self.flag_label.setText(tr("Not saved: %1").replace("%1", str(exc)))
             return None
         self.deal_id = saved.id

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 from workbench.clock import SYSTEM_CLOCK, Clock
 from workbench.services.deals import DealService
 from workbench.services.regimes import RegimeLibrary
-from workbench.store.connection import database_file
 from workbench.ui.deals.common import code_box, regime_combo
 from workbench.ui.deals.deal_text import clock_state
 from workbench.ui.deals.models import BarDelegate, LedgerTableModel
@@ -155,8 +154,7 @@ class LedgerWidget(QWidget):
         rid = self.regime.currentData()
         if rid is None:
             return
-        path = database_file(self.service.conn)
-        if self.service.has_book(rid) or path is None:
+        if self.service.has_book(rid) or not self.service.works_on_workers:
             self._show(rid)
             return
         if rid in self._building:

@@ -1,4 +1,4 @@
-"""The Letters tab (issue 5): a dashboard strip (letters by status, deadlines due in the next 30
+"""The Letters tab: a dashboard strip (letters by status, deadlines due in the next 30
 days, overdue), the letters table, and the actions "Add letter from JSON…", "Close letter" and
 "Withdraw (recorded in error)…" (a letter recorded by mistake; the reason is asked and audited).
 

@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QMessageBox, QSizePolicy, QS
 
 from workbench.engine import SpecError, make_spec
 from workbench.engine.spec import FIELD_UNITS, TEMPLATE_FIELDS
-from workbench.store.schema import BOOL_COLUMNS
-from workbench.ui.catalog.catalog_data import FigureChanged, product_spec, provenance, update_figure
+from workbench.services.catalog_edits import BOOL_COLUMNS, FigureChanged, product_spec, provenance, update_figure
 from workbench.ui.support import engine_text as et
 from workbench.ui.catalog.classify import regime_label
 from workbench.ui.support.i18n import current_language, tr

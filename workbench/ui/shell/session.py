@@ -2,10 +2,11 @@
 destination, the selected product, and the per-regime classification cache. Views listen to
 its signals instead of talking to each other.
 
-Start-up (issue 4): the session is built, and the catalog's rows are loaded and painted, before
-the engine is imported. :meth:`Session.start_engine` then imports it and loads the selected
-regime on a worker (``engineReady``), and the catalog is classified. Whoever reads
-``session.regime`` before that gets it loaded on the spot (the engine imported on that thread).
+Start-up (the catalog is usable before the engine loads): the session is built, and the catalog's
+rows are loaded and painted, before the engine is imported. :meth:`Session.start_engine` then
+imports it and loads the selected regime on a worker (``engineReady``), and the catalog is
+classified. Whoever reads ``session.regime`` before that gets it loaded on the spot (the engine
+imported on that thread).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from workbench.ui.catalog.catalog_data import CatalogSnapshot, load_snapshot
+from workbench.services.catalog_snapshot import CatalogSnapshot, load_snapshot
 from workbench.ui.catalog.classify import ClassificationCache, Classified, classify_catalog
 from workbench.ui.shell.tasks import JobContext, TaskHandle, TaskRunner
 
@@ -205,7 +206,7 @@ class Session(QObject):
     def load_regimes(self) -> Optional[TaskHandle]:
         """Load the bundled regimes not loaded yet on a worker, then emit regimesChanged (the
         regime pickers list them all). Started once the first screen is classified and shown,
-        so it does not compete with that (issue 4: start-up time); a view that needs every
+        so it does not compete with that first result; a view that needs every
         regime sooner gets them from services.regimes(), which loads them on its own thread."""
         library = self.services.library
         if library.complete or self._regimes_job is not None:
