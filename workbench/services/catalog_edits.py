@@ -56,7 +56,7 @@ class FigureChanged(StorageError):
 
 
 def update_figure(conn: sqlite3.Connection, part: str, name: str, value: object, source: Provenance = None,
-                  db_label: object = "catalog", expected: object = ANY) -> tuple[object, Provenance]:
+                  db_label: object = "catalog", expected: object = ANY, changes=None) -> tuple[object, Provenance]:
     """Set one field of one product, in one transaction with its audit row.
 
     ``source`` is the provenance to record for the new value (default: "edited in the desktop
@@ -64,7 +64,8 @@ def update_figure(conn: sqlite3.Connection, part: str, name: str, value: object,
     caller can undo with another audited write. Raises workbench.engine.SpecError for a value the
     template refuses (the message names the unit). With ``expected`` (an undo or redo: the value
     this window wrote last), raises FigureChanged and writes nothing when the catalog now holds
-    another value.
+    another value. ``changes`` (a workbench.services.changes.ChangePublisher) is told of the
+    committed edit, so every screen showing the product or its position refreshes.
     """
     from workbench.engine.spec import make_spec
 
@@ -93,6 +94,8 @@ def update_figure(conn: sqlite3.Connection, part: str, name: str, value: object,
         from workbench.store.products import write_products
 
         write_products(conn, batch)
+    if changes is not None:
+        changes.publish("catalog", (part,))
     return before, old_source
 
 

@@ -31,9 +31,7 @@ def regime_label(loaded: LoadedRegime) -> str:
     """
     if loaded.draft:
         return f"DRAFT {loaded.id}"
-    from workbench.services.regimes import bundled_library
-
-    return f"{loaded.id} (modified)" if bundled_library().is_modified(loaded.id) else loaded.id
+    return f"{loaded.id} (modified)" if loaded.modified else loaded.id
 
 
 @dataclass

@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget,
                                QToolBar, QWidget)
 
+from workbench.services.changes import RULES
 from workbench.ui.catalog.catalog_view import CatalogView
 from workbench.ui.support.i18n import tr
 from workbench.ui.shell.report_actions import ReportActions
@@ -67,11 +68,12 @@ def window_title(services) -> str:
     return f"{name} – {title}"
 
 
-def rules_freshness_text(today) -> str:
-    """'Rules current to 2026-07-14', in red with a warning when more than 90 days before ``today``."""
+def rules_freshness_text(today, folder: Optional[Path] = None) -> str:
+    """'Rules current to 2026-07-14', in red with a warning when more than 90 days before ``today``
+    (of the rules in ``folder``, default the rules folder in use)."""
     from workbench.services.manifest import STALE_AFTER_DAYS, rules_freshness
 
-    fresh = rules_freshness(today)
+    fresh = rules_freshness(today, folder)
     if fresh.current_to is None:
         return "<span style='color:#b00020'>" + tr("Rules current to: not stated") + "</span>"
     text = tr("Rules current to %1").replace("%1", fresh.current_to.isoformat())
@@ -128,7 +130,8 @@ class MainWindow(QMainWindow):
         self.status = QLabel(tr("Loading the catalog…"))
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.progress)
-        self.rules_freshness = QLabel(rules_freshness_text(session.services.clock.today()))
+        self.rules_freshness = QLabel(rules_freshness_text(session.services.clock.today(),
+                                                           session.services.library.folder))
         self.rules_freshness.setObjectName("rules-freshness")
         self.statusBar().addPermanentWidget(self.rules_freshness)
         if getattr(session.services, "is_demo", False):  # also on screenshots, which have no title bar
@@ -155,10 +158,16 @@ class MainWindow(QMainWindow):
         session.classifyProgress.connect(self._classify_progress)
         session.classified.connect(self._classified)
         session.catalogLoaded.connect(self._catalog_loaded)
+        session.dataChanged.connect(self._data_changed)
         session.failed.connect(lambda msg: QMessageBox.warning(self, tr("Error"), msg))
         session.productSelected.connect(lambda part: self.catalog.select_part(part, emit=False))
         self.catalog.table.doubleClicked.connect(lambda _i: self.show_tab("product"))
         self.restore_state()
+
+    def _data_changed(self, topic: str, _keys: tuple) -> None:
+        if topic == RULES:  # a rule update adopted: the label follows the rules now in use
+            services = self.session.services
+            self.rules_freshness.setText(rules_freshness_text(services.clock.today(), services.library.folder))
 
     # tabs, built when first needed ----------------------------------------------------
     def view(self, name: str) -> QWidget:
@@ -183,10 +192,7 @@ class MainWindow(QMainWindow):
     def _build_product(self) -> None:
         from workbench.ui.product.product_view import ProductView
 
-        letters = self.letters  # is-informed letters, layered over the product view
         product = ProductView(self.session, self.undo)
-        product.letters = letters.service
-        letters.changed.connect(lambda *_: (product.letters_changed(), self.session.letters_changed()))
         self._install("product", product)
         if self.session.part:
             product.show_product(self.session.part)
@@ -226,7 +232,7 @@ class MainWindow(QMainWindow):
     def _build_deals(self) -> None:
         from workbench.ui.deals.deals_tabs import deals_tabs
 
-        deals, ledgers = deals_tabs(self.session.services)  # deals (list + editor) and ledgers
+        deals, ledgers = deals_tabs(self.session, self.runner)  # deals (list + editor) and ledgers
         self._install("deals", deals)
         self._install("ledgers", ledgers)
 
