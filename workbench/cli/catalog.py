@@ -16,7 +16,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from workbench.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_db_arg, db_path, report, run_clock, writes_catalog
+from workbench.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_db_arg, report, run_adding, run_clock, writes_catalog
 from workbench.errors import StorageError
 from workbench.io.xlsx_guard import DEFAULT_LIMITS
 
@@ -34,46 +34,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     else:
         print(f"company catalog created at {path} (empty; add products with: workbench import FILE --db {path})")
     return EXIT_OK
-
-
-def run_adding(db, dry_run: bool, body) -> int:
-    """Run ``body(conn, path)`` (an exit code) for a command that adds data (import, deals add).
-
-    With no file at the path, an empty company catalog is made and the officer is told; if the
-    command then fails, that new catalog is removed again. A dry run on a new path works on an
-    empty catalog in a temporary folder and creates nothing (no catalog, lock or backup file).
-    An existing file that is not a usable catalog is refused (exit 3) and not touched.
-    """
-    import tempfile
-
-    from workbench.services.catalog import create_catalog, open_existing_catalog, open_or_create_company
-    from workbench.services.catalog_file import catalog_exists
-
-    path = db_path(db)
-    if dry_run and not catalog_exists(path):
-        with tempfile.TemporaryDirectory(prefix="workbench-dry-run-") as tmp:
-            conn = open_existing_catalog(create_catalog(Path(tmp) / "catalog.sqlite3"))
-            print(f"note: no catalog at {path} yet: this dry run compares with an empty catalog and creates "
-                  "nothing", file=sys.stderr)
-            try:
-                return body(conn, path)
-            finally:
-                conn.close()
-    conn, created = open_or_create_company(path)
-    if created:
-        print(f"note: created an empty company catalog at {path}", file=sys.stderr)
-    code = None
-    try:
-        code = body(conn, path)
-        return code
-    finally:
-        conn.close()
-        if created and code != EXIT_OK:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                side = path.with_name(path.name + suffix)
-                if side.exists():
-                    side.unlink()
-            print(f"note: nothing was added, so the new catalog at {path} was removed again", file=sys.stderr)
 
 
 @writes_catalog

@@ -19,6 +19,7 @@ import sys
 from datetime import date
 from typing import Optional, Sequence
 
+from workbench.cli._adding import run_adding
 from workbench.cli._format import csv_text, json_text, number, text_table
 from workbench.cli._lock import writes_catalog
 from workbench.cli._terminal import escape_terminal_streams, terminal_safe
@@ -26,7 +27,7 @@ from workbench.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, EXIT_OVER_LIM
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "EXIT_OVER_LIMIT", "EXIT_STORE", "DB_HELP", "BadInput",
            "add_db_arg", "country", "csv_text", "db_path", "escape_terminal_streams", "json_text", "number",
-           "parse_date", "report", "run", "run_clock", "terminal_safe", "text_table", "warn_modified",
+           "parse_date", "report", "run", "run_adding", "run_clock", "terminal_safe", "text_table", "warn_modified",
            "writes_catalog"]
 
 DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 in the user data directory)"

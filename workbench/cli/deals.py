@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from workbench.cli.common import (DB_HELP, EXIT_BAD_INPUT, EXIT_OK, EXIT_OVER_LIMIT, csv_text, db_path, json_text,
-                                  report, run_clock, text_table, writes_catalog)
+                                  report, run_adding, run_clock, text_table, writes_catalog)
 
 MAX_UNITS = 10**9  # as workbench.engine.deals.MAX_UNITS (not imported: the CLI starts without the engine)
 
@@ -31,7 +31,6 @@ def _service(db):
 
 def _run_adding(args: argparse.Namespace, body) -> int:
     """``deals add``: into a new path an empty company catalog is made (and said); a dry run makes nothing."""
-    from workbench.cli.catalog import run_adding
     from workbench.services.deals import DealService
     from workbench.services.regimes import bundled_library
 
