@@ -205,8 +205,7 @@ def _offer_restore(exc: Exception) -> bool:
     """A damaged catalog was moved aside: show why, and offer the newest verified backup."""
     from PySide6.QtWidgets import QMessageBox
 
-    from workbench.services.backup import restore_catalog
-    from workbench.services.catalog_file import CorruptDatabase
+    from workbench.services.backup import CorruptDatabase, restore_catalog
     from workbench.ui.launcher import application
 
     application()

@@ -11,6 +11,10 @@ import os
 from pathlib import Path
 from typing import Optional
 
+from workbench.store.recovery import CorruptDatabase  # a damaged catalog moved aside, naming its newest backup
+
+__all__ = ["CorruptDatabase", "backup_catalog", "restore_catalog"]
+
 
 def backup_catalog(db: Optional[str | os.PathLike], out: Path) -> Path:
     """Write a checked copy of the existing catalog at ``db`` to ``out`` (which must not exist).
