@@ -7,9 +7,9 @@ cell, regime id, country code), with one ``FILE:SHEET!CELL: what is wrong (expec
 problem on stderr; 3 a database or environment problem (disk full, a newer or foreign database
 file, a catalog in use); 4 refused because a deal would exceed a limit.
 
-Start-up time: like the package, this module imports only the standard library and the error
-tree at module level; the services, the engine and the file readers are imported by the
-helper that uses them.
+Start-up time: like the package, this module imports only the standard library, the error
+tree and its own small helpers at module level; the services, the engine and the file readers
+are imported by the helper that uses them.
 """
 
 from __future__ import annotations
