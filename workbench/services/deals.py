@@ -30,6 +30,7 @@ from workbench.paths import resources_dir
 from workbench.services.regimes import RegimeLibrary
 from workbench.store import deals as store
 from workbench.store.connection import connect, database_file, write_transaction
+from workbench.store.deals import DealStoreError  # noqa: F401  (named by callers: a refused deal is bad input)
 from workbench.store.products import load_specs
 
 T = TypeVar("T")
