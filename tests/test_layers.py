@@ -2,10 +2,9 @@
 
 Checked from the source (no imports run): no cycle between the top-level packages; io imports
 no services, store or ui; ui and the command line never call the engine's ``determine``. The
-command line (the package workbench.cli) imports no store module at all: every command goes
-through a service. The screens that still open the store themselves are listed by name in
-KNOWN_STORE_USES: the list may only shrink (moving each through a service is the remaining
-work), and a new direct use fails here.
+command line (the package workbench.cli) imports no store module at all, and no screen does
+either: every command and every screen goes through a service. KNOWN_STORE_USES (now empty)
+names any exception: the list may only shrink, and a new direct use fails here.
 """
 
 from __future__ import annotations
@@ -80,10 +79,7 @@ def _cycle(graph: dict[str, set[str]]):
 
 # Screens and commands that still import the store themselves. Each should go through a service;
 # the list may only shrink.
-KNOWN_STORE_USES = frozenset({
-    "workbench.ui.catalog.catalog_data", "workbench.ui.deals.deals_list", "workbench.ui.deals.editor",
-    "workbench.ui.deals.ledger_view", "workbench.ui.shell.main_window", "workbench.ui.product.product_view",
-})
+KNOWN_STORE_USES: frozenset[str] = frozenset()
 
 
 def test_no_import_cycle_between_packages():
@@ -112,6 +108,12 @@ def test_no_new_screen_or_command_opens_the_store_itself():
     users = {src for src, dst, _ in _imports() if _package(src) in ("ui", "cli") and _package(dst) == "store"}
     assert users - KNOWN_STORE_USES == set(), "go through a service instead"
     assert KNOWN_STORE_USES - users == set(), "this module no longer imports the store: take it off the list"
+
+
+def test_no_screen_imports_the_store():
+    """The desktop app reads and writes the catalog only through services (no exceptions left)."""
+    users = sorted({f"{src} -> {dst}" for src, dst, _ in _imports() if _package(src) == "ui" and _package(dst) == "store"})
+    assert users == []
 
 
 def test_the_command_line_imports_no_store_module():
