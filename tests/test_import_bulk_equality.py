@@ -1,9 +1,9 @@
-"""An import's audit entry is built in bulk (workbench.store.audit_bulk: the added records encoded
-column by column, the state of the inserted rows summed from the values written, the subjects
-indexed in one statement). It must store exactly what the generic path stores: the same JSON
+"""An import's audit entry takes two short cuts: the catalog state of the rows it inserted is
+summed from the values written instead of read back (workbench.store.audit_bulk), and its subjects
+are indexed in one statement. It must store exactly what the generic path stores: the same JSON
 text, the same state, the same chain, the same subjects, the same catalog. Each file below is
-imported twice into identical catalogs, once in bulk and once with every bulk step switched off,
-and everything stored is compared."""
+imported twice into identical catalogs, once as it runs and once with both short cuts switched
+off, and everything stored is compared."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from workbench.engine.spec import TEMPLATE_FIELDS
 from workbench.services.import_products import import_products, plan_changes, read_products
 from workbench.store import audit, audit_bulk, audit_state, products
 from workbench.store.audit_verify import verify
-from workbench.store.products import import_payload
 from xlsx_builder import Sheet, write_xlsx
 
 H = list(TEMPLATE_FIELDS)
@@ -62,15 +61,12 @@ FILES = {
 
 
 def _generic(monkeypatch) -> None:
-    """Every bulk step off: the JSON, the state of the inserted rows and the subjects go the generic way."""
-    monkeypatch.setattr(audit_bulk, "json_rows", lambda columns: None)
+    """Both short cuts off: the inserted rows are read back for the state, the subjects go in row by row."""
     monkeypatch.setattr(products, "_inserted_state", lambda *a: None)
-    original = audit._insert_subjects
 
     def row_by_row(conn, subjects):
         conn.executemany("INSERT INTO audit_subjects (entity, seq) VALUES (?, ?)", subjects)
     monkeypatch.setattr(audit, "_insert_subjects", row_by_row)
-    return original
 
 
 def _stored(conn) -> dict:
@@ -122,44 +118,24 @@ def test_an_update_stores_exactly_what_the_generic_path_stores(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("name", ["messy-zh", "odd-xlsx", "odd-csv", "many"])
-def test_the_bulk_steps_apply_to_these_files_and_agree_with_the_generic_encoders(tmp_path, name):
-    """Not vacuous: each bulk step is taken (no fallback) for the files above, and gives what
-    canonical_json and a read-back of the rows give."""
+def test_the_inserted_rows_state_is_taken_from_the_values_for_these_files(tmp_path, name):
+    """Not vacuous: for the files above the short cut is taken (no fallback), and it gives what a
+    read-back of the rows gives."""
     conn = fresh_catalog(tmp_path, with_demo=False)
     parsed = read_products(FILES[name](tmp_path))
     _, batch = plan_changes(conn, parsed, "0" * 64)
-    change, columns = products._import_change_in_bulk(batch)
-    assert isinstance(change.after, audit.Encoded)
-    assert change.after == audit.canonical_json(import_payload(batch)[1])
     with conn:
         conn.execute("BEGIN IMMEDIATE")
         first = (conn.execute("SELECT max(rowid) FROM products").fetchone()[0] or 0) + 1
         conn.executemany(f"INSERT INTO products ({', '.join(H)}, created_utc, updated_utc) "
                          f"VALUES ({', '.join('?' * len(H))}, 't', 't')", batch.added)
-        inserted = products._inserted_state(conn, columns, first, first + len(batch.added) - 1)
+        inserted = products._inserted_state(conn, batch.added, first, first + len(batch.added) - 1)
         cols = audit_state.BOUND["products"]
         read_back = audit_state._sum_rows("products", conn.execute(
             f"SELECT {', '.join(cols)} FROM products WHERE rowid >= ?", (first,)))
         conn.execute("ROLLBACK")
     assert inserted == {"products": (first, first + len(batch.added) - 1, read_back)}
     conn.close()
-
-
-@pytest.mark.parametrize("column", [
-    [1.0, -0.0, 0.0, None, 2.5e-300, 1.7976931348623157e308],
-    ["a", "a", "a", "a", "a", None, 'q"\\\n\t\x00\x1f', "\u2028\ud7ff\U0001f600"],
-    [True, False, None, True, True, True, True, True],
-    [3, None, 3, 3, 3, 3, -7, 2 ** 62],
-    [0.0, 0.0, 0.0, 0.0, -0.0, 0.0, 0.0, 0.0],
-])
-def test_json_rows_spell_each_value_as_canonical_json_does(column):
-    rows = audit_bulk.json_rows([column, list(reversed(column))])
-    assert rows == audit.canonical_json([[a, b] for a, b in zip(column, reversed(column))])
-
-
-@pytest.mark.parametrize("column", [[1.0, math.nan], [math.inf, 1.0], [1.0, "1"], [1, 1.0], [b"x", b"y"]])
-def test_json_rows_leave_what_they_cannot_spell_to_the_generic_encoder(column):
-    assert audit_bulk.json_rows([column]) is None
 
 
 @pytest.mark.parametrize("declared, column, ok", [

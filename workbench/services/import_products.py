@@ -84,11 +84,26 @@ class ImportPlan:
         return h.hexdigest()
 
 
+@contextmanager
+def _collector_paused():
+    """The cyclic garbage collector off while an import runs: a 50,000-row sheet is 1.5 million
+    cells plus their rows and tuples, none in a cycle, and each collection the allocations trigger
+    walks all of them again (a tenth of the import's time). Back on afterwards, as it was."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def read_products(path: Path, sheet: Optional[str] = None, limits: Limits = DEFAULT_LIMITS,
                   choices: Optional[Choices] = None) -> ParsedProducts:
     """Parse and check the whole file; raises ImportFailed (with the column plan) on any problem."""
     try:
-        parsed = parse_products(Path(path), sheet, limits, choices)
+        with _collector_paused():
+            parsed = parse_products(Path(path), sheet, limits, choices)
     except TableError as exc:
         raise ImportFailed([str(exc)]) from None
     if parsed.errors:
@@ -214,20 +229,6 @@ def import_products(conn: sqlite3.Connection, path: Path, sheet: Optional[str] =
     with _collector_paused():
         return _import(conn, Path(path), sheet, dry_run, limits, progress, db_label, choices, similar, expect_sha256,
                        expect_fingerprint, cost_on)
-
-
-@contextmanager
-def _collector_paused():
-    """The cyclic garbage collector off while an import runs: a 50,000-row sheet is 1.5 million
-    cells plus their rows and tuples, none in a cycle, and each collection the allocations trigger
-    walks all of them again (a tenth of the import's time). Back on afterwards, as it was."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _import(conn, path: Path, sheet, dry_run, limits, progress, db_label, choices, similar, expect_sha256,

@@ -35,16 +35,10 @@ _COLUMNS = ("seq", "ts_utc", "actor", "action", "entity", "before_json", "after_
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
-class Encoded(str):
-    """A payload its writer already encoded exactly as canonical_json would (built in bulk)."""
-
-
 def canonical_json(value: object) -> Optional[str]:
     """Sorted keys, no spaces, UTF-8 kept, NaN refused: the same value always gives the same text."""
     if value is None:
         return None
-    if isinstance(value, Encoded):
-        return str(value)
     return _ENCODER.encode(value)
 
 

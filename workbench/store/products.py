@@ -107,10 +107,9 @@ def write_products(conn: sqlite3.Connection, batch: ProductWrite, *, actor: Opti
     if not batch.as_import:
         changes = _product_changes(batch)
     elif batch.added or batch.updated:
-        change, columns = _import_change_in_bulk(batch)
-        changes = [change]
-        if added_rowids is not None and columns is not None:
-            inserted = _inserted_state(conn, columns, *added_rowids)
+        changes = [_import_change(batch)]
+        if added_rowids is not None:
+            inserted = _inserted_state(conn, batch.added, *added_rowids)
     else:
         changes = []
     return audit.append(conn, changes, actor=actor, ruleset_sha256=ruleset_sha256, ts=ts, inserted=inserted)
@@ -182,26 +181,7 @@ def _import_change(batch: ProductWrite) -> audit.Change:
                         subjects=parts)
 
 
-def _import_change_in_bulk(batch: ProductWrite) -> tuple[audit.Change, Optional[list[tuple]]]:
-    """_import_change with the added records encoded column by column (workbench.store.audit_bulk;
-    the same text); also returns the added records' columns. Falls back to _import_change."""
-    if not batch.added:
-        return _import_change(batch), None
-    columns = list(zip(*map(_to_db, batch.added)))
-    added = audit_bulk.json_rows([tuple(map(batch.origin_rows.get, columns[PART])), *columns])
-    if added is None:
-        return _import_change(batch), columns
-    rest = {"origin": batch.origin or {}, "columns": list(IMPORT_COLUMNS),
-            "changed": {new["part_number"]: {"row": batch.origin_rows.get(new["part_number"]), "fields": a}
-                        for new, _, a in batch.updated}}
-    after = audit.Encoded('{"added":' + added + "," + audit.canonical_json(rest)[1:])  # "added" sorts first
-    before = {"changed": {new["part_number"]: b for new, b, _ in batch.updated}} if batch.updated else None
-    parts = columns[PART] + tuple(new["part_number"] for new, _, _ in batch.updated)
-    return audit.Change("products.import", f"import:{(batch.origin or {}).get('file', '?')}", before, after,
-                        subjects=parts), columns
-
-
-def _inserted_state(conn: sqlite3.Connection, columns: list[tuple], first: int, last: int) -> Optional[dict]:
+def _inserted_state(conn: sqlite3.Connection, added: list, first: int, last: int) -> Optional[dict]:
     """The rows just inserted (rowids first..last), summed for the catalog's state from the values
     written (audit_bulk.inserted_digest), or None when that is not certain to equal reading them back."""
     from workbench.store.audit_state import BOUND
@@ -210,6 +190,7 @@ def _inserted_state(conn: sqlite3.Connection, columns: list[tuple], first: int, 
     bound = BOUND["products"]
     if types is None or not all(c in types and c in TEMPLATE_FIELDS for c in bound):
         return None
+    columns = list(zip(*map(_to_db, added)))
     at = {f: i for i, f in enumerate(TEMPLATE_FIELDS)}
     summed = audit_bulk.inserted_digest("products", [columns[at[c]] for c in bound], [types[c] for c in bound])
     return None if summed is None else {"products": (first, last, summed)}
