@@ -122,13 +122,11 @@ def _rows(start: tuple[int, str], changes: list[Change], actor: str, ts: str,
 
 
 def append(conn: sqlite3.Connection, changes: Iterable[Change], *, actor: Optional[str] = None,
-           ruleset_sha256: Optional[str] = None, ts: Optional[str] = None, state: Optional[str] = None,
-           inserted: Optional[dict[str, tuple[int, int, int]]] = None) -> int:
+           ruleset_sha256: Optional[str] = None, ts: Optional[str] = None, state: Optional[str] = None) -> int:
     """Append ``changes`` (one row each) inside the caller's open transaction; returns how many.
 
     On a catalog whose log records state, the last row carries the state after these changes
-    (``state``, or what workbench.store.audit_state computes from the rows this connection changed;
-    ``inserted``: rows the caller inserted and summed itself, see audit_state.state_after_changes)."""
+    (``state``, or what workbench.store.audit_state computes from the rows this connection changed)."""
     from workbench.store import audit_state
 
     if not conn.in_transaction:
@@ -138,7 +136,7 @@ def append(conn: sqlite3.Connection, changes: Iterable[Change], *, actor: Option
         return 0
     columns = list(_COLUMNS) + ["prev_hash", "hash"]
     if audit_state.has_state_column(conn):
-        state = state if state is not None else audit_state.state_after_changes(conn, inserted)
+        state = state if state is not None else audit_state.state_after_changes(conn)
         columns.append(audit_state.STATE_COLUMN)
     else:
         state = None

@@ -165,17 +165,9 @@ def logged_state(conn: sqlite3.Connection) -> tuple[int, dict[str, int]]:
     return (row[0], parse_state(row[1])) if row else (0, parse_state(None))
 
 
-# A block of rows the writer inserted and already summed: table -> (first rowid, last rowid, sum of
-# their row digests), so the state need not read them back (workbench.store.audit_bulk).
-Inserted = dict[str, tuple[int, int, int]]
-
-
-def state_after_changes(conn: sqlite3.Connection, inserted: Optional[Inserted] = None) -> str:
+def state_after_changes(conn: sqlite3.Connection) -> str:
     """The state to record in the entry being appended: the previous entry's state plus the rows
-    this connection changed since (or, on a connection without the triggers, the tables as they are).
-
-    ``inserted`` names rows the writer inserted itself and has summed; they count as summed only
-    when they all lie above the window's mark (new rows the triggers never note)."""
+    this connection changed since (or, on a connection without the triggers, the tables as they are)."""
     tracked = _tracked_tables(conn)
     if tracked != BOUND.keys() & _tables(conn):
         return format_state(current_state(conn))
@@ -186,15 +178,8 @@ def state_after_changes(conn: sqlite3.Connection, inserted: Optional[Inserted] =
         gone = _sum_rows(table, conn.execute(f"SELECT {', '.join(cols)} FROM {delta} WHERE existed = 1"))
         picked = ", ".join("t." + c for c in cols)
         now = _sum_rows(table, conn.execute(f"SELECT {picked} FROM main.{table} AS t JOIN {delta} AS d "
-                                            f"ON t.rowid = d.rid"))
-        first, last, summed = (inserted or {}).get(table, (0, -1, 0))
-        if first > mark:
-            now += summed + _sum_rows(table, conn.execute(
-                f"SELECT {', '.join(cols)} FROM main.{table} WHERE rowid > ? AND (rowid < ? OR rowid > ?)",
-                (mark, first, last)))
-        else:
-            now += _sum_rows(table, conn.execute(f"SELECT {', '.join(cols)} FROM main.{table} WHERE rowid > ?",
-                                                 (mark,)))
+                                            f"ON t.rowid = d.rid")) + \
+            _sum_rows(table, conn.execute(f"SELECT {', '.join(cols)} FROM main.{table} WHERE rowid > ?", (mark,)))
         if gone != now:
             state[table] = (state.get(table, 0) + now - gone) % _MOD
         _start_window(conn, table)

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from workbench.store import audit, audit_bulk
+from workbench.store import audit
 from workbench.store.columns import BOOL_COLUMNS
 from workbench.store.columns import PRODUCT_COLUMNS as TEMPLATE_FIELDS  # the engine's field list (a test checks)
 
@@ -100,30 +100,24 @@ def write_products(conn: sqlite3.Connection, batch: ProductWrite, *, actor: Opti
     if not conn.in_transaction:
         raise RuntimeError("write_products must run inside the caller's transaction")
     ts = audit.utc_now()
-    added_rowids = _write_rows(conn, batch, ts, progress)
+    _write_rows(conn, batch, ts, progress)
     if progress:
         progress("audit", 0, len(batch.added) + len(batch.updated))
-    inserted = None
     if not batch.as_import:
         changes = _product_changes(batch)
     elif batch.added or batch.updated:
         changes = [_import_change(batch)]
-        if added_rowids is not None:
-            inserted = _inserted_state(conn, batch.added, *added_rowids)
     else:
         changes = []
-    return audit.append(conn, changes, actor=actor, ruleset_sha256=ruleset_sha256, ts=ts, inserted=inserted)
+    return audit.append(conn, changes, actor=actor, ruleset_sha256=ruleset_sha256, ts=ts)
 
 
-def _write_rows(conn: sqlite3.Connection, batch: ProductWrite, ts: str, progress) -> Optional[tuple[int, int]]:
-    """Insert and update the rows; returns the first and last rowid of the inserted ones (SQLite
-    gives each new row the largest rowid + 1), or None when there are none or they are not one run."""
+def _write_rows(conn: sqlite3.Connection, batch: ProductWrite, ts: str, progress) -> None:
     cols = ", ".join(TEMPLATE_FIELDS)
     marks = ", ".join("?" * len(TEMPLATE_FIELDS))
     stamp = "'" + ts.replace("'", "''") + "'"  # one value for every row: a literal, not two bindings per row
     insert = f"INSERT INTO products ({cols}, created_utc, updated_utc) VALUES ({marks}, {stamp}, {stamp})"
     update = f"UPDATE products SET {', '.join(f'{f} = ?' for f in TEMPLATE_FIELDS[1:])}, updated_utc = ? WHERE part_number = ?"
-    before = conn.execute("SELECT max(rowid) FROM products").fetchone()[0] or 0 if batch.added else 0
     for phase, sql, records, row in (
             ("add", insert, batch.added, _to_db),
             ("update", update, [new for new, _, _ in batch.updated], lambda rec: (*_FIELDS_OF(rec)[1:], ts, rec["part_number"]))):
@@ -131,13 +125,11 @@ def _write_rows(conn: sqlite3.Connection, batch: ProductWrite, ts: str, progress
             conn.executemany(sql, map(row, records[start:start + CHUNK]))
             if progress and start + CHUNK <= len(records):
                 progress(phase, start + CHUNK, len(records))
-    after = conn.execute("SELECT max(rowid) FROM products").fetchone()[0] or 0 if batch.added else 0
     if batch.stale_provenance:
         conn.executemany("DELETE FROM spec_provenance WHERE part_number = ? AND field = ?", batch.stale_provenance)
     if batch.provenance:
         conn.executemany("INSERT OR REPLACE INTO spec_provenance (part_number, field, source, confidence, note) "
                          "VALUES (?, ?, ?, ?, ?)", batch.provenance)
-    return (before + 1, after) if batch.added and after - before == len(batch.added) else None
 
 
 def _product_changes(batch: ProductWrite) -> Iterable[audit.Change]:
@@ -179,21 +171,6 @@ def _import_change(batch: ProductWrite) -> audit.Change:
     parts = tuple(row[PART] for row in map(_to_db, batch.added)) + tuple(new["part_number"] for new, _, _ in batch.updated)
     return audit.Change("products.import", f"import:{(batch.origin or {}).get('file', '?')}", before, after,
                         subjects=parts)
-
-
-def _inserted_state(conn: sqlite3.Connection, added: list, first: int, last: int) -> Optional[dict]:
-    """The rows just inserted (rowids first..last), summed for the catalog's state from the values
-    written (audit_bulk.inserted_digest), or None when that is not certain to equal reading them back."""
-    from workbench.store.audit_state import BOUND
-
-    types = audit_bulk.declared_types(conn, "products")
-    bound = BOUND["products"]
-    if types is None or not all(c in types and c in TEMPLATE_FIELDS for c in bound):
-        return None
-    columns = list(zip(*map(_to_db, added)))
-    at = {f: i for i, f in enumerate(TEMPLATE_FIELDS)}
-    summed = audit_bulk.inserted_digest("products", [columns[at[c]] for c in bound], [types[c] for c in bound])
-    return None if summed is None else {"products": (first, last, summed)}
 
 
 def database_digest(conn: sqlite3.Connection) -> str:
