@@ -135,6 +135,11 @@ def plan_changes(conn: sqlite3.Connection, parsed: ParsedProducts, file_sha256: 
     origin = {"file": parsed.file, "sheet": parsed.sheet, **({"sha256": file_sha256} if file_sha256 else {})}
     batch = ProductWrite(origin=origin, as_import=True)
     existing = all_products(conn)
+    if not existing:  # an empty catalog: every row is added (what the loop below does, at C speed)
+        plan.added = [row[PART] for row in parsed.values]
+        batch.added = list(parsed.values)
+        batch.origin_rows = dict(zip(plan.added, map(parsed.rows.get, plan.added)))
+        return plan, batch
     lookalikes: Optional[dict[str, str]] = None
     at = {f: i for i, f in enumerate(TEMPLATE_FIELDS)}
     given_at = [(f, at[f]) for f in given]

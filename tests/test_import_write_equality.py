@@ -129,3 +129,38 @@ def test_subjects_with_escapes_go_in_row_by_row_and_index_the_same(tmp_path):
         [(n, 1) for n in names] + [(n, 2) for n in "abc"])
     conn.close()
     assert json.dumps(names, ensure_ascii=False).count("\\") > 0  # the first change took the row-by-row way
+
+
+def test_a_bulk_insert_leaves_the_state_triggers_as_they_were(tmp_path, monkeypatch):
+    """The import drops the temporary insert trigger for its bulk insert (it could note nothing) and
+    puts it back: after an import, and after a failed one, the connection's triggers are what they
+    were and the catalog's schema gained none; a later edit in the same session is still bound."""
+    from workbench.store.connection import write_transaction
+    from workbench.store.products import ProductWrite, get_product, write_products
+
+    conn = fresh_catalog(tmp_path, with_demo=True)
+    schema = "SELECT type, name, sql FROM {}.sqlite_schema WHERE type = 'trigger' ORDER BY name"
+    before = (conn.execute(schema.format("main")).fetchall(), conn.execute(schema.format("temp")).fetchall())
+    import_products(conn, FILES["many"](tmp_path))
+    assert (conn.execute(schema.format("main")).fetchall(), conn.execute(schema.format("temp")).fetchall()) == before
+
+    monkeypatch.setattr(products, "CHUNK", 1000)
+    calls = []
+
+    def fail_midway(phase, done, total):
+        calls.append(phase)
+        if phase == "add" and done == 2000:
+            raise RuntimeError("stop")
+    bigger = write_xlsx(tmp_path / "more.xlsx", [Sheet("Products", [H] + [_row(i) for i in range(7000, 10000)])])
+    with pytest.raises(RuntimeError, match="stop"):
+        import_products(conn, bigger, progress=fail_midway)
+    assert "add" in calls
+    assert (conn.execute(schema.format("main")).fetchall(), conn.execute(schema.format("temp")).fetchall()) == before
+
+    part = "P-7"
+    old = get_product(conn, part)
+    with write_transaction(conn):
+        write_products(conn, ProductWrite(updated=[({**old, "notes": "edited"}, {"notes": old["notes"]},
+                                                    {"notes": "edited"})]))
+    assert verify(conn).ok
+    conn.close()
