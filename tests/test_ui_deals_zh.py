@@ -19,11 +19,12 @@ from test_ui_support import close_gui, make_gui  # noqa: E402
 from workbench.services.catalog import open_catalog  # noqa: E402
 from workbench.services.deals import DealService  # noqa: E402
 from workbench.ui.deals import LedgerWidget  # noqa: E402
+from workbench.ui.shell.tasks import TaskRunner  # noqa: E402
 from workbench.ui.deals.models import DealsTableModel, LedgerTableModel  # noqa: E402
-from workbench.ui.i18n import CONTEXT, compile_ts, find_lrelease, read_ts, ts_path  # noqa: E402
+from workbench.ui.support.i18n import CONTEXT, compile_ts, find_lrelease, read_ts, ts_path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEALS_SOURCES = sorted((ROOT / "workbench" / "ui" / "deals").glob("*.py")) + [ROOT / "workbench" / "ui" / "deals_tabs.py"]
+DEALS_SOURCES = sorted((ROOT / "workbench" / "ui" / "deals").glob("*.py"))
 
 
 @pytest.fixture
@@ -134,7 +135,7 @@ def test_first_ledger_build_runs_on_a_worker_behind_a_busy_bar(qtbot, tmp_path, 
         monkeypatch.setattr(DealService, "built_book", recording)
         service = DealService(conn, library)  # nothing built yet: the widget's first read is the slow one
         ledger = None
-        ledger = LedgerWidget(conn, library, service)
+        ledger = LedgerWidget(service, TaskRunner(max_threads=1))
         qtbot.addWidget(ledger)
         assert ledger.is_busy and not ledger.busy.isHidden() and not ledger.view.isEnabled()
         assert ledger.model.rowCount() == 0 and "us-ai-diffusion-2025-01" in ledger.summary.text()
@@ -172,7 +173,7 @@ def test_limit_flags_read_in_chinese_and_stay_the_engines_words_in_english(monke
     from decimal import Decimal
 
     from workbench.engine.ledgers import LimitFlag
-    from workbench.ui import i18n
+    from workbench.ui.support import i18n
     from workbench.ui.deals.deal_text import flag_text
 
     over = LimitFlag("us-ai-diffusion-2025-01", "lpp", "LPP|consignee sdn bhd|MY|2025",

@@ -1,0 +1,1 @@
+"""The catalog screen: its table, queries and classification, the import dialog and the proximity list."""
