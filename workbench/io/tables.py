@@ -74,7 +74,9 @@ def _split(file: str, sheet: str, grid: list[list[object]], notes: tuple[str, ..
            is_header: Optional[HeaderTest] = None, **extra) -> Table:
     """The header is the first non-empty row, or with ``is_header`` the first of the first 20
     non-empty rows it accepts (so a title row above the header is skipped, with a note)."""
-    filled = [i for i, row in enumerate(grid) if has_content(row)]
+    # A row's first cell nearly always decides it: has_content is called only for the others.
+    filled = [i for i, row in enumerate(grid)
+              if row and (c := row[0]) and (type(c) is not str or not c.isspace()) or has_content(row)]
     if not filled:
         raise TableError(f"{file}:{sheet}: the sheet is empty (expected a header row with part_number)")
     header_index = filled[0]

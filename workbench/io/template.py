@@ -30,6 +30,8 @@ from workbench.io.xlsx_guard import DEFAULT_LIMITS, Limits
 NOTES_PER_COLUMN = 5  # accepted-with-a-note cells listed per column; the rest are counted
 _FLOAT_OR_NONE = frozenset({float, NoneType})
 _STR_OR_NONE = frozenset({str, NoneType})
+_NONE = frozenset({NoneType})
+_EMPTY_IS_NONE = {"": None}  # .get(cell, cell): "" -> None, any other cell as it is
 _STR_OR_BOOL_OR_NONE = frozenset({str, bool, NoneType})
 _CHOICES_OR_EMPTY = {f: frozenset({*choices, None}) for f, choices in CHOICE_FIELDS.items()}
 # Fields whose empty cell means the model's default rather than "unknown".
@@ -145,8 +147,10 @@ def column_values(target: str, raw: list, text_only: bool, index: int, found: li
     ``factor`` converts the header's unit to the field's (TB/s -> GB/s); a unit typed in a cell wins."""
     kinds = set(map(type, raw))
     if str in kinds and "" in raw:  # calamine reads an empty cell as ""
-        raw = [None if v == "" else v for v in raw]
+        raw = list(map(_EMPTY_IS_NONE.get, raw, raw))
         kinds = set(map(type, raw))
+    if kinds <= _NONE:  # an empty column: every cell is "unknown", whatever the field
+        return raw
     if factor != 1.0:
         conv = partial(convert, target, text_source=text_only, column_factor=factor)
         return _convert_cells(raw, conv, index, found, bad)

@@ -299,9 +299,10 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, facts: SheetFacts, limits: Limi
                         f"{path.name}:{facts.name}: {what} lies beyond the import limits of "
                         f"{limits.max_rows:,} rows and {limits.max_columns:,} columns (expected the data near the "
                         "top left; a cell that far out makes a reader allocate the whole rectangle up to it)")
-                # plain substring tests first (fast); the regex only confirms a candidate
-                formulas = formulas or ((b"<f" in window or b":f" in window) and _FORMULA.search(window) is not None)
-                hidden = hidden or (b"hidden=" in window and _HIDDEN.search(window) is not None)
+                # plain substring tests first (fast; a lone byte first, a memchr); the regex only confirms a candidate
+                formulas = formulas or (b"f" in window and (b"<f" in window or b":f" in window)
+                                        and _FORMULA.search(window) is not None)
+                hidden = hidden or (b"h" in window and b"hidden=" in window and _HIDDEN.search(window) is not None)
                 errors = errors or b't="e"' in window or (b"'" in window and b"t='e'" in window)
             tail = chunk[-64:]
     if formulas or hidden or errors:

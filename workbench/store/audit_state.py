@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from typing import Optional
+from contextlib import contextmanager
+from typing import Iterator, Optional
 
 STATE_COLUMN = "state_sha256"
 BIND_ACTION = "catalog.state.bind"
@@ -119,11 +120,44 @@ def track(conn: sqlite3.Connection) -> None:
         # "Only the first note counts" is a WHERE NOT EXISTS, not INSERT OR IGNORE: inside a trigger
         # the outer statement's conflict clause wins, and an outer INSERT OR REPLACE would replace it.
         first = f"WHERE NOT EXISTS (SELECT 1 FROM {delta} WHERE rid = {{row}}.rowid)"
-        conn.execute(f"CREATE TEMP TRIGGER {delta}_insert AFTER INSERT ON main.{table} WHEN NEW.rowid <= {mark} "
-                     f"BEGIN INSERT INTO {delta} (rid, existed) SELECT NEW.rowid, 0 {first.format(row='NEW')}; END")
+        conn.execute(_insert_trigger(table))
         for op in ("UPDATE", "DELETE"):
             conn.execute(f"CREATE TEMP TRIGGER {delta}_{op.lower()} AFTER {op} ON main.{table} WHEN OLD.rowid <= {mark} "
                          f"BEGIN INSERT INTO {delta} SELECT OLD.rowid, 1, {old} {first.format(row='OLD')}; END")
+
+
+def _insert_trigger(table: str) -> str:
+    delta = _delta_table(table)
+    mark = f"(SELECT rid FROM {_MARK} WHERE tbl = '{table}')"
+    return (f"CREATE TEMP TRIGGER {delta}_insert AFTER INSERT ON main.{table} WHEN NEW.rowid <= {mark} "
+            f"BEGIN INSERT INTO {delta} (rid, existed) SELECT NEW.rowid, 0 WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {delta} WHERE rid = NEW.rowid); END")
+
+
+@contextmanager
+def appending(conn: sqlite3.Connection, table: str) -> Iterator[None]:
+    """A bulk insert of new rows into ``table`` inside the caller's transaction.
+
+    The insert trigger notes only a row that lands at or below the window's mark, and SQLite gives
+    a new row the largest rowid + 1; so while the largest rowid is at or above the mark, no row
+    this insert adds can be noted, and evaluating the trigger's condition for each of 50,000 rows
+    is pure cost. It is dropped for the insert and put back, both in the caller's transaction (a
+    rollback restores it either way). In any other case nothing changes."""
+    name = f"{_delta_table(table)}_insert"
+    found = conn.execute("SELECT 1 FROM temp.sqlite_schema WHERE type = 'trigger' AND name = ?", (name,)).fetchone()
+    mark = conn.execute(f"SELECT rid FROM {_MARK} WHERE tbl = ?", (table,)).fetchone() if found else None
+    top = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM main.{table}").fetchone()[0] if mark else None
+    if not conn.in_transaction or mark is None or top is None or not mark[0] <= top < 1 << 62:
+        yield
+        return
+    conn.execute(f"DROP TRIGGER temp.{name}")
+    try:
+        yield
+    finally:
+        # A rollback SQLite made by itself (a full disk) has put the trigger back already.
+        if conn.in_transaction and conn.execute("SELECT 1 FROM temp.sqlite_schema WHERE type = 'trigger' AND name = ?",
+                                                (name,)).fetchone() is None:
+            conn.execute(_insert_trigger(table))
 
 
 def _start_window(conn: sqlite3.Connection, table: str) -> None:

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from workbench.store import audit
+from workbench.store import audit, audit_state
 from workbench.store.columns import BOOL_COLUMNS
 from workbench.store.columns import PRODUCT_COLUMNS as TEMPLATE_FIELDS  # the engine's field list (a test checks)
 
@@ -115,20 +115,26 @@ def write_products(conn: sqlite3.Connection, batch: ProductWrite, *, actor: Opti
 def _write_rows(conn: sqlite3.Connection, batch: ProductWrite, ts: str, progress) -> None:
     cols = ", ".join(TEMPLATE_FIELDS)
     marks = ", ".join("?" * len(TEMPLATE_FIELDS))
-    insert = f"INSERT INTO products ({cols}, created_utc, updated_utc) VALUES ({marks}, ?, ?)"
+    stamp = "'" + ts.replace("'", "''") + "'"  # one value for every row: a literal, not two bindings per row
+    insert = f"INSERT INTO products ({cols}, created_utc, updated_utc) VALUES ({marks}, {stamp}, {stamp})"
     update = f"UPDATE products SET {', '.join(f'{f} = ?' for f in TEMPLATE_FIELDS[1:])}, updated_utc = ? WHERE part_number = ?"
-    for phase, sql, records, row in (
-            ("add", insert, batch.added, lambda rec: (*_to_db(rec), ts, ts)),
-            ("update", update, [new for new, _, _ in batch.updated], lambda rec: (*_FIELDS_OF(rec)[1:], ts, rec["part_number"]))):
-        for start in range(0, len(records), CHUNK):
-            conn.executemany(sql, map(row, records[start:start + CHUNK]))
-            if progress and start + CHUNK <= len(records):
-                progress(phase, start + CHUNK, len(records))
+    if batch.added:
+        with audit_state.appending(conn, "products"):
+            _in_chunks(conn, "add", insert, batch.added, _to_db, progress)
+    _in_chunks(conn, "update", update, [new for new, _, _ in batch.updated],
+               lambda rec: (*_FIELDS_OF(rec)[1:], ts, rec["part_number"]), progress)
     if batch.stale_provenance:
         conn.executemany("DELETE FROM spec_provenance WHERE part_number = ? AND field = ?", batch.stale_provenance)
     if batch.provenance:
         conn.executemany("INSERT OR REPLACE INTO spec_provenance (part_number, field, source, confidence, note) "
                          "VALUES (?, ?, ?, ?, ?)", batch.provenance)
+
+
+def _in_chunks(conn: sqlite3.Connection, phase: str, sql: str, records: list, row, progress) -> None:
+    for start in range(0, len(records), CHUNK):
+        conn.executemany(sql, map(row, records[start:start + CHUNK]))
+        if progress and start + CHUNK <= len(records):
+            progress(phase, start + CHUNK, len(records))
 
 
 def _product_changes(batch: ProductWrite) -> Iterable[audit.Change]:
