@@ -11,6 +11,8 @@ models are loaded.
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 
 _WHERE = {
@@ -36,3 +38,17 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_WHERE])
+
+
+class _Engine(types.ModuleType):
+    """``determine`` and ``compare`` name both a submodule and its function. Importing the submodule
+    sets the package's attribute to the module; the package has always exported the function
+    under that name (as the eager imports did), so the function is kept."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, types.ModuleType) and _WHERE.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Engine

@@ -224,3 +224,11 @@ def _prune(folder: Path) -> None:
 def same_rows(parts: Sequence[str], early: EarlyColumn) -> bool:
     """True when the early column was computed for exactly these products, in this order."""
     return list(parts) == early.parts
+
+
+def consistent_reads(conn: sqlite3.Connection):
+    """``with consistent_reads(conn):`` every read inside sees one state of the catalog: classify it
+    and :func:`remember` what was found from the same products and letters."""
+    from workbench.store.connection import read_transaction
+
+    return read_transaction(conn)
