@@ -79,7 +79,8 @@ import sys
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from workbench import cli
-from workbench.ui import catalog_query as cq, launcher
+from workbench.ui.catalog import catalog_query as cq
+from workbench.ui.shell import launcher
 
 class Probe(QObject):
     def __init__(self, gui):
@@ -212,8 +213,8 @@ def ui_blocks(n: int, tmp: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from workbench.app import build_services
-    from workbench.ui import catalog_query as cq
-    from workbench.ui.launcher import Gui
+    from workbench.ui.catalog import catalog_query as cq
+    from workbench.ui.shell.launcher import Gui
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     db = tmp / "big.db"

@@ -3,7 +3,7 @@ reads a regime, and when the Deals tab first lists every deal.
 
 The first read determines every stored deal and builds the ledger book. Baseline: that read on
 the UI thread (what the view did before), timed. Now: the view hands it to a worker thread
-(workbench.ui.tasks) and shows a busy bar; a 5 ms QTimer on the UI thread records the longest
+(workbench.ui.shell.tasks) and shows a busy bar; a 5 ms QTimer on the UI thread records the longest
 gap between its ticks from the view's construction until the ledgers are shown. Both sides run
 in this process on the same database, so the ratio is comparable across machines. The deals list
 is measured the same way: baseline, every deal determined on the UI thread (what its refresh did
@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--deals", type=int, default=2000)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    sys.setswitchinterval(0.001)  # as the app sets it (workbench.ui.launcher)
+    sys.setswitchinterval(0.001)  # as the app sets it (workbench.ui.shell.launcher)
     lib = bundled_library()
     with tempfile.TemporaryDirectory() as tmp:
         conn = open_catalog(Path(tmp) / "bench.db")

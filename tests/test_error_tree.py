@@ -37,6 +37,6 @@ def test_each_branch_has_its_exit_code_and_bugs_have_none():
 
 def test_there_is_one_cancelled():
     from workbench.services import reports
-    from workbench.ui import tasks
+    from workbench.ui.shell import tasks
 
     assert reports.Cancelled is tasks.Cancelled is Cancelled

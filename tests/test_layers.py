@@ -82,8 +82,8 @@ def _cycle(graph: dict[str, set[str]]):
 KNOWN_STORE_USES = frozenset({
     "workbench.cli", "workbench.cli_audit", "workbench.cli_catalog", "workbench.cli_deals", "workbench.cli_gui",
     "workbench.cli_letters", "workbench.cli_lock", "workbench.cli_screening", "workbench.cli_update",
-    "workbench.ui.catalog_data", "workbench.ui.deals.deals_list", "workbench.ui.deals.editor",
-    "workbench.ui.deals.ledger_view", "workbench.ui.main_window", "workbench.ui.product_view",
+    "workbench.ui.catalog.catalog_data", "workbench.ui.deals.deals_list", "workbench.ui.deals.editor",
+    "workbench.ui.deals.ledger_view", "workbench.ui.shell.main_window", "workbench.ui.product.product_view",
 })
 
 

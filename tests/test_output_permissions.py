@@ -62,7 +62,7 @@ def test_cli_memo_workbook_and_csv_are_readable_by_colleagues(tmp_path, capsys):
         assert main(["memo", "--product", "NVIDIA-H100-SXM5-80GB", "--regime", "us-ear-2023-10", "--destination",
                      "CN", "--db", db, "--out", str(tmp_path / "memo.pdf")]) == 0
         pytest.importorskip("PySide6")
-        from workbench.ui.csv_export import write_csv
+        from workbench.ui.support.csv_export import write_csv
 
         write_csv(tmp_path / "comparison.csv", ["part_number"], [["=cmd"]])
     for name in ("catalog.xlsx", "memo.pdf", "comparison.csv"):

@@ -56,7 +56,7 @@ def test_the_app_loads_the_selected_regime_first_and_the_rest_after_the_first_sc
     from PySide6.QtCore import QSettings
 
     import workbench.app as app_module
-    from workbench.ui.launcher import Gui
+    from workbench.ui.shell.launcher import Gui
 
     lib = fresh_library()
     monkeypatch.setattr(app_module, "bundled_library", lambda: lib)

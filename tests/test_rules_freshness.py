@@ -58,8 +58,8 @@ def test_regimes_shows_the_rules_date(capsys):
 
 def test_status_bar_and_about_show_the_date_and_the_warning(gui):
     """The GUI test clock stands more than 90 days after 2026-09-25: the line warns, in red."""
-    from workbench.ui.dialogs import AboutDialog
-    from workbench.ui.main_window import rules_freshness_text
+    from workbench.ui.shell.dialogs import AboutDialog
+    from workbench.ui.shell.main_window import rules_freshness_text
 
     today = gui.services.clock.today()
     label = gui.window.rules_freshness.text()

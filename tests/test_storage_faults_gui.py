@@ -18,8 +18,8 @@ from workbench.app import build_services  # noqa: E402
 
 
 def test_gui_error_is_logged_rolled_back_and_reported_once(tmp_path, qtbot):
-    from workbench.ui.errors import ErrorReporter
-    from workbench.ui.launcher import Gui
+    from workbench.ui.shell.errors import ErrorReporter
+    from workbench.ui.shell.launcher import Gui
 
     saved = sys.excepthook, threading.excepthook
     from test_ui_support import demo_catalog

@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QFileDialog  # noqa: E402
 
 from test_ui_support import close_gui, make_gui  # noqa: E402,F401
-from workbench.ui.first_start import COMPANY, DEMO, CatalogChoiceDialog, catalog_file_for  # noqa: E402
+from workbench.ui.shell.first_start import COMPANY, DEMO, CatalogChoiceDialog, catalog_file_for  # noqa: E402
 
 SAMPLE = "SAMPLE-BIS-2025-04-09-H20"
 
@@ -110,7 +110,7 @@ def test_opening_a_file_that_is_not_a_catalog_keeps_the_current_one(gui, tmp_pat
 
 
 def test_letters_tab_withdraws_a_letter_recorded_in_error_with_the_reason(gui, qtbot, monkeypatch):
-    from workbench.ui.letters_view import WithdrawDialog
+    from workbench.ui.letters.letters_view import WithdrawDialog
 
     letters = gui.window.view("letters")
     dialog = WithdrawDialog(SAMPLE)
@@ -192,7 +192,7 @@ def test_first_start_asks_and_makes_only_the_chosen_catalog(tmp_path, qtbot, mon
 def test_the_catalog_opened_last_time_opens_next_time(tmp_path, isolated):
     from workbench.cli_gui import choose_catalog
     from workbench.services.catalog import create_catalog
-    from workbench.ui.main_window import remember_catalog
+    from workbench.ui.shell.main_window import remember_catalog
 
     acme = create_catalog(tmp_path / "acme.sqlite3")
     remember_catalog(isolated, acme)

@@ -93,7 +93,7 @@ def test_help_and_other_subcommands_still_work(tmp_path):
 
 def _tr_literals() -> set[str]:
     found = set()
-    for path in (ROOT / "workbench" / "ui").glob("*.py"):
+    for path in (ROOT / "workbench" / "ui").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args \
                     and isinstance(node.args[0], ast.Constant):
@@ -103,7 +103,7 @@ def _tr_literals() -> set[str]:
 
 def test_every_ui_string_has_a_chinese_translation():
     from workbench.engine.ruleset import Status
-    from workbench.ui.i18n import CONTEXT, read_ts, ts_path
+    from workbench.ui.support.i18n import CONTEXT, read_ts, ts_path
 
     table = read_ts(ts_path("zh"))
     wanted = _tr_literals() | set(Status.__args__)
@@ -113,7 +113,7 @@ def test_every_ui_string_has_a_chinese_translation():
 
 @pytest.mark.parametrize("use_lrelease", [True, False])
 def test_translator_from_lrelease_or_from_the_ts_itself(qapp, tmp_path, use_lrelease, monkeypatch):
-    from workbench.ui import i18n
+    from workbench.ui.support import i18n
 
     if use_lrelease and i18n.find_lrelease() is None:
         pytest.skip("no lrelease tool in this environment")

@@ -20,10 +20,10 @@ from workbench.services.catalog import open_catalog  # noqa: E402
 from workbench.services.deals import DealService  # noqa: E402
 from workbench.ui.deals import LedgerWidget  # noqa: E402
 from workbench.ui.deals.models import DealsTableModel, LedgerTableModel  # noqa: E402
-from workbench.ui.i18n import CONTEXT, compile_ts, find_lrelease, read_ts, ts_path  # noqa: E402
+from workbench.ui.support.i18n import CONTEXT, compile_ts, find_lrelease, read_ts, ts_path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEALS_SOURCES = sorted((ROOT / "workbench" / "ui" / "deals").glob("*.py")) + [ROOT / "workbench" / "ui" / "deals_tabs.py"]
+DEALS_SOURCES = sorted((ROOT / "workbench" / "ui" / "deals").glob("*.py"))
 
 
 @pytest.fixture
@@ -172,7 +172,7 @@ def test_limit_flags_read_in_chinese_and_stay_the_engines_words_in_english(monke
     from decimal import Decimal
 
     from workbench.engine.ledgers import LimitFlag
-    from workbench.ui import i18n
+    from workbench.ui.support import i18n
     from workbench.ui.deals.deal_text import flag_text
 
     over = LimitFlag("us-ai-diffusion-2025-01", "lpp", "LPP|consignee sdn bhd|MY|2025",

@@ -18,7 +18,7 @@ from workbench.engine import determine  # noqa: E402
 from workbench.engine.compare import position  # noqa: E402
 from workbench.services.catalog import open_catalog  # noqa: E402
 from workbench.store.products import load_specs  # noqa: E402
-from workbench.ui import engine_text as et  # noqa: E402
+from workbench.ui.support import engine_text as et  # noqa: E402
 
 ENGLISH_WORDS = re.compile(r"licen[cs]e|presumption|case by case|indeterminate|because|nearest|missing|not 3A090|"
                            r"no control|eligible", re.IGNORECASE)

@@ -62,7 +62,8 @@ FIRST_PAINT = """
 import json, sys
 from PySide6.QtWidgets import QApplication
 from workbench import cli
-from workbench.ui import catalog_query as cq, launcher
+from workbench.ui.catalog import catalog_query as cq
+from workbench.ui.shell import launcher
 
 seen = {}
 
@@ -139,8 +140,8 @@ def held_gui(tmp_path, qtbot, monkeypatch):
     from test_ui_support import close_gui, demo_catalog
 
     from workbench.app import build_services
-    from workbench.ui import launcher
-    from workbench.ui.launcher import Gui
+    from workbench.ui.shell import launcher
+    from workbench.ui.shell.launcher import Gui
 
     monkeypatch.setattr(launcher.EngineAfterFirstPaint, "_catalog_loaded", lambda self: None)
     services = build_services(demo_catalog(tmp_path / "catalog.db"), data_dir=tmp_path / "data",
@@ -157,7 +158,7 @@ def held_gui(tmp_path, qtbot, monkeypatch):
 def test_placeholders_until_classified_then_filled(held_gui, qtbot):
     from PySide6.QtCore import Qt
 
-    from workbench.ui import catalog_query as cq
+    from workbench.ui.catalog import catalog_query as cq
 
     window, session = held_gui.window, held_gui.session
     model = window.catalog.model
@@ -180,8 +181,8 @@ def test_placeholders_until_classified_then_filled(held_gui, qtbot):
 def test_search_filter_and_sort_work_before_the_classification(held_gui, qtbot):
     from PySide6.QtCore import Qt
 
-    from workbench.ui import catalog_query as cq
-    from workbench.ui.models import SORT_ROLE
+    from workbench.ui.catalog import catalog_query as cq
+    from workbench.ui.support.models import SORT_ROLE
 
     view, session = held_gui.window.catalog, held_gui.session
     model = view.model
@@ -218,7 +219,7 @@ def test_the_regime_is_loaded_on_the_spot_when_read_before_the_engine_started(he
 def test_a_first_start_opens_at_a_usable_size(held_gui, tmp_path, qtbot):
     from PySide6.QtCore import QSettings
 
-    from workbench.ui.main_window import MainWindow, first_start_size
+    from workbench.ui.shell.main_window import MainWindow, first_start_size
 
     fresh = MainWindow(held_gui.session, held_gui.runner, QSettings(str(tmp_path / "new.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(fresh)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QDropEvent  # noqa: E402
 
 from test_ui_support import gui  # noqa: E402,F401
 from workbench.store.products import database_digest  # noqa: E402
-from workbench.ui.import_dialog import ImportDialog, split_problem  # noqa: E402
+from workbench.ui.catalog.import_dialog import ImportDialog, split_problem  # noqa: E402
 
 
 def _sheet(path, rows):
@@ -189,7 +189,7 @@ def test_a_near_duplicate_is_offered_as_update_or_add_and_updates_when_chosen(gu
 
 
 def test_problem_and_note_lines_are_shown_in_chinese(gui):
-    from workbench.ui.import_text import localise
+    from workbench.ui.catalog.import_text import localise
 
     gui.language.apply("zh")
     assert localise("f.xlsx:S!A19: duplicate part number 'X-1', first given at A8 (expected each part number once)") \

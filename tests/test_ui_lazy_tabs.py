@@ -11,7 +11,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QSettings  # noqa: E402
 
 from test_ui_support import close_gui, gui, make_gui  # noqa: E402,F401
-from workbench.ui.main_window import TABS  # noqa: E402
+from workbench.ui.shell.main_window import TABS  # noqa: E402
 
 
 def _tab(window, name):
@@ -19,7 +19,7 @@ def _tab(window, name):
 
 
 def test_only_the_catalog_tab_is_built_at_start(gui):
-    from workbench.ui.catalog_view import CatalogView
+    from workbench.ui.catalog.catalog_view import CatalogView
 
     w = gui.window
     assert isinstance(_tab(w, "catalog"), CatalogView)
@@ -30,7 +30,7 @@ def test_only_the_catalog_tab_is_built_at_start(gui):
 
 def test_a_tab_is_built_when_first_selected_and_shows_its_content(gui, qtbot):
     from workbench.ui.deals.ledger_view import LedgerWidget
-    from workbench.ui.deals_tabs import DealsTab
+    from workbench.ui.deals.deals_tabs import DealsTab
 
     w = gui.window
     w.tabs.setCurrentIndex(TABS.index("ledgers"))  # as a click on the tab or Ctrl+9 does

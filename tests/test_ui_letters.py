@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QMessageBox  # noqa: E402
 
 from test_ui_support import TODAY, close_gui, gui, make_gui  # noqa: E402,F401
-from workbench.ui.letters_model import COL_DEADLINE, COL_PRODUCTS, COL_REF, COL_STATUS, LettersModel  # noqa: E402
+from workbench.ui.letters.letters_model import COL_DEADLINE, COL_PRODUCTS, COL_REF, COL_STATUS, LettersModel  # noqa: E402
 
 PART = "NVIDIA-L20-48GB"  # 864 GB/s memory; no licence for China under us-h200-2026-01 by the regime alone
 REF = "TEST-LETTER-L20"

@@ -11,14 +11,14 @@ pytest.importorskip("pytestqt")
 
 from workbench.services.catalog import open_catalog  # noqa: E402
 from workbench.services.regimes import bundled_library  # noqa: E402
-from workbench.ui import catalog_query as cq  # noqa: E402
-from workbench.ui.catalog_data import load_snapshot  # noqa: E402
+from workbench.ui.catalog import catalog_query as cq  # noqa: E402
+from workbench.ui.catalog.catalog_data import load_snapshot  # noqa: E402
 from workbench.engine.governance import as_enforced  # noqa: E402
-from workbench.ui.classify import classify_catalog  # noqa: E402
-from workbench.ui.csv_export import csv_text, neutralise  # noqa: E402
-from workbench.ui.map_regions import regions  # noqa: E402
-from workbench.ui.models import CatalogModel, CompareModel, ProximityModel  # noqa: E402
-from workbench.ui.tasks import Cancelled, TaskRunner  # noqa: E402
+from workbench.ui.catalog.classify import classify_catalog  # noqa: E402
+from workbench.ui.support.csv_export import csv_text, neutralise  # noqa: E402
+from workbench.ui.map.map_regions import regions  # noqa: E402
+from workbench.ui.support.models import CatalogModel, CompareModel, ProximityModel  # noqa: E402
+from workbench.ui.shell.tasks import Cancelled, TaskRunner  # noqa: E402
 
 # The day the engine reads regimes on when a test gives no date (never the wall clock).
 TODAY = date(2026, 12, 1)

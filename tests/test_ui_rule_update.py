@@ -16,10 +16,10 @@ from minisign_helpers import ThrowawayKey  # noqa: E402
 from test_ui_support import close_gui, make_gui  # noqa: E402
 from workbench.services import regimes as regimes_module  # noqa: E402
 from workbench.services.manifest import rules_in_use  # noqa: E402
-from workbench.ui.i18n import CONTEXT, read_ts, ts_path  # noqa: E402
+from workbench.ui.support.i18n import CONTEXT, read_ts, ts_path  # noqa: E402
 
 FLIPS = "NVIDIA-RTX5090D-32GB"
-SOURCE = Path(__file__).parents[1] / "workbench" / "ui" / "rule_update_dialog.py"
+SOURCE = Path(__file__).parents[1] / "workbench" / "ui" / "shell" / "rule_update_dialog.py"
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def _shown(gui, part):
 
 def test_the_dialog_shows_the_impact_and_adopt_switches_the_window(updating_gui, qtbot, tmp_path):
     from workbench.services.rule_updates import rollback
-    from workbench.ui.rule_update_dialog import RuleUpdateDialog, check_bundle, use_new_rules
+    from workbench.ui.shell.rule_update_dialog import RuleUpdateDialog, check_bundle, use_new_rules
 
     gui, key = updating_gui
     w = gui.window
@@ -75,7 +75,7 @@ def test_the_dialog_shows_the_impact_and_adopt_switches_the_window(updating_gui,
 
 
 def test_a_refused_bundle_shows_one_reason_and_changes_nothing(updating_gui, qtbot, tmp_path, monkeypatch):
-    from workbench.ui import rule_update_dialog
+    from workbench.ui.shell import rule_update_dialog
 
     gui, key = updating_gui
     warnings = []

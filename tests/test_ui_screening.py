@@ -14,7 +14,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtWidgets import QMessageBox, QProgressBar  # noqa: E402
 
 from test_ui_support import TODAY, close_gui, gui, make_gui  # noqa: E402,F401
-from workbench.ui.i18n import read_ts, ts_path  # noqa: E402
+from workbench.ui.support.i18n import read_ts, ts_path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CSL = Path(__file__).parent / "data" / "screening" / "csl_sample.csv"
@@ -47,7 +47,7 @@ def test_load_screen_and_review(gui, monkeypatch):
 def test_every_screening_tab_string_is_translated():
     table = read_ts(ts_path("zh"))
     sources = {text for (_ctx, text) in table}
-    tree = ast.parse((ROOT / "workbench" / "ui" / "screening_view.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "workbench" / "ui" / "screening" / "screening_view.py").read_text(encoding="utf-8"))
     literals = {n.args[0].value for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "tr"
                 and n.args and isinstance(n.args[0], ast.Constant)}
     assert len(literals) > 40

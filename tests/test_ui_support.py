@@ -36,7 +36,7 @@ def demo_catalog(path):
 def make_gui(tmp_path, qtbot, lang="en", settings_name="settings.ini", register: bool = True):
     """The real window on a fresh demo catalog, classified. ``register=False``: the caller closes the
     window (a catalog switch replaces and deletes it, which qtbot's own cleanup would trip on)."""
-    from workbench.ui.launcher import Gui
+    from workbench.ui.shell.launcher import Gui
 
     services = build_services(demo_catalog(tmp_path / "catalog.db"), data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
                               clock=FixedClock.on(TODAY))

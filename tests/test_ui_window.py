@@ -12,8 +12,8 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
 
 from test_ui_support import close_gui, gui, make_gui  # noqa: E402,F401
-from workbench.ui import catalog_query as cq  # noqa: E402
-from workbench.ui.catalog_data import last_audit, product_spec  # noqa: E402
+from workbench.ui.catalog import catalog_query as cq  # noqa: E402
+from workbench.ui.catalog.catalog_data import last_audit, product_spec  # noqa: E402
 
 
 def _select_in_catalog(qtbot, window, part):
@@ -234,7 +234,7 @@ def test_map_draws_points_hover_and_click_select(gui, qtbot, tmp_path):
 
 
 def test_proximity_on_a_worker_for_big_catalogs(gui, qtbot, monkeypatch):
-    from workbench.ui.proximity_view import ProximityView
+    from workbench.ui.catalog.proximity_view import ProximityView
 
     monkeypatch.setattr(ProximityView, "SYNC_LIMIT", 0)
     view = gui.window.proximity
@@ -283,7 +283,7 @@ def test_language_switch_rebuilds_the_window_in_chinese(gui, qtbot):
 
 
 def test_about_dialog_lists_versions_and_ruleset_hashes(gui):
-    from workbench.ui.dialogs import AboutDialog
+    from workbench.ui.shell.dialogs import AboutDialog
 
     dialog = AboutDialog(gui.services, gui.window)
     hashes = {dialog.table.item(r, 0).text(): dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())}
@@ -295,7 +295,7 @@ def test_about_dialog_lists_versions_and_ruleset_hashes(gui):
 def test_unhandled_errors_are_logged_and_shown_once(qtbot, caplog):
     import threading
 
-    from workbench.ui.errors import ErrorReporter
+    from workbench.ui.shell.errors import ErrorReporter
 
     reporter = ErrorReporter(show_dialogs=False)
     try:
@@ -323,7 +323,7 @@ def test_unhandled_errors_are_logged_and_shown_once(qtbot, caplog):
 def test_error_dialog_shows_once_per_distinct_error(qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from workbench.ui.errors import ErrorReporter
+    from workbench.ui.shell.errors import ErrorReporter
 
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()))
@@ -360,7 +360,7 @@ def test_map_hover_shows_the_product(gui, qtbot):
 
 
 def test_settings_dialog_switches_language(gui, qtbot, monkeypatch):
-    from workbench.ui.dialogs import SettingsDialog
+    from workbench.ui.shell.dialogs import SettingsDialog
 
     def accept_chinese(self):
         self.language.setCurrentIndex(self.language.findData("zh"))
@@ -378,7 +378,7 @@ def test_settings_dialog_switches_language(gui, qtbot, monkeypatch):
 
 
 def test_catalog_and_comparison_share_one_classification_job(gui, qtbot, monkeypatch):
-    import workbench.ui.session as session_module
+    import workbench.ui.shell.session as session_module
 
     calls = []
     real = session_module.classify_catalog

@@ -95,10 +95,10 @@ def _first_start(folder: Path) -> Optional[Path]:
     """Ask which catalog (the dialog in the saved language); make the one chosen."""
     from workbench.app import user_cache_dir
     from workbench.services.catalog import create_catalog, default_demo_path
-    from workbench.ui.first_start import COMPANY, CatalogChoiceDialog
-    from workbench.ui.i18n import LanguageSwitch
+    from workbench.ui.shell.first_start import COMPANY, CatalogChoiceDialog
+    from workbench.ui.support.i18n import LanguageSwitch
 
-    from workbench.ui.launcher import application
+    from workbench.ui.shell.launcher import application
 
     application()
     settings = _settings()
@@ -125,9 +125,9 @@ def screenshot_first_start(args: argparse.Namespace) -> int:
 
     from PySide6.QtGui import QColor, QPainter, QPixmap
 
-    from workbench.ui.first_start import CatalogChoiceDialog
-    from workbench.ui.i18n import LanguageSwitch
-    from workbench.ui.launcher import application
+    from workbench.ui.shell.first_start import CatalogChoiceDialog
+    from workbench.ui.support.i18n import LanguageSwitch
+    from workbench.ui.shell.launcher import application
 
     app = application()
     with tempfile.TemporaryDirectory() as tmp:
@@ -190,7 +190,7 @@ def _ask_sync(message: str) -> bool:
     """Issue 7: a catalog in a cloud-sync or network folder is confirmed before the first write."""
     from PySide6.QtWidgets import QMessageBox
 
-    from workbench.ui.launcher import application
+    from workbench.ui.shell.launcher import application
 
     application()
     answer = QMessageBox.warning(None, "Catalog in a synced or network folder",
@@ -206,7 +206,7 @@ def _offer_restore(exc: Exception) -> bool:
 
     from workbench.store.backup_schedule import restore
     from workbench.store.recovery import CorruptDatabase
-    from workbench.ui.launcher import application
+    from workbench.ui.shell.launcher import application
 
     application()
     if not isinstance(exc, CorruptDatabase) or exc.backup is None:
@@ -224,8 +224,8 @@ def _offer_restore(exc: Exception) -> bool:
 def _run(services, args: argparse.Namespace) -> int:
     from PySide6.QtCore import QSettings
 
-    from workbench.ui.errors import ErrorReporter, setup_logging
-    from workbench.ui.launcher import Gui, application, screenshot
+    from workbench.ui.shell.errors import ErrorReporter, setup_logging
+    from workbench.ui.shell.launcher import Gui, application, screenshot
 
     app = application()
     setup_logging(services.log_path)

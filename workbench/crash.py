@@ -4,7 +4,7 @@
 * ``sys.excepthook`` and ``threading.excepthook`` write the traceback to ``log_path``, roll back
   any transaction still open on the given connections (SQLite would roll it back when the process
   dies anyway; this covers the GUI, which keeps running), then call ``on_error`` (the GUI passes
-  workbench.ui.errors.ErrorReporter.handle, which shows its one dialog);
+  workbench.ui.shell.errors.ErrorReporter.handle, which shows its one dialog);
 * ``faulthandler`` writes the Python stacks of a C-level crash (SIGSEGV, SIGABRT ...) to
   ``crash-faults.log`` beside it. The file object is kept open for the life of the process, as
   faulthandler requires.

@@ -19,7 +19,7 @@ MET, NOT_MET, INDETERMINATE = "met", "not met", "indeterminate"
 Op = Literal[">=", ">", "<", "<=", "==", "!="]
 # defer_build (here and in the other engine models): a model's validator is built when it is first
 # used, not at import. Nested models are validated through Regime's, ProductSpec's or Letter's
-# own validator, so most are never built on their own (issue 4: 0.05 s of the app's start).
+# own validator, so most are never built on their own (0.05 s of the app's start).
 # The forward references to Condition below resolve at that first use.
 # The largest threshold a rule or letter may state (training operations reach 1e26; beyond 1e40 is
 # a typo or an attack, and would make margins infinite).

@@ -11,7 +11,7 @@ Nothing opens a catalog by creating it: :func:`open_existing_catalog` refuses a 
 it; :func:`create_catalog` makes a new one and never replaces a file; :func:`open_or_create_company`
 is for the commands that add data (import, deals add), which say when they made one.
 
-Opening an existing catalog imports no engine model (issue 4: the desktop app paints the catalog
+Opening an existing catalog imports no engine model (the desktop app paints the catalog
 before pydantic is imported); the demo's readers and the sample letter's service are imported
 only when there is something to write.
 """
@@ -152,7 +152,7 @@ def open_catalog(db: Optional[str | os.PathLike] = None, *, with_demo: bool = Tr
         if app_id != APPLICATION_ID:
             raise StoreError(f"{path}: application_id {app_id:#x} after migration (expected {APPLICATION_ID:#x})")
         if with_demo and not _sample_letter_seeded(conn):
-            # The demo database holds the SAMPLE is-informed letter too (issue 5), whichever entry
+            # The demo database holds the SAMPLE is-informed letter too, whichever entry
             # point created it (CLI, GUI); seeded once, so a closed sample stays closed.
             from workbench.services.letters import ensure_sample_letter
 

@@ -1,6 +1,6 @@
 """The bundled regimes and country data, and finding a regime by id.
 
-Start-up time (issue 4): a regime is loaded (its YAML parsed and validated) when it is first
+Start-up time: a regime is loaded (its YAML parsed and validated) when it is first
 asked for. ``get``/``find`` load just that one; ``regimes`` (every regime, in effective-date
 order) loads the rest. The desktop app loads the selected regime to classify the first screen
 and the others on a worker thread right after. The MANIFEST check is done at once, as before
@@ -31,7 +31,7 @@ class UnknownRegime(UserError, KeyError):
 class RegimeLibrary:
     """Regimes (given, or loaded on demand from ``files``: id -> ruleset path) and countries.
 
-    Issue 7: ``modified`` holds the ids of regimes whose files (or countries.csv) differ from
+    Records integrity: ``modified`` holds the ids of regimes whose files (or countries.csv) differ from
     rulesets/MANIFEST.json, ``manifest`` the check itself; shown as "modified" wherever a regime
     is named.
     """
@@ -134,7 +134,7 @@ def bundled_library() -> RegimeLibrary:
 
 def library_from_folder(folder: Path) -> RegimeLibrary:
     """A lazily loaded library of the rules in ``folder``, checked against its MANIFEST.json."""
-    from workbench.services.manifest import verify_manifest  # issue 7: ruleset integrity
+    from workbench.services.manifest import verify_manifest  # the ruleset files match the signed manifest
 
     folder = Path(folder)
     # A bundled regime's id is its file name (workbench.engine.loader refuses a file where they differ).

@@ -142,8 +142,9 @@ def _spec(record: dict) -> ProductSpec:
 
 
 def _db_path(conn: sqlite3.Connection) -> str:
-    row = conn.execute("PRAGMA database_list").fetchone()
-    return row[2] if row and row[2] else ""
+    from workbench.store.connection import database_file
+
+    return database_file(conn) or ""
 
 
 def build_context(conn: sqlite3.Connection, library, regimes: Sequence[LoadedRegime], destination: Optional[str],

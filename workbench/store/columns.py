@@ -2,7 +2,7 @@
 
 The engine's ``ProductSpec`` defines these fields (``workbench.engine.spec.TEMPLATE_FIELDS``);
 the store keeps its own copy so that opening, migrating and reading the catalog imports no
-pydantic model (issue 4: the catalog window is painted before the engine is imported). A test
+pydantic model (the catalog window is painted before the engine is imported). A test
 keeps the two equal. The first migration's CREATE TABLE is built from this list, so it must
 only ever grow through a new migration.
 """

@@ -1,5 +1,5 @@
 """The deals and ledger tables (migration 3), apart from the deals repository so that opening and
-migrating the catalog imports no engine model (issue 4: the first window is painted before
+migrating the catalog imports no engine model (the first window is painted before
 pydantic is imported). The statuses are the engine's deal statuses, written out here; a test
 keeps the two equal (the migration's SQL text never changes once shipped).
 """

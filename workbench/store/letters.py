@@ -118,10 +118,12 @@ class Attachment:
 
 
 def database_path(conn: sqlite3.Connection) -> Path:
-    row = conn.execute("PRAGMA database_list").fetchone()
-    if not row or not row[2]:
+    from workbench.store.connection import database_file
+
+    name = database_file(conn)
+    if name is None:
         raise LetterStoreError("attachments need a database stored in a file")
-    return Path(row[2])
+    return Path(name)
 
 
 def attachments_dir(conn: sqlite3.Connection) -> Path:

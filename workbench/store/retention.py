@@ -29,7 +29,7 @@ EVENTS = ("export", "reexport", "transshipment", "diversion", "termination", "ot
 _APPEND_ONLY = """CREATE TRIGGER {table}_no_{op} BEFORE {OP} ON {table}
 BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed or deleted'); END"""
 
-# Migration (issue 7: retention); appended to workbench.store.schema.MIGRATIONS.
+# Migration (records retention); appended to workbench.store.schema.MIGRATIONS.
 RETENTION_TABLES: list[str] = [
     f"""CREATE TABLE record_events (
   id INTEGER PRIMARY KEY,

@@ -93,11 +93,11 @@ V1: list[str] = [
     f"PRAGMA application_id = {APPLICATION_ID}",
 ]
 
-from workbench.store.letters_ddl import LETTER_TABLES  # noqa: E402  (issue 5: is-informed letters)
+from workbench.store.letters_ddl import LETTER_TABLES  # noqa: E402  (is-informed letters)
 
-from workbench.store.deals_ddl import DEAL_TABLES  # noqa: E402  (issue 8: deals and ledgers)
+from workbench.store.deals_ddl import DEAL_TABLES  # noqa: E402  (deals and ledgers)
 
-from workbench.store.retention import RETENTION_TABLES  # noqa: E402  (issue 7: record events, legal holds)
+from workbench.store.retention import RETENTION_TABLES  # noqa: E402  (record events, legal holds)
 
 from workbench.store.audit import AUDIT_SUBJECT_TABLES  # noqa: E402  (imports audited as one row each)
 

@@ -32,7 +32,7 @@ STATUS_LABELS = {"received": "received", "under_review": "under review", "respon
 # "recorded_in_error" instead: allowed from any status with a reason, final, and it binds nothing.
 RECORDED_IN_ERROR = "recorded_in_error"
 FINAL_STATUSES = ("closed", RECORDED_IN_ERROR)
-# The life of a letter (issue 5): received -> under review -> response due -> licence applied ->
+# The life of a letter: received -> under review -> response due -> licence applied ->
 # granted / denied / withdrawn -> closed. Review may go straight to an application; nothing
 # re-opens a closed letter (a new letter is a new record).
 _LIFE: dict[str, tuple[str, ...]] = {

@@ -1,4 +1,4 @@
-"""The status machine of a letter (issue 5): what may follow what, and the transition itself."""
+"""The status machine of a letter: what may follow what, and the transition itself."""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from workbench.services.regimes import RegimeLibrary
-from workbench.ui import engine_text as et
-from workbench.ui.i18n import tr, tr_noop
+from workbench.ui.support import engine_text as et
+from workbench.ui.support.i18n import tr, tr_noop
 
 ENFORCED_ON_DATE = tr_noop("enforced on the deal date")
 DEAL_STATUS = {"draft": tr_noop("draft"), "screened": tr_noop("screened"), "licensed": tr_noop("licensed"),

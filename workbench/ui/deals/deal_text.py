@@ -4,7 +4,7 @@ notes, NAC clock states.
 The engine words these in English (DealDetermination.summary/reasons, LedgerMeta.title/note,
 NacClock.state; the CLI and the workbook use them). English shows them unchanged; Chinese is built
 here from the structured fields (ledger kind and key, the clock's dates, the determinations via
-workbench.ui.engine_text); a ledger note is worded from its known forms, else shown as written.
+workbench.ui.support.engine_text); a ledger note is worded from its known forms, else shown as written.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 from datetime import date
 from types import SimpleNamespace
 
-from workbench.ui import engine_text as et
-from workbench.ui.i18n import current_language, tr
+from workbench.ui.support import engine_text as et
+from workbench.ui.support.i18n import current_language, tr
 
 _RATE = re.compile(r"\((\d+(?:\.\d+)?)%")
 _H200_TPP_NOTE = re.compile(r"^second reading: (\d+)% of ([\d,.]+) TPP shipped to US customers$")

@@ -14,8 +14,8 @@ from workbench.services.regimes import RegimeLibrary
 from workbench.store.connection import database_file
 from workbench.ui.deals.common import ENFORCED_ON_DATE, regime_combo
 from workbench.ui.deals.models import SORT_ROLE, DealsTableModel
-from workbench.ui.i18n import tr
-from workbench.ui.tasks import TaskRunner
+from workbench.ui.support.i18n import tr
+from workbench.ui.shell.tasks import TaskRunner
 
 
 class DealsListWidget(QWidget):

@@ -18,10 +18,10 @@ from workbench.services.deals import DealService, OverLimit
 from workbench.services.regimes import RegimeLibrary
 from workbench.store.connection import StoreError
 from workbench.store.deals import DealStoreError
-from workbench.ui import engine_text as et
+from workbench.ui.support import engine_text as et
 from workbench.ui.deals.common import DEAL_STATUS, ENFORCED_ON_DATE, code_box, pydate, qdate, regime_combo
 from workbench.ui.deals.deal_text import deal_reasons, deal_summary, flag_text
-from workbench.ui.i18n import tr, tr_noop
+from workbench.ui.support.i18n import tr, tr_noop
 
 
 COUNTRY_FIELDS = {"destination": tr_noop("destination"), "consignee_country": tr_noop("consignee country"),

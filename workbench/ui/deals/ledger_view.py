@@ -2,7 +2,7 @@
 confidence, the NAC/ACA clocks, and the two figures officers enter (US shipments, g2g agreements).
 
 The first read of a regime's ledgers determines every stored deal (slow with thousands of deals),
-so it runs on a worker thread over its own connection (workbench.ui.tasks) while the view shows a
+so it runs on a worker thread over its own connection (workbench.ui.shell.tasks) while the view shows a
 busy bar; the shared DealService then adopts the built book and later reads update it deal by deal.
 """
 
@@ -22,8 +22,8 @@ from workbench.store.connection import database_file
 from workbench.ui.deals.common import code_box, regime_combo
 from workbench.ui.deals.deal_text import clock_state
 from workbench.ui.deals.models import BarDelegate, LedgerTableModel
-from workbench.ui.i18n import tr
-from workbench.ui.tasks import TaskRunner
+from workbench.ui.support.i18n import tr
+from workbench.ui.shell.tasks import TaskRunner
 
 
 class LedgerWidget(QWidget):

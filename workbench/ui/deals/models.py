@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from workbench.engine.ledgers import Ledger
 from workbench.services.deals import DealRow
-from workbench.ui import engine_text as et
+from workbench.ui.support import engine_text as et
 from workbench.ui.deals import deal_text
 from workbench.ui.deals.common import DEAL_STATUS
-from workbench.ui.i18n import tr, tr_noop
+from workbench.ui.support.i18n import tr, tr_noop
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 DEAL_ID_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -1,0 +1,1 @@
+"""The comparison of one product under every regime."""

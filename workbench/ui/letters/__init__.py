@@ -1,0 +1,1 @@
+"""The letters (licences, advisory opinions) screen."""

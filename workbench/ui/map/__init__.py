@@ -1,0 +1,1 @@
+"""The world map of licence positions for one product."""

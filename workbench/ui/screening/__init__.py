@@ -1,0 +1,1 @@
+"""Party screening against the consolidated screening list."""
