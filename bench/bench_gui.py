@@ -94,7 +94,9 @@ class Probe(QObject):
         model, session = self.gui.window.catalog.model, self.gui.session
         if model.rowCount() and "rows" not in self.seen:
             self.later("rows", self.heartbeat)
-        filled = model.cls is not None and session.engine_ready and model.cls.regime is session.regime
+        # The selected regime's column: from the compiled cache (before the engine) or the engine.
+        filled = model.cls is not None and model.cls.regime.id == session.regime_id \
+            and model.cls.destination == session.destination
         if filled and model.rowCount() and model.index(0, cq.COL_CLASS).data() not in ("…", "?", "") \\
                 and "classified" not in self.seen:
             self.later("classified", self.report_blocks)

@@ -16,7 +16,7 @@ anything it does not expect, and :meth:`ColumnPlan.column` gives None as soon as
 signature without a stored answer or a figure the plain arithmetic cannot decide. None always
 means "ask the full engine"; it never means a guess.
 
-Only the standard library and ``engine.identity`` (itself stdlib-only) are imported here.
+Only the standard library, ``engine.identity`` and ``engine.words`` (both stdlib-only) are imported here.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from operator import eq, ge, gt, le, lt, ne
 from typing import Any, NamedTuple, Optional, Sequence
 
 from workbench.engine.identity import identity_key
+from workbench.engine.words import MET, NOT_MET
 
 FORMAT = 1
 _OPS = {">=": ge, ">": gt, "<": lt, "<=": le, "==": eq, "!=": ne}
@@ -37,7 +38,6 @@ MAX_ANSWERS = 200_000
 MAX_TEXT = 2_000
 _NA = object()  # a metric the device does not have (planar logic has no performance density)
 _NO, _YES, _UNKNOWN = "0", "1", "2"
-MET, NOT_MET = "met", "not met"  # = engine.conditions.MET / NOT_MET (a test checks)
 
 
 class Nearest(NamedTuple):
