@@ -280,7 +280,8 @@ def test_the_early_column_imports_no_pydantic_yaml_or_engine_model(demo, tmp_pat
         f"conn = open_existing_catalog({db!r})\n"
         f"e = early_column(conn, bundled_library(), Path({str(tmp_path)!r}), 'us-h200-2026-01', 'CN', date(2026, 12, 1))\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'yaml') or m.startswith('workbench.engine')"
-        " and m not in ('workbench.engine', 'workbench.engine.compiled', 'workbench.engine.identity'))\n"
+        " and m not in ('workbench.engine', 'workbench.engine.compiled', 'workbench.engine.identity',"
+        " 'workbench.engine.words'))\n"
         "print(json.dumps({'rows': len(e.rows) if e else None, 'heavy': heavy}))\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=str(ROOT),
