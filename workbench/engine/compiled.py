@@ -24,7 +24,8 @@ from __future__ import annotations
 import math
 from fnmatch import fnmatchcase
 from operator import eq, ge, gt, le, lt, ne
-from typing import Any, NamedTuple, Optional, Sequence
+from collections import namedtuple
+from typing import Any, Optional, Sequence
 
 from workbench.engine.identity import identity_key
 from workbench.engine.words import MET, NOT_MET
@@ -40,35 +41,15 @@ _NA = object()  # a metric the device does not have (planar logic has no perform
 _NO, _YES, _UNKNOWN = "0", "1", "2"
 
 
-class Nearest(NamedTuple):
-    """The nearest numeric criterion: the same fields, in the same order, as ``engine.conditions.Criterion``."""
-
-    id: str
-    metric: str
-    op: str
-    threshold: object
-    value: object
-    result: str
-    margin: Optional[float] = None
-    margin_pct: Optional[float] = None
-    label: Optional[str] = None
-    note: Optional[str] = None
-
-
-class Answer(NamedTuple):
-    """What the column shows for every product of one signature (from the full path)."""
-
-    classification: str
-    shown: str  # the paragraph, or the classification when there is none
-    position: str  # wording.position_text of the licence position (English)
-    licence: Optional[tuple]  # (license_required, binding refs, maybe refs), or None when not shown
-
-
-class Row(NamedTuple):
-    answer: Answer
-    nearest: Optional[Nearest]
-    tpp: Optional[float]
-    pd: Optional[float]
+# Plain named tuples (collections.namedtuple: cheaper to define at import than typing.NamedTuple).
+Nearest = namedtuple("Nearest", "id metric op threshold value result margin margin_pct label note",
+                     defaults=(None, None, None, None))
+Nearest.__doc__ = """The nearest numeric criterion: the same fields, in the same order, as ``engine.conditions.Criterion``."""
+Answer = namedtuple("Answer", "classification shown position licence")
+Answer.__doc__ = """What the column shows for every product of one signature (from the full path): the class,
+the paragraph (or the class when there is none), wording.position_text of the licence position
+(English), and (license_required, binding refs, maybe refs) or None when the column shows none."""
+Row = namedtuple("Row", "answer nearest tpp pd")
 
 
 def _is_num(x: object) -> bool:
