@@ -35,6 +35,7 @@ from workbench.services.deals import DealService  # noqa: E402
 from workbench.services.regimes import bundled_library  # noqa: E402
 from workbench.ui.deals import LedgerWidget  # noqa: E402
 from workbench.ui.deals.deals_list import DealsListWidget  # noqa: E402
+from workbench.ui.shell.tasks import TaskRunner  # noqa: E402
 
 RID = "us-ai-diffusion-2025-01"
 
@@ -65,7 +66,7 @@ def main() -> None:
         timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
         timer.start()
         start = time.perf_counter()
-        view = LedgerWidget(conn, lib, service)
+        view = LedgerWidget(service, TaskRunner(max_threads=1))
         built = time.perf_counter() - start
         loop = QEventLoop()
         view.shown.connect(loop.quit)
@@ -91,7 +92,7 @@ def main() -> None:
         ticks = []
         timer.start()
         list_start = time.perf_counter()
-        listing = DealsListWidget(conn, lib, service)
+        listing = DealsListWidget(service, TaskRunner(max_threads=1))
         list_built = time.perf_counter() - list_start
         poll = QTimer()
         poll.setInterval(5)

@@ -175,9 +175,9 @@ def test_regimes_marks_a_ruleset_that_no_longer_matches_the_manifest(tmp_path):
 
 def test_unexpected_error_in_a_real_process_goes_to_the_crash_log(tmp_path):
     """An unhandled exception is logged with its traceback and summarised in one line on stderr."""
-    code = ("import sys, workbench.cli as c\n"
+    code = ("import sys, workbench.cli as c, workbench.cli.classify as k\n"
             "def boom(args): raise RuntimeError('simulated bug')\n"
-            "c.cmd_regimes = boom\n"
+            "k.cmd_regimes = boom\n"
             "sys.argv = ['workbench', 'regimes']\n"
             "sys.exit(c.main())\n")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state"),

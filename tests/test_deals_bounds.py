@@ -132,7 +132,7 @@ def test_every_authorization_the_rulesets_name_is_accepted(library):
 
 
 def test_the_command_line_states_the_same_unit_bound():
-    from workbench.cli_deals import MAX_UNITS as CLI_MAX_UNITS
+    from workbench.cli.deals import MAX_UNITS as CLI_MAX_UNITS
 
     assert CLI_MAX_UNITS == MAX_UNITS
 

@@ -10,23 +10,51 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QDate, Qt  # noqa: E402
+from PySide6.QtCore import QDate, QObject, Qt, Signal  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from deals_helpers import H100, H200, make_deal  # noqa: E402
 from workbench.services.catalog import open_catalog  # noqa: E402
+from workbench.services.changes import ChangePublisher  # noqa: E402
 from workbench.services.deals import DealService  # noqa: E402
 from workbench.ui.deals import DealEditorWidget, DealsListWidget, LedgerWidget  # noqa: E402
 from workbench.ui.deals.models import SHARE_ROLE, LedgerTableModel  # noqa: E402
+from workbench.ui.shell.tasks import TaskRunner  # noqa: E402
 
 DIFFUSION = "us-ai-diffusion-2025-01"
+
+
+class Notices(QObject):
+    """What the deal screens use of the app's Session: the change publisher's notices as one signal."""
+
+    dataChanged = Signal(str, object)
+
+    def __init__(self, changes: ChangePublisher):
+        super().__init__()
+        changes.subscribe(lambda topic, keys: self.dataChanged.emit(topic, keys))
+
+
+_RUNNERS: list = []
+_NOTICES: dict = {}
+
+
+def shared(service):
+    """The app's one task runner and the session's notices, as the main window passes them."""
+    if id(service) not in _NOTICES:
+        _NOTICES[id(service)] = (TaskRunner(max_threads=1), Notices(service.changes))
+        _RUNNERS.append(_NOTICES[id(service)][0])
+    return _NOTICES[id(service)]
 
 
 @pytest.fixture
 def env(tmp_path, library):
     conn = open_catalog(tmp_path / "c.db")
-    service = DealService(conn, library)
+    service = DealService(conn, library, changes=ChangePublisher())
     yield conn, library, service
+    for runner in _RUNNERS:
+        runner.wait()
+    _RUNNERS.clear()
+    _NOTICES.clear()
     conn.close()
 
 
@@ -38,8 +66,8 @@ def test_models_pass_qtmodeltester(qtmodeltester, qtbot, env):
     conn, library, service = env
     service.save(lpp("A", 1000))
     service.save(make_deal("B", date(2026, 2, 2), ((H200, 3, "30000.00"),), destination="CN", status="draft"))
-    deals = DealsListWidget(conn, library, service)
-    ledgers = LedgerWidget(conn, library, service)
+    deals = DealsListWidget(service, *shared(service))
+    ledgers = LedgerWidget(service, *shared(service))
     qtbot.addWidget(deals)
     qtbot.addWidget(ledgers)
     assert deals.model.rowCount() == 2
@@ -48,12 +76,13 @@ def test_models_pass_qtmodeltester(qtmodeltester, qtbot, env):
     assert ledgers.model.rowCount() >= 1
 
 
-def test_widgets_construct_from_conn_and_library_alone(qtbot, env):
-    conn, library, _ = env
-    for cls in (DealsListWidget, DealEditorWidget, LedgerWidget):
-        widget = cls(conn, library)
-        qtbot.addWidget(widget)
-        assert widget.service.conn is conn
+def test_widgets_work_over_the_service_they_are_given(qtbot, env):
+    conn, library, service = env
+    runner = TaskRunner(max_threads=1)
+    for widget in (DealsListWidget(service, runner), DealEditorWidget(service), LedgerWidget(service, runner)):
+        qtbot.addWidget(widget)  # no notices: a standalone screen refreshes when asked
+        assert widget.service is service and widget.service.conn is conn
+    runner.wait()
 
 
 def _fill(qtbot, editor: DealEditorWidget, units: int, auth: str = "LPP") -> None:
@@ -74,7 +103,7 @@ def test_editor_live_determination_and_flags(qtbot, env):
     """1,699 H100 = 26,898,568 TPP fits the LPP limit of 26,900,000; the 1,700th unit (26,914,400)
     is flagged 14,400 TPP over, and the text follows each edit."""
     conn, library, service = env
-    editor = DealEditorWidget(conn, library, service)
+    editor = DealEditorWidget(service)
     qtbot.addWidget(editor)
     assert "Incomplete deal" in editor.determination.toPlainText()
     assert not editor.save_button.isEnabled()
@@ -99,8 +128,8 @@ def test_editor_live_determination_and_flags(qtbot, env):
 
 def test_editor_refuses_over_limit_unless_ticked_and_list_refreshes(qtbot, env):
     conn, library, service = env
-    listing = DealsListWidget(conn, library, service)
-    editor = DealEditorWidget(conn, library, service)
+    listing = DealsListWidget(service, *shared(service))
+    editor = DealEditorWidget(service)
     qtbot.addWidget(listing)
     qtbot.addWidget(editor)
     _fill(qtbot, editor, 1700)
@@ -125,8 +154,8 @@ def test_ledger_bars_follow_saves_and_cancels(qtbot, env, monkeypatch):
     """1,000 H100 = 15,832,000 of 26,900,000 TPP: 588 permille (58.8%), 11,068,000 left.
     Cancelling the deal from the list empties the ledger."""
     conn, library, service = env
-    ledger = LedgerWidget(conn, library, service)
-    listing = DealsListWidget(conn, library, service)
+    ledger = LedgerWidget(service, *shared(service))
+    listing = DealsListWidget(service, *shared(service))
     qtbot.addWidget(ledger)
     qtbot.addWidget(listing)
     ledger.regime.setCurrentIndex(ledger.regime.findData(DIFFUSION))
@@ -160,7 +189,7 @@ def test_ledger_shows_over_limit_in_red_bar(qtbot, env):
     service.set_us_shipments(H200, 500)
     service.save(make_deal("C", date(2026, 2, 2), ((H200, 300, "30000.00"),), destination="CN",
                            consignee_country="CN"), allow_over_limit=True)
-    ledger = LedgerWidget(conn, library, service)
+    ledger = LedgerWidget(service, *shared(service))
     qtbot.addWidget(ledger)
     ledger.regime.setCurrentIndex(ledger.regime.findData("us-h200-2026-01"))
     (row,) = [r for r in range(ledger.model.rowCount()) if ledger.model.ledgers[r].kind == "h200_share"]
@@ -173,16 +202,22 @@ def test_ledger_shows_over_limit_in_red_bar(qtbot, env):
 
 def test_closed_widget_stops_listening(qtbot, env):
     conn, library, service = env
-    ledger = LedgerWidget(conn, library, service)
-    assert len(service._listeners) == 1
+    ledger = LedgerWidget(service, *shared(service))
+    refreshed = []
+    real = ledger.refresh
+    ledger.refresh = lambda *a: (refreshed.append(1), real(*a))
+    service.changes.publish("deals")
+    assert refreshed == [1]  # a notice reaches the live widget
+    gone = []
+    ledger.destroyed.connect(lambda *_: gone.append(1))
     ledger.deleteLater()
-    qtbot.waitUntil(lambda: service._listeners == [], timeout=2000)
+    qtbot.waitUntil(lambda: gone == [1], timeout=2000)
     service.save(lpp("A", 10))  # would raise if the deleted widget were still called
 
 
 def test_editor_needs_names_to_save_and_new_deal_clears(qtbot, env):
     conn, library, service = env
-    editor = DealEditorWidget(conn, library, service)
+    editor = DealEditorWidget(service)
     qtbot.addWidget(editor)
     qtbot.keyClicks(editor.destination, "MY")
     editor.add_line(H100, 5, "25000.00")
@@ -204,7 +239,7 @@ def test_ledger_view_enters_us_shipments_and_g2g(qtbot, env):
     service.save(make_deal("C", date(2026, 2, 2), ((H200, 300, "30000.00"),), destination="CN",
                            consignee_country="CN"), allow_over_limit=True)
     service.save(make_deal("M", date(2025, 6, 2), ((H100, 10, "25000.00"),)))
-    ledger = LedgerWidget(conn, library, service)
+    ledger = LedgerWidget(service, *shared(service))
     qtbot.addWidget(ledger)
     ledger.regime.setCurrentIndex(ledger.regime.findData("us-h200-2026-01"))
     ledger.us_part.setCurrentText(H200)
@@ -237,7 +272,7 @@ def test_many_deals_to_determine_go_to_a_worker_and_the_list_fills_when_it_ends(
     real = deals_service.DealService.evaluations
     monkeypatch.setattr(deals_service.DealService, "evaluations",
                         lambda self, pairs: threads.append(threading.current_thread()) or real(self, pairs))
-    listing = DealsListWidget(conn, library, service)
+    listing = DealsListWidget(service, *shared(service))
     qtbot.addWidget(listing)
     assert listing.busy.isVisibleTo(listing) and not listing.view.isEnabled()
     assert listing.model.rowCount() == 0 and "5" in listing.count.text()

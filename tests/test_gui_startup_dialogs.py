@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from workbench import cli_gui
+from workbench.cli import gui as cli_gui
 from workbench.services.catalog import open_catalog
 from workbench.store.backup import backup_to
 from workbench.store.products import count_products

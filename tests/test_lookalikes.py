@@ -13,8 +13,7 @@ import pytest
 from deals_helpers import H100, make_deal
 from tests.conftest import spec
 from tests.test_letters_engine import make_letter
-from workbench.cli_format import text_table
-from workbench.cli_terminal import terminal_safe
+from workbench.cli.common import terminal_safe, text_table
 from workbench.engine.conditions import MET, NOT_MET
 from workbench.engine.deals import Party
 from workbench.engine.identity import identity_key

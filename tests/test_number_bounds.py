@@ -13,7 +13,7 @@ import yaml
 
 from tests.conftest import spec
 from workbench.cli import main
-from workbench.cli_format import json_text
+from workbench.cli.common import json_text
 from workbench.engine.conditions import MAX_THRESHOLD
 from workbench.engine.letters.model import MAX_UNITS, MAX_VALUE_USD, LicenceApplication
 from workbench.engine.loader import RulesetError, parse_regime

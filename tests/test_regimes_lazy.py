@@ -59,7 +59,7 @@ def test_the_app_loads_the_selected_regime_first_and_the_rest_after_the_first_sc
     from workbench.ui.shell.launcher import Gui
 
     lib = fresh_library()
-    monkeypatch.setattr(app_module, "bundled_library", lambda: lib)
+    monkeypatch.setattr(app_module, "read_bundled_library", lambda: lib)
     from test_ui_support import demo_catalog
 
     services = app_module.build_services(demo_catalog(tmp_path / "catalog.db"), data_dir=tmp_path / "data",

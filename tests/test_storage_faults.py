@@ -100,7 +100,7 @@ READ_ONLY_CHILD = """
     import sys
     from pathlib import Path
     from workbench.app import build_services
-    from workbench.ui.catalog.catalog_data import update_figure
+    from workbench.services.catalog_edits import update_figure
     services = build_services(sys.argv[1], data_dir=Path(sys.argv[2]), cache_dir=Path(sys.argv[2]))
     print("READONLY:", services.read_only_reason)
     part = services.conn.execute("SELECT part_number FROM products LIMIT 1").fetchone()[0]

@@ -137,7 +137,7 @@ def test_letters_tab_withdraws_a_letter_recorded_in_error_with_the_reason(gui, q
 
 
 def _gui_args(**over):
-    from workbench.cli_gui import default_args
+    from workbench.cli.gui import default_args
 
     args = default_args()
     for k, v in over.items():
@@ -148,7 +148,7 @@ def _gui_args(**over):
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
     """No WORKBENCH_DB, the user data folder and the settings file in tmp_path."""
-    from workbench import cli_gui
+    from workbench.cli import gui as cli_gui
 
     monkeypatch.delenv("WORKBENCH_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -158,7 +158,7 @@ def isolated(tmp_path, monkeypatch):
 
 
 def test_first_start_asks_and_makes_only_the_chosen_catalog(tmp_path, qtbot, monkeypatch, isolated):
-    from workbench.cli_gui import choose_catalog
+    from workbench.cli.gui import choose_catalog
     from workbench.services.catalog import default_demo_path, is_demo_catalog, open_existing_catalog
 
     assert choose_catalog(_gui_args(), interactive=False) is None  # nobody to ask: nothing is made
@@ -190,7 +190,7 @@ def test_first_start_asks_and_makes_only_the_chosen_catalog(tmp_path, qtbot, mon
 
 
 def test_the_catalog_opened_last_time_opens_next_time(tmp_path, isolated):
-    from workbench.cli_gui import choose_catalog
+    from workbench.cli.gui import choose_catalog
     from workbench.services.catalog import create_catalog
     from workbench.ui.shell.main_window import remember_catalog
 

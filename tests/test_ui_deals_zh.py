@@ -19,6 +19,7 @@ from test_ui_support import close_gui, make_gui  # noqa: E402
 from workbench.services.catalog import open_catalog  # noqa: E402
 from workbench.services.deals import DealService  # noqa: E402
 from workbench.ui.deals import LedgerWidget  # noqa: E402
+from workbench.ui.shell.tasks import TaskRunner  # noqa: E402
 from workbench.ui.deals.models import DealsTableModel, LedgerTableModel  # noqa: E402
 from workbench.ui.support.i18n import CONTEXT, compile_ts, find_lrelease, read_ts, ts_path  # noqa: E402
 
@@ -134,7 +135,7 @@ def test_first_ledger_build_runs_on_a_worker_behind_a_busy_bar(qtbot, tmp_path, 
         monkeypatch.setattr(DealService, "built_book", recording)
         service = DealService(conn, library)  # nothing built yet: the widget's first read is the slow one
         ledger = None
-        ledger = LedgerWidget(conn, library, service)
+        ledger = LedgerWidget(service, TaskRunner(max_threads=1))
         qtbot.addWidget(ledger)
         assert ledger.is_busy and not ledger.busy.isHidden() and not ledger.view.isEnabled()
         assert ledger.model.rowCount() == 0 and "us-ai-diffusion-2025-01" in ledger.summary.text()

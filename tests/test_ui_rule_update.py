@@ -61,9 +61,11 @@ def test_the_dialog_shows_the_impact_and_adopt_switches_the_window(updating_gui,
     assert rows == [[FLIPS, "us-ear-2023-10", "not 3A090/4A090 / no licence",
                      "3A090.a.1 / licence (presumption of denial) / NAC"]]
 
+    assert "2027-01-15" not in w.rules_freshness.text()
     with qtbot.waitSignal(gui.session.classified, timeout=30000):
         dialog.adopt_button.click()
     assert dialog.adopted is not None and dialog.adopted.sequence == 4
+    assert "Rules current to 2027-01-15" in w.rules_freshness.text()  # without a restart
     assert rules_in_use().sequence == 4
     assert gui.session.regime.path.is_relative_to(tmp_path / "rule-updates")
     assert _shown(gui, FLIPS) == "3A090.a.1"
@@ -72,6 +74,7 @@ def test_the_dialog_shows_the_impact_and_adopt_switches_the_window(updating_gui,
     with qtbot.waitSignal(gui.session.classified, timeout=30000):
         use_new_rules(gui.session)
     assert _shown(gui, FLIPS) == "not 3A090/4A090"
+    assert "2027-01-15" not in w.rules_freshness.text()
 
 
 def test_a_refused_bundle_shows_one_reason_and_changes_nothing(updating_gui, qtbot, tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from catalog_helpers import export_catalog_xlsx  # noqa: E402
 from test_ui_support import close_gui, gui, make_gui  # noqa: E402,F401
 from workbench.cli import main  # noqa: E402
 from workbench.store import connect  # noqa: E402
-from workbench.ui.catalog.catalog_data import FigureChanged, last_audit, product_spec, update_figure  # noqa: E402
+from workbench.services.catalog_edits import FigureChanged, last_audit, product_spec, update_figure  # noqa: E402
 
 PART = "NVIDIA-H20-HGX-96GB"
 

@@ -1,12 +1,16 @@
-"""Composition root of the desktop app: opens the store, loads the regimes, builds the services
-and hands them to the UI. The CLI's ``gui`` subcommand and the tests both start here.
+"""Composition root of the desktop app: opens the store, owns the regime library, builds every
+service once and the one change publisher they announce on, and hands them to the UI. The CLI's
+``gui`` subcommand and the tests both start here.
 
-Nothing below workbench/ui imports Qt; nothing in workbench/ui opens a database or reads a
-ruleset folder by itself: it is given an :class:`AppServices`.
+Nothing below workbench/ui imports Qt; nothing in workbench/ui opens a database, reads a ruleset
+folder or builds a service by itself: it is given an :class:`AppServices`. The one Qt object the
+screens share besides (the task runner) is built by workbench.ui.shell.launcher, since Qt lives
+only in workbench/ui.
 
-Start-up time (issue 4): building the services imports no engine model. The catalog is opened
-and checked here; the regimes, the country table and the what-if drafts are loaded when first
-asked for (the desktop app asks on a worker once the catalog is painted).
+Start-up time (the catalog is usable before the engine loads): building the services imports no
+engine model. The catalog is opened and checked here; the regimes, the country table, the
+what-if drafts and the letter, deal and screening services are built when first asked for (the
+desktop app asks on a worker once the catalog is painted, or when their tab is first shown).
 """
 
 from __future__ import annotations
@@ -21,11 +25,15 @@ from typing import TYPE_CHECKING, Optional
 from workbench import __version__
 from workbench.clock import SYSTEM_CLOCK, Clock
 from workbench.services.catalog import is_demo_catalog, open_existing_catalog
-from workbench.services.regimes import RegimeLibrary, bundled_library
+from workbench.services.changes import RULES, ChangePublisher
+from workbench.services.regimes import RegimeLibrary, read_bundled_library
 from workbench.store import connect, resolve_db_path
 
 if TYPE_CHECKING:
     from workbench.engine import LoadedRegime
+    from workbench.services.deals import DealService
+    from workbench.services.letters import LetterService
+    from workbench.services.screening import ScreeningService
 
 log = logging.getLogger("workbench.app")
 APP_NAME = "export-control-workbench"
@@ -53,17 +61,64 @@ class AppServices:
     library: RegimeLibrary
     data_dir: Path
     cache_dir: Path
-    # Issue 7 (workbench.store.recovery.open_for_app): why the catalog is read-only (banner text),
-    # the cloud/network-folder warning, and the single-writer lock released on close.
+    # workbench.store.recovery.open_for_app, so a damaged, shared or synced file is never written
+    # blindly: why the catalog is read-only (banner text), the cloud/network-folder warning, and
+    # the single-writer lock released on close.
     read_only_reason: Optional[str] = None
     sync_warning: Optional[str] = None
     lock: Optional[object] = None
     audit_problem: Optional[str] = None  # the audit chain check at start-up, when it fails
     clock: Clock = SYSTEM_CLOCK  # every business date the screens decide by (tests pass a FixedClock)
     is_demo: bool = False  # the demo catalog (services.catalog.is_demo_catalog): DEMO in the title bar
+    changes: ChangePublisher = field(default_factory=ChangePublisher)  # every service announces here
     _drafts: Optional[list[LoadedRegime]] = None  # loaded when first asked for (load_drafts)
     _draft_errors: list[str] = field(default_factory=list)
     _drafts_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _built: dict = field(default_factory=dict, repr=False)  # the services built so far, by name
+    _build_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # the services, each built once on first use (none is needed to paint the catalog) ----------
+    def _once(self, name: str, build):
+        if name not in self._built:
+            with self._build_lock:
+                if name not in self._built:
+                    self._built[name] = build()
+        return self._built[name]
+
+    @property
+    def letters(self) -> LetterService:
+        """The is-informed letters of this catalog (on the UI thread's connection)."""
+        def build():
+            from workbench.services.letters import LetterService
+
+            return LetterService(self.conn, self.library.countries, changes=self.changes)
+        return self._once("letters", build)
+
+    @property
+    def deals(self) -> DealService:
+        """Deals and ledgers: one service, so a save refreshes every deal screen's cached books."""
+        def build():
+            from workbench.services.deals import DealService
+
+            return DealService(self.conn, self.library, changes=self.changes)
+        return self._once("deals", build)
+
+    @property
+    def screening(self) -> ScreeningService:
+        """Party screening against the loaded screening list."""
+        def build():
+            from workbench.services.screening import ScreeningService
+
+            return ScreeningService(self.conn, self.clock, db_label=self.db_path, changes=self.changes)
+        return self._once("screening", build)
+
+    def reload_rules(self) -> RegimeLibrary:
+        """After a signed rule update is adopted (or rolled back): read the rules folder now in use
+        into a new library, and announce it so every screen re-reads the rules (the regime
+        pickers, the "rules current to" label, the classification)."""
+        self.library = read_bundled_library()
+        self.changes.publish(RULES)
+        return self.library
 
     @property
     def drafts(self) -> list[LoadedRegime]:
@@ -153,7 +208,8 @@ def _mounts_text() -> Optional[str]:
 
 
 def _records_checks(services: AppServices) -> None:
-    """Issue 7 at start-up: verify the audit chain (about 0.6 s per 50,000 entries) and take the
+    """At start-up, so a catalog changed behind the workbench's back is flagged before anyone relies
+    on it: verify the audit chain (about 0.6 s per 50,000 entries) and take the
     scheduled backup when one is due (workbench.store.backup_schedule; never fatal, logged)."""
     from workbench.store import StoreError
     from workbench.store.audit_verify import verify
@@ -178,7 +234,7 @@ def build_services(db: Optional[str | Path] = None, data_dir: Optional[Path] = N
     NoCatalog (the GUI's first-start dialog, or ``workbench init``, makes one first), and an empty,
     foreign or unreadable file is NotACatalog, left as it is.
 
-    Issue 7: a damaged catalog raises CorruptDatabase (a StoreError naming the moved file and the
+    Records safety: a damaged catalog raises CorruptDatabase (a StoreError naming the moved file and the
     backup to restore); a read-only file, or one another workbench holds, opens read-only; a file
     in a sync/network folder is put to ``confirm_sync(message)`` before the first write.
     """
@@ -187,7 +243,7 @@ def build_services(db: Optional[str | Path] = None, data_dir: Optional[Path] = N
     path = resolve_db_path(db)
     opened = open_for_app(path, lambda p: open_existing_catalog(p, deep_check=False), confirm_sync, _mounts_text())
     conn = opened.conn
-    services = AppServices(path, conn, bundled_library(), data_dir or user_data_dir(), cache_dir or user_cache_dir(),
+    services = AppServices(path, conn, read_bundled_library(), data_dir or user_data_dir(), cache_dir or user_cache_dir(),
                            read_only_reason=opened.read_only_reason, sync_warning=opened.sync_warning,
                            lock=opened.lock, clock=clock, is_demo=is_demo_catalog(conn))
     if opened.read_only_reason:

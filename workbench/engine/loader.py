@@ -33,6 +33,7 @@ class LoadedRegime:
     path: Path
     sha256: str
     draft: bool = False  # a user's what-if copy, never a real regime
+    modified: bool = False  # its files differ from the MANIFEST (set by the library that loaded it)
 
     @property
     def id(self) -> str:

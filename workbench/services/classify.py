@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 from workbench.engine.determine import INDETERMINATE_CLASS, Determination, determine
@@ -210,3 +211,15 @@ def classify_catalog(conn: sqlite3.Connection, regime: LoadedRegime, countries, 
             if tick is not None:
                 tick(done)
     return True
+
+
+def letters_from_file(path: Path) -> list:
+    """The letters a file names: those recorded in it when it is a catalog database (told by the
+    SQLite header), else those of a letters JSON file (LetterInputError naming what is wrong)."""
+    with open(path, "rb") as fh:
+        magic = fh.read(16)
+    if magic == b"SQLite format 3\x00":
+        return letters_in_catalog(path)
+    from workbench.services.letter_files import load_letter_file
+
+    return load_letter_file(path)

@@ -5,7 +5,8 @@ Qt-free; the CLI and the deals widgets share it. The service keeps one :class:`L
 regime in memory and updates it one deal at a time on every save, edit and cancel, so a check
 does not re-determine every deal; ``LedgerBook.from_scratch`` over the stored deals must always
 give the same totals (tests/test_ledgers_state_machine.py). Listeners registered with
-``on_change`` are called after every committed write (the widgets refresh on it).
+``on_change``, and the app's change publisher (``changes``, the desktop app's screens listen there),
+are told of every committed write.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from workbench.paths import resources_dir
 from workbench.services.regimes import RegimeLibrary
 from workbench.store import deals as store
 from workbench.store.connection import connect, database_file, write_transaction
+from workbench.store.deals import DealStoreError  # noqa: F401  (named by callers: a refused deal is bad input)
 from workbench.store.products import load_specs
 
 T = TypeVar("T")
@@ -82,8 +84,9 @@ class DealRow:
 
 class DealService:
     def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, limits: Optional[LedgerLimits] = None,
-                 db_label: object = "database", use_letters: bool = True):
+                 db_label: object = "database", use_letters: bool = True, changes=None):
         self.conn, self.library, self.db_label = conn, library, db_label
+        self.changes = changes  # a workbench.services.changes.ChangePublisher told of every write, or None
         self.limits = limits or load_limits()
         self.use_letters = use_letters
         self._specs: Optional[dict[str, ProductSpec]] = None
@@ -109,6 +112,8 @@ class DealService:
         self.writes += 1
         for listener in list(self._listeners):
             listener()
+        if self.changes is not None:
+            self.changes.publish("deals")
 
     def specs(self) -> dict[str, ProductSpec]:
         if self._specs is None:
@@ -214,6 +219,12 @@ class DealService:
         """Each (deal, regime) as a list row, checking the catalog and letters once for all of them."""
         self._sync()
         return [DealRow(deal, self._evaluate(deal, rid)) for deal, rid in pairs]
+
+    @property
+    def works_on_workers(self) -> bool:
+        """True when the catalog is a file a worker can open (on_own_connection); an in-memory
+        catalog is worked on the caller's thread."""
+        return database_file(self.conn) is not None
 
     def on_own_connection(self, compute: Callable[["DealService"], T]) -> Callable[..., T]:
         """A job for a worker thread: ``compute`` on a service like this one (same regimes, limits

@@ -40,8 +40,10 @@ Listener = Callable[[str, str], None]
 class LetterService:
     """Letters of one catalog database. ``countries`` is the bundled CountryTable."""
 
-    def __init__(self, conn: sqlite3.Connection, countries: CountryTable, *, actor: Optional[str] = None):
+    def __init__(self, conn: sqlite3.Connection, countries: CountryTable, *, actor: Optional[str] = None,
+                 changes=None):
         self.conn, self.countries, self.actor = conn, countries, actor
+        self.changes = changes  # a workbench.services.changes.ChangePublisher told of every write, or None
         self._listeners: list[Listener] = []
 
     # events
@@ -52,6 +54,8 @@ class LetterService:
     def _changed(self, action: str, ref: str) -> None:
         for listener in list(self._listeners):
             listener(action, ref)
+        if self.changes is not None:
+            self.changes.publish("letters", (ref,))
 
     def _tx(self):
         return write_transaction(self.conn, repo.database_path(self.conn))

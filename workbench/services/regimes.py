@@ -45,6 +45,10 @@ class RegimeLibrary:
         self._countries_file = countries_file
         self.modified = modified
         self.manifest = manifest  # workbench.services.manifest.ManifestReport
+        if modified:
+            from dataclasses import replace
+
+            regimes = [replace(r, modified=True) if r.id in modified and not r.modified else r for r in regimes]
         self._loaded: dict[str, LoadedRegime] = {r.id: r for r in regimes}
         self._files = dict(files or {})
         self._all: Optional[tuple[LoadedRegime, ...]] = None if self._files else tuple(self._loaded.values())
@@ -92,7 +96,12 @@ class RegimeLibrary:
         if found is None:
             from workbench.engine import load_regime
 
-            found = self._loaded[regime_id] = load_regime(self._files[regime_id])
+            found = load_regime(self._files[regime_id])
+            if regime_id in self.modified:  # every screen names it "(modified)" from the regime alone
+                from dataclasses import replace
+
+                found = replace(found, modified=True)
+            self._loaded[regime_id] = found
         return found
 
     def find(self, regime_id: str) -> Optional[LoadedRegime]:
@@ -128,7 +137,13 @@ def bundled_library() -> RegimeLibrary:
     """The regimes every determination uses: read from :func:`workbench.paths.rulesets_dir`, which
     is the installed signed rule bundle when there is one, else the rules built into the app.
     After a bundle is adopted or rolled back, ``bundled_library.cache_clear()`` makes the next call
-    read the new folder."""
+    read the new folder. (The desktop app owns its own instance: read_bundled_library.)"""
+    return read_bundled_library()
+
+
+def read_bundled_library() -> RegimeLibrary:
+    """A new library of the rules every determination uses now (see bundled_library), for an owner
+    that keeps it and reads it again after a rule update (workbench.app)."""
     return library_from_folder(rulesets_dir())
 
 

@@ -102,8 +102,9 @@ def party_key(name: str) -> str:
 
 class ScreeningService:
     def __init__(self, conn: sqlite3.Connection, clock: Clock = SYSTEM_CLOCK, db_label: object = "database",
-                 rule_in_force: Optional[Callable[[date], bool]] = None):
+                 rule_in_force: Optional[Callable[[date], bool]] = None, changes=None):
         self.conn, self.clock, self.db_label = conn, clock, db_label
+        self.changes = changes  # a workbench.services.changes.ChangePublisher told of every write, or None
         if rule_in_force is None:  # the rule's dates as the bundled rules data gives them
             from workbench.services.named_lists import affiliates_rule_in_force as rule_in_force
         self.rule_in_force = rule_in_force
@@ -144,7 +145,13 @@ class ScreeningService:
                                         for ns in names])
         snap = store.get_snapshot(self.conn, snap_id)
         new = tuple(self.rescreen(previous.id, snap.id)) if previous else tuple(self.review_queue())
+        self._announce()
         return LoadReport(snap, new, previous)
+
+    def _announce(self, *keys: str) -> None:
+        """Tell the app's screens (deal holds, the review queue) that screening data changed."""
+        if self.changes is not None:
+            self.changes.publish("screening", keys)
 
     # --- screening ---------------------------------------------------------------------------------
     def screen(self, name: str, country: Optional[str] = None, address: Optional[str] = None,
@@ -288,11 +295,13 @@ class ScreeningService:
                                  "(expected an id shown by workbench screen)")
         now = self.clock.now()
         with write_transaction(self.conn, self.db_label):
-            return store.add_decision(
+            made = store.add_decision(
                 self.conn, party_key=party_key(party), party_name=party, entry_id=entry_id,
                 content_hash=e.content_hash, decision=decision, reason=reason.strip(), snapshot_id=snap.id,
                 deal_id=deal_id, actor=actor or current_actor(), ts_utc=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                 decided_on=self.clock.today())
+        self._announce(party)
+        return made
 
     def confirmed(self) -> dict[str, Listing]:
         """party key -> the listing the officer confirmed for it (on the entry's current content)."""
@@ -400,11 +409,13 @@ class ScreeningService:
                             source or ""))
         try:
             with write_transaction(self.conn, self.db_label):
-                return store.add_links(self.conn, checked, actor=actor or current_actor(),
-                                       ts_utc=self.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ"), origin=origin)
+                added = store.add_links(self.conn, checked, actor=actor or current_actor(),
+                                        ts_utc=self.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ"), origin=origin)
         except sqlite3.IntegrityError as exc:
             raise ScreeningError(f"{origin or 'ownership links'}: {exc} (a link with the same owner, owned and "
                                  "as-of date exists)") from None
+        self._announce()
+        return added
 
     def import_links(self, path: str | Path, actor: Optional[str] = None) -> int:
         from workbench.io.ownership import read_links
@@ -415,6 +426,7 @@ class ScreeningService:
         with write_transaction(self.conn, self.db_label):
             store.delete_link(self.conn, link_id, actor=actor or current_actor(),
                               ts_utc=self.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        self._announce()
 
     def affiliates(self, party: str, day: Optional[date] = None) -> AffiliateResult:
         """The Affiliates-rule check of ``party`` on ``day`` (default: today on the injected clock)."""

@@ -1,1 +1,1 @@
-"""The catalog screen: its table, the Qt-free catalog snapshot, queries and classification, the import dialog and the proximity list."""
+"""The catalog screen: its table, queries and classification, the import dialog and the proximity list."""

@@ -11,7 +11,7 @@ import heapq
 from dataclasses import dataclass
 from typing import Optional
 
-from workbench.ui.catalog.catalog_data import CatalogSnapshot
+from workbench.services.catalog_snapshot import CatalogSnapshot
 from workbench.ui.catalog.classify import Classified
 
 COL_PART, COL_VENDOR, COL_TPP, COL_PD, COL_BW, COL_CLASS, COL_MARGIN, COL_LICENCE = range(8)

@@ -5,10 +5,11 @@ lists aligned with the :class:`CatalogSnapshot`), not 100,000 full determination
 view recomputes the full trace for the one product it shows.
 
 The engine is imported by the functions that use it, not with this module: the catalog table
-(which holds a :class:`Classified`) is painted before the engine is imported (issue 4).
-Before it is, :func:`early_classified` can fill the selected regime's column from the compiled
-regime the last full classification kept in the user's cache (services.column_cache); it is
-the same column, and the full classification still follows once the engine is loaded.
+(which holds a :class:`Classified`) is painted before the engine is imported, so the window is usable
+while pydantic and the rulesets load. Before it is, :func:`early_classified` can fill the selected
+regime's column from the compiled regime the last full classification kept in the user's cache
+(services.column_cache); it is the same column, and the full classification still follows once the
+engine is loaded.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import date
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
-from workbench.ui.catalog.catalog_data import CatalogSnapshot
+from workbench.services.catalog_snapshot import CatalogSnapshot
 
 if TYPE_CHECKING:
     from workbench.engine import CountryTable, LoadedRegime
@@ -30,14 +31,13 @@ log = logging.getLogger("workbench.ui.classify")
 def regime_label(loaded: LoadedRegime) -> str:
     """How a regime is named everywhere in the UI; drafts always carry DRAFT.
 
-    Issue 7: a bundled regime whose ruleset files differ from rulesets/MANIFEST.json carries
-    "(modified)" (RegimeLibrary.modified); drafts are the user's own copies and stay DRAFT only.
+    A bundled regime whose ruleset files differ from rulesets/MANIFEST.json carries "(modified)"
+    (RegimeLibrary.modified), so no one takes an edited file for the published rules; drafts are
+    the user's own copies and stay DRAFT only.
     """
     if loaded.draft:
         return f"DRAFT {loaded.id}"
-    from workbench.services.regimes import bundled_library
-
-    return f"{loaded.id} (modified)" if bundled_library().is_modified(loaded.id) else loaded.id
+    return f"{loaded.id} (modified)" if loaded.modified else loaded.id
 
 
 @dataclass

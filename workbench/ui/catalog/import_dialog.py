@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QInputDialog, QLabel, QProgressBar, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from workbench.services.changes import CATALOG
 from workbench.ui.support.i18n import tr
 from workbench.ui.catalog.import_text import localise
 from workbench.ui.shell.session import Session
@@ -390,7 +391,7 @@ class ImportDialog(QDialog):
 
             conn = services.open_reader()
             try:
-                return import_products(conn, path, progress=progress, db_label=services.db_path, choices=choices,
+                done = import_products(conn, path, progress=progress, db_label=services.db_path, choices=choices,
                                        similar=similar,
                                        expect_sha256=plan.sha256 if plan else None,
                                        expect_fingerprint=plan.fingerprint() if plan else None)
@@ -398,6 +399,11 @@ class ImportDialog(QDialog):
                 return exc
             finally:
                 conn.close()
+            # Committed: every screen re-reads the catalog (the session loads a new snapshot). The
+            # import service is shared with the command line, which needs no notice, so the app's
+            # job announces it.
+            services.changes.publish(CATALOG)
+            return done
 
         self.job = self.runner.start("import", job, on_done=self._imported, on_failed=self._crashed,
                                      on_progress=self._progress, on_cancelled=self._cancelled)
@@ -422,7 +428,6 @@ class ImportDialog(QDialog):
                              .replace("%1", str(len(plan.added))).replace("%2", str(len(plan.changed)))
                              .replace("%3", str(plan.audit_rows)))
         self.cancel_button.setText(tr("Close"))
-        self.session.load_catalog()
         self.importFinished.emit(plan)
 
     # common ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Deals and ledgers screens (standalone widgets, each built from ``(conn, library)`` so the main
-window can add them as tabs; pass one shared ``DealService`` as ``service`` to make them refresh
-together after every save)."""
+"""Deals and ledgers screens: standalone widgets, each given the app's one ``DealService`` and task
+runner (never building their own), and the Session whose ``dataChanged`` notices make them
+refresh together after every save (deals_tabs puts them in the main window)."""
 
 from workbench.ui.deals.deals_list import DealsListWidget
 from workbench.ui.deals.editor import DealEditorWidget

@@ -9,13 +9,16 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
+from workbench.services.changes import CATALOG, DEALS, LETTERS, SCREENING
 from workbench.services.deals import DealService
-from workbench.services.regimes import RegimeLibrary
-from workbench.store.connection import database_file
 from workbench.ui.deals.common import ENFORCED_ON_DATE, regime_combo
 from workbench.ui.deals.models import SORT_ROLE, DealsTableModel
 from workbench.ui.support.i18n import tr
 from workbench.ui.shell.tasks import TaskRunner
+
+
+# What a deal's position depends on: the deal, the products' figures, the letters, the screening list.
+REFRESH_ON = (DEALS, CATALOG, LETTERS, SCREENING)
 
 
 class DealsListWidget(QWidget):
@@ -28,13 +31,13 @@ class DealsListWidget(QWidget):
 
     SYNC_LIMIT = 200  # up to this many deals to determine, refresh at once; more go to a worker
 
-    def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, service: Optional[DealService] = None,
-                 parent=None, runner: Optional[TaskRunner] = None):
+    def __init__(self, service: DealService, runner: TaskRunner, notices=None, parent=None):
+        """``notices``: the app's Session (its dataChanged signal); None for a list that refreshes
+        only when asked (refresh())."""
         super().__init__(parent)
-        self.service = service or DealService(conn, library)
-        self.runner = runner or TaskRunner(self, max_threads=1)
+        self.service, self.runner = service, runner
         self._working = False
-        self.regime = regime_combo(library, ENFORCED_ON_DATE)
+        self.regime = regime_combo(service.library, ENFORCED_ON_DATE)
         self.model = DealsTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -67,9 +70,13 @@ class DealsListWidget(QWidget):
         self.regime.currentIndexChanged.connect(self.refresh)
         self.view.doubleClicked.connect(self._activated)
         self.cancel_button.clicked.connect(lambda: self.cancel_selected())
-        self.service.on_change(self.refresh)
-        self.destroyed.connect(lambda *_: self.service.off_change(self.refresh))
+        if notices is not None:  # a bound method: Qt drops it with this widget
+            notices.dataChanged.connect(self._data_changed)
         self.refresh()
+
+    def _data_changed(self, topic: str, _keys: tuple) -> None:
+        if topic in REFRESH_ON:
+            self.refresh()
 
     def refresh(self) -> None:
         """Show every deal's position; with many deals still to determine (the first showing of a
@@ -80,8 +87,7 @@ class DealsListWidget(QWidget):
             rid = chosen or self.service.enforced_on(deal.deal_date)
             if rid is not None:
                 pairs.append((deal, rid))
-        path = database_file(self.service.conn)
-        if path is not None and self.service.missing(pairs) > self.SYNC_LIMIT:
+        if self.service.works_on_workers and self.service.missing(pairs) > self.SYNC_LIMIT:
             self._determine_on_worker(pairs)
             return
         self._show(pairs)
@@ -115,7 +121,7 @@ class DealsListWidget(QWidget):
             self._busy(False)
             self.count.setText(tr("The deals could not be determined: %1").replace("%1", f"{type(exc).__name__}: {exc}"))
 
-        self.runner.start("deals list", job, on_done=done, on_failed=failed)
+        self.runner.start("deals list", job, on_done=done, on_failed=failed, owner=self)
 
     def _busy(self, on: bool, n: int = 0) -> None:
         self.busy.setVisible(on)

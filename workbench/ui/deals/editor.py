@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
@@ -14,10 +13,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QGr
 
 from workbench.clock import SYSTEM_CLOCK, Clock
 from workbench.engine.deals import STATUSES, Deal, DealLine, Party
+from workbench.errors import StorageError, UserError
 from workbench.services.deals import DealService, OverLimit
-from workbench.services.regimes import RegimeLibrary
-from workbench.store.connection import StoreError
-from workbench.store.deals import DealStoreError
 from workbench.ui.support import engine_text as et
 from workbench.ui.deals.common import DEAL_STATUS, ENFORCED_ON_DATE, code_box, pydate, qdate, regime_combo
 from workbench.ui.deals.deal_text import deal_reasons, deal_summary, flag_text
@@ -40,12 +37,11 @@ class DealEditorWidget(QWidget):
     evaluated = Signal(str)
     LINE_PART, LINE_QTY, LINE_VALUE = range(3)
 
-    def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, service: Optional[DealService] = None,
-                 parent=None, clock: Clock = SYSTEM_CLOCK):
+    def __init__(self, service: DealService, parent=None, clock: Clock = SYSTEM_CLOCK):
         super().__init__(parent)
         self.clock = clock  # a new deal's date and notification date start on its today
-        self.service = service or DealService(conn, library)
-        self.library = library
+        self.service = service
+        self.library = service.library
         self.deal_id: Optional[int] = None
         self.current: Optional[Deal] = None
         self.flags: list = []
@@ -103,7 +99,7 @@ class DealEditorWidget(QWidget):
         line_buttons.addWidget(self.remove_line_button)
         line_buttons.addStretch(1)
 
-        self.regime = regime_combo(library, ENFORCED_ON_DATE)
+        self.regime = regime_combo(self.library, ENFORCED_ON_DATE)
         self.determination = QPlainTextEdit()
         self.determination.setReadOnly(True)
         self.flag_label = QLabel()
@@ -320,7 +316,7 @@ class DealEditorWidget(QWidget):
             self.flag_label.setText(tr("Not saved: %1 (tick 'Record even if a limit is exceeded' to record it)")
                                     .replace("%1", "; ".join(flag_text(f) for f in exc.flags)))
             return None
-        except (DealStoreError, StoreError) as exc:
+        except (UserError, StorageError) as exc:  # a refused deal write, a database problem
             self.flag_label.setText(tr("Not saved: %1").replace("%1", str(exc)))
             return None
         self.deal_id = saved.id

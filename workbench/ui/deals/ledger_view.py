@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 
 from workbench.clock import SYSTEM_CLOCK, Clock
 from workbench.services.deals import DealService
-from workbench.services.regimes import RegimeLibrary
-from workbench.store.connection import database_file
+from workbench.ui.deals.deals_list import REFRESH_ON
 from workbench.ui.deals.common import code_box, regime_combo
 from workbench.ui.deals.deal_text import clock_state
 from workbench.ui.deals.models import BarDelegate, LedgerTableModel
@@ -36,14 +35,15 @@ class LedgerWidget(QWidget):
 
     shown = Signal()
 
-    def __init__(self, conn: sqlite3.Connection, library: RegimeLibrary, service: Optional[DealService] = None,
-                 parent=None, runner: Optional[TaskRunner] = None, clock: Clock = SYSTEM_CLOCK):
+    def __init__(self, service: DealService, runner: TaskRunner, notices=None, parent=None,
+                 clock: Clock = SYSTEM_CLOCK):
+        """``notices``: the app's Session (its dataChanged signal); None for ledgers that refresh
+        only when asked (refresh())."""
         super().__init__(parent)
         self.clock = clock  # the NAC clocks' "today" and the year list
-        self.service = service or DealService(conn, library)
-        self.runner = runner or TaskRunner(self, max_threads=1)
+        self.service, self.runner = service, runner
         self._building: set[str] = set()  # regime ids whose books workers are building
-        self.regime = regime_combo(library)
+        self.regime = regime_combo(service.library)
         self.regime.setCurrentIndex(max(0, self.regime.findData("us-ai-diffusion-2025-01")))
         self.year = QComboBox()
         self.year.addItem(tr("All years"), None)
@@ -115,9 +115,13 @@ class LedgerWidget(QWidget):
         self.g2g_country.textChanged.connect(self._show_g2g)
         self.g2g_set.clicked.connect(self.set_g2g)
         self._show_us_figure()
-        self.service.on_change(self.refresh)
-        self.destroyed.connect(lambda *_: self.service.off_change(self.refresh))
+        if notices is not None:  # a bound method: Qt drops it with this widget
+            notices.dataChanged.connect(self._data_changed)
         self.refresh()
+
+    def _data_changed(self, topic: str, _keys: tuple) -> None:
+        if topic in REFRESH_ON:
+            self.refresh()
 
     @property
     def is_busy(self) -> bool:
@@ -155,8 +159,7 @@ class LedgerWidget(QWidget):
         rid = self.regime.currentData()
         if rid is None:
             return
-        path = database_file(self.service.conn)
-        if self.service.has_book(rid) or path is None:
+        if self.service.has_book(rid) or not self.service.works_on_workers:
             self._show(rid)
             return
         if rid in self._building:
@@ -191,7 +194,7 @@ class LedgerWidget(QWidget):
             self._busy(self.regime.currentData() in self._building)
             self.summary.setText(tr("The ledgers could not be built: %1").replace("%1", f"{type(exc).__name__}: {exc}"))
 
-        self.runner.start(f"ledgers {rid}", job, on_done=done, on_failed=failed)
+        self.runner.start(f"ledgers {rid}", job, on_done=done, on_failed=failed, owner=self)
 
     def _busy(self, on: bool) -> None:
         self.busy.setVisible(on)

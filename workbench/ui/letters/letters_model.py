@@ -1,4 +1,4 @@
-"""The is-informed letters as a table model (issue 5): reference, addressee, status, next open
+"""The is-informed letters as a table model: reference, addressee, status, next open
 deadline, products covered. An overdue deadline is drawn in red."""
 
 from __future__ import annotations

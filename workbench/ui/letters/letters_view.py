@@ -1,12 +1,13 @@
-"""The Letters tab (issue 5): a dashboard strip (letters by status, deadlines due in the next 30
+"""The Letters tab: a dashboard strip (letters by status, deadlines due in the next 30
 days, overdue), the letters table, and the actions "Add letter from JSON…", "Close letter" and
 "Withdraw (recorded in error)…" (a letter recorded by mistake; the reason is asked and audited).
 
-The view works through workbench.services.letters.LetterService on the UI thread's catalog
-connection (letters are few; each write is one short transaction). The service's change
-notifications become the ``changed`` signal, which the product view listens to so a
-determination shows "licence required under letter REF" as soon as a letter is added, and stops
-when it is closed.
+The view works through the app's one LetterService (services.letters, on the UI thread's catalog
+connection: letters are few; each write is one short transaction). The service announces every
+write on the app's change publisher; the session re-emits it as ``dataChanged("letters", refs)``,
+which this view refreshes on (and re-emits as ``changed``), as do the product view and the
+catalog's classification, so a determination shows "licence required under letter REF" as soon
+as a letter is added, and stops when it is closed.
 """
 
 from __future__ import annotations
@@ -19,22 +20,20 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
                                QLabel, QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from workbench.engine.letters import STATUS_LABELS
+from workbench.services.changes import LETTERS
 from workbench.ui.support.i18n import tr
 from workbench.ui.letters.letters_model import COL_PRODUCTS, LettersModel
 
 
 class LettersView(QWidget):
-    """Signals: changed(action, ref) after every letter write (from the service's listeners)."""
+    """Signals: changed(ref) after every letter write, once this view shows it."""
 
-    changed = Signal(str, str)
+    changed = Signal(str)
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
-        from workbench.services.letters import LetterService
-
         self.session = session
-        self.service = LetterService(session.services.conn, session.services.library.countries)
-        self.service.subscribe(lambda action, ref: self.changed.emit(action, ref))
+        self.service = session.services.letters
         self.strip = QLabel()
         self.strip.setObjectName("letters-dashboard")
         self.strip.setTextFormat(Qt.TextFormat.RichText)
@@ -62,9 +61,14 @@ class LettersView(QWidget):
         layout.addWidget(self.strip)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
-        self.changed.connect(lambda *_: self.refresh())
+        session.dataChanged.connect(self._data_changed)
         session.catalogLoaded.connect(self.refresh)
         self.refresh()
+
+    def _data_changed(self, topic: str, keys: tuple) -> None:
+        if topic == LETTERS:
+            self.refresh()
+            self.changed.emit(",".join(keys))
 
     def refresh(self) -> None:
         try:

@@ -1,1 +1,1 @@
-"""One product: its figures and positions, and the what-if screen with its draft rules."""
+"""One product: its figures and positions, and the what-if screen (drafts: workbench.services.drafts)."""

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QMessageBox, QSizePolicy, QS
 
 from workbench.engine import SpecError, make_spec
 from workbench.engine.spec import FIELD_UNITS, TEMPLATE_FIELDS
-from workbench.store.schema import BOOL_COLUMNS
-from workbench.ui.catalog.catalog_data import FigureChanged, product_spec, provenance, update_figure
+from workbench.services.changes import CATALOG, LETTERS
+from workbench.services.catalog_edits import BOOL_COLUMNS, FigureChanged, product_spec, provenance, update_figure
 from workbench.ui.support import engine_text as et
 from workbench.ui.catalog.classify import regime_label
 from workbench.ui.support.i18n import current_language, tr
@@ -71,27 +71,28 @@ class EditFigure(QUndoCommand):
         self.done_once = False
 
     def redo(self) -> None:
-        conn = self.session.services.conn
+        services = self.session.services
         if not self.done_once:  # the edit itself; a redo after an undo must find the value undo wrote
-            self.old, self.old_source = update_figure(conn, self.part, self.name, self.value,
-                                                      db_label=self.session.services.db_path)
+            self.old, self.old_source = update_figure(services.conn, self.part, self.name, self.value,
+                                                      db_label=services.db_path, changes=services.changes)
             self.done_once = True
         else:
             self._guarded(self.value, None, expected=self.old)
-        self.session.edited(self.part)
 
     def undo(self) -> None:
         self._guarded(self.old, self.old_source or ("", None, None), expected=self.value)
-        self.session.edited(self.part)
 
     def _guarded(self, value: object, source, expected: object) -> None:
         """Write ``value`` only if the catalog still holds ``expected``; otherwise drop this step
         from the undo stack and say why (another writer's value is never overwritten)."""
+        services = self.session.services
         try:
-            update_figure(self.session.services.conn, self.part, self.name, value, source=source,
-                          db_label=self.session.services.db_path, expected=expected)
+            update_figure(services.conn, self.part, self.name, value, source=source, db_label=services.db_path,
+                          expected=expected, changes=services.changes)
         except FigureChanged as exc:
             self.setObsolete(True)
+            # Nothing was written, but the figure on screen is stale: show the other writer's value.
+            services.changes.publish(CATALOG, (self.part,))
             QMessageBox.warning(None, tr("Undo refused"), str(exc))
 
 
@@ -149,19 +150,16 @@ class ProductView(QWidget):
         session.productSelected.connect(self.show_product)
         # Bound methods, not lambdas: Qt drops them with the view, so a session outliving this
         # window (a catalog switch) cannot call into deleted widgets.
-        session.catalogEdited.connect(self._product_edited)
+        session.dataChanged.connect(self._data_changed)
         session.regimeChanged.connect(self._reshow)
         session.regimesChanged.connect(self._reshow)
         self.part: Optional[str] = None
-        self.letters = None  # a LetterService (set by the main window): open letters layered over each determination
+        self.letters = session.services.letters  # open letters layered over each determination
 
-    def letters_changed(self) -> None:
-        if self.part:
+    def _data_changed(self, topic: str, keys: tuple) -> None:
+        """Re-show the product after a letter change (its licence position) or an edit of it."""
+        if self.part and (topic == LETTERS or (topic == CATALOG and (not keys or self.part in keys))):
             self.show_product(self.part)
-
-    def _product_edited(self, part: str) -> None:
-        if part == self.part:
-            self.show_product(part)
 
     def _reshow(self) -> None:
         if self.part:

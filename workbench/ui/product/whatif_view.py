@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QMes
 
 from workbench.engine import RulesetError
 from workbench.ui.catalog.classify import Classified, regime_label
-from workbench.ui.product.drafts import Draft
+from workbench.services.drafts import Draft
 from workbench.ui.support.i18n import tr
 from workbench.ui.shell.session import Session
 from workbench.ui.support.widgets import fill_regime_combo, split_key

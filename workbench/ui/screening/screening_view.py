@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QDo
                                QProgressBar, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from workbench.services.changes import DEALS, SCREENING
 from workbench.ui.support.i18n import tr
 
 
@@ -35,11 +36,8 @@ def score_bar(score: float) -> QProgressBar:
 class ScreeningView(QWidget):
     def __init__(self, session, parent=None):
         super().__init__(parent)
-        from workbench.services.screening import ScreeningService
-
         self.session = session
-        services = session.services
-        self.service = ScreeningService(services.conn, services.clock, db_label=services.db_path)
+        self.service = session.services.screening
         self.snapshot_label = QLabel()
         self.snapshot_label.setObjectName("screening-snapshot")
         self.snapshot_label.setWordWrap(True)
@@ -129,14 +127,16 @@ class ScreeningView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        session.dataChanged.connect(self._data_changed)  # a bound method: Qt drops it with this view
         self.refresh()
 
     # reading ----------------------------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Deals saved in the Deals tab since may hold new parties: the queue is re-read (cheap when
-        nothing changed: the service keeps it until a snapshot, decision, deal or link changes)."""
-        super().showEvent(event)
-        self.refresh()
+    def _data_changed(self, topic: str, _keys: tuple) -> None:
+        """A new list, a decision or a link (the service's own notices), or a deal saved in the
+        Deals tab (it may hold new parties): the queue is re-read (cheap when nothing changed: the
+        service keeps it until a snapshot, decision, deal or link changes)."""
+        if topic in (SCREENING, DEALS):
+            self.refresh()
 
     def refresh(self) -> None:
         from workbench.services.screening import REVIEW_THRESHOLD
@@ -225,7 +225,6 @@ class ScreeningView(QWidget):
             return None
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self.refresh()
         QMessageBox.information(self, tr("Screening list loaded"), tr(
             "%1 entries loaded; %2 new possible matches among the stored parties.").replace(
             "%1", f"{report.snapshot.entries:,}").replace("%2", str(len(report.new_matches))))
@@ -247,8 +246,7 @@ class ScreeningView(QWidget):
         except Exception as exc:
             QMessageBox.warning(self, tr("Review queue"), str(exc))
             return False
-        self.refresh()
-        return True
+        return True  # the service's notice has refreshed the queue
 
     def add_link(self, values: Optional[tuple] = None) -> bool:
         if values is None:
@@ -261,7 +259,6 @@ class ScreeningView(QWidget):
         except Exception as exc:
             QMessageBox.warning(self, tr("Ownership links"), str(exc))
             return False
-        self.refresh()
         return True
 
     def import_links(self, path: Optional[Path] = None) -> int:
@@ -276,7 +273,6 @@ class ScreeningView(QWidget):
         except Exception as exc:
             QMessageBox.warning(self, tr("Ownership links"), str(exc))
             return 0
-        self.refresh()
         return n
 
     def affiliates_check(self, party: Optional[str] = None) -> Optional[str]:

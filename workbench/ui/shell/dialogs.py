@@ -39,7 +39,7 @@ class AboutDialog(QDialog):
         text += "<br>" + tr("Catalog") + f": {services.db_path}"
         from workbench.ui.shell.main_window import rules_freshness_text
 
-        text += "<br>" + rules_freshness_text(services.clock.today())
+        text += "<br>" + rules_freshness_text(services.clock.today(), services.library.folder)
         label = QLabel(text)
         label.setWordWrap(True)
         regimes = services.regimes()

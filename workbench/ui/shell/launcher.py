@@ -2,10 +2,10 @@
 language switch (a fresh window and session sharing the loaded catalog and its cache); and the
 offscreen ``--screenshot`` mode.
 
-Start-up order (issue 4): the window is built and the catalog's rows are loaded and painted
-without the engine; once they are on screen the session imports the engine and loads the
-selected regime on a worker (Session.start_engine), then classifies; the other regimes load
-after that result is shown.
+Start-up order (the catalog is usable before the engine loads): the window is built and the
+catalog's rows are loaded and painted without the engine; once they are on screen the session
+imports the engine and loads the selected regime on a worker (Session.start_engine), then
+classifies; the other regimes load after that result is shown.
 """
 
 from __future__ import annotations
@@ -52,9 +52,9 @@ class Gui:
         self.language.apply(lang or str(settings.value("language", "en")))
         self.errors = errors
         if errors is not None:
-            # Issue 7 (workbench.crash): tracebacks also go to crash.log, open transactions are rolled
-            # back, faulthandler writes C-level crashes to crash-faults.log; the one dialog stays
-            # ErrorReporter's (called as on_error).
+            # workbench.crash, so a crash leaves a record and no half-written data: tracebacks also
+            # go to crash.log, open transactions are rolled back, faulthandler writes C-level
+            # crashes to crash-faults.log; the one dialog stays ErrorReporter's (called as on_error).
             from workbench import crash
 
             crash.install(services.data_dir / "crash.log", connections=lambda: [self.services.conn],

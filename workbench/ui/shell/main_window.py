@@ -2,7 +2,7 @@
 drag-and-drop import, remembered state (QSettings). It wires views to the Session; the views
 do the work.
 
-Start-up time (issue 4): only the catalog tab is built with the window. Every other tab is an
+Start-up time (the catalog must be usable at once): only the catalog tab is built with the window. Every other tab is an
 empty placeholder until it is first shown or its attribute (``window.product``, ...) is first
 read; it is then imported, built, brought up to date with the session (selected product,
 current classification) and put in the placeholder's place.
@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget,
                                QToolBar, QWidget)
 
+from workbench.services.changes import RULES
 from workbench.ui.catalog.catalog_view import CatalogView
 from workbench.ui.support.i18n import tr
 from workbench.ui.shell.report_actions import ReportActions
@@ -67,11 +68,12 @@ def window_title(services) -> str:
     return f"{name} – {title}"
 
 
-def rules_freshness_text(today) -> str:
-    """'Rules current to 2026-07-14', in red with a warning when more than 90 days before ``today``."""
+def rules_freshness_text(today, folder: Optional[Path] = None) -> str:
+    """'Rules current to 2026-07-14', in red with a warning when more than 90 days before ``today``
+    (of the rules in ``folder``, default the rules folder in use)."""
     from workbench.services.manifest import STALE_AFTER_DAYS, rules_freshness
 
-    fresh = rules_freshness(today)
+    fresh = rules_freshness(today, folder)
     if fresh.current_to is None:
         return "<span style='color:#b00020'>" + tr("Rules current to: not stated") + "</span>"
     text = tr("Rules current to %1").replace("%1", fresh.current_to.isoformat())
@@ -120,7 +122,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self.catalog if name == "catalog" else QWidget(), tab_title(name))
         self.tabs.currentChanged.connect(lambda i: self.view(TABS[i]))
         self.setCentralWidget(self.tabs)
-        self._records_banner(session.services)  # issue 7: read-only / sync-folder / modified-ruleset banner
+        self._records_banner(session.services)  # read-only / sync-folder / modified-ruleset banner
 
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(260)
@@ -128,7 +130,8 @@ class MainWindow(QMainWindow):
         self.status = QLabel(tr("Loading the catalog…"))
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.progress)
-        self.rules_freshness = QLabel(rules_freshness_text(session.services.clock.today()))
+        self.rules_freshness = QLabel(rules_freshness_text(session.services.clock.today(),
+                                                           session.services.library.folder))
         self.rules_freshness.setObjectName("rules-freshness")
         self.statusBar().addPermanentWidget(self.rules_freshness)
         if getattr(session.services, "is_demo", False):  # also on screenshots, which have no title bar
@@ -155,10 +158,16 @@ class MainWindow(QMainWindow):
         session.classifyProgress.connect(self._classify_progress)
         session.classified.connect(self._classified)
         session.catalogLoaded.connect(self._catalog_loaded)
+        session.dataChanged.connect(self._data_changed)
         session.failed.connect(lambda msg: QMessageBox.warning(self, tr("Error"), msg))
         session.productSelected.connect(lambda part: self.catalog.select_part(part, emit=False))
         self.catalog.table.doubleClicked.connect(lambda _i: self.show_tab("product"))
         self.restore_state()
+
+    def _data_changed(self, topic: str, _keys: tuple) -> None:
+        if topic == RULES:  # a rule update adopted: the label follows the rules now in use
+            services = self.session.services
+            self.rules_freshness.setText(rules_freshness_text(services.clock.today(), services.library.folder))
 
     # tabs, built when first needed ----------------------------------------------------
     def view(self, name: str) -> QWidget:
@@ -183,10 +192,7 @@ class MainWindow(QMainWindow):
     def _build_product(self) -> None:
         from workbench.ui.product.product_view import ProductView
 
-        letters = self.letters  # issue 5: is-informed letters, layered over the product view
         product = ProductView(self.session, self.undo)
-        product.letters = letters.service
-        letters.changed.connect(lambda *_: (product.letters_changed(), self.session.letters_changed()))
         self._install("product", product)
         if self.session.part:
             product.show_product(self.session.part)
@@ -226,7 +232,7 @@ class MainWindow(QMainWindow):
     def _build_deals(self) -> None:
         from workbench.ui.deals.deals_tabs import deals_tabs
 
-        deals, ledgers = deals_tabs(self.session.services)  # issue 8: deals (list + editor) and ledgers
+        deals, ledgers = deals_tabs(self.session, self.runner)  # deals (list + editor) and ledgers
         self._install("deals", deals)
         self._install("ledgers", ledgers)
 
@@ -240,25 +246,17 @@ class MainWindow(QMainWindow):
     ledgers: LedgerWidget = property(lambda self: self.view("ledgers"))  # type: ignore[assignment]
 
     def _records_banner(self, services) -> None:
-        """Issue 7: one banner above the tabs when the catalog is read-only (why, from
-        workbench.store.recovery), lives in a sync/network folder, or a bundled ruleset differs
-        from rulesets/MANIFEST.json. Nothing is shown for a healthy start."""
+        """One banner above the tabs when the catalog needs attention (workbench.services.catalog_banner:
+        read-only, a sync/network folder, a failed audit check, a modified ruleset), so the officer
+        knows before trusting or editing anything. Nothing is shown for a healthy start."""
         from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-        from workbench.store.recovery import read_only_banner
+        from workbench.services.catalog_banner import banner_lines
 
-        lines = []
-        if getattr(services, "audit_problem", None):
-            lines.append(services.audit_problem + " (the catalog was changed outside the workbench: restore the last "
-                         "verified backup with `workbench restore FILE`)")
-        if getattr(services, "read_only_reason", None):
-            lines.append(read_only_banner(services.db_path, services.read_only_reason))
-        if getattr(services, "sync_warning", None):
-            lines.append(services.sync_warning)
-        modified = sorted(getattr(services.library, "modified", ()))
-        if modified:
-            # English only, like the store messages above (resources/i18n belongs to the UI owner).
-            lines.append("Modified rulesets (files differ from rulesets/MANIFEST.json): " + ", ".join(modified))
+        lines = banner_lines(services.db_path, audit_problem=getattr(services, "audit_problem", None),
+                             read_only_reason=getattr(services, "read_only_reason", None),
+                             sync_warning=getattr(services, "sync_warning", None),
+                             modified=getattr(services.library, "modified", ()))
         self.banner = QLabel("\n".join(lines))
         self.banner.setObjectName("records-banner")
         self.banner.setWordWrap(True)
@@ -292,7 +290,7 @@ class MainWindow(QMainWindow):
         self._fill_recent()
         m.addSeparator()
         self.import_action = self._action(m, tr("Import products…"), "Ctrl+I", lambda: self.import_file())
-        self.reports = ReportActions(self)  # issue 6: memo and workbook off the UI thread
+        self.reports = ReportActions(self)  # memo and workbook off the UI thread
         self.memo_action = self._action(m, tr("Write memo for selection…"), "Ctrl+M", lambda: self.reports.write_memo())
         m.addAction(self.reports.history_action)
         self.workbook_action = self._action(m, tr("Export workbook…"), "Ctrl+E", lambda: self.reports.export_workbook())

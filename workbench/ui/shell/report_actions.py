@@ -1,4 +1,4 @@
-"""Issue 6 from the GUI: "Write memo for selection…" and "Export workbook…".
+"""The memo and workbook from the GUI: "Write memo for selection…" and "Export workbook…".
 
 Both run workbench.services.reports off the UI thread on the app's TaskRunner, with a fresh
 catalog connection opened in the worker (sqlite3 connections belong to one thread). The main

@@ -140,21 +140,11 @@ class RuleUpdateDialog(QDialog):
 
 
 def use_new_rules(session: Session) -> None:
-    """Point the open window at the rules now installed: a fresh library, the same regime by id
-    (its new version), and a new classification. The cache is emptied too: a result cached for
-    the same file (after a rollback) belongs to the old library's regime object."""
-    from workbench.services.regimes import bundled_library
-
-    bundled_library.cache_clear()
-    services = session.services
-    services.library = bundled_library()
-    session.cache.clear()
-    current = session.regime
-    if not current.draft:
-        session.regime = services.library.find(current.id) or services.library.regimes[-1]
-    session.regimesChanged.emit()
-    session.regimeChanged.emit()
-    session.classify_current()
+    """Point the open window at the rules now installed: the app reads them into a fresh library
+    and announces it (AppServices.reload_rules); the session then selects the same regime by id
+    (its new version) and classifies again, and every screen re-reads the rules, the "rules
+    current to" label included."""
+    session.services.reload_rules()
 
 
 def apply_rule_update(parent: QWidget, session: Session, runner: TaskRunner, path: Optional[Path] = None) -> None:

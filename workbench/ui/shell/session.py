@@ -2,13 +2,19 @@
 destination, the selected product, and the per-regime classification cache. Views listen to
 its signals instead of talking to each other.
 
-Start-up (issue 4): the session is built, and the catalog's rows are loaded and painted, before
-the engine is imported. :meth:`Session.start_engine` then imports it and loads the selected
-regime on a worker (``engineReady``), and the catalog is classified. Whoever reads
-``session.regime`` before that gets it loaded on the spot (the engine imported on that thread).
-Meanwhile, when the last full classification kept a compiled column that fits (same products,
-regime, destination, day and letters), ``columnEarly`` brings the selected regime's column
-without the engine; the full classification replaces it with the same values.
+It is also the one bridge from the services' change notices (workbench.services.changes) to Qt:
+it subscribes to the app's publisher, brings each notice onto the UI thread, brings its own state
+up to date (a new snapshot after an import, a reclassification after a letter or rule change),
+then re-emits it as ``dataChanged(topic, keys)``, the one signal every screen refreshes on.
+
+Start-up (the catalog is usable before the engine loads): the session is built, and the catalog's
+rows are loaded and painted, before the engine is imported. :meth:`Session.start_engine` then
+imports it and loads the selected regime on a worker (``engineReady``), and the catalog is
+classified. Whoever reads ``session.regime`` before that gets it loaded on the spot (the engine
+imported on that thread). Meanwhile, when the last full classification kept a compiled column
+that fits (same products, regime, destination, day and letters), ``columnEarly`` brings the
+selected regime's column without the engine; the full classification replaces it with the same
+values.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from workbench.ui.catalog.catalog_data import CatalogSnapshot, load_snapshot
+from workbench.services.changes import CATALOG, LETTERS, RULES
+from workbench.services.catalog_snapshot import CatalogSnapshot, load_snapshot
 from workbench.ui.catalog.classify import ClassificationCache, Classified, classify_catalog, early_classified
 from workbench.ui.shell.tasks import JobContext, TaskHandle, TaskRunner
 
@@ -34,7 +41,8 @@ class Session(QObject):
     """Signals: catalogLoaded(), engineReady() (the selected regime is loaded: the pickers can be
     filled), classified(Classified) for the selected regime, classifyProgress(done, total),
     regimeChanged(), productSelected(part), regimesChanged() (a draft added or removed, or every
-    bundled regime loaded), catalogEdited(part), failed(message)."""
+    bundled regime loaded), dataChanged(topic, keys) (a service's change notice, after the session
+    has brought itself up to date; topics and keys as in workbench.services.changes), failed(message)."""
 
     catalogLoaded = Signal()
     # The selected regime's column from the compiled cache, before the engine is loaded (a
@@ -47,7 +55,8 @@ class Session(QObject):
     regimeChanged = Signal()
     productSelected = Signal(str)
     regimesChanged = Signal()
-    catalogEdited = Signal(str)
+    dataChanged = Signal(str, object)
+    _notice = Signal(str, object)  # a change notice from any thread, delivered on the UI thread
     failed = Signal(str)
 
     def __init__(self, services: AppServices, runner: TaskRunner, parent=None,
@@ -73,6 +82,11 @@ class Session(QObject):
         self._inflight: dict[tuple, tuple[TaskHandle, list[Callable[[Classified], None]]]] = {}
         self._regimes_job: Optional[TaskHandle] = None
         self._early_job: Optional[TaskHandle] = None
+        self._notice.connect(self._changed)  # queued when published on a worker thread
+        changes = getattr(services, "changes", None)
+        if changes is not None:
+            unsubscribe = changes.subscribe(lambda topic, keys: self._notice.emit(topic, keys))
+            self.destroyed.connect(lambda *_: unsubscribe())
 
     # the selected regime, loaded after the first paint ---------------------------------
     @property
@@ -246,7 +260,7 @@ class Session(QObject):
     def load_regimes(self) -> Optional[TaskHandle]:
         """Load the bundled regimes not loaded yet on a worker, then emit regimesChanged (the
         regime pickers list them all). Started once the first screen is classified and shown,
-        so it does not compete with that (issue 4: start-up time); a view that needs every
+        so it does not compete with that first result; a view that needs every
         regime sooner gets them from services.regimes(), which loads them on its own thread."""
         library = self.services.library
         if library.complete or self._regimes_job is not None:
@@ -336,14 +350,28 @@ class Session(QObject):
             self.regimeChanged.emit()
             self.classify_current()
 
-    def letters_changed(self) -> None:
-        """A letter was added or changed status: the licence positions (services.classify lays the
-        open letters over every determination) are stale; reclassify the selected regime."""
-        self.cache.clear()
-        self.classify_current()
+    # change notices --------------------------------------------------------------------
+    def _changed(self, topic: str, keys: tuple) -> None:
+        """A service committed a change: bring the session's own state up to date first (so the
+        screens read a fresh snapshot and classification), then tell the screens."""
+        if topic == CATALOG:
+            if keys:
+                for part in keys:
+                    self._edited(part)
+                self.classify_current()
+            elif self.loaded:
+                self.load_catalog()  # an import: any product may be new or changed
+        elif topic == LETTERS:
+            # The licence positions (services.classify lays the open letters over every
+            # determination) are stale: reclassify the selected regime.
+            self.cache.clear()
+            self.classify_current()
+        elif topic == RULES:
+            self._rules_changed()
+        self.dataChanged.emit(topic, keys)
 
-    def edited(self, part: str) -> None:
-        """A figure changed: cached classifications are stale; reclassify the selected regime."""
+    def _edited(self, part: str) -> None:
+        """A figure changed: refresh the product's row in the snapshot; cached classifications are stale."""
         i = self.snapshot.index.get(part)
         row = self.services.conn.execute(
             "SELECT vendor, name, memory_bandwidth_gbs FROM products WHERE part_number = ?", (part,)).fetchone()
@@ -352,5 +380,16 @@ class Session(QObject):
             snap.vendors[i], snap.names[i], snap.mem_bw[i] = row
             snap.haystack[i] = f"{part}\t{row[0] or ''}\t{row[1] or ''}".lower()
         self.cache.clear()
-        self.catalogEdited.emit(part)
+
+    def _rules_changed(self) -> None:
+        """New rules are in use (services.library was replaced): the same regime by id (its new
+        version), and a new classification. The cache is emptied too: a result cached for the same
+        file (after a rollback) belongs to the old library's regime object."""
+        library = self.services.library
+        self.cache.clear()
+        current = self.regime
+        if not current.draft:
+            self.regime = library.find(current.id) or library.regimes[-1]
+        self.regimesChanged.emit()
+        self.regimeChanged.emit()
         self.classify_current()

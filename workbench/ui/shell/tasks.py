@@ -92,6 +92,15 @@ class _Runnable(QRunnable):
         handle.done.emit()
 
 
+def _while_alive(owner: QObject, slot: Callable) -> Callable:
+    import shiboken6
+
+    def call(*args):
+        if shiboken6.isValid(owner):
+            slot(*args)
+    return call
+
+
 class TaskRunner(QObject):
     """Starts jobs on a private QThreadPool and keeps their handles alive until they end."""
 
@@ -104,15 +113,21 @@ class TaskRunner(QObject):
     def start(self, name: str, fn: Callable[[JobContext], Any], *, on_done: Optional[Callable[[Any], None]] = None,
               on_failed: Optional[Callable[[BaseException, str], None]] = None,
               on_progress: Optional[Callable[[int, int, str], None]] = None,
-              on_cancelled: Optional[Callable[[], None]] = None) -> TaskHandle:
+              on_cancelled: Optional[Callable[[], None]] = None, owner: Optional[QObject] = None) -> TaskHandle:
         """Run ``fn(ctx)`` on the pool. Pass the callbacks here rather than connecting to the
-        handle afterwards: a fast job may emit before a later connect() is made."""
+        handle afterwards: a fast job may emit before a later connect() is made.
+
+        ``owner``: the widget the callbacks update. The runner is the app's one runner and outlives
+        any screen, so when the owner is destroyed its job is cancelled and its callbacks are
+        never called."""
         handle = TaskHandle(name, self)
         self._live.add(handle)
+        if owner is not None:
+            owner.destroyed.connect(_while_alive(handle, lambda *_: handle.cancel()))
         for signal, slot in ((handle.finished, on_done), (handle.failed, on_failed), (handle.progress, on_progress),
                              (handle.cancelled, on_cancelled)):
             if slot is not None:
-                signal.connect(slot)
+                signal.connect(slot if owner is None else _while_alive(owner, slot))
         handle.done.connect(lambda h=handle: self._forget(h))
         self.pool.start(_Runnable(fn, handle))
         return handle

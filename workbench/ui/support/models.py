@@ -5,7 +5,7 @@ Each model has column constants and ``SORT_ROLE`` (the raw value a column sorts 
 ``PART_ROLE`` (the part number of a row).
 
 The engine's wording (engine_text, which imports the engine) is imported when a classified cell
-is first shown: the catalog's rows are painted before the engine is imported (issue 4).
+is first shown: the catalog's rows are painted before the engine is imported, so the window is usable at once.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.ui.catalog import catalog_query as cq
-from workbench.ui.catalog.catalog_data import CatalogSnapshot
+from workbench.services.catalog_snapshot import CatalogSnapshot
 from workbench.ui.catalog.classify import Classified, regime_label
 from workbench.ui.support.i18n import tr
 from workbench.ui.shell.tasks import TaskRunner

@@ -1,6 +1,6 @@
 """Small shared widgets: the regime and destination pickers.
 
-Until the engine is loaded (issue 4: the catalog is painted first) the main window's pickers
+Until the engine is loaded (the catalog is painted first, so the window is usable at once) the main window's pickers
 hold one disabled item naming the selection (:func:`placeholder_combo`); they are filled when
 the selected regime is loaded.
 """

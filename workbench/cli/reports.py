@@ -1,6 +1,6 @@
 """``memo`` and ``export``: compliance memos (PDF) and the Excel workbook, from the catalog.
 
-Exit codes follow workbench.cli / cli_catalog: 0 ok, 2 bad input (unknown part number, regime or
+Exit codes follow workbench.cli.common: 0 ok, 2 bad input (unknown part number, regime or
 country), 3 a database or environment problem (disk full, newer database, unwritable folder).
 """
 
@@ -9,10 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-
-EXIT_OK, EXIT_BAD_INPUT, EXIT_STORE = 0, 2, 3
-
-DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 in the user data directory)"
+from workbench.cli.common import DB_HELP, EXIT_BAD_INPUT, EXIT_OK, EXIT_STORE, parse_date, run_clock, warn_modified
 
 
 def _open(db):
@@ -24,8 +21,7 @@ def _open(db):
 
 def _report(args: argparse.Namespace, build):
     """Run ``build(conn, library, on)`` on the catalog: (result, None) or (None, exit code) after
-    printing the error. A StoreError reaches workbench.cli.main (message and exit 3)."""
-    from workbench.cli import parse_date, warn_modified
+    printing the error. A StoreError reaches workbench.cli.common.run (message and exit 3)."""
     from workbench.services.regimes import bundled_library
     from workbench.services.reports import ReportError
 
@@ -47,19 +43,13 @@ def _report(args: argparse.Namespace, build):
         conn.close()
 
 
-def _clock(args: argparse.Namespace):
-    from workbench.cli import run_clock
-
-    return run_clock(args)
-
-
 def cmd_memo(args: argparse.Namespace) -> int:
     from workbench.services.reports import write_memo
 
     result, failed = _report(args, lambda conn, library, on: write_memo(
         conn, library, args.product, args.regime, args.destination, args.lang, args.out, end_user_hq=args.end_user_hq,
         on=on, company=args.company or "", prepared_by=args.prepared_by or "", reviewed_by=args.reviewed_by or "",
-        history=args.history, with_letters=not args.no_letters, clock=_clock(args)))
+        history=args.history, with_letters=not args.no_letters, clock=run_clock(args)))
     if failed is not None:
         return failed
     print(f"memo {result.memo_id} written to {result.path} ({result.pages} page{'s' if result.pages != 1 else ''}; "
@@ -72,7 +62,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     result, failed = _report(args, lambda conn, library, on: export_workbook(
         conn, library, args.out, args.regime, args.destination, end_user_hq=args.end_user_hq, on=on,
-        with_letters=not args.no_letters, clock=_clock(args)))
+        with_letters=not args.no_letters, clock=run_clock(args)))
     if failed is not None:
         return failed
     print(f"workbook written to {result.path}: {result.products} products, {result.determinations} determinations")

@@ -1,4 +1,4 @@
-"""Audit and records commands (issue 7).
+"""Audit and records commands: proof that the catalog's records are intact and reproducible.
 
   workbench audit verify [--db PATH] [--head HASH]   exit 0: intact; 1: broken (names the first entry)
   workbench audit replay [--db PATH]                 exit 0: every replayable determination is reproduced
@@ -14,25 +14,22 @@ from __future__ import annotations
 import argparse
 import sys
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+from workbench.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, db_path
 
 
 def _open_ro(args: argparse.Namespace):
-    from workbench.store import resolve_db_path
-    from workbench.store.catalog_file import check_catalog_file
-    from workbench.store.recovery import open_read_only
+    """The catalog's path and a read-only connection (services.audit): a missing catalog is exit 2,
+    an empty, foreign or unreadable file exit 3; a damaged one is opened so that verify can say
+    what it finds."""
+    from workbench.services.audit import open_for_checking
 
-    path = resolve_db_path(args.db)
-    # A missing catalog is NoCatalog (exit 2); an empty, foreign or unreadable file NotACatalog (exit 3).
-    # No quick_check here: verify reports what it finds in a damaged catalog.
-    check_catalog_file(path, deep=False)
-    return path, open_read_only(path)
+    return open_for_checking(args.db)
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     import sqlite3
 
-    from workbench.store.audit_verify import parse_anchor, triggers_present, verify
+    from workbench.services.audit import parse_anchor, triggers_present, verify
 
     try:
         anchor = parse_anchor(args.head) if args.head else None
@@ -82,11 +79,10 @@ def cmd_audit_replay(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """Errors reach main() as one line: a backup that does not verify exits 2, a catalog in use or a
     folder that refuses exits 3; in both cases the catalog is unchanged."""
-    from workbench.store import resolve_db_path
-    from workbench.store.backup_schedule import restore
+    from workbench.services.backup import restore_catalog
 
-    path = resolve_db_path(args.db)
-    kept = restore(args.file, path)  # holds the writer lock for the whole operation
+    path = db_path(args.db)
+    kept = restore_catalog(args.file, path)  # holds the writer lock for the whole operation
     print(f"{path}: restored from {args.file}" + (f"; the previous catalog was kept as {kept}" if kept else ""))
     return EXIT_OK
 

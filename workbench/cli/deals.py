@@ -13,28 +13,24 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from workbench.cli_lock import writes_catalog
-from workbench.cli_format import csv_text, json_text, text_table
+from workbench.cli.common import (DB_HELP, EXIT_BAD_INPUT, EXIT_OK, EXIT_OVER_LIMIT, csv_text, db_path, json_text,
+                                  report, run_adding, run_clock, text_table, writes_catalog)
 
 MAX_UNITS = 10**9  # as workbench.engine.deals.MAX_UNITS (not imported: the CLI starts without the engine)
-EXIT_OK, EXIT_BAD_INPUT, EXIT_STORE, EXIT_OVER_LIMIT = 0, 2, 3, 4
-DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 in the user data directory)"
 
 
 def _service(db):
     from workbench.services.catalog import open_existing_catalog
     from workbench.services.deals import DealService
     from workbench.services.regimes import bundled_library
-    from workbench.store import resolve_db_path
 
-    path = resolve_db_path(db)
+    path = db_path(db)
     conn = open_existing_catalog(path)  # a missing or unusable catalog is refused; nothing is created
     return conn, DealService(conn, bundled_library(), db_label=path)
 
 
 def _run_adding(args: argparse.Namespace, body) -> int:
     """``deals add``: into a new path an empty company catalog is made (and said); a dry run makes nothing."""
-    from workbench.cli_catalog import run_adding
     from workbench.services.deals import DealService
     from workbench.services.regimes import bundled_library
 
@@ -43,36 +39,23 @@ def _run_adding(args: argparse.Namespace, body) -> int:
 
 
 def _guarded(call) -> int:
+    """``call()``, with an unknown regime or a database problem said here (exit 2 or 3), before
+    run_adding's note that the catalog it made was removed again."""
+    from workbench.errors import StorageError
     from workbench.services.regimes import UnknownRegime
-    from workbench.store import StoreError
 
     try:
         return call()
-    except UnknownRegime as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
+    except (UnknownRegime, StorageError) as exc:
+        return report(exc)
 
 
 def _run(args: argparse.Namespace, body) -> int:
-    from workbench.services.regimes import UnknownRegime
-    from workbench.store import StoreError
-
-    try:
-        conn, service = _service(args.db)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
+    """``body(service)`` on the existing catalog's deals; an unknown regime or a database problem
+    reaches workbench.cli.common.run, which says it and returns its exit code (2 or 3)."""
+    conn, service = _service(args.db)
     try:
         return body(service)
-    except UnknownRegime as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
     finally:
         conn.close()
 
@@ -125,8 +108,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     from workbench.io.deals_xlsx import parse_deals
     from workbench.io.tables import TableError
-    from workbench.services.deals import OverLimit
-    from workbench.store.deals import DealStoreError
+    from workbench.services.deals import DealStoreError, OverLimit
 
     def body(service) -> int:
         try:
@@ -178,8 +160,6 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_ledger(args: argparse.Namespace) -> int:
     def body(service) -> int:
         ledgers = service.ledgers(args.regime, args.year)
-        from workbench.cli import run_clock
-
         today = date.fromisoformat(args.today) if args.today else run_clock(args).today()
         clocks = service.nac_clocks(args.regime)
         if args.format == "json":
@@ -213,7 +193,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 @writes_catalog
 def cmd_us_shipments(args: argparse.Namespace) -> int:
-    from workbench.store.deals import DealStoreError
+    from workbench.services.deals import DealStoreError
 
     def body(service) -> int:
         if args.part not in service.specs():

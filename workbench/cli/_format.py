@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 
 
 def text_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    from workbench.cli_terminal import terminal_safe  # a table is for reading: escapes shown, never run
+    from workbench.cli._terminal import terminal_safe  # a table is for reading: escapes shown, never run
 
     rows = [["" if v is None else terminal_safe(str(v)) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]

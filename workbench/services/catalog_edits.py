@@ -1,19 +1,16 @@
-"""The catalog as the desktop app holds it: ids and a few display columns in memory, full
-specs read from SQLite only when a job or the product view needs them.
+"""Editing one figure of one product from the desktop app, with undo, and reading what the product
+view shows (the product's spec and the source of each figure).
 
-Qt-free on purpose (jobs run it on worker threads, tests call it directly). It reads the store
-through its public tables and writes only through ``workbench.store.products.write_products``
-inside ``write_transaction``, so every edit gets its hash-chained audit row.
-
-Loading the snapshot imports no engine model (issue 4: the catalog's rows are painted before
-the engine is imported); building specs and validating an edit import it when called.
+Qt-free (jobs run it on worker threads, tests call it directly). Every write goes through
+``workbench.store.products.write_products`` inside ``write_transaction``, so each edit, undo and
+redo gets its hash-chained audit row. The engine is imported only when a spec is built or an
+edit validated: this module is imported with the product view, after the catalog is painted.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Optional
 
 from workbench.errors import StorageError
 from workbench.store.columns import BOOL_COLUMNS
@@ -24,13 +21,10 @@ from workbench.store.products import ProductWrite, get_product
 if TYPE_CHECKING:
     from workbench.engine.spec import ProductSpec
 
-_BOOLS = frozenset(BOOL_COLUMNS)
-SELECT_ALL = f"SELECT {', '.join(TEMPLATE_FIELDS)} FROM products ORDER BY part_number"
+__all__ = ["ANY", "BOOL_COLUMNS", "EDIT_SOURCE", "FigureChanged", "TEMPLATE_FIELDS", "last_audit", "product_spec",
+           "provenance", "spec_from_record", "update_figure"]
+
 EDIT_SOURCE = "edited in the desktop app"
-
-
-def record_from_row(row: tuple) -> dict:
-    return {f: (bool(v) if f in _BOOLS and v is not None else v) for f, v in zip(TEMPLATE_FIELDS, row)}
 
 
 def spec_from_record(rec: dict) -> ProductSpec:
@@ -38,60 +32,6 @@ def spec_from_record(rec: dict) -> ProductSpec:
     from workbench.engine.spec import ProductSpec
 
     return ProductSpec.model_construct(**{k: v for k, v in rec.items() if v is not None})
-
-
-@dataclass
-class CatalogSnapshot:
-    """Everything the catalog table needs without touching the database: one entry per product."""
-
-    parts: list[str] = field(default_factory=list)
-    vendors: list[Optional[str]] = field(default_factory=list)
-    names: list[Optional[str]] = field(default_factory=list)
-    mem_bw: list[Optional[float]] = field(default_factory=list)
-    lines: list[tuple[str, ...]] = field(default_factory=list)  # product lines each product belongs to
-    haystack: list[str] = field(default_factory=list)  # lower-cased part, vendor and name for search
-    index: dict[str, int] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.parts)
-
-    @property
-    def vendor_names(self) -> list[str]:
-        return sorted({v for v in self.vendors if v})
-
-    @property
-    def line_names(self) -> list[str]:
-        return sorted({n for ls in self.lines for n in ls})
-
-
-def load_snapshot(conn: sqlite3.Connection, progress: Optional[Callable[[int, int], None]] = None) -> CatalogSnapshot:
-    snap = CatalogSnapshot()
-    members: dict[str, list[str]] = {}
-    for part, name in conn.execute("SELECT m.part_number, l.name FROM product_line_members m "
-                                   "JOIN product_lines l ON l.id = m.line_id"):
-        members.setdefault(part, []).append(name)
-    total = conn.execute("SELECT count(*) FROM products").fetchone()[0]
-    rows = conn.execute("SELECT part_number, vendor, name, memory_bandwidth_gbs FROM products ORDER BY part_number")
-    for i, (part, vendor, name, bw) in enumerate(rows):
-        snap.index[part] = i
-        snap.parts.append(part)
-        snap.vendors.append(vendor)
-        snap.names.append(name)
-        snap.mem_bw.append(bw)
-        snap.lines.append(tuple(members.get(part, ())))
-        snap.haystack.append(f"{part}\t{vendor or ''}\t{name or ''}".lower())
-        if progress and i % 20000 == 0:
-            progress(i, total)
-    return snap
-
-
-def iter_specs(conn: sqlite3.Connection):
-    """Every product's spec in part-number order, streamed."""
-    from workbench.engine.spec import ProductSpec
-
-    build = ProductSpec.model_construct
-    for row in conn.execute(SELECT_ALL):
-        yield build(**{k: v for k, v in record_from_row(row).items() if v is not None})
 
 
 def product_spec(conn: sqlite3.Connection, part: str) -> Optional[ProductSpec]:
@@ -116,7 +56,7 @@ class FigureChanged(StorageError):
 
 
 def update_figure(conn: sqlite3.Connection, part: str, name: str, value: object, source: Provenance = None,
-                  db_label: object = "catalog", expected: object = ANY) -> tuple[object, Provenance]:
+                  db_label: object = "catalog", expected: object = ANY, changes=None) -> tuple[object, Provenance]:
     """Set one field of one product, in one transaction with its audit row.
 
     ``source`` is the provenance to record for the new value (default: "edited in the desktop
@@ -124,7 +64,8 @@ def update_figure(conn: sqlite3.Connection, part: str, name: str, value: object,
     caller can undo with another audited write. Raises workbench.engine.SpecError for a value the
     template refuses (the message names the unit). With ``expected`` (an undo or redo: the value
     this window wrote last), raises FigureChanged and writes nothing when the catalog now holds
-    another value.
+    another value. ``changes`` (a workbench.services.changes.ChangePublisher) is told of the
+    committed edit, so every screen showing the product or its position refreshes.
     """
     from workbench.engine.spec import make_spec
 
@@ -153,6 +94,8 @@ def update_figure(conn: sqlite3.Connection, part: str, name: str, value: object,
         from workbench.store.products import write_products
 
         write_products(conn, batch)
+    if changes is not None:
+        changes.publish("catalog", (part,))
     return before, old_source
 
 

@@ -1,4 +1,4 @@
-"""``workbench letters ...`` and the ``--letters`` option of ``classify``.
+"""``workbench letters ...``: the is-informed letters recorded in a catalog.
 
     workbench letters list [--status S] [--format table|json] [--db PATH]
     workbench letters show REF [--format text|json] [--db PATH]
@@ -8,7 +8,6 @@
     workbench letters dashboard [--tz ZONE] [--days N] [--db PATH]
     workbench letters check FILE [--sheet NAME] [--format table|json] [--db PATH]
     workbench letters export --out FILE.xlsx [--db PATH]
-    workbench classify ... --letters FILE.json|CATALOG.db
 
 Exit codes: 0 ok; 2 bad input (file, reference, refused status change); 3 database problem.
 """
@@ -17,18 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
-from workbench.cli_lock import writes_catalog
-from workbench.cli_format import json_text, text_table
-from workbench.engine.letters import STATUSES, TransitionRefused
-from workbench.store import StoreError
-
-EXIT_OK, EXIT_BAD_INPUT, EXIT_STORE = 0, 2, 3
-DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 in the user data directory)"
+from workbench.cli.common import DB_HELP, EXIT_OK, json_text, run_clock, text_table, writes_catalog
+from workbench.engine.letters import STATUSES
 
 
 def _service(db: Optional[str]):
@@ -42,21 +35,11 @@ def _service(db: Optional[str]):
 
 
 def _run(args: argparse.Namespace, body) -> int:
-    from workbench.services.letters import LetterInputError
-
-    try:
-        service = _service(args.db)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
+    """``body(service)`` on the catalog's letters; a refused input or a database problem reaches
+    workbench.cli.common.run, which says it and returns its exit code (2 or 3)."""
+    service = _service(args.db)
     try:
         return body(service)
-    except (LetterInputError, TransitionRefused) as exc:
-        print(str(exc) if "\n" in str(exc) else f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
     finally:
         service.conn.close()
 
@@ -77,12 +60,6 @@ def cmd_list(args: argparse.Namespace) -> int:
                            x.summary if len(x.summary) <= 60 else x.summary[:57] + "..."] for x in letters]))
         return EXIT_OK
     return _run(args, body)
-
-
-def _clock(args: argparse.Namespace):
-    from workbench.cli import run_clock
-
-    return run_clock(args)
 
 
 def _show_text(service, letter, now: datetime) -> str:
@@ -155,7 +132,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                               "before": h.before, "after": h.after} for h in service.history(letter.ref)]
             print(json_text(data))
         else:
-            print(_show_text(service, letter, _clock(args).now()))
+            print(_show_text(service, letter, run_clock(args).now()))
         return EXIT_OK
     return _run(args, body)
 
@@ -175,7 +152,7 @@ def _day(text: Optional[str], args: argparse.Namespace) -> date:
     from workbench.services.letters import LetterInputError
 
     if text is None:
-        return _clock(args).today()
+        return run_clock(args).today()
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -212,7 +189,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             zone(args.tz)
         except ValueError as exc:
             raise LetterInputError(f"--tz: {exc}") from None
-        print(json_text(service.dashboard(now=_clock(args).now(), user_tz=args.tz, horizon_days=args.days).to_json()))
+        print(json_text(service.dashboard(now=run_clock(args).now(), user_tz=args.tz, horizon_days=args.days).to_json()))
         return EXIT_OK
     return _run(args, body)
 
@@ -251,26 +228,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"{len(service.list())} letters written to {out}")
         return EXIT_OK
     return _run(args, body)
-
-
-# --- classify --letters: the letters classify lays over the regimes --------------------------------------
-
-def letters_from(source: str):
-    """Letters from a JSON file, or the letters recorded in a catalog database file."""
-    from workbench.services.letters import LetterInputError, load_letter_file
-
-    path = Path(source)
-    if not path.is_file():
-        raise LetterInputError(f"--letters: {source} not found (expected a letters .json file or a catalog database)")
-    with open(path, "rb") as fh:
-        magic = fh.read(16)
-    if magic == b"SQLite format 3\x00":
-        service = _service(str(path))
-        try:
-            return service.list()
-        finally:
-            service.conn.close()
-    return load_letter_file(path)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -331,8 +288,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--out", required=True, metavar="FILE.xlsx")
     db(q)
     q.set_defaults(func=cmd_export)
-
-    classify = sub.choices.get("classify")
-    if classify is not None:
-        classify.add_argument("--letters", metavar="FILE.json|DB",
-                              help="apply is-informed letters from a JSON file or a catalog database on top")

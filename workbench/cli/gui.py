@@ -67,7 +67,7 @@ def choose_catalog(args: argparse.Namespace, interactive: bool) -> Optional[Path
     """The catalog to open (made first for --demo or a first-start choice); None when the officer
     cancelled the first-start dialog or nobody can be asked. A NoCatalog error for --db/WORKBENCH_DB."""
     from workbench.services.catalog import NoCatalog, create_catalog, default_demo_path
-    from workbench.store.connection import ENV_VAR, default_db_path, resolve_db_path
+    from workbench.services.catalog_file import ENV_VAR, default_db_path, resolve_db_path
 
     if getattr(args, "demo", False):
         path = resolve_db_path(args.db) if args.db else default_demo_path()
@@ -153,7 +153,7 @@ def screenshot_first_start(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from workbench.store import StoreError
+    from workbench.services.catalog_file import StoreError
 
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -187,7 +187,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def _ask_sync(message: str) -> bool:
-    """Issue 7: a catalog in a cloud-sync or network folder is confirmed before the first write."""
+    """A catalog in a cloud-sync or network folder is confirmed before the first write: two
+    computers writing one SQLite file through a sync service can corrupt it."""
     from PySide6.QtWidgets import QMessageBox
 
     from workbench.ui.shell.launcher import application
@@ -204,8 +205,7 @@ def _offer_restore(exc: Exception) -> bool:
     """A damaged catalog was moved aside: show why, and offer the newest verified backup."""
     from PySide6.QtWidgets import QMessageBox
 
-    from workbench.store.backup_schedule import restore
-    from workbench.store.recovery import CorruptDatabase
+    from workbench.services.backup import CorruptDatabase, restore_catalog
     from workbench.ui.shell.launcher import application
 
     application()
@@ -217,7 +217,7 @@ def _offer_restore(exc: Exception) -> bool:
                                   QMessageBox.StandardButton.Yes)
     if answer != QMessageBox.StandardButton.Yes:
         return False
-    restore(exc.backup, exc.path)
+    restore_catalog(exc.backup, exc.path)
     return True
 
 

@@ -15,9 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.cli_lock import writes_catalog
-
-EXIT_OK = 0
+from workbench.cli.common import EXIT_OK, country, db_path, run_clock, text_table, writes_catalog
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -29,8 +27,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _impact_text(result, limit: int | None = None) -> str:
-    from workbench.cli_format import text_table
-
     where = f" for {result.destination}" if result.destination else " (no destination: classification only)"
     products = result.flipped_products
     lines = [f"{len(products)} of {result.products} catalog products change under the bundle{where}"]
@@ -51,20 +47,16 @@ def _impact_text(result, limit: int | None = None) -> str:
 
 @writes_catalog
 def cmd_apply(args: argparse.Namespace) -> int:
-    from workbench.cli import _country
     from workbench.services.catalog import catalog_specs, open_existing_catalog
     from workbench.services.regimes import bundled_library
     from workbench.services.rule_updates import impact, install, verify_bundle
-    from workbench.store import resolve_db_path
 
     verified = verify_bundle(Path(args.bundle))
-    destination = _country(args.destination, "--destination")
+    destination = country(args.destination, "--destination")
     print("\n".join(verified.summary_lines()))
-    db = resolve_db_path(args.db)
+    db = db_path(args.db)
     conn = open_existing_catalog(db)  # a missing or unusable catalog is refused; nothing is created
     try:
-        from workbench.cli import run_clock
-
         result = impact(bundled_library(), verified.library, catalog_specs(conn), destination,
                         today=run_clock(args).today())
         print()
@@ -81,7 +73,6 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from workbench.cli_format import text_table
     from workbench.services.rule_updates import installed_bundles, rules_in_use
 
     from workbench.paths import RULE_UPDATES_STATE, rule_updates_dir
@@ -108,9 +99,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     from workbench.services.catalog import open_existing_catalog
     from workbench.services.rule_updates import rollback
-    from workbench.store import resolve_db_path
 
-    db = resolve_db_path(args.db)
+    db = db_path(args.db)
     conn = open_existing_catalog(db)  # a missing or unusable catalog is refused; nothing is created
     try:
         left, now = rollback(conn, db)

@@ -1,11 +1,11 @@
-"""Catalog commands for the command line: ``init``, ``import`` and ``backup``, the ``--db``
-option, and reading the catalog's products for ``classify``/``compare --db``.
+"""Catalog commands for the command line: ``init``, ``import`` and ``backup``, and the adding
+of data into a catalog that may not exist yet (``import``, ``deals add``).
 
 Only ``init`` makes a catalog on purpose; ``import`` into a path with no file makes an empty
 company catalog and says so (``--dry-run`` makes nothing at all). Every other command refuses a
 missing catalog (exit 2) and an empty, foreign or damaged file (exit 3) without touching it.
 
-Exit codes follow workbench.cli: 0 ok, 2 bad input (one ``FILE:SHEET!CELL: ...`` line per
+Exit codes follow workbench.cli.common: 0 ok, 2 bad input (one ``FILE:SHEET!CELL: ...`` line per
 problem), and 3 for a database or environment problem (disk full, newer database, not ours).
 """
 
@@ -16,31 +16,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from workbench.cli_lock import writes_catalog
-from workbench.engine import ProductSpec
+from workbench.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_db_arg, report, run_adding, run_clock, writes_catalog
+from workbench.errors import StorageError
 from workbench.io.xlsx_guard import DEFAULT_LIMITS
-from workbench.store import StoreError, resolve_db_path
-
-EXIT_OK, EXIT_BAD_INPUT, EXIT_STORE = 0, 2, 3
 
 MAX_PROBLEM_LINES = 200
-
-DB_HELP = "catalog database file (default: $WORKBENCH_DB, else catalog.sqlite3 in the user data directory)"
-
-
-def add_db_arg(p: argparse.ArgumentParser, help: str = DB_HELP) -> None:
-    p.add_argument("--db", metavar="PATH", help=help)
-
-
-def catalog_specs(db: str | None) -> list[ProductSpec]:
-    """Every product in the existing catalog (NoCatalog / NotACatalog otherwise; nothing is created)."""
-    from workbench.services.catalog import catalog_specs as specs, open_existing_catalog
-
-    conn = open_existing_catalog(db)
-    try:
-        return specs(conn)
-    finally:
-        conn.close()
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -54,46 +34,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     else:
         print(f"company catalog created at {path} (empty; add products with: workbench import FILE --db {path})")
     return EXIT_OK
-
-
-def run_adding(db, dry_run: bool, body) -> int:
-    """Run ``body(conn, path)`` (an exit code) for a command that adds data (import, deals add).
-
-    With no file at the path, an empty company catalog is made and the officer is told; if the
-    command then fails, that new catalog is removed again. A dry run on a new path works on an
-    empty catalog in a temporary folder and creates nothing (no catalog, lock or backup file).
-    An existing file that is not a usable catalog is refused (exit 3) and not touched.
-    """
-    import tempfile
-
-    from workbench.services.catalog import create_catalog, open_existing_catalog, open_or_create_company
-    from workbench.store.catalog_file import exists
-
-    path = resolve_db_path(db)
-    if dry_run and not exists(path):
-        with tempfile.TemporaryDirectory(prefix="workbench-dry-run-") as tmp:
-            conn = open_existing_catalog(create_catalog(Path(tmp) / "catalog.sqlite3"))
-            print(f"note: no catalog at {path} yet: this dry run compares with an empty catalog and creates "
-                  "nothing", file=sys.stderr)
-            try:
-                return body(conn, path)
-            finally:
-                conn.close()
-    conn, created = open_or_create_company(path)
-    if created:
-        print(f"note: created an empty company catalog at {path}", file=sys.stderr)
-    code = None
-    try:
-        code = body(conn, path)
-        return code
-    finally:
-        conn.close()
-        if created and code != EXIT_OK:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                side = path.with_name(path.name + suffix)
-                if side.exists():
-                    side.unlink()
-            print(f"note: nothing was added, so the new catalog at {path} was removed again", file=sys.stderr)
 
 
 @writes_catalog
@@ -115,7 +55,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_into(conn, db: Path, args: argparse.Namespace, limits, choices, similar) -> int:
-    from workbench.cli import run_clock
     from workbench.services.import_products import ImportFailed, import_products, render_columns, render_plan
 
     try:
@@ -133,9 +72,8 @@ def _import_into(conn, db: Path, args: argparse.Namespace, limits, choices, simi
         print(f"error: {args.file}: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}; "
               "nothing was imported", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
+    except StorageError as exc:  # said here, before run_adding's note that a new catalog was removed again
+        return report(exc)
     for note in plan.notes:
         print(f"note: {note}", file=sys.stderr)
     print(render_plan(plan, limit=args.show))
@@ -143,18 +81,9 @@ def _import_into(conn, db: Path, args: argparse.Namespace, limits, choices, simi
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from workbench.services.catalog import open_existing_catalog
-    from workbench.store.backup import backup_to
+    from workbench.services.backup import backup_catalog
 
-    try:
-        conn = open_existing_catalog(args.db)
-        try:
-            out = backup_to(conn, Path(args.out))
-        finally:
-            conn.close()
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
+    out = backup_catalog(args.db, Path(args.out))  # a missing or unusable catalog: exit 2 or 3 (common.run)
     print(f"backup written to {out} (integrity_check ok)")
     return EXIT_OK
 

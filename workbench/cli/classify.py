@@ -1,58 +1,38 @@
-"""Headless command line: the same services the GUI uses.
+"""``regimes``, ``classify`` and ``compare``: the bundled regimes, and the licence position of
+products (from a template file, the demo catalog or a catalog database) under them.
 
-Exit codes: 0 ok; 2 bad input (file, sheet, cell, regime id, country code), with one
-``FILE:SHEET!CELL: what is wrong (expected ...)`` line per problem on stderr; 3 a database
-problem (disk full, a newer or foreign database file; see workbench.cli_catalog).
+The licence position comes from services.classify in its layers (the engine's determination,
+the is-informed letters, screening), computed there once; this module only chooses the inputs
+(which letters: the catalog's with ``--db``, a file's with ``--letters``, none with
+``--no-letters``) and renders the result.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING
 
-from workbench import __version__
-from workbench.errors import UserError, exit_code_for
+from workbench.cli.common import (EXIT_OK, BadInput, add_db_arg, country, csv_text, json_text, number, parse_date,
+                                  run_clock, text_table, warn_modified)
 
 if TYPE_CHECKING:
     from workbench.engine import ProductSpec
 
-# Start-up time (issue 4): this module imports only the standard library at module level. The
-# engine, the store and the file readers are imported by the command that uses them, and only
-# the module registering the command being run is imported (see build_parser).
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_STORE = 0, 2, 3
+def _catalog_specs(db: str) -> list[ProductSpec]:
+    """Every product in the existing catalog (NoCatalog / NotACatalog otherwise; nothing is created)."""
+    from workbench.services.catalog import catalog_specs, open_existing_catalog
 
-
-class BadInput(UserError):
-    """Reported on stderr, exit code 2."""
-
-
-def _country(code: Optional[str], what: str) -> Optional[str]:
-    from workbench.services.regimes import bundled_library
-
-    if code is None:
-        return None
-    code = code.strip().upper()
-    if code not in bundled_library().countries:
-        raise BadInput(f"{what}: unknown country code '{code}' (expected an ISO 3166-1 alpha-2 code such as CN, AE, MY)")
-    return code
-
-
-def parse_date(text: Optional[str]) -> Optional[date]:
-    """--date YYYY-MM-DD, or BadInput naming the option."""
-    if text is None:
-        return None
+    conn = open_existing_catalog(db)
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"--date: '{text}' is not a date (expected YYYY-MM-DD)") from None
+        return catalog_specs(conn)
+    finally:
+        conn.close()
 
 
 def _load_specs(args: argparse.Namespace) -> list[ProductSpec]:
-    from workbench.cli_catalog import catalog_specs
     from workbench.io.tables import TableError
     from workbench.io.template import parse_products
     from workbench.paths import resources_dir
@@ -60,7 +40,7 @@ def _load_specs(args: argparse.Namespace) -> list[ProductSpec]:
     if sum(bool(x) for x in (args.input, args.demo, getattr(args, "db", None))) > 1:
         raise BadInput("give either INPUT, --demo or --db, not several")
     if getattr(args, "db", None):
-        specs = catalog_specs(args.db)  # refuses a missing or unusable catalog; creates nothing
+        specs = _catalog_specs(args.db)  # refuses a missing or unusable catalog; creates nothing
         if not specs:
             print(f"note: {args.db}: the catalog has no products yet, so there is nothing to classify "
                   f"(add some with: workbench import FILE --db {args.db})", file=sys.stderr)
@@ -85,7 +65,6 @@ def _load_specs(args: argparse.Namespace) -> list[ProductSpec]:
 
 
 def cmd_regimes(args: argparse.Namespace) -> int:
-    from workbench.cli_format import json_text, text_table
     from workbench.services.manifest import rules_current_to
     from workbench.services.regimes import bundled_library
 
@@ -123,18 +102,19 @@ _CLASSIFY_COLUMNS = ["part_number", "regime", "classification", "paragraph", "tp
 def _classifier(args: argparse.Namespace, lib, destination, hq, on):
     """The one licence position's layers for this command (services.classify): with ``--db`` the
     catalog's open letters apply unless ``--no-letters``; ``--letters FILE|DB`` names others."""
-    from workbench.services.classify import Classifier, letters_in_catalog
+    from workbench.services.classify import Classifier, letters_from_file, letters_in_catalog
 
     source = getattr(args, "letters", None)
     if source and getattr(args, "no_letters", False):
         raise BadInput("give either --letters or --no-letters, not both")
     letters = None
     if source:
-        from workbench.cli_letters import letters_from
-        from workbench.store import StoreError
+        from workbench.services.catalog_file import StoreError
 
+        if not Path(source).is_file():
+            raise BadInput(f"--letters: {source} not found (expected a letters .json file or a catalog database)")
         try:
-            letters = letters_from(source)
+            letters = letters_from_file(Path(source))
         except StoreError as exc:
             raise BadInput(f"--letters: {exc}") from None
     elif getattr(args, "db", None) and not getattr(args, "no_letters", False):
@@ -145,32 +125,14 @@ def _classifier(args: argparse.Namespace, lib, destination, hq, on):
     return Classifier(lib.countries, destination, hq, on, letters, today=run_clock(args).today())
 
 
-def run_clock(args: argparse.Namespace):
-    """The clock workbench.cli.main built for this run (the system clock for a Namespace made by hand)."""
-    from workbench.clock import SYSTEM_CLOCK
-
-    return getattr(args, "clock", None) or SYSTEM_CLOCK
-
-
-def warn_modified(lib, regime_ids: Optional[Sequence[str]] = None) -> list[str]:
-    """The modified regimes among ``regime_ids`` (all when None), each said on stderr: every output
-    computed from a ruleset that differs from rulesets/MANIFEST.json must say so."""
-    ids = sorted({r for r in (regime_ids if regime_ids is not None else lib.modified) if lib.is_modified(r)})
-    for regime_id in ids:
-        print(f"warning: ruleset {regime_id} is modified (its file differs from rulesets/MANIFEST.json): results "
-              "computed from it are not the published rules (see: workbench rulesets verify)", file=sys.stderr)
-    return ids
-
-
 def cmd_classify(args: argparse.Namespace) -> int:
-    from workbench.cli_format import csv_text, json_text, number, text_table
     from workbench.services.regimes import bundled_library
     from workbench.wording import licence_text, margin_number, quantity
 
     lib = bundled_library()
     regimes = lib.select(args.regime)
-    destination = _country(args.destination, "--destination")
-    hq = _country(args.end_user_hq, "--end-user-hq")
+    destination = country(args.destination, "--destination")
+    hq = country(args.end_user_hq, "--end-user-hq")
     on = parse_date(args.date)
     specs = _load_specs(args)
     positions = _classifier(args, lib, destination, hq, on).each(specs, regimes)
@@ -201,14 +163,13 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from workbench.cli_format import csv_text, json_text, text_table
     from workbench.services.regimes import bundled_library
     from workbench.wording import position_text
 
     lib = bundled_library()
     regimes = [lib.get(args.from_id), lib.get(args.to_id)]
-    destination = _country(args.destination, "--destination")
-    hq = _country(args.end_user_hq, "--end-user-hq")
+    destination = country(args.destination, "--destination")
+    hq = country(args.end_user_hq, "--end-user-hq")
     on = parse_date(args.date)
     specs = _load_specs(args)
     classifier = _classifier(args, lib, destination, hq, on)
@@ -253,8 +214,6 @@ def _brief(pos) -> dict:
 
 
 def _input_args(p: argparse.ArgumentParser) -> None:
-    from workbench.cli_catalog import add_db_arg
-
     p.add_argument("input", nargs="?", metavar="INPUT", help=".xlsx or .csv in the canonical product template")
     p.add_argument("--demo", action="store_true", help="use the bundled demo catalog of real accelerators")
     add_db_arg(p, "use the products in this catalog database instead of a file")
@@ -267,7 +226,6 @@ def _input_args(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """The commands defined in this file: regimes, classify, compare."""
     p = sub.add_parser("regimes", help="list the bundled regimes (rulesets)")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_regimes)
@@ -276,6 +234,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     _input_args(p)
     p.add_argument("--regime", action="append", metavar="ID", help="regime id (repeatable; default: all)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--letters", metavar="FILE.json|DB",
+                   help="apply is-informed letters from a JSON file or a catalog database on top")
     p.set_defaults(func=cmd_classify)
 
     p = sub.add_parser("compare", help="what changes for products between two regimes")
@@ -284,106 +244,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="to_id", required=True, metavar="ID")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_compare)
-
-
-# Each feature area registers its own subcommands from a module of its own, so this file does
-# not grow with every feature: module.register(subparsers) adds parsers with set_defaults(func=...).
-# Modules are listed in the order `workbench --help` lists their commands.
-COMMAND_MODULES: list[str] = ["workbench.cli", "workbench.cli_catalog", "workbench.cli_letters", "workbench.cli_gui",
-                              "workbench.cli_reports", "workbench.cli_deals", "workbench.cli_audit",
-                              "workbench.cli_update", "workbench.cli_screening"]
-
-# The modules that register (or, like cli_letters for classify --letters, extend) each top-level
-# command, so that running one imports only those (importing them all cost about 0.3 s of the
-# desktop app's start). tests/test_cli.py checks this table against what the modules register.
-COMMANDS: dict[str, tuple[str, ...]] = {
-    "regimes": ("workbench.cli",), "classify": ("workbench.cli", "workbench.cli_letters"),
-    "compare": ("workbench.cli",),
-    "init": ("workbench.cli_catalog",), "import": ("workbench.cli_catalog",), "backup": ("workbench.cli_catalog",),
-    "letters": ("workbench.cli_letters",),
-    "gui": ("workbench.cli_gui",),
-    "memo": ("workbench.cli_reports",), "export": ("workbench.cli_reports",),
-    "deals": ("workbench.cli_deals",),
-    "audit": ("workbench.cli_audit",), "restore": ("workbench.cli_audit",), "rulesets": ("workbench.cli_audit",),
-    "update": ("workbench.cli_update",),
-    "screen": ("workbench.cli_screening",), "screening": ("workbench.cli_screening",),
-}
-
-
-def modules_for(argv: Sequence[str]) -> list[str]:
-    """The command modules a parser for ``argv`` needs: none for no arguments (the desktop app),
-    those of the command when ``argv`` starts with a known command, else all of them
-    (``--help``, ``--version``, a mistyped command: argparse then lists every command)."""
-    if not argv:
-        return []
-    wanted = COMMANDS.get(argv[0])
-    return [m for m in COMMAND_MODULES if wanted is None or m in wanted]
-
-
-class _VersionAction(argparse.Action):
-    """``--version``: the program's version and the rules' "current to" date (read only when asked)."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        from workbench.services.manifest import rules_current_to
-
-        day = rules_current_to()
-        print(f"workbench {__version__}")
-        print(f"rules current to {day.isoformat()}" if day else "rules current to: not stated")
-        parser.exit()
-
-
-def build_parser(modules: Optional[Sequence[str]] = None) -> argparse.ArgumentParser:
-    """The parser with the commands of ``modules`` (default: every command module)."""
-    import importlib
-
-    parser = argparse.ArgumentParser(prog="workbench", description="Export-control compliance workbench for AI chips.")
-    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and how current the rules are")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES if modules is None else modules:
-        module = sys.modules[__name__] if name == __name__ else importlib.import_module(name)
-        module.register(sub)
-    return parser
-
-
-def _install_crash_log() -> None:
-    """A real process (not a test calling main(argv)) logs unexpected errors and C-level crashes."""
-    import platformdirs
-
-    from workbench import crash
-
-    crash.install(Path(platformdirs.user_log_dir("workbench", appauthor=False)) / "crash.log")
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    if argv is None:
-        _install_crash_log()
-        from workbench.cli_terminal import escape_terminal_streams
-
-        escape_terminal_streams()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(modules_for(argv))
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        # No subcommand: open the desktop app (workbench --help still prints the usage).
-        from workbench.cli_gui import default_args
-
-        args = default_args()
-    try:
-        from workbench.clock import from_environment
-
-        args.clock = from_environment()  # the one clock of this run (WORKBENCH_TODAY fixes "today")
-        return args.func(args)
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception as exc:
-        code = _expected_error(exc)
-        if code is None:
-            raise
-        text = str(exc)
-        print(f"error: {text}" if code == EXIT_STORE or "\n" not in text else text, file=sys.stderr)
-        return code
-
-
-def _expected_error(exc: Exception) -> Optional[int]:
-    """Exit code for the errors reported as one message; None for a bug (workbench.errors)."""
-    return exit_code_for(exc)

@@ -11,19 +11,15 @@ import argparse
 import sys
 from datetime import date
 
-from workbench.cli_format import json_text, text_table
-from workbench.cli_lock import writes_catalog
-
-EXIT_OK = 0
+from workbench.cli.common import (EXIT_OK, add_db_arg, country, db_path, json_text, parse_date, run_clock, text_table,
+                                  writes_catalog)
 
 
 def _service(args):
-    from workbench.cli import run_clock
     from workbench.services.catalog import open_existing_catalog
     from workbench.services.screening import ScreeningService
-    from workbench.store import resolve_db_path
 
-    path = resolve_db_path(args.db)
+    path = db_path(args.db)
     conn = open_existing_catalog(path)  # a missing or unusable catalog is refused; nothing is created
     return conn, ScreeningService(conn, run_clock(args), db_label=path)
 
@@ -50,12 +46,10 @@ def _bar(score: float, width: int = 10) -> str:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    from workbench.cli import _country
-
-    country = _country(args.country, "--country") if args.country else None
+    code = country(args.country, "--country") if args.country else None
 
     def body(service) -> int:
-        result = service.screen(args.name, country, args.address)
+        result = service.screen(args.name, code, args.address)
         if args.format == "json":
             print(json_text([m.to_json() for m in result.matches]))
             print(f"review threshold {result.threshold:.2f}; entries scoring below it are left out; "
@@ -153,8 +147,6 @@ def cmd_owners(args: argparse.Namespace) -> int:
 
 
 def cmd_affiliates(args: argparse.Namespace) -> int:
-    from workbench.cli import parse_date
-
     def body(service) -> int:
         r = service.affiliates(args.party, parse_date(args.date))
         print(f"{r.party} on {r.day}: listed owners hold {r.listed_share:g} %; Affiliates rule "
@@ -171,9 +163,6 @@ def cmd_affiliates(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """The commands defined in this file: screen, screening."""
-    from workbench.cli_catalog import add_db_arg
-
     p = sub.add_parser("screen", help="screen a party name against the loaded screening list")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--country", metavar="ISO2", help="the party's country (nudges the score)")
