@@ -161,6 +161,7 @@ class RegimeNamed:
     id: str
     sha256: str
     draft: bool = False
+    modified: bool = False  # as LoadedRegime.modified: its files differ from the MANIFEST
 
 
 def early_classified(conn: sqlite3.Connection, snapshot: CatalogSnapshot, library, cache_dir, regime_id: str,
@@ -173,7 +174,8 @@ def early_classified(conn: sqlite3.Connection, snapshot: CatalogSnapshot, librar
     early = early_column(conn, library, cache_dir, regime_id, destination, today)
     if early is None or early.parts != snapshot.parts:
         return None
-    out = Classified(RegimeNamed(regime_id, early.ruleset_sha256), destination)
+    out = Classified(RegimeNamed(regime_id, early.ruleset_sha256, modified=library.is_modified(regime_id)),
+                     destination)
     intern: dict = {}
     for row in early.rows:
         a = row.answer
