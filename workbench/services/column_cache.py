@@ -12,9 +12,10 @@ The stored plan is only used for exactly what it was made from. Its file name an
 carry the key: the regime id and the SHA-256 of its ruleset file and of the country table (the
 bytes the engine would load), the date the column is read on (the app clock's today), the
 destination and end user's headquarters, a digest of the catalog's letters, and the code
-version (the package version plus the size and modification time of the engine, wording and
-services sources). Everything read back is checked (sizes, types, the key); anything unexpected,
-any product whose signature has no stored answer, any figure the plain arithmetic cannot decide
+version (the package version plus the size and modification time of the engine's and the
+wording's sources and of the licence position's service). Everything read back is checked
+(a checksum, sizes, types, the key); anything unexpected, any product whose signature has no
+stored answer, any figure the plain arithmetic cannot decide
 means None: the caller asks the full engine. Nothing here guesses.
 
 :func:`remember` checks its own work before writing: every product of the catalog is evaluated
@@ -56,23 +57,27 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# The sources the column's answers come from: the engine, the wording, the licence position.
+_SOURCES = ("engine", "wording", "services/classify.py", "services/column_cache.py")
+
+
 def code_version() -> str:
     """The package version and the size and modification time of every source the column depends on."""
     import workbench
 
     root = Path(workbench.__file__).resolve().parent
     digest = hashlib.sha256(workbench.__version__.encode())
-    for folder in ("engine", "wording", "services"):
-        base = root / folder
-        if not base.is_dir():
+    for source in _SOURCES:
+        base = root / source
+        if base.is_file():
+            found = [str(base)]
+        elif base.is_dir():
+            found = sorted(os.path.join(d, n) for d, _, names in os.walk(base) for n in names if n.endswith(".py"))
+        else:
             continue  # a frozen app: its sources change only with its version
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
-            for name in sorted(filenames):
-                if name.endswith(".py"):
-                    st = os.stat(os.path.join(dirpath, name))
-                    digest.update(f"{os.path.relpath(os.path.join(dirpath, name), root)}:{st.st_size}:"
-                                  f"{st.st_mtime_ns}\n".encode())
+        for path in found:
+            st = os.stat(path)
+            digest.update(f"{os.path.relpath(path, root)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
