@@ -289,3 +289,29 @@ def test_the_early_column_imports_no_pydantic_yaml_or_engine_model(demo, tmp_pat
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.splitlines()[-1])
     assert result == {"rows": len(full), "heavy": []}
+
+
+def test_consistent_reads_see_one_state_and_nest(tmp_path):
+    """The classification and what is kept of it read one state of the catalog, even while a writer
+    commits in between; inside an open transaction the helper adds nothing."""
+    from workbench.store.connection import connect, write_transaction
+
+    db = tmp_path / "c.db"
+    service = open_letter_service(db)
+    writer = service.conn
+    reader = connect(db)
+    try:
+        first = "SELECT memory_bandwidth_gbs FROM products ORDER BY part_number LIMIT 1"
+        with cc.consistent_reads(reader):
+            before = reader.execute(first).fetchone()[0]
+            with write_transaction(writer, db):
+                writer.execute("UPDATE products SET memory_bandwidth_gbs = memory_bandwidth_gbs + 1 "
+                               "WHERE part_number = (SELECT min(part_number) FROM products)")
+            assert reader.execute(first).fetchone()[0] == before
+            with cc.consistent_reads(reader):  # nested: the outer transaction stays open
+                assert reader.execute(first).fetchone()[0] == before
+            assert reader.in_transaction
+        assert not reader.in_transaction and reader.execute(first).fetchone()[0] == before + 1
+    finally:
+        reader.close()
+        writer.close()
