@@ -91,7 +91,7 @@ def _classify(conn, snapshot, regime, countries, destination, progress, cancelle
     out = Classified(regime, destination, ["?"] * n, ["?"] * n, [None] * n, [None] * n, [None] * n, [None] * n,
                      [""] * n, [None] * n)
     index = snapshot.index
-    intern: dict[str, str] = {}
+    intern: dict = {}
 
     def each(pos) -> None:
         i = index.get(pos.part_number)
@@ -106,8 +106,13 @@ def _classify(conn, snapshot, regime, countries, destination, progress, cancelle
         out.tpp[i], out.pd[i] = det.tpp, det.performance_density
         out.nearest[i] = det.nearest
         out.margin_pct[i] = det.nearest.margin_pct if det.nearest is not None else None
-        out.licence[i] = _Licence(pos.license_required, pos.binding, pos.maybe, det.destination, det.end_user_hq) \
-            if (pos.binding or pos.maybe or destination) else None
+        if pos.binding or pos.maybe or destination:
+            # one shared object per distinct position (a few), not one per product: fewer objects
+            # for the cyclic collector to walk on each full collection of a large catalog
+            key = (pos.license_required, pos.binding, pos.maybe, det.destination, det.end_user_hq)
+            out.licence[i] = intern.setdefault(key, _Licence(*key))
+        else:
+            out.licence[i] = None
 
     finished = positions(conn, regime, countries, destination, each=each, cancelled=cancelled,
                          tick=(lambda d: progress(d, n)) if progress else None, today=today)
