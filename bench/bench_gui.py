@@ -12,19 +12,26 @@ same run; asserts nothing.
                  point the engine (pydantic, the rulesets) is not imported yet: TPP, PD,
                  classification and margin read "…" and the status bar says "Classifying…".
      classified  the table painted with the selected regime's classification column filled
-                 (the engine imported and the regime loaded on a worker after the first paint,
-                 then the existing classify job), and a zero-timer posted at that paint has fired.
+                 (class, margin, TPP, PD, licence position with the catalog's letters), and a
+                 zero-timer posted at that paint has fired. The column comes from the compiled
+                 column the previous start's full classification kept in the user's cache
+                 (services.column_cache: no pydantic, no YAML; a short job right after the first
+                 paint), or, when none fits (the first start of a day, or after the rules, the
+                 catalog's letters, the code or a product's signature changed), from the engine
+                 imported on a worker after the first paint. The untimed warm-up run keeps it, so
+                 the timed runs are the ordinary later starts; the engine's path is timed on its
+                 own too (*classified, engine*: a fresh cache folder per run).
    Between the two, a 2 ms heartbeat timer on the UI thread gives the longest block (how
-   responsive the window stays while the engine is imported and the catalog classified).
+   responsive the window stays until the column is filled).
    The 2x target is judged on *rows*: that is the usable window (the catalog on screen,
-   answering input); the classification arrives progressively after it and *classified* is
-   printed next to it, with its own ratio, so neither hides the other. Importing the engine
+   answering input); the classification arrives after it and *classified* is printed next to
+   it, with its own ratio (target <= 2.5x), so neither hides the other. Importing the engine
    (pydantic alone is about 0.1 s, half the bare window) and loading one regime take about as
-   long as the whole bare window, so *classified* cannot reach 2x while the engine uses pydantic.
+   long as the whole bare window, which is why the column is not waiting for them.
    The baseline is the same probe on a bare QMainWindow with an empty QTableView: its first
    paint, then the zero-timer. Process exit is not counted for either. Bytecode is cached (an
    untimed warm-up run writes it under a temporary PYTHONPYCACHEPREFIX), as in an installed app;
-   the first run also creates the demo catalog. Bare and app runs alternate; medians are printed
+   the first run also creates the demo catalog and keeps the compiled column. Bare and app runs alternate; medians are printed
    (the machine is shared and noisy).
 2. Filter and sort on 100,000 products in the real catalog table: the UI thread's blocks are
    measured with a 2 ms heartbeat timer (gap between ticks); target 95th percentile <= 50 ms.
@@ -94,7 +101,9 @@ class Probe(QObject):
         model, session = self.gui.window.catalog.model, self.gui.session
         if model.rowCount() and "rows" not in self.seen:
             self.later("rows", self.heartbeat)
-        filled = model.cls is not None and session.engine_ready and model.cls.regime is session.regime
+        # The selected regime's column: from the compiled cache (before the engine) or the engine.
+        filled = model.cls is not None and model.cls.regime.id == session.regime_id \
+            and model.cls.destination == session.destination
         if filled and model.rowCount() and model.index(0, cq.COL_CLASS).data() not in ("…", "?", "") \\
                 and "classified" not in self.seen:
             self.later("classified", self.report_blocks)
@@ -163,8 +172,8 @@ def cold_start(tmp: Path, runs: int) -> int:
     create_catalog(tmp / "demo.db", demo=True)  # the app opens catalogs, it never creates one by itself
     _run(bare_cmd, env)
     first = _run(app_cmd, env)  # writes the bytecode cache
-    bare, rows, classified, blocks, bare_rss = [], [], [], [], 0
-    for _ in range(runs):
+    bare, rows, classified, blocks, engine, bare_rss = [], [], [], [], [], 0
+    for i in range(runs):
         b = _run(bare_cmd, env)
         bare.append(b["usable"])
         bare_rss = int(b["last"])
@@ -172,6 +181,8 @@ def cold_start(tmp: Path, runs: int) -> int:
         rows.append(a["rows"])
         classified.append(a["classified"])
         blocks.append(a["block_ms"])
+        # the engine's path: no compiled column kept (a cache folder of its own, empty)
+        engine.append(_run(app_cmd, {**env, "XDG_CACHE_HOME": str(tmp / f"cache-empty-{i}")})["classified"])
     med = statistics.median
     b = med(bare)
     print(f"1. cold start (median of {runs} runs each, alternating; offscreen)")
@@ -179,10 +190,12 @@ def cold_start(tmp: Path, runs: int) -> int:
     print(f"   rows: catalog rows painted, loop responsive:      {med(rows):6.3f} s  ratio {med(rows) / b:.2f}x "
           f"(min {min(rows):.3f}; the usable window, target <= 2x)")
     print(f"   classified: selected regime's column filled:      {med(classified):6.3f} s  ratio "
-          f"{med(classified) / b:.2f}x (min {min(classified):.3f}; arrives after rows)")
-    print(f"   UI thread between rows and classified (engine import, regime load, classify on workers): "
+          f"{med(classified) / b:.2f}x (min {min(classified):.3f}; arrives after rows, target <= 2.5x)")
+    print(f"   classified, engine (no compiled column kept):     {med(engine):6.3f} s  ratio "
+          f"{med(engine) / b:.2f}x (min {min(engine):.3f}; first start of a day, or after a change)")
+    print(f"   UI thread between rows and classified (compiled column, or engine import and classify on workers): "
           f"longest block {med(blocks):.0f} ms (median; max {max(blocks):.0f} ms; 2 ms heartbeat)")
-    print(f"   first run (compiles bytecode): {first['classified']:.3f} s")
+    print(f"   first run (compiles bytecode, keeps the compiled column): {first['classified']:.3f} s")
     return bare_rss
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_val
 
 from workbench.engine.metrics import CATEGORY_METRICS, FLAG_METRICS, NUMERIC_METRICS, Metrics
 
-MET, NOT_MET, INDETERMINATE = "met", "not met", "indeterminate"
+from workbench.engine.words import INDETERMINATE, MET, NOT_MET  # noqa: E402,F401
 
 Op = Literal[">=", ">", "<", "<=", "==", "!="]
 # defer_build (here and in the other engine models): a model's validator is built when it is first
@@ -138,28 +138,8 @@ class Criterion(NamedTuple):
         return f"{self.label or self.metric} {shown} {self.op} {format_value(self.threshold)}"
 
 
-# The one table of operator symbols (the UI, the memo and the CLI read it through workbench.wording).
-OP_SYMBOLS = {">=": "≥", "<=": "≤", "!=": "≠", "==": "=", ">": ">", "<": "<", "is": "=", "in": "∈"}
-# The one table of short metric names in English (the engine's sentences, the catalog, the map).
-METRIC_SHORT = {"tpp": "TPP", "performance_density": "PD", "interconnect_bandwidth_gbs": "interconnect",
-                "memory_bandwidth_gbs": "DRAM bandwidth", "hbm_bandwidth_density_gbs_mm2": "HBM density",
-                "transistors_billion": "transistors (bn)", "process_node_nm": "node (nm)",
-                "training_ops": "training ops", "die_area_mm2": "die area"}
-
-
-def format_value(value: object) -> str:
-    """How a value reads in a trace or sentence: 15,832; 5.92; 1e+26; yes/no."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if value != 0 and (abs(value) >= 1e9 or abs(value) < 1e-3):
-            return f"{value:.3g}"
-        if value.is_integer() or abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:,.2f}"
-    if isinstance(value, list):
-        return "{" + ", ".join(map(str, value)) + "}"
-    return str(value)
+# The operator symbols, short metric names and value wording are defined once, without pydantic.
+from workbench.engine.words import METRIC_SHORT, OP_SYMBOLS, format_value  # noqa: E402,F401
 
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne}

@@ -24,7 +24,7 @@ from workbench.engine.spec import THROUGHPUT_BIT_LENGTH, ProductSpec
 from workbench.engine.conditions import METRIC_SHORT
 from workbench.engine.conditions import OP_SYMBOLS as _OP_SYMBOL
 
-INDETERMINATE_CLASS = "indeterminate"
+from workbench.engine.words import INDETERMINATE_CLASS  # noqa: E402,F401  (defined once, without pydantic)
 
 CriterionOut = Criterion  # one trace entry; ``id`` names the rule, requirement or policy
 

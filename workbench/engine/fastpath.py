@@ -501,3 +501,65 @@ def classifier_for(regimes: Sequence[LoadedRegime], countries: CountryTable, des
         while len(_CLASSIFIERS) > _KEEP:
             _CLASSIFIERS.popitem(last=False)
     return made
+
+
+# --- the compiled column (engine.compiled): a plan as plain data ------------------------------
+
+def column_plan(plan: Plan, letters: Sequence = ()) -> Optional[dict]:
+    """``plan`` and the compiled letters (``engine.letters.compile_letters``) as the plain data of an
+    ``engine.compiled.ColumnPlan`` (no answers yet; the services add them from the full path).
+
+    The leaves are the plan's distinct leaves in its order, then every letter criterion's leaves;
+    the name patterns are the plan's product flags (identity keys), the listings each letter's
+    part-number patterns; ``kinds`` says the letters' item kinds are read (model weights or
+    hardware). None when the plan reads something the plain form does not carry (a metric that
+    is not a stored figure, a value JSON cannot hold): the column then always comes from the engine.
+    """
+    from workbench.engine.compiled import FORMAT
+    from workbench.engine.spec import ProductSpec
+
+    keys: dict[tuple, None] = {}
+    for key, *_ in plan.leaves:
+        keys.setdefault(key, None)
+    for compiled in letters:
+        found: list = []
+        for crit, _ in compiled.criteria:
+            _leaves(crit.condition, compiled.letter.ref, found)
+        for key, *_ in found:
+            keys.setdefault(key, None)
+    spec_fields = ProductSpec.model_fields
+    reads = {key[1] for key in keys} | {metric for metric, _ in plan.pairs}
+    plain = sorted(reads - set(_DERIVED))
+    if any(name not in spec_fields for name in plain):
+        return None
+    defaults = {}
+    for name in {*plain, "tpp_basis", "non_planar", "product_type"}:
+        default = spec_fields[name].default
+        if not (default is None or isinstance(default, (str, bool, int, float))):
+            return None
+        defaults[name] = default
+    leaves = []
+    for key in keys:
+        kind, metric, a, b = key if len(key) == 4 else (*key, None)
+        if kind == "in":
+            leaves.append([kind, metric, list(a), None])
+        elif kind == "cmp" and (isinstance(b, bool) or not isinstance(b, (int, float)) or not math.isfinite(b)):
+            return None
+        else:
+            leaves.append([kind, metric, a, b])
+    pairs = []
+    for owner, metric, op, threshold, _test, per_cent, label in plan.pairs.values():
+        if not math.isfinite(per_cent) or not math.isfinite(threshold):
+            return None  # decided the slow way by determine: never in the plain form
+        pairs.append([owner, metric, op, threshold, per_cent, label])
+    return {
+        "format": FORMAT,
+        "fields": plain,
+        "defaults": defaults,
+        "bits": [[name, bits] for name, bits in _TPP_FIELDS],
+        "leaves": leaves,
+        "name_patterns": [[identity_key(p) for p in patterns] for patterns in plan.patterns],
+        "listings": [list(compiled.patterns) for compiled in letters],
+        "kinds": bool(letters),
+        "pairs": pairs,
+    }

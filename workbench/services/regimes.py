@@ -113,6 +113,12 @@ class RegimeLibrary:
         with self._lock:
             return self._load(regime_id)
 
+    def source_files(self, regime_id: str) -> Optional[tuple[Path, Optional[Path]]]:
+        """(ruleset file, country table file) a bundled regime is read from, without loading it; None
+        for a regime given already loaded."""
+        path = self._files.get(regime_id)
+        return (path, self._countries_file) if path is not None else None
+
     def is_modified(self, regime_id: str) -> bool:
         return regime_id in self.modified
 

@@ -247,6 +247,28 @@ class write_transaction:
         return False
 
 
+class read_transaction:
+    """``with read_transaction(conn):`` = BEGIN (deferred) ... COMMIT: every read inside sees one
+    state of the database (a worker that reads the catalog twice, e.g. classifying it and then
+    keeping what it found, must not mix two states). Inside a transaction already open, it adds
+    nothing (that one already gives a single state)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.owned = False
+
+    def __enter__(self) -> sqlite3.Connection:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+            self.owned = True
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if self.owned and self.conn.in_transaction:
+            self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        return False
+
+
 def database_file(conn: sqlite3.Connection) -> Optional[str]:
     """The file behind ``conn`` (None for an in-memory database)."""
     row = conn.execute("PRAGMA database_list").fetchone()

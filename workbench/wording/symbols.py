@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workbench.engine.conditions import METRIC_SHORT as METRIC_SHORT_EN
-from workbench.engine.conditions import OP_SYMBOLS as OPS  # the engine's tables, defined once
+from workbench.engine.words import METRIC_SHORT as METRIC_SHORT_EN
+from workbench.engine.words import OP_SYMBOLS as OPS  # the engine's tables, defined once
 
 OP_WORDS = {
     "en": {">=": "at or above", ">": "above", "<": "below", "<=": "at or below", "==": "equal to", "!=": "other than"},

@@ -83,6 +83,7 @@ class CatalogView(QWidget):
         self.model.rowsApplied.connect(self._rows_applied)
         session.catalogLoaded.connect(self._catalog_loaded)
         session.classified.connect(self._classified)
+        session.columnEarly.connect(self._classified)  # the same column, from the compiled cache
         self._fill_combo(self.vendor, tr("All vendors"), [])
         self._fill_combo(self.classification, tr("All classifications"), [])
         self._fill_combo(self.line, tr("All product lines"), [])

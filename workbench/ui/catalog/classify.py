@@ -6,11 +6,15 @@ view recomputes the full trace for the one product it shows.
 
 The engine is imported by the functions that use it, not with this module: the catalog table
 (which holds a :class:`Classified`) is painted before the engine is imported, so the window is usable
-while pydantic and the rulesets load.
+while pydantic and the rulesets load. Before it is, :func:`early_classified` can fill the selected
+regime's column from the compiled regime the last full classification kept in the user's cache
+(services.column_cache); it is the same column, and the full classification still follows once the
+engine is loaded.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from datetime import date
@@ -21,6 +25,8 @@ from workbench.services.catalog_snapshot import CatalogSnapshot
 
 if TYPE_CHECKING:
     from workbench.engine import CountryTable, LoadedRegime
+
+log = logging.getLogger("workbench.ui.classify")
 
 def regime_label(loaded: LoadedRegime) -> str:
     """How a regime is named everywhere in the UI; drafts always carry DRAFT.
@@ -59,10 +65,25 @@ def classify_catalog(conn: sqlite3.Connection, snapshot: CatalogSnapshot, regime
                      countries: CountryTable, destination: Optional[str] = None,
                      progress: Optional[Callable[[int, int], None]] = None,
                      cancelled: Callable[[], bool] = lambda: False, *,
-                     today: Optional[date] = None) -> Optional[Classified]:
+                     today: Optional[date] = None, keep: Optional[tuple] = None) -> Optional[Classified]:
     """The one licence position of every snapshot product (services.classify: the engine, then the
     catalog's open letters); None when cancelled. Rows added since the snapshot was taken are
-    skipped (a new snapshot comes with the catalog's changed event)."""
+    skipped (a new snapshot comes with the catalog's changed event). ``keep`` = (library,
+    cache dir): also keep the compiled column for the next start (:func:`remember_column`), read
+    from the same state of the catalog as the classification."""
+    from workbench.services.column_cache import consistent_reads
+
+    with consistent_reads(conn):
+        out = _classify(conn, snapshot, regime, countries, destination, progress, cancelled, today)
+        if out is not None and keep is not None and today is not None:
+            try:
+                remember_column(conn, out, snapshot, keep[0], keep[1], today)
+            except Exception:  # the cache is an optimisation: never a reason to lose the result
+                log.warning("could not keep the compiled column", exc_info=True)
+    return out
+
+
+def _classify(conn, snapshot, regime, countries, destination, progress, cancelled, today) -> Optional[Classified]:
     from workbench.services.classify import classify_catalog as positions
     from workbench.wording import position_text
 
@@ -70,7 +91,7 @@ def classify_catalog(conn: sqlite3.Connection, snapshot: CatalogSnapshot, regime
     out = Classified(regime, destination, ["?"] * n, ["?"] * n, [None] * n, [None] * n, [None] * n, [None] * n,
                      [""] * n, [None] * n)
     index = snapshot.index
-    intern: dict[str, str] = {}
+    intern: dict = {}
 
     def each(pos) -> None:
         i = index.get(pos.part_number)
@@ -85,8 +106,13 @@ def classify_catalog(conn: sqlite3.Connection, snapshot: CatalogSnapshot, regime
         out.tpp[i], out.pd[i] = det.tpp, det.performance_density
         out.nearest[i] = det.nearest
         out.margin_pct[i] = det.nearest.margin_pct if det.nearest is not None else None
-        out.licence[i] = _Licence(pos.license_required, pos.binding, pos.maybe, det.destination, det.end_user_hq) \
-            if (pos.binding or pos.maybe or destination) else None
+        if pos.binding or pos.maybe or destination:
+            # one shared object per distinct position (a few), not one per product: fewer objects
+            # for the cyclic collector to walk on each full collection of a large catalog
+            key = (pos.license_required, pos.binding, pos.maybe, det.destination, det.end_user_hq)
+            out.licence[i] = intern.setdefault(key, _Licence(*key))
+        else:
+            out.licence[i] = None
 
     finished = positions(conn, regime, countries, destination, each=each, cancelled=cancelled,
                          tick=(lambda d: progress(d, n)) if progress else None, today=today)
@@ -130,3 +156,62 @@ class ClassificationCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+@dataclass(frozen=True)
+class RegimeNamed:
+    """Stands in for the selected regime in a column filled from the compiled cache, before the
+    engine is loaded: the regime's id and the SHA-256 of the ruleset file it was compiled from."""
+
+    id: str
+    sha256: str
+    draft: bool = False
+    modified: bool = False  # as LoadedRegime.modified: its files differ from the MANIFEST
+
+
+def early_classified(conn: sqlite3.Connection, snapshot: CatalogSnapshot, library, cache_dir, regime_id: str,
+                     destination: Optional[str], today: date) -> Optional[Classified]:
+    """The column from the compiled regime in the user's cache (services.column_cache), before the
+    engine is imported; None when there is no usable one for exactly these products, this regime,
+    destination, day and letters (the engine then classifies as usual)."""
+    from workbench.services.column_cache import early_column
+
+    early = early_column(conn, library, cache_dir, regime_id, destination, today)
+    if early is None or early.parts != snapshot.parts:
+        return None
+    out = Classified(RegimeNamed(regime_id, early.ruleset_sha256, modified=library.is_modified(regime_id)),
+                     destination)
+    intern: dict = {}
+    for row in early.rows:
+        a = row.answer
+        out.classification.append(intern.setdefault(a.classification, a.classification))
+        out.shown.append(intern.setdefault(a.shown, a.shown))
+        out.position.append(intern.setdefault(a.position, a.position))
+        out.licence.append(None if a.licence is None else
+                           intern.setdefault(a.licence, _Licence(*a.licence, destination, None)))
+        out.nearest.append(row.nearest)
+        out.margin_pct.append(row.nearest.margin_pct if row.nearest is not None else None)
+        out.tpp.append(row.tpp)
+        out.pd.append(row.pd)
+    return out
+
+
+def remember_column(conn: sqlite3.Connection, result: Classified, snapshot: CatalogSnapshot, library, cache_dir,
+                    today: date) -> bool:
+    """Keep the compiled regime with this full-path column for the next start (services.column_cache)."""
+    from workbench.services.column_cache import MAX_PRODUCTS, remember
+
+    if len(snapshot) > MAX_PRODUCTS or result.regime.draft:
+        return False
+    index = snapshot.index
+
+    def full_row(part: str):
+        i = index.get(part)
+        if i is None or i >= len(result):
+            return None
+        lic = result.licence[i]
+        return (result.classification[i], result.shown[i], result.position[i],
+                None if lic is None else (lic.license_required, lic.binding, lic.maybe),
+                result.nearest[i], result.tpp[i], result.pd[i])
+
+    return remember(conn, library, cache_dir, result.regime, library.countries, result.destination, today, full_row)

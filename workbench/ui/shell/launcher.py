@@ -156,7 +156,9 @@ class EngineAfterFirstPaint(QObject):
     or twice more as the scroll bar and header settle). Importing the engine on a worker holds the
     GIL for long stretches; a paint meanwhile waits for it at every cell (each is a Python call),
     so the engine waits for the first screen to be drawn. A window that is not shown starts it at
-    once; one shown but not painted (minimised) starts it after FALLBACK_MS."""
+    once; one shown but not painted (minimised) starts it after FALLBACK_MS. Right after the first
+    paint with rows the session fills the column from the compiled cache when it can
+    (Session.fill_early: a short job, no engine)."""
 
     QUIET_MS = 50
     FALLBACK_MS = 1000
@@ -167,6 +169,7 @@ class EngineAfterFirstPaint(QObject):
         self.viewport = window.catalog.table.viewport()
         self.quiet = QTimer(self, singleShot=True, interval=self.QUIET_MS)
         self.quiet.timeout.connect(self._start)
+        self._early = False
         session.engine_deferred = not session.engine_ready
         session.catalogLoaded.connect(self._catalog_loaded)
 
@@ -182,10 +185,16 @@ class EngineAfterFirstPaint(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Paint:
             if self.window.catalog.model.rowCount() or not len(self.session.snapshot):
+                if not self._early:  # the compiled column, if kept (a short job), right after this paint
+                    self._early = True
+                    QTimer.singleShot(0, self, self.session.fill_early)
                 self.quiet.start()  # (again: a later paint restarts the wait)
         return False
 
     def _start(self) -> None:
+        if self.session.early_running and self.sender() is self.quiet:
+            self.quiet.start()  # the compiled column first (its paint restarts the wait too)
+            return
         self.quiet.stop()
         self.viewport.removeEventFilter(self)
         self.session.start_engine()

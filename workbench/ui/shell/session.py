@@ -11,7 +11,10 @@ Start-up (the catalog is usable before the engine loads): the session is built, 
 rows are loaded and painted, before the engine is imported. :meth:`Session.start_engine` then
 imports it and loads the selected regime on a worker (``engineReady``), and the catalog is
 classified. Whoever reads ``session.regime`` before that gets it loaded on the spot (the engine
-imported on that thread).
+imported on that thread). Meanwhile, when the last full classification kept a compiled column
+that fits (same products, regime, destination, day and letters), ``columnEarly`` brings the
+selected regime's column without the engine; the full classification replaces it with the same
+values.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.services.changes import CATALOG, LETTERS, RULES
 from workbench.services.catalog_snapshot import CatalogSnapshot, load_snapshot
-from workbench.ui.catalog.classify import ClassificationCache, Classified, classify_catalog
+from workbench.ui.catalog.classify import ClassificationCache, Classified, classify_catalog, early_classified
 from workbench.ui.shell.tasks import JobContext, TaskHandle, TaskRunner
 
 if TYPE_CHECKING:
@@ -42,6 +45,9 @@ class Session(QObject):
     has brought itself up to date; topics and keys as in workbench.services.changes), failed(message)."""
 
     catalogLoaded = Signal()
+    # The selected regime's column from the compiled cache, before the engine is loaded (a
+    # Classified whose regime is a RegimeNamed); the full classification follows as ``classified``.
+    columnEarly = Signal(object)
     engineReady = Signal()
     REGIMES_AFTER_MS = 100  # the other regimes start loading this long after the first classification
     classified = Signal(object)
@@ -75,6 +81,7 @@ class Session(QObject):
         self._classify_job: Optional[TaskHandle] = None
         self._inflight: dict[tuple, tuple[TaskHandle, list[Callable[[Classified], None]]]] = {}
         self._regimes_job: Optional[TaskHandle] = None
+        self._early_job: Optional[TaskHandle] = None
         self._notice.connect(self._changed)  # queued when published on a worker thread
         changes = getattr(services, "changes", None)
         if changes is not None:
@@ -174,6 +181,40 @@ class Session(QObject):
         self.catalogLoaded.emit()
         self.classify_current()
 
+    def fill_early(self) -> None:
+        """Before the engine is loaded: the selected regime's column from the compiled regime the
+        last full classification kept (ui.catalog.classify.early_classified), if there is one for
+        exactly these products, this regime, destination, day and letters. Called once the rows
+        are painted (workbench.ui.shell.launcher), so the worker does not slow the first paint."""
+        regime_id, dest, snap, services = self.regime_id, self.destination, self.snapshot, self.services
+        if self.engine_ready or self.current is not None or regime_id is None or not len(snap):
+            return
+        today = services.clock.today()
+
+        def job(ctx: JobContext) -> Optional[Classified]:
+            conn = services.open_reader()
+            try:
+                return early_classified(conn, snap, services.library, services.cache_dir, regime_id, dest, today)
+            finally:
+                conn.close()
+
+        def done(result: Optional[Classified]) -> None:
+            self._early_job = None
+            if result is not None and self.current is None and snap is self.snapshot \
+                    and (regime_id, dest) == (self.regime_id, self.destination):
+                self.columnEarly.emit(result)
+
+        def failed(exc: BaseException, text: str) -> None:
+            self._early_job = None
+            log.warning("compiled column: %s", exc)
+
+        self._early_job = self.runner.start("compiled column", job, on_done=done, on_failed=failed)
+
+    @property
+    def early_running(self) -> bool:
+        """True while fill_early's job runs (the engine's import would slow it and its paint)."""
+        return self._early_job is not None
+
     def _failed(self, exc: BaseException, text: str) -> None:
         self.failed.emit(f"{type(exc).__name__}: {exc}")
 
@@ -203,7 +244,7 @@ class Session(QObject):
             return  # start_engine() classifies when the regime is loaded
         previous = self._classify_job
         regime, dest = self.regime, self.destination
-        self._classify_job = self.ensure(regime, dest, self._got_current, progress=True)
+        self._classify_job = self.ensure(regime, dest, self._got_current, progress=True, keep=True)
         if previous is not None and previous is not self._classify_job and previous.running:
             self.release(previous)
 
@@ -234,12 +275,13 @@ class Session(QObject):
         return self._regimes_job
 
     def ensure(self, regime: LoadedRegime, destination: Optional[str], then: Callable[[Classified], None],
-               progress: bool = False) -> Optional[TaskHandle]:
+               progress: bool = False, keep: bool = False) -> Optional[TaskHandle]:
         """Call ``then(result)`` with the classification of the catalog under ``regime`` (cached,
         or computed by a background job). Returns the job's handle, or None if it was cached.
 
         A request for a regime already being classified joins that job (the comparison and the
         catalog often want the same one); a job is cancelled only when nobody waits for it.
+        ``keep``: also keep the compiled column for the next start (the selected regime's).
         """
         cached = self.cache.get(regime, destination)
         if cached is not None:
@@ -262,7 +304,7 @@ class Session(QObject):
             try:
                 result = classify_catalog(conn, snap, regime, services.library.countries, destination,
                                           lambda d, t: ctx.progress(d, t, regime.id), lambda: ctx.cancelled,
-                                          today=today)
+                                          today=today, keep=(services.library, services.cache_dir) if keep else None)
             finally:
                 conn.close()
             if result is not None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 from workbench import wording as wd
-from workbench.engine.conditions import format_value
-from workbench.engine.determine import INDETERMINATE_CLASS
+from workbench.engine.words import INDETERMINATE_CLASS, format_value  # no pydantic: the column is worded before the engine loads
 from workbench.ui.support.i18n import current_language
 
 def _lang(lang: Optional[str]) -> str:

@@ -90,7 +90,9 @@ class CatalogModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         from dataclasses import replace
 
-        self.set_query(replace(self.query, sort_column=column, descending=order == Qt.SortOrder.DescendingOrder))
+        query = replace(self.query, sort_column=column, descending=order == Qt.SortOrder.DescendingOrder)
+        if query != self.query:  # QTableView.sortByColumn asks twice: one job is enough
+            self.set_query(query)
 
     def refresh(self) -> None:
         self._generation += 1
