@@ -101,7 +101,7 @@ def test_library_and_cli_show_the_modified_regime(tampered_library, capsys):
 def test_gui_labels_mark_the_modified_regime_and_drafts_stay_drafts(tampered_library, tmp_path, qtbot):
     pytest.importorskip("pytestqt")
     from test_ui_support import close_gui, make_gui
-    from workbench.ui.catalog.classify import regime_label
+    from workbench.services.catalog_column import regime_label
 
     gui = make_gui(tmp_path, qtbot)
     try:

@@ -18,7 +18,7 @@ PROBE = """
 import json, sys
 from PySide6.QtWidgets import QApplication
 from workbench import cli
-from workbench.ui.catalog import catalog_query as cq
+from workbench.services import catalog_query as cq
 from workbench.ui.shell import launcher
 
 seen = {"early": None}

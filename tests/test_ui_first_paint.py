@@ -62,7 +62,7 @@ FIRST_PAINT = """
 import json, sys
 from PySide6.QtWidgets import QApplication
 from workbench import cli
-from workbench.ui.catalog import catalog_query as cq
+from workbench.services import catalog_query as cq
 from workbench.ui.shell import launcher
 
 seen = {}
@@ -158,7 +158,7 @@ def held_gui(tmp_path, qtbot, monkeypatch):
 def test_placeholders_until_classified_then_filled(held_gui, qtbot):
     from PySide6.QtCore import Qt
 
-    from workbench.ui.catalog import catalog_query as cq
+    from workbench.services import catalog_query as cq
 
     window, session = held_gui.window, held_gui.session
     model = window.catalog.model
@@ -181,7 +181,7 @@ def test_placeholders_until_classified_then_filled(held_gui, qtbot):
 def test_search_filter_and_sort_work_before_the_classification(held_gui, qtbot):
     from PySide6.QtCore import Qt
 
-    from workbench.ui.catalog import catalog_query as cq
+    from workbench.services import catalog_query as cq
     from workbench.ui.support.models import SORT_ROLE
 
     view, session = held_gui.window.catalog, held_gui.session

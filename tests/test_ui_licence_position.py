@@ -11,7 +11,7 @@ pytest.importorskip("pytestqt")
 from report_helpers import H20, add_products, add_sample_letter, fresh_catalog  # noqa: E402
 from test_ui_support import close_gui, make_gui  # noqa: E402
 from workbench.engine.spec import ProductSpec  # noqa: E402
-from workbench.ui.catalog import catalog_query as cq  # noqa: E402
+from workbench.services import catalog_query as cq  # noqa: E402
 
 REF = "ACME-BIS-2026-H20"
 

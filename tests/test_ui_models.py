@@ -11,10 +11,10 @@ pytest.importorskip("pytestqt")
 
 from workbench.services.catalog import open_catalog  # noqa: E402
 from workbench.services.regimes import bundled_library  # noqa: E402
-from workbench.ui.catalog import catalog_query as cq  # noqa: E402
+from workbench.services import catalog_query as cq  # noqa: E402
 from workbench.services.catalog_snapshot import load_snapshot  # noqa: E402
 from workbench.engine.governance import as_enforced  # noqa: E402
-from workbench.ui.catalog.classify import classify_catalog  # noqa: E402
+from workbench.services.catalog_column import classify_catalog  # noqa: E402
 from workbench.ui.support.csv_export import csv_text, neutralise  # noqa: E402
 from workbench.ui.map.map_regions import regions  # noqa: E402
 from workbench.ui.support.models import CatalogModel, CompareModel, ProximityModel  # noqa: E402

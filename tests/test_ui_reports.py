@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QFileDialog  # noqa: E402
 
 from test_ui_support import close_gui, gui, make_gui  # noqa: E402,F401
-from workbench.ui.catalog import catalog_query as cq  # noqa: E402
+from workbench.services import catalog_query as cq  # noqa: E402
 
 PARTS = ("NVIDIA-H100-SXM5-80GB", "AMD-MI210-64GB")
 

@@ -1,4 +1,4 @@
-"""The catalog's sort order (ui.catalog.catalog_query.sort_order, chunked so a worker never holds the
+"""The catalog's sort order (services.catalog_query.sort_order, chunked so a worker never holds the
 GIL for one long sort) is Python's stable sort of the rows with a known value, whatever the input:
 already in order (the part-number column, read in that order: the chunks are joined, not merged),
 shuffled, with ties across chunk borders, with unknown values."""
@@ -10,7 +10,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.ui.catalog.catalog_query import _CHUNK, sort_order
+from workbench.services.catalog_query import _CHUNK, sort_order
 
 
 def _stable(values):

@@ -12,7 +12,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
 
 from test_ui_support import close_gui, gui, make_gui  # noqa: E402,F401
-from workbench.ui.catalog import catalog_query as cq  # noqa: E402
+from workbench.services import catalog_query as cq  # noqa: E402
 from workbench.services.catalog_edits import last_audit, product_spec  # noqa: E402
 
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget)
 
-from workbench.ui.catalog import catalog_query as cq
+from workbench.services import catalog_query as cq
 from workbench.ui.support.i18n import tr
 from workbench.ui.support.models import PART_ROLE, CatalogModel
 from workbench.ui.shell.session import Session

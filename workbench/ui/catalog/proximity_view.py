@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractItemView, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from workbench.ui.catalog.catalog_query import near_rows
-from workbench.ui.catalog.classify import regime_label
+from workbench.services.catalog_query import near_rows
+from workbench.services.catalog_column import regime_label
 from workbench.ui.support.i18n import tr
 from workbench.ui.support.models import PART_ROLE, ProximityModel
 from workbench.ui.shell.session import Session

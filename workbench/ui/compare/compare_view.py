@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
 
 from workbench.ui.support import engine_text as et
 from workbench.engine.governance import as_enforced
-from workbench.ui.catalog.classify import regime_label
+from workbench.services.catalog_column import regime_label
 from workbench.ui.support.csv_export import write_csv
 from workbench.ui.support.i18n import tr
 from workbench.ui.support.models import PART_ROLE, CompareModel

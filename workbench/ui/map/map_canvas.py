@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from workbench.ui.catalog.classify import Classified, regime_label
+from workbench.services.catalog_column import Classified, regime_label
 from workbench.ui.support import engine_text as et
 from workbench.ui.support.i18n import tr
 from workbench.ui.map.map_regions import Region, regions

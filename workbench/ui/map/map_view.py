@@ -8,7 +8,7 @@ from typing import Optional
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from workbench.ui.catalog.classify import Classified, regime_label
+from workbench.services.catalog_column import Classified, regime_label
 from workbench.ui.support.i18n import tr
 from workbench.ui.map.map_canvas import MapCanvas
 from workbench.ui.shell.session import Session

@@ -18,7 +18,7 @@ from workbench.engine.spec import FIELD_UNITS, TEMPLATE_FIELDS
 from workbench.services.changes import CATALOG, LETTERS
 from workbench.services.catalog_edits import BOOL_COLUMNS, FigureChanged, product_spec, provenance, update_figure
 from workbench.ui.support import engine_text as et
-from workbench.ui.catalog.classify import regime_label
+from workbench.services.catalog_column import regime_label
 from workbench.ui.support.i18n import current_language, tr
 from workbench.ui.shell.session import Session
 

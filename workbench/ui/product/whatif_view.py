@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QMes
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from workbench.engine import RulesetError
-from workbench.ui.catalog.classify import Classified, regime_label
+from workbench.services.catalog_column import Classified, regime_label
 from workbench.services.drafts import Draft
 from workbench.ui.support.i18n import tr
 from workbench.ui.shell.session import Session

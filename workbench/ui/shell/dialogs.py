@@ -6,7 +6,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from workbench.app import AppServices
-from workbench.ui.catalog.classify import regime_label
+from workbench.services.catalog_column import regime_label
 from workbench.ui.support.i18n import LANGUAGES, tr
 
 

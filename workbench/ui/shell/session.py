@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.services.changes import CATALOG, LETTERS, RULES
 from workbench.services.catalog_snapshot import CatalogSnapshot, load_snapshot
-from workbench.ui.catalog.classify import ClassificationCache, Classified, classify_catalog, early_classified
+from workbench.services.catalog_column import ClassificationCache, Classified, classify_catalog, early_classified
 from workbench.ui.shell.tasks import JobContext, TaskHandle, TaskRunner
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ class Session(QObject):
 
     def fill_early(self) -> None:
         """Before the engine is loaded: the selected regime's column from the compiled regime the
-        last full classification kept (ui.catalog.classify.early_classified), if there is one for
+        last full classification kept (services.catalog_column.early_classified), if there is one for
         exactly these products, this regime, destination, day and letters. Called once the rows
         are painted (workbench.ui.shell.launcher), so the worker does not slow the first paint."""
         regime_id, dest, snap, services = self.regime_id, self.destination, self.snapshot, self.services

@@ -15,9 +15,9 @@ from typing import Optional
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from workbench.ui.catalog import catalog_query as cq
+from workbench.services import catalog_query as cq
 from workbench.services.catalog_snapshot import CatalogSnapshot
-from workbench.ui.catalog.classify import Classified, regime_label
+from workbench.services.catalog_column import Classified, regime_label
 from workbench.ui.support.i18n import tr
 from workbench.ui.shell.tasks import TaskRunner
 

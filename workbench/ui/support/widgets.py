@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtWidgets import QComboBox
 
-from workbench.ui.catalog.classify import regime_label
+from workbench.services.catalog_column import regime_label
 from workbench.ui.support.i18n import current_language, tr
 
 if TYPE_CHECKING:

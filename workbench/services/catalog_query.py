@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from workbench.services.catalog_snapshot import CatalogSnapshot
-from workbench.ui.catalog.classify import Classified
+from workbench.services.catalog_column import Classified
 
 COL_PART, COL_VENDOR, COL_TPP, COL_PD, COL_BW, COL_CLASS, COL_MARGIN, COL_LICENCE = range(8)
 COLUMN_COUNT = 8
