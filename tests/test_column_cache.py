@@ -315,3 +315,12 @@ def test_consistent_reads_see_one_state_and_nest(tmp_path):
     finally:
         reader.close()
         writer.close()
+
+
+def test_every_source_the_column_depends_on_exists():
+    """code_version skips a missing source (a frozen app has none): in the source tree, a moved or
+    renamed module would silently stop invalidating stored columns."""
+    import workbench
+
+    root = Path(workbench.__file__).resolve().parent
+    assert [s for s in cc._SOURCES if not (root / s).exists()] == []

@@ -57,8 +57,10 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-# The sources the column's answers come from: the engine, the wording, the licence position.
-_SOURCES = ("engine", "wording", "services/classify.py", "services/column_cache.py")
+# The sources the column's answers come from: the engine, the wording, the licence position, the
+# column's own texts (catalog_column) and the product records and letters it is keyed on.
+_SOURCES = ("engine", "wording", "services/classify.py", "services/catalog_column.py", "services/column_cache.py",
+            "store/column_inputs.py")
 
 
 def code_version() -> str:
