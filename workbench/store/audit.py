@@ -35,10 +35,17 @@ _COLUMNS = ("seq", "ts_utc", "actor", "action", "entity", "before_json", "after_
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+class Encoded(str):
+    """A payload already turned into its canonical JSON text (by :func:`canonical_json`, possibly
+    in another process): appended as it is."""
+
+
 def canonical_json(value: object) -> Optional[str]:
     """Sorted keys, no spaces, UTF-8 kept, NaN refused: the same value always gives the same text."""
     if value is None:
         return None
+    if type(value) is Encoded:
+        return str(value)
     return _ENCODER.encode(value)
 
 
@@ -122,11 +129,13 @@ def _rows(start: tuple[int, str], changes: list[Change], actor: str, ts: str,
 
 
 def append(conn: sqlite3.Connection, changes: Iterable[Change], *, actor: Optional[str] = None,
-           ruleset_sha256: Optional[str] = None, ts: Optional[str] = None, state: Optional[str] = None) -> int:
+           ruleset_sha256: Optional[str] = None, ts: Optional[str] = None, state: Optional[str] = None,
+           known=None) -> int:
     """Append ``changes`` (one row each) inside the caller's open transaction; returns how many.
 
     On a catalog whose log records state, the last row carries the state after these changes
-    (``state``, or what workbench.store.audit_state computes from the rows this connection changed)."""
+    (``state``, or what workbench.store.audit_state computes from the rows this connection changed,
+    given ``known``: bulk-inserted rows already hashed, see audit_state.KnownRows)."""
     from workbench.store import audit_state
 
     if not conn.in_transaction:
@@ -136,7 +145,7 @@ def append(conn: sqlite3.Connection, changes: Iterable[Change], *, actor: Option
         return 0
     columns = list(_COLUMNS) + ["prev_hash", "hash"]
     if audit_state.has_state_column(conn):
-        state = state if state is not None else audit_state.state_after_changes(conn)
+        state = state if state is not None else audit_state.state_after_changes(conn, known)
         columns.append(audit_state.STATE_COLUMN)
     else:
         state = None

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterator, Optional
 
 STATE_COLUMN = "state_sha256"
@@ -60,12 +61,30 @@ def row_digest(table: str, row: tuple) -> int:
     return int.from_bytes(hashlib.sha256(repr((table, tuple(row))).encode("utf-8")).digest(), "big")
 
 
-def _sum_rows(table: str, rows) -> int:
+def _sum_rows(table: str, rows, sha256=hashlib.sha256) -> int:
     """Sum of the row digests of ``rows`` (inlined row_digest: this runs per row)."""
-    sha256, from_bytes, total = hashlib.sha256, int.from_bytes, 0
+    from_bytes, total = int.from_bytes, 0
     for row in rows:
         total += from_bytes(sha256(repr((table, row)).encode("utf-8")).digest(), "big")
     return total
+
+
+def rows_sum(table: str, rows, sha256=hashlib.sha256) -> int:
+    """Sum of the row digests of ``rows`` as read from ``table`` (for :class:`KnownRows`).
+    ``sha256`` may be the interpreter's own implementation, for a forked process that must not
+    touch a lock another thread may have held at the fork."""
+    return _sum_rows(table, rows, sha256)
+
+
+@dataclass(frozen=True)
+class KnownRows:
+    """Rows a bulk insert just added whose digests the writer computed from the values it bound
+    (workbench.store.stored_rows), so that the append need not read them back: the rowids
+    ``after`` < rowid <= ``upto``, summing to ``digest``. The writer guarantees that the insert
+    added exactly those rowids and that nothing changed them since."""
+    after: int
+    upto: int
+    digest: int
 
 
 def has_state_column(conn: sqlite3.Connection) -> bool:
@@ -199,9 +218,12 @@ def logged_state(conn: sqlite3.Connection) -> tuple[int, dict[str, int]]:
     return (row[0], parse_state(row[1])) if row else (0, parse_state(None))
 
 
-def state_after_changes(conn: sqlite3.Connection) -> str:
+def state_after_changes(conn: sqlite3.Connection, known: Optional[dict[str, KnownRows]] = None) -> str:
     """The state to record in the entry being appended: the previous entry's state plus the rows
-    this connection changed since (or, on a connection without the triggers, the tables as they are)."""
+    this connection changed since (or, on a connection without the triggers, the tables as they are).
+
+    ``known``: per table, new rows whose digests are already summed (used only where all of them
+    lie above the window's mark, so that no trigger noted any of them)."""
     tracked = _tracked_tables(conn)
     if tracked != BOUND.keys() & _tables(conn):
         return format_state(current_state(conn))
@@ -212,8 +234,14 @@ def state_after_changes(conn: sqlite3.Connection) -> str:
         gone = _sum_rows(table, conn.execute(f"SELECT {', '.join(cols)} FROM {delta} WHERE existed = 1"))
         picked = ", ".join("t." + c for c in cols)
         now = _sum_rows(table, conn.execute(f"SELECT {picked} FROM main.{table} AS t JOIN {delta} AS d "
-                                            f"ON t.rowid = d.rid")) + \
-            _sum_rows(table, conn.execute(f"SELECT {', '.join(cols)} FROM main.{table} WHERE rowid > ?", (mark,)))
+                                            f"ON t.rowid = d.rid"))
+        bulk = (known or {}).get(table)
+        if bulk is not None and mark <= bulk.after <= bulk.upto:
+            now += bulk.digest + _sum_rows(table, conn.execute(
+                f"SELECT {', '.join(cols)} FROM main.{table} WHERE rowid > ? AND (rowid <= ? OR rowid > ?)",
+                (mark, bulk.after, bulk.upto)))
+        else:
+            now += _sum_rows(table, conn.execute(f"SELECT {', '.join(cols)} FROM main.{table} WHERE rowid > ?", (mark,)))
         if gone != now:
             state[table] = (state.get(table, 0) + now - gone) % _MOD
         _start_window(conn, table)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from workbench.store import audit, audit_state
+from workbench.store.beside import Beside
+from workbench.store.stored_rows import products_table_is_strict, stored_products
 from workbench.store.columns import BOOL_COLUMNS
 from workbench.store.columns import PRODUCT_COLUMNS as TEMPLATE_FIELDS  # the engine's field list (a test checks)
 
@@ -100,16 +102,56 @@ def write_products(conn: sqlite3.Connection, batch: ProductWrite, *, actor: Opti
     if not conn.in_transaction:
         raise RuntimeError("write_products must run inside the caller's transaction")
     ts = audit.utc_now()
-    _write_rows(conn, batch, ts, progress)
-    if progress:
-        progress("audit", 0, len(batch.added) + len(batch.updated))
-    if not batch.as_import:
-        changes = _product_changes(batch)
-    elif batch.added or batch.updated:
-        changes = [_import_change(batch)]
-    else:
-        changes = []
-    return audit.append(conn, changes, actor=actor, ruleset_sha256=ruleset_sha256, ts=ts)
+    if not (batch.as_import and (batch.added or batch.updated)):
+        _write_rows(conn, batch, ts, progress)
+        if progress:
+            progress("audit", 0, len(batch.added) + len(batch.updated))
+        changes = _product_changes(batch) if not batch.as_import else []
+        return audit.append(conn, changes, actor=actor, ruleset_sha256=ruleset_sha256, ts=ts)
+    # An import: its entry's JSON and the new rows' digests are computed beside the insert.
+    entry = Beside(lambda sha256: _import_entry(batch, sha256), fork=len(batch.added) + len(batch.updated) >= FORK_FROM)
+    try:
+        top = _top_rowid(conn)
+        _write_rows(conn, batch, ts, progress)
+        if progress:
+            progress("audit", 0, len(batch.added) + len(batch.updated))
+        before, after, digest = entry.result()
+    finally:
+        entry.close()
+    known = _known_rows(conn, batch, top, digest)
+    change = _import_change(batch, audit.Encoded(before) if before is not None else None, audit.Encoded(after))
+    return audit.append(conn, [change], actor=actor, ruleset_sha256=ruleset_sha256, ts=ts, known=known)
+
+
+FORK_FROM = 2_000  # rows from which an import forks to compute its entry beside the insert (store.beside)
+
+
+def _top_rowid(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(rowid), 0) FROM products").fetchone()[0]
+
+
+def _import_entry(batch: ProductWrite, sha256) -> tuple[Optional[str], str, Optional[int]]:
+    """(before JSON, after JSON, digest of the added rows as stored or None): all an import's
+    entry needs that costs Python time in proportion to its rows."""
+    before, after = import_payload(batch)
+    rows = stored_products(map(_to_db, batch.added))
+    digest = audit_state.rows_sum("products", rows, sha256) if rows is not None else None
+    return audit.canonical_json(before), audit.canonical_json(after), digest
+
+
+def _known_rows(conn: sqlite3.Connection, batch: ProductWrite, top: int, digest: Optional[int]):
+    """The added rows as audit_state.KnownRows, when it is certain they are exactly the rowids
+    above ``top`` (the insert gave each new row the largest rowid + 1, and no update of this batch
+    touched one), and the table stores what stored_rows assumes; otherwise None (read them back)."""
+    if digest is None or not batch.added:
+        return None
+    upto = _top_rowid(conn)
+    updated = {new["part_number"] for new, _, _ in batch.updated}
+    if upto - top != len(batch.added) or (updated and any(_to_db(r)[PART] in updated for r in batch.added)):
+        return None
+    if not products_table_is_strict(conn):
+        return None
+    return {"products": audit_state.KnownRows(top, upto, digest)}
 
 
 def _write_rows(conn: sqlite3.Connection, batch: ProductWrite, ts: str, progress) -> None:
@@ -171,8 +213,8 @@ def import_payload(batch: ProductWrite) -> tuple[Optional[dict], dict]:
     return before, after
 
 
-def _import_change(batch: ProductWrite) -> audit.Change:
-    before, after = import_payload(batch)
+def _import_change(batch: ProductWrite, before, after) -> audit.Change:
+    """The one ``products.import`` change; ``before``/``after`` are import_payload's, maybe encoded."""
     parts = tuple(row[PART] for row in map(_to_db, batch.added)) + tuple(new["part_number"] for new, _, _ in batch.updated)
     return audit.Change("products.import", f"import:{(batch.origin or {}).get('file', '?')}", before, after,
                         subjects=parts)

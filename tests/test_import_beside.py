@@ -1,0 +1,211 @@
+"""A large import computes its audit entry's JSON and its new rows' digests in a forked child while
+it inserts (workbench.store.beside), and hashes the rows from the values it bound instead of
+reading them back (workbench.store.stored_rows). Neither may change anything stored: each file is
+imported into identical catalogs through the child and in process, reading the rows back, and
+everything stored is compared; the stored form is checked against SQLite itself on random rows;
+and a child that fails, hangs or answers nonsense only makes the parent compute it itself."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import sqlite3
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalog_helpers import fresh_catalog
+from test_import_write_equality import FILES, _stored
+from workbench.services.import_products import import_products
+from workbench.store import audit, audit_state, beside, products
+from workbench.store.audit_verify import verify
+from workbench.store.columns import BOOL_COLUMNS, PRODUCT_COLUMNS, TEXT_COLUMNS
+from workbench.store.schema import V1
+from workbench.store.stored_rows import products_table_is_strict, stored_products
+
+pytestmark = pytest.mark.skipif(not beside.can_fork(), reason="the child is forked on Linux only")
+
+
+def _import_both_ways(tmp_path, path, monkeypatch, with_demo: bool) -> tuple[dict, dict]:
+    monkeypatch.setattr(audit, "utc_now", lambda: "2026-03-01T09:00:00.000000Z")
+    monkeypatch.setattr(audit, "current_actor", lambda: "officer")
+    stored, forks = [], []
+    real_beside = products.Beside
+
+    def watched(work, fork):
+        entry = real_beside(work, fork)
+        forks.append(entry.forked)
+        return entry
+
+    monkeypatch.setattr(products, "Beside", watched)
+    for name in ("beside", "read back"):
+        if name == "beside":
+            monkeypatch.setattr(products, "FORK_FROM", 1)
+        else:
+            monkeypatch.setattr(products, "FORK_FROM", 10 ** 9)
+            monkeypatch.setattr(products, "_known_rows", lambda *a: None)
+        conn = fresh_catalog(tmp_path, f"{name}.db", with_demo=with_demo)
+        import_products(conn, path, similar="add")
+        import_products(conn, path, similar="add")  # again: nothing changes, nothing is written
+        assert verify(conn).ok
+        stored.append(_stored(conn))
+        conn.close()
+    assert forks[0] is True and forks[-1] is False  # not vacuous: the first import ran in a child
+    return stored[0], stored[1]
+
+
+@pytest.mark.parametrize("with_demo", [False, True], ids=["empty", "demo"])
+@pytest.mark.parametrize("name", list(FILES))
+def test_an_entry_computed_beside_stores_exactly_what_the_read_back_path_stores(tmp_path, monkeypatch, name,
+                                                                                with_demo):
+    path = FILES[name](tmp_path)
+    forked, read_back = _import_both_ways(tmp_path, path, monkeypatch, with_demo)
+    assert forked == read_back
+    assert any(r[3] == "products.import" for r in forked["audit"])
+
+
+# Values of every kind a products row may be handed, including the awkward ones.
+_TEXT = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cs",)), max_size=12))
+_REAL = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 1e308, 5e-324]),
+                  st.integers(min_value=-(2 ** 64), max_value=2 ** 64), st.integers(-3, 3))
+_BOOL = st.one_of(st.none(), st.booleans(), st.integers(-1, 2))
+
+
+def _value(field: str):
+    if field == "part_number":
+        return st.text(min_size=1, max_size=8)
+    if field == "product_type":
+        return st.sampled_from(["ic", "board", "server", "hbm", "model_weights"])
+    if field == "tpp_basis":
+        return st.sampled_from(["computed", "declared"])
+    if field in TEXT_COLUMNS:
+        return _TEXT
+    if field in BOOL_COLUMNS:
+        return _BOOL
+    return _REAL
+
+
+_ROW = st.tuples(*(_value(f) for f in PRODUCT_COLUMNS))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ROW, min_size=1, max_size=4))
+def test_the_stored_form_is_what_sqlite_gives_back(rows):
+    conn = sqlite3.connect(":memory:")
+    conn.execute(V1[0])
+    assert products_table_is_strict(conn)
+    rows = [(f"{i}:{row[0]}", *row[1:]) for i, row in enumerate(rows)]  # distinct part numbers
+    expected = stored_products(rows)
+    try:
+        conn.executemany(f"INSERT INTO products ({', '.join(PRODUCT_COLUMNS)}, created_utc, updated_utc) "
+                         f"VALUES ({', '.join('?' * (len(PRODUCT_COLUMNS) + 2))})", [(*r, "t", "t") for r in rows])
+    except (sqlite3.Error, OverflowError, ValueError):
+        return  # nothing would be stored: the import fails, whatever the stored form says
+    back = conn.execute(f"SELECT {', '.join(PRODUCT_COLUMNS)} FROM products ORDER BY rowid").fetchall()
+    if expected is None:  # not handled: the import reads the rows back instead
+        assert any(type(v) not in (str, float, int, type(None)) or (type(v) is float and math.isnan(v))
+                   or (type(v) is int and not -2 ** 63 <= v < 2 ** 63) for r in rows for v in r)
+        return
+    assert [repr(r) for r in expected] == [repr(r) for r in back]
+    assert audit_state.rows_sum("products", expected) == audit_state.rows_sum("products", back)
+
+
+def test_a_table_that_is_not_strict_is_read_back():
+    conn = sqlite3.connect(":memory:")
+    conn.execute(V1[0].replace(") STRICT", ")"))
+    assert not products_table_is_strict(conn)
+
+
+def test_the_interpreters_own_sha256_gives_the_same_digests():
+    own = beside._own_sha256()
+    rows = [("a", 1.0, None), ("中文", -2.5, True)]
+    assert audit_state.rows_sum("t", rows, own) == audit_state.rows_sum("t", rows, hashlib.sha256)
+
+
+def _work(sha256):
+    return ("answer", sha256 is hashlib.sha256)
+
+
+def test_no_fork_below_the_threshold_computes_here():
+    entry = beside.Beside(_work, fork=False)
+    assert not entry.forked and entry.result() == ("answer", True)
+
+
+def _fails_in_child(sha256):
+    if sha256 is not hashlib.sha256:
+        raise RuntimeError("boom")
+    return "computed here"
+
+
+def _hangs_in_child(sha256):
+    if sha256 is not hashlib.sha256:
+        time.sleep(60)
+    return "computed here"
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_the_child_answers_and_is_reaped():
+    entry = beside.Beside(_work, fork=True)
+    pid = entry._pid
+    assert entry.forked and pid
+    assert entry.result() == ("answer", False)  # computed in the child, with the interpreter's own SHA-256
+    assert _reaped(pid)
+
+
+def _garbage(monkeypatch):
+    """The child writes bytes that are no marshalled answer, and exits as if all went well."""
+    import marshal
+    import types
+
+    monkeypatch.setattr(beside, "marshal", types.SimpleNamespace(dumps=lambda value: b"\xffnot marshal",
+                                                                  loads=marshal.loads))
+
+
+@pytest.mark.parametrize("case", ["fails", "hangs", "garbage"])
+def test_a_child_that_fails_hangs_or_answers_nonsense_is_replaced_by_the_parent(case, monkeypatch):
+    monkeypatch.setattr(beside, "WAIT", 0.5)
+    work = {"fails": _fails_in_child, "hangs": _hangs_in_child, "garbage": lambda sha256: "computed here"}[case]
+    if case == "garbage":
+        _garbage(monkeypatch)
+    entry = beside.Beside(work, fork=True)
+    pid = entry._pid
+    assert entry.forked and pid
+    assert entry.result() == "computed here"
+    assert _reaped(pid)
+
+
+def test_an_error_in_the_parent_stops_the_child(tmp_path, monkeypatch):
+    """A write that fails (here: a product breaking a CHECK) kills and reaps the child, and the
+    catalog is as it was."""
+    from workbench.store.connection import write_transaction
+
+    monkeypatch.setattr(products, "FORK_FROM", 1)
+    children = []
+    real_beside = products.Beside
+
+    def watched(work, fork):
+        entry = real_beside(work, fork)
+        children.append(entry._pid)
+        return entry
+
+    monkeypatch.setattr(products, "Beside", watched)
+    conn = fresh_catalog(tmp_path, with_demo=False)
+    rows = [(f"P-{i}", *[None] * (len(PRODUCT_COLUMNS) - 1)) for i in range(3)]
+    rows = [r[:3] + ("ic",) + r[4:-1] + ("computed",) for r in rows] + [("BAD", *[None] * 2, "nonsense",
+                                                                        *[None] * (len(PRODUCT_COLUMNS) - 5), "computed")]
+    with pytest.raises(sqlite3.IntegrityError):
+        with write_transaction(conn, "catalog"):
+            products.write_products(conn, products.ProductWrite(added=rows, as_import=True))
+    assert products.count_products(conn) == 0
+    assert children and children[0] and _reaped(children[0])
+    conn.close()
