@@ -29,18 +29,25 @@ from workbench.store.stored_rows import products_table_is_strict, stored_product
 pytestmark = pytest.mark.skipif(not beside.can_fork(), reason="the child is forked on Linux only")
 
 
-def _import_both_ways(tmp_path, path, monkeypatch, with_demo: bool) -> tuple[dict, dict]:
-    monkeypatch.setattr(audit, "utc_now", lambda: "2026-03-01T09:00:00.000000Z")
-    monkeypatch.setattr(audit, "current_actor", lambda: "officer")
-    stored, forks = [], []
-    real_beside = products.Beside
+def _watch(monkeypatch, pids=None) -> list:
+    """Every Beside the writer makes, in order (and its child's pid, taken before it is reaped)."""
+    entries, real_beside = [], products.Beside
 
     def watched(work, fork):
         entry = real_beside(work, fork)
-        forks.append(entry.forked)
+        entries.append(entry)
+        if pids is not None:
+            pids.append(entry._pid)
         return entry
 
     monkeypatch.setattr(products, "Beside", watched)
+    return entries
+
+
+def _import_both_ways(tmp_path, path, monkeypatch, with_demo: bool) -> tuple[dict, dict]:
+    monkeypatch.setattr(audit, "utc_now", lambda: "2026-03-01T09:00:00.000000Z")
+    monkeypatch.setattr(audit, "current_actor", lambda: "officer")
+    stored, entries = [], _watch(monkeypatch)
     for name in ("beside", "read back"):
         if name == "beside":
             monkeypatch.setattr(products, "FORK_FROM", 1)
@@ -53,7 +60,7 @@ def _import_both_ways(tmp_path, path, monkeypatch, with_demo: bool) -> tuple[dic
         assert verify(conn).ok
         stored.append(_stored(conn))
         conn.close()
-    assert forks[0] is True and forks[-1] is False  # not vacuous: the first import ran in a child
+    assert entries[0].forked and not entries[-1].forked  # not vacuous: the first import ran in a child
     return stored[0], stored[1]
 
 
@@ -190,15 +197,7 @@ def test_an_error_in_the_parent_stops_the_child(tmp_path, monkeypatch):
     from workbench.store.connection import write_transaction
 
     monkeypatch.setattr(products, "FORK_FROM", 1)
-    children = []
-    real_beside = products.Beside
-
-    def watched(work, fork):
-        entry = real_beside(work, fork)
-        children.append(entry._pid)
-        return entry
-
-    monkeypatch.setattr(products, "Beside", watched)
+    entries = _watch(monkeypatch, pids := [])
     conn = fresh_catalog(tmp_path, with_demo=False)
     rows = [(f"P-{i}", *[None] * (len(PRODUCT_COLUMNS) - 1)) for i in range(3)]
     rows = [r[:3] + ("ic",) + r[4:-1] + ("computed",) for r in rows] + [("BAD", *[None] * 2, "nonsense",
@@ -207,5 +206,5 @@ def test_an_error_in_the_parent_stops_the_child(tmp_path, monkeypatch):
         with write_transaction(conn, "catalog"):
             products.write_products(conn, products.ProductWrite(added=rows, as_import=True))
     assert products.count_products(conn) == 0
-    assert children and children[0] and _reaped(children[0])
+    assert entries and pids[0] and _reaped(pids[0])
     conn.close()
