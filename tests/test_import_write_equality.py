@@ -61,7 +61,8 @@ FILES = {
 def _generic(monkeypatch) -> None:
     """The subjects go in row by row."""
     def row_by_row(conn, subjects):
-        conn.executemany("INSERT INTO audit_subjects (entity, seq) VALUES (?, ?)", subjects)
+        conn.executemany("INSERT INTO audit_subjects (entity, seq) VALUES (?, ?)",
+                         [(entity, seq) for seq, entities in subjects for entity in entities])
     monkeypatch.setattr(audit, "_insert_subjects", row_by_row)
 
 

@@ -106,9 +106,9 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
 
 
 def _rows(start: tuple[int, str], changes: list[Change], actor: str, ts: str,
-          ruleset_sha256: Optional[str], subjects: list[tuple[str, int]], state: Optional[str]) -> Iterator[tuple]:
+          ruleset_sha256: Optional[str], subjects: list[tuple[int, tuple[str, ...]]], state: Optional[str]) -> Iterator[tuple]:
     """Rows ready for INSERT, hashed exactly as row_hash() does (inlined: this runs per product).
-    Each change's subjects are collected into ``subjects`` as (entity, seq); the last row carries ``state``."""
+    Each change's subjects are collected into ``subjects`` as (seq, names); the last row carries ``state``."""
     seq, prev = start
     fixed_ts, fixed_actor, fixed_rs = _field(ts), _field(actor), _field(ruleset_sha256)
     sha256 = hashlib.sha256
@@ -116,7 +116,7 @@ def _rows(start: tuple[int, str], changes: list[Change], actor: str, ts: str,
     for i, change in enumerate(changes):
         seq += 1
         if change.subjects:
-            subjects.extend(zip(change.subjects, repeat(seq)))
+            subjects.append((seq, change.subjects))
         before, after = canonical_json(change.before), canonical_json(change.after)
         payload = "|".join((_field(seq), fixed_ts, fixed_actor, _field(change.action), _field(change.entity),
                             _field(before), _field(after), fixed_rs))
@@ -150,7 +150,7 @@ def append(conn: sqlite3.Connection, changes: Iterable[Change], *, actor: Option
     else:
         state = None
     before = conn.total_changes
-    subjects: list[tuple[str, int]] = []
+    subjects: list[tuple[int, tuple[str, ...]]] = []
     rows = _rows(head(conn), changes, actor or current_actor(), ts or utc_now(), ruleset_sha256, subjects, state)
     if state is None:
         rows = (r[:-1] for r in rows)
@@ -161,15 +161,12 @@ def append(conn: sqlite3.Connection, changes: Iterable[Change], *, actor: Option
     return written
 
 
-def _insert_subjects(conn: sqlite3.Connection, subjects: list[tuple[str, int]]) -> None:
+def _insert_subjects(conn: sqlite3.Connection, subjects: list[tuple[int, tuple[str, ...]]]) -> None:
     """Index the subjects. One change's subjects go in as a single statement over a JSON array
     (an import names 50,000 part numbers: a row-by-row executemany costs four times as much); a
     name the array would spell with an escape goes in row by row, so SQLite never decodes one."""
-    by_seq: dict[int, list[str]] = {}
-    for entity, seq in subjects:
-        by_seq.setdefault(seq, []).append(entity)
-    for seq, entities in by_seq.items():
-        if len(entities) > 1 and all(type(e) is str for e in entities):
+    for seq, entities in subjects:
+        if len(entities) > 1 and set(map(type, entities)) == {str}:
             text = json.dumps(entities, ensure_ascii=False)
             if "\\" not in text:  # no escapes: each JSON string is the name's text as it is
                 conn.execute("INSERT INTO audit_subjects (entity, seq) SELECT value, ? FROM json_each(?) ORDER BY key",
