@@ -47,6 +47,20 @@ run init --db company.db
 run import "$here/smoke/products.xlsx" --db company.db
 run classify --db company.db --format json > company.json
 grep -q "SMOKE-NVIDIA-H100-SXM5-80GB" company.json || fail "the imported product is not in the company catalog"
+# A larger import computes its audit entry in a forked child beside the insert: the frozen app must
+# fork and come back, and the log and the catalog's state must verify afterwards.
+"$checker_python" - bulk.csv <<'PY'
+import csv, sys
+with open(sys.argv[1], "w", newline="", encoding="utf-8") as fh:
+    w = csv.writer(fh)
+    w.writerow(["part_number", "vendor", "name", "product_type", "fp16_tflops", "die_area_mm2"])
+    for i in range(3000):
+        w.writerow([f"SMOKE-BULK-{i:05d}", "Acme", f"Bulk {i}", "ic", 100 + i % 900, 400 + i % 300])
+PY
+run import bulk.csv --db company.db | tail -n 1 | tee bulk.txt
+grep -q "3000 added" bulk.txt || fail "the 3,000-row import did not write its rows"
+run audit verify --db company.db | tee verify.txt
+grep -q "intact" verify.txt || fail "the audit log or the catalog's state does not verify after the large import"
 
 # The workbook export (openpyxl) holds the catalog.
 run export --db demo.db --out catalog.xlsx

@@ -28,6 +28,7 @@ import select
 import signal
 import sys
 import time
+import warnings
 from typing import Callable, Optional
 
 log = logging.getLogger("workbench.store.beside")
@@ -66,7 +67,11 @@ class Beside:
         own = _own_sha256()
         read_end, write_end = os.pipe()
         try:
-            pid = os.fork()
+            with warnings.catch_warnings():
+                # Python 3.12+ warns about forking a process with threads: the child here runs no
+                # other thread's code and takes no lock another thread may hold (see the module).
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
         except OSError as exc:  # out of processes or memory: compute here instead
             os.close(read_end)
             os.close(write_end)
