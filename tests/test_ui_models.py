@@ -46,6 +46,45 @@ def test_catalog_model_passes_qtmodeltester(qtmodeltester, qtbot, demo):
     assert all(model.snap.vendors[i] == "NVIDIA" for i in model.rows)
 
 
+def test_catalog_model_multidata_answers_as_data_does(qtbot, demo):
+    """A painted cell asks its roles in one multiData call: the same values as data() per role."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    _, snap, results = demo
+    model = CatalogModel(TaskRunner())
+    model.set_data(snap, results["us-h200-2026-01"])
+    model.near_pct = 100.0  # the margin column gets its brush
+    delegate = QStyledItemDelegate()
+    for row in (0, 7, len(snap) - 1):
+        for col in range(cq.COLUMN_COUNT):
+            index = model.index(row, col)
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)  # Qt calls model.multiData here
+            assert option.text == (model.data(index) or "")
+            aligned = model.data(index, Qt.ItemDataRole.TextAlignmentRole)
+            if aligned is not None:
+                assert int(option.displayAlignment) & aligned == aligned
+
+
+def test_catalog_model_formats_a_cell_once_per_classification(demo, monkeypatch):
+    _, snap, results = demo
+    model = CatalogModel(TaskRunner())
+    model.set_data(snap, results["us-ear-2022-10"])
+    calls = []
+    display = CatalogModel._display
+    monkeypatch.setattr(CatalogModel, "_display", lambda self, i, col: calls.append((i, col)) or display(self, i, col))
+    index = model.index(3, cq.COL_CLASS)
+    first = model.data(index)
+    assert model.data(index) == first and len(calls) == 1  # the second paint reads the kept text
+    model.set_data(snap, results["us-h200-2026-01"])  # another classification: formatted afresh
+    assert model.data(model.index(3, cq.COL_CLASS)) == model._display(model.rows[3], cq.COL_CLASS)
+    assert len(calls) == 3
+    model.forget_texts()  # a figure edited in place in the snapshot
+    model.data(model.index(3, cq.COL_CLASS))
+    assert len(calls) == 4
+
+
 def test_catalog_model_filters_off_the_ui_thread_for_big_catalogs(qtbot, demo, monkeypatch):
     _, snap, results = demo
     monkeypatch.setattr(CatalogModel, "SYNC_LIMIT", 0)
