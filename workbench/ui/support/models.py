@@ -81,6 +81,7 @@ class CatalogModel(QAbstractTableModel):
         self._generation = 0
         self._keys: dict[int, tuple[list, list[int]]] = {}  # column -> (sort values, ascending order)
         self._texts: dict[int, str] = {}  # product index * COLUMN_COUNT + column -> the cell's text
+        self._filter_job = None  # the running filter job's handle (cancelled by a newer query)
 
     # data -----------------------------------------------------------------------------
     def set_data(self, snap: CatalogSnapshot, cls: Optional[Classified]) -> None:
@@ -107,16 +108,22 @@ class CatalogModel(QAbstractTableModel):
         cached = self._keys.get(query.sort_column)
 
         def job(ctx=None):
+            # On a worker: between steps, breathe (the UI thread gets the GIL) and give up once a
+            # newer query has cancelled this one (two filter jobs at once starve the UI thread).
+            pause = (lambda: (ctx.check(), ctx.breathe())) if ctx is not None else None
             values, order = cached if cached is not None else (None, None)
             if values is None:
                 values = cq.sort_values(query.sort_column, snap, cls)
-                order = cq.sort_order(values)
-            return gen, query.sort_column, (values, order), cq.select_rows(snap, cls, query, values, order)
+                order = cq.sort_order(values, pause)
+            return gen, query.sort_column, (values, order), cq.select_rows(snap, cls, query, values, order, pause)
 
+        if self._filter_job is not None:
+            self._filter_job.cancel()  # its result would be dropped (_apply): stop it at its next step
+            self._filter_job = None
         if len(snap) <= self.SYNC_LIMIT:
             self._apply(job())
         else:
-            self.runner.start("filter", job, on_done=self._apply)
+            self._filter_job = self.runner.start("filter", job, on_done=self._apply)
 
     def _apply(self, result) -> None:
         gen, column, values, rows = result
