@@ -49,7 +49,7 @@ class CatalogView(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.model)
-        runner.hold_while_painting(self.table.viewport())  # jobs step aside while the rows are painted
+        self._paint_hold = runner.hold_while_painting(self.table.viewport())  # jobs step aside while it paints
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
