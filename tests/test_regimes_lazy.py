@@ -88,3 +88,38 @@ def test_the_app_loads_the_selected_regime_first_and_the_rest_after_the_first_sc
         gui.runner.cancel_all()
         gui.runner.wait()
         services.close()
+
+
+def test_the_other_regimes_wait_until_the_catalog_table_is_quiet(tmp_path, qtbot, monkeypatch):
+    """While the officer filters, sorts and scrolls (the table keeps painting), loading the other
+    regimes would share the GIL with those paints: it waits for a pause."""
+    pytest.importorskip("pytestqt")
+    from PySide6.QtCore import QSettings
+
+    import workbench.app as app_module
+    from workbench.ui.shell.launcher import Gui
+    from workbench.ui.shell.tasks import UiGate
+
+    lib = fresh_library()
+    monkeypatch.setattr(app_module, "read_bundled_library", lambda: lib)
+    from test_ui_support import demo_catalog
+
+    services = app_module.build_services(demo_catalog(tmp_path / "catalog.db"), data_dir=tmp_path / "data",
+                                         cache_dir=tmp_path / "cache")
+    busy = [True]
+    monkeypatch.setattr(UiGate, "quiet_s", lambda self: 0.0 if busy[0] else 60.0)
+    gui = Gui(services, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), "en")
+    try:
+        qtbot.addWidget(gui.window)
+        gui.window.show()
+        qtbot.waitUntil(lambda: gui.session.current is not None, timeout=60000)
+        qtbot.wait(gui.session.REGIMES_AFTER_MS + int(gui.session.REGIMES_QUIET_S * 1000) * 2)
+        assert not lib.complete and gui.session._regimes_job is None  # still painting: not started
+        busy[0] = False
+        with qtbot.waitSignal(gui.session.regimesChanged, timeout=60000):
+            pass
+        assert lib.complete
+    finally:
+        gui.runner.cancel_all()
+        gui.runner.wait()
+        services.close()

@@ -46,6 +46,45 @@ def test_catalog_model_passes_qtmodeltester(qtmodeltester, qtbot, demo):
     assert all(model.snap.vendors[i] == "NVIDIA" for i in model.rows)
 
 
+def test_catalog_model_multidata_answers_as_data_does(qtbot, demo):
+    """A painted cell asks its roles in one multiData call: the same values as data() per role."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    _, snap, results = demo
+    model = CatalogModel(TaskRunner())
+    model.set_data(snap, results["us-h200-2026-01"])
+    model.near_pct = 100.0  # the margin column gets its brush
+    delegate = QStyledItemDelegate()
+    for row in (0, 7, len(snap) - 1):
+        for col in range(cq.COLUMN_COUNT):
+            index = model.index(row, col)
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)  # Qt calls model.multiData here
+            assert option.text == (model.data(index) or "")
+            aligned = model.data(index, Qt.ItemDataRole.TextAlignmentRole)
+            if aligned is not None:
+                assert int(option.displayAlignment) & aligned == aligned
+
+
+def test_catalog_model_formats_a_cell_once_per_classification(demo, monkeypatch):
+    _, snap, results = demo
+    model = CatalogModel(TaskRunner())
+    model.set_data(snap, results["us-ear-2022-10"])
+    calls = []
+    display = CatalogModel._display
+    monkeypatch.setattr(CatalogModel, "_display", lambda self, i, col: calls.append((i, col)) or display(self, i, col))
+    index = model.index(3, cq.COL_CLASS)
+    first = model.data(index)
+    assert model.data(index) == first and len(calls) == 1  # the second paint reads the kept text
+    model.set_data(snap, results["us-h200-2026-01"])  # another classification: formatted afresh
+    assert model.data(model.index(3, cq.COL_CLASS)) == model._display(model.rows[3], cq.COL_CLASS)
+    assert len(calls) == 3
+    model.forget_texts()  # a figure edited in place in the snapshot
+    model.data(model.index(3, cq.COL_CLASS))
+    assert len(calls) == 4
+
+
 def test_catalog_model_filters_off_the_ui_thread_for_big_catalogs(qtbot, demo, monkeypatch):
     _, snap, results = demo
     monkeypatch.setattr(CatalogModel, "SYNC_LIMIT", 0)
@@ -187,3 +226,131 @@ def test_product_line_filter_uses_the_catalogs_lines(tmp_path):
     assert snap.line_names == ["Hopper"]
     rows = cq.select_rows(snap, None, cq.Query(line="Hopper"))
     assert sorted(snap.parts[i] for i in rows) == ["NVIDIA-H100-SXM5-80GB", "NVIDIA-H200-SXM-141GB"]
+
+
+# Jobs and the UI thread sharing the GIL ---------------------------------------------------------
+
+class _Clock:
+    """A clock the test moves by hand; sleep() moves it too."""
+
+    def __init__(self):
+        self.now, self.slept = 100.0, []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, s: float) -> None:
+        self.slept.append(s)
+        self.now += s
+
+
+def test_classify_catalog_breathes_once_per_product(demo):
+    conn, snap, results = demo
+    lib = bundled_library()
+    calls = []
+    got = classify_catalog(conn, snap, lib.get("us-h200-2026-01"), lib.countries, "CN", today=TODAY,
+                           breathe=lambda: calls.append(1))
+    assert len(calls) == len(snap)
+    assert got.position == results["us-h200-2026-01"].position  # the same column as without breathing
+    assert got.classification == results["us-h200-2026-01"].classification
+
+
+def test_breathe_sleeps_only_once_its_work_interval_has_passed():
+    from workbench.ui.shell.tasks import JobContext
+
+    clock = _Clock()
+    ctx = JobContext(handle=None, clock=clock, sleep=clock.sleep)
+    ctx.breathe()  # the first call starts the interval
+    clock.now += JobContext.WORK_S / 2
+    ctx.breathe()
+    assert clock.slept == []
+    clock.now += JobContext.WORK_S
+    ctx.breathe()
+    assert clock.slept == [JobContext.BREATHE_S]
+    clock.now += JobContext.WORK_S / 4  # a new interval starts after the sleep
+    ctx.breathe()
+    assert clock.slept == [JobContext.BREATHE_S]
+
+
+def test_breathe_waits_while_the_ui_thread_holds_the_gate():
+    from workbench.ui.shell.tasks import JobContext, UiGate
+
+    clock = _Clock()
+    gate = UiGate(clock)
+    waits = []
+    gate.wait = lambda: waits.append(clock.now)  # the real one blocks on an Event
+    ctx = JobContext(handle=None, gate=gate, clock=clock, sleep=clock.sleep)
+    ctx.breathe()
+    gate.hold()  # a paint started
+    ctx.breathe()
+    assert waits == [100.0] and clock.slept == []
+    gate.release()  # the event loop is back
+    ctx.breathe()
+    assert waits == [100.0] and clock.slept == []
+
+
+def test_ui_gate_hold_ends_when_released_or_after_its_limit():
+    from workbench.ui.shell.tasks import UiGate
+
+    clock = _Clock()
+    gate = UiGate(clock)
+    assert not gate.held() and gate.quiet_s() == float("inf")
+    gate.hold()
+    assert gate.held() and gate.quiet_s() == 0.0
+    gate.release()
+    assert not gate.held()
+    gate.wait()  # released: returns at once
+    gate.hold()
+    clock.now += UiGate.HOLD_S  # a paint that never gave the event loop back
+    assert not gate.held() and gate.quiet_s() == pytest.approx(UiGate.HOLD_S)
+
+
+def test_a_table_paint_holds_the_jobs_until_the_event_loop_runs(qtbot):
+    from PySide6.QtWidgets import QTableView
+
+    from workbench.ui.shell.tasks import UiGate
+
+    runner = TaskRunner()
+    table = QTableView()
+    qtbot.addWidget(table)
+    runner.hold_while_painting(table.viewport())
+    table.show()
+    qtbot.waitExposed(table)
+    qtbot.waitUntil(lambda: not runner.gate.held(), timeout=2000)  # the first paint's hold, released
+    table.viewport().grab()  # a paint, delivered as the window system would
+    assert runner.gate.held() and runner.gate.quiet_s() < UiGate.HOLD_S
+    qtbot.waitUntil(lambda: not runner.gate.held(), timeout=2000)
+
+
+def test_filter_steps_pause_and_give_the_same_rows(demo, monkeypatch):
+    from workbench.errors import Cancelled
+
+    _, snap, results = demo
+    monkeypatch.setattr(cq, "_CHUNK", 4)
+    cls = results["us-ear-2023-10"]
+    for query in (cq.Query(sort_column=cq.COL_TPP), cq.Query(text="h", vendor="NVIDIA", sort_column=cq.COL_MARGIN)):
+        pauses = []
+        assert cq.select_rows(snap, cls, query, pause=lambda: pauses.append(1)) == cq.select_rows(snap, cls, query)
+        assert len(pauses) > len(snap) // 4  # at least once per chunk
+
+    def cancelled():
+        raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        cq.select_rows(snap, cls, cq.Query(sort_column=cq.COL_PD), pause=cancelled)
+
+
+def test_a_newer_query_cancels_the_running_filter_job(qtbot, demo, monkeypatch):
+    _, snap, results = demo
+    monkeypatch.setattr(CatalogModel, "SYNC_LIMIT", 0)
+    runner = TaskRunner()
+    model = CatalogModel(runner)
+    with qtbot.waitSignal(model.rowsApplied, timeout=10000):
+        model.set_data(snap, results["us-h200-2026-01"])
+    model.set_query(cq.Query(text="h100"))
+    first = model._filter_job
+    with qtbot.waitSignal(model.rowsApplied, timeout=10000) as blocker:
+        model.set_query(cq.Query(vendor="AMD"))
+    assert first.is_cancelled and not model._filter_job.is_cancelled
+    assert blocker.args[0] == len(model.rows) > 0 and all(model.snap.vendors[i] == "AMD" for i in model.rows)
+    runner.wait()

@@ -65,16 +65,19 @@ def classify_catalog(conn: sqlite3.Connection, snapshot: CatalogSnapshot, regime
                      countries: CountryTable, destination: Optional[str] = None,
                      progress: Optional[Callable[[int, int], None]] = None,
                      cancelled: Callable[[], bool] = lambda: False, *,
-                     today: Optional[date] = None, keep: Optional[tuple] = None) -> Optional[Classified]:
+                     today: Optional[date] = None, keep: Optional[tuple] = None,
+                     breathe: Optional[Callable[[], None]] = None) -> Optional[Classified]:
     """The one licence position of every snapshot product (services.classify: the engine, then the
     catalog's open letters); None when cancelled. Rows added since the snapshot was taken are
     skipped (a new snapshot comes with the catalog's changed event). ``keep`` = (library,
     cache dir): also keep the compiled column for the next start (:func:`remember_column`), read
-    from the same state of the catalog as the classification."""
+    from the same state of the catalog as the classification. ``breathe``: called after each
+    product; a background job passes one that now and then pauses so the UI thread gets the GIL
+    (the desktop app's JobContext.breathe)."""
     from workbench.services.column_cache import consistent_reads
 
     with consistent_reads(conn):
-        out = _classify(conn, snapshot, regime, countries, destination, progress, cancelled, today)
+        out = _classify(conn, snapshot, regime, countries, destination, progress, cancelled, today, breathe)
         if out is not None and keep is not None and today is not None:
             try:
                 remember_column(conn, out, snapshot, keep[0], keep[1], today)
@@ -83,7 +86,8 @@ def classify_catalog(conn: sqlite3.Connection, snapshot: CatalogSnapshot, regime
     return out
 
 
-def _classify(conn, snapshot, regime, countries, destination, progress, cancelled, today) -> Optional[Classified]:
+def _classify(conn, snapshot, regime, countries, destination, progress, cancelled, today,
+              breathe=None) -> Optional[Classified]:
     from workbench.services.classify import classify_catalog as positions
     from workbench.wording import position_text
 
@@ -94,6 +98,8 @@ def _classify(conn, snapshot, regime, countries, destination, progress, cancelle
     intern: dict = {}
 
     def each(pos) -> None:
+        if breathe is not None:
+            breathe()
         i = index.get(pos.part_number)
         if i is None:
             return

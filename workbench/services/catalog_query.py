@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from typing import Optional
+from itertools import islice
+from typing import Callable, Optional
 
 from workbench.services.catalog_snapshot import CatalogSnapshot
 from workbench.services.catalog_column import Classified
@@ -55,55 +56,80 @@ def sort_values(column: int, snap: CatalogSnapshot, cls: Optional[Classified]) -
     raise ValueError(f"unknown column {column}")
 
 
-def sort_order(values: list) -> list[int]:
+def sort_order(values: list, pause: Optional[Callable[[], None]] = None) -> list[int]:
     """Indices of the rows with a known value, ascending.
 
     Sorted in chunks and merged with heapq.merge (a Python generator) so that a worker thread
     never holds the GIL for one long C-level sort: the UI thread gets it back every few ms.
+    ``pause`` is called between chunks (a background job breathes there, or gives up when
+    cancelled).
     """
+    pause = pause or _go_on
     known = [i for i in range(len(values)) if values[i] is not None]
     key = values.__getitem__
-    chunks = [sorted(known[k:k + _CHUNK], key=key) for k in range(0, len(known), _CHUNK)]
+    chunks = []
+    for k in range(0, len(known), _CHUNK):
+        chunks.append(sorted(known[k:k + _CHUNK], key=key))
+        pause()
     if len(chunks) <= 1:
         return chunks[0] if chunks else []
     if all(not key(b[0]) < key(a[-1]) for a, b in zip(chunks, chunks[1:])):
         # Already in order chunk to chunk (the part-number column: the snapshot is read in that
         # order): merging would give the same list, one Python step per row.
         return [i for chunk in chunks for i in chunk]
-    return list(heapq.merge(*chunks, key=key))
+    merged = heapq.merge(*chunks, key=key)
+    out: list[int] = []
+    while True:
+        part = list(islice(merged, _CHUNK))
+        if not part:
+            return out
+        out += part
+        pause()
+
+
+def _go_on() -> None:
+    """No pause (a call on the UI thread, or one that need not breathe)."""
 
 
 _CHUNK = 8192
 
 
 def select_rows(snap: CatalogSnapshot, cls: Optional[Classified], q: Query, keys: Optional[list] = None,
-                order: Optional[list[int]] = None) -> list[int]:
+                order: Optional[list[int]] = None, pause: Optional[Callable[[], None]] = None) -> list[int]:
     """Row indices matching ``q``, in ``q``'s order, unknown values last.
 
     ``keys`` and ``order`` may pass the column's sort values and :func:`sort_order` from an
     earlier call (the model caches them per column until the classification changes).
+    ``pause`` is called between the steps (as for :func:`sort_order`).
     """
+    pause = pause or _go_on
     n = len(snap)
     rows: Optional[list[int]] = None  # None: every row
     if q.text:
         needle = q.text.strip().lower()
         hay = snap.haystack
         rows = [i for i in range(n) if needle in hay[i]]
+        pause()
     if q.vendor:
         vendors = snap.vendors
         rows = [i for i in (range(n) if rows is None else rows) if vendors[i] == q.vendor]
+        pause()
     if q.line:
         lines = snap.lines
         rows = [i for i in (range(n) if rows is None else rows) if q.line in lines[i]]
+        pause()
     if cls is not None and q.classification:
         shown = cls.shown
         rows = [i for i in (range(n) if rows is None else rows) if shown[i] == q.classification]
+        pause()
     if cls is not None and q.near_pct is not None:
         margins, limit = cls.margin_pct, q.near_pct
         rows = [i for i in (range(n) if rows is None else rows) if margins[i] is not None and abs(margins[i]) <= limit]
+        pause()
     values = keys if keys is not None else sort_values(q.sort_column, snap, cls)
     if order is None:
-        order = sort_order(values)
+        pause()
+        order = sort_order(values, pause)
     if q.descending:
         order = order[::-1]
     if rows is None:
@@ -111,6 +137,7 @@ def select_rows(snap: CatalogSnapshot, cls: Optional[Classified], q: Query, keys
     member = bytearray(n)
     for i in rows:
         member[i] = 1
+    pause()
     return [i for i in order if member[i]] + [i for i in rows if values[i] is None]
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
                                QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget)
 
 from workbench.services import catalog_query as cq
+from workbench.services.changes import CATALOG
 from workbench.ui.support.i18n import tr
 from workbench.ui.support.models import PART_ROLE, CatalogModel
 from workbench.ui.shell.session import Session
@@ -48,6 +49,7 @@ class CatalogView(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.model)
+        self._paint_hold = runner.hold_while_painting(self.table.viewport())  # jobs step aside while it paints
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
@@ -84,6 +86,7 @@ class CatalogView(QWidget):
         session.catalogLoaded.connect(self._catalog_loaded)
         session.classified.connect(self._classified)
         session.columnEarly.connect(self._classified)  # the same column, from the compiled cache
+        session.dataChanged.connect(self._data_changed)
         self._fill_combo(self.vendor, tr("All vendors"), [])
         self._fill_combo(self.classification, tr("All classifications"), [])
         self._fill_combo(self.line, tr("All product lines"), [])
@@ -113,6 +116,10 @@ class CatalogView(QWidget):
         self._fill_combo(self.classification, tr("All classifications"), cls.classes, show_class)
         self.model.set_data(self.session.snapshot, cls)
         self._fit_headers()
+
+    def _data_changed(self, topic: str, keys) -> None:
+        if topic == CATALOG and keys:  # figures edited in place in the snapshot: the rows' texts are stale
+            self.model.forget_texts()
 
     def _fit_headers(self) -> None:
         """Widen a column whose header text (any language, regime name) would be clipped."""

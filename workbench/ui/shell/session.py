@@ -50,6 +50,7 @@ class Session(QObject):
     columnEarly = Signal(object)
     engineReady = Signal()
     REGIMES_AFTER_MS = 100  # the other regimes start loading this long after the first classification
+    REGIMES_QUIET_S = 0.5  # ... and once the catalog table has not been painted for this long
     classified = Signal(object)
     classifyProgress = Signal(int, int)
     regimeChanged = Signal()
@@ -255,7 +256,17 @@ class Session(QObject):
             if not self.services.library.complete:
                 # After the views have painted the result: a worker parsing YAML holds the GIL, and
                 # a paint meanwhile waits for it at every cell (a zero timer came before the paint).
-                QTimer.singleShot(self.REGIMES_AFTER_MS, self.load_regimes)
+                QTimer.singleShot(self.REGIMES_AFTER_MS, self._regimes_when_quiet)
+
+    def _regimes_when_quiet(self) -> None:
+        """load_regimes() once the catalog table has not been painted for REGIMES_QUIET_S: the
+        officer filtering, sorting and scrolling right after the first result should not share the
+        GIL with YAML parsing and validation (a few ms per regime, each one stretch)."""
+        quiet = self.runner.gate.quiet_s()
+        if quiet >= self.REGIMES_QUIET_S:
+            self.load_regimes()
+        elif not self.services.library.complete:
+            QTimer.singleShot(int((self.REGIMES_QUIET_S - quiet) * 1000) + 1, self, self._regimes_when_quiet)
 
     def load_regimes(self) -> Optional[TaskHandle]:
         """Load the bundled regimes not loaded yet on a worker, then emit regimesChanged (the
@@ -270,7 +281,15 @@ class Session(QObject):
             self._regimes_job = None
             self._failed(exc, text)
 
-        self._regimes_job = self.runner.start("load regimes", lambda ctx: library.regimes,
+        def job(ctx: JobContext) -> tuple:
+            # One regime at a time, breathing between them: each is one long stretch of YAML and
+            # validation (2-15 ms) that holds the GIL, and the officer is already using the table.
+            for regime_id in library.ids:
+                library.find(regime_id)
+                ctx.breathe()
+            return library.regimes
+
+        self._regimes_job = self.runner.start("load regimes", job,
                                               on_done=lambda _r: self.regimesChanged.emit(), on_failed=failed)
         return self._regimes_job
 
@@ -304,7 +323,8 @@ class Session(QObject):
             try:
                 result = classify_catalog(conn, snap, regime, services.library.countries, destination,
                                           lambda d, t: ctx.progress(d, t, regime.id), lambda: ctx.cancelled,
-                                          today=today, keep=(services.library, services.cache_dir) if keep else None)
+                                          today=today, keep=(services.library, services.cache_dir) if keep else None,
+                                          breathe=ctx.breathe)
             finally:
                 conn.close()
             if result is not None:

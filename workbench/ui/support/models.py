@@ -26,6 +26,10 @@ PART_ROLE = Qt.ItemDataRole.UserRole + 2
 NEAR_BRUSH = QBrush(QColor("#b3261e"))
 CHANGED_BRUSH = QBrush(QColor("#ffe08a"))
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+# the roles CatalogModel.data answers besides the text; every other role is None at once
+_ROLES_USED = frozenset(int(r) for r in (SORT_ROLE, PART_ROLE, Qt.ItemDataRole.TextAlignmentRole,
+                                         Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole))
 
 
 class _EngineText:
@@ -64,6 +68,7 @@ class CatalogModel(QAbstractTableModel):
 
     rowsApplied = Signal(int)
     SYNC_LIMIT = 5000  # below this many products filter/sort on the UI thread (a few ms)
+    TEXTS_KEPT = 50_000  # cell texts kept (a few screens' worth many times over); then started afresh
 
     def __init__(self, runner: TaskRunner, parent=None):
         super().__init__(parent)
@@ -75,11 +80,14 @@ class CatalogModel(QAbstractTableModel):
         self.near_pct = 10.0
         self._generation = 0
         self._keys: dict[int, tuple[list, list[int]]] = {}  # column -> (sort values, ascending order)
+        self._texts: dict[int, str] = {}  # product index * COLUMN_COUNT + column -> the cell's text
+        self._filter_job = None  # the running filter job's handle (cancelled by a newer query)
 
     # data -----------------------------------------------------------------------------
     def set_data(self, snap: CatalogSnapshot, cls: Optional[Classified]) -> None:
         self.snap, self.cls = snap, cls
         self._keys = {}
+        self._texts = {}
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, cq.COLUMN_COUNT - 1)
         self.refresh()
 
@@ -100,16 +108,22 @@ class CatalogModel(QAbstractTableModel):
         cached = self._keys.get(query.sort_column)
 
         def job(ctx=None):
+            # On a worker: between steps, breathe (the UI thread gets the GIL) and give up once a
+            # newer query has cancelled this one (two filter jobs at once starve the UI thread).
+            pause = (lambda: (ctx.check(), ctx.breathe())) if ctx is not None else None
             values, order = cached if cached is not None else (None, None)
             if values is None:
                 values = cq.sort_values(query.sort_column, snap, cls)
-                order = cq.sort_order(values)
-            return gen, query.sort_column, (values, order), cq.select_rows(snap, cls, query, values, order)
+                order = cq.sort_order(values, pause)
+            return gen, query.sort_column, (values, order), cq.select_rows(snap, cls, query, values, order, pause)
 
+        if self._filter_job is not None:
+            self._filter_job.cancel()  # its result would be dropped (_apply): stop it at its next step
+            self._filter_job = None
         if len(snap) <= self.SYNC_LIMIT:
             self._apply(job())
         else:
-            self.runner.start("filter", job, on_done=self._apply)
+            self._filter_job = self.runner.start("filter", job, on_done=self._apply)
 
     def _apply(self, result) -> None:
         gen, column, values, rows = result
@@ -120,6 +134,13 @@ class CatalogModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
         self.rowsApplied.emit(len(rows))
+
+    def forget_texts(self) -> None:
+        """A product's stored figures changed in place (the snapshot is edited, not replaced): its
+        cells are formatted afresh at the next paint."""
+        self._texts = {}
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, cq.COLUMN_COUNT - 1))
 
     def part_at(self, row: int) -> str:
         return self.snap.parts[self.rows[row]]
@@ -150,12 +171,37 @@ class CatalogModel(QAbstractTableModel):
             return f"{names[section]} ({regime_label(self.cls.regime)})"
         return names[section] if 0 <= section < len(names) else None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+    def multiData(self, index, roles) -> None:  # noqa: N802 - Qt override
+        """The table's delegate asks each painted cell for seven roles at once: one Python call
+        per cell instead of seven (Qt's default calls data() per role). Each call from Qt into
+        Python waits for the GIL, which a worker (classifying, filtering) may hold, so a repaint
+        or a scroll costs fewer waits."""
+        for k in range(len(roles)):
+            slot = roles[k]
+            value = self.data(index, slot.role())
+            if value is None:
+                slot.clearData()
+            else:
+                slot.setData(value)
+
+    def data(self, index, role=_DISPLAY):
+        # The roles the table does not use return at once, and a cell's text is formatted once per
+        # classification (_texts), not at every repaint or scroll.
+        if role == _DISPLAY:
+            row, rows = index.row(), self.rows
+            if not 0 <= row < len(rows):
+                return None
+            col = index.column()
+            key = rows[row] * cq.COLUMN_COUNT + col
+            text = self._texts.get(key)
+            if text is None:
+                if len(self._texts) >= self.TEXTS_KEPT:
+                    self._texts.clear()
+                text = self._texts[key] = self._display(rows[row], col)
+            return text
+        if role not in _ROLES_USED or not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
         i, col = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(i, col)
         if role == SORT_ROLE:
             return cq.sort_values(col, self.snap, self.cls)[i] if col in (cq.COL_PART, cq.COL_VENDOR, cq.COL_BW) \
                 else self._raw(i, col)
