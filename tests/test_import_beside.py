@@ -1,5 +1,5 @@
 """A large import computes its audit entry's JSON and its new rows' digests in a forked child while
-it inserts (workbench.store.beside), and hashes the rows from the values it bound instead of
+it inserts (workbench.beside), and hashes the rows from the values it bound instead of
 reading them back (workbench.store.stored_rows). Neither may change anything stored: each file is
 imported into identical catalogs through the child and in process, reading the rows back, and
 everything stored is compared; the stored form is checked against SQLite itself on random rows;
@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from catalog_helpers import fresh_catalog
 from test_import_write_equality import FILES, _stored
+from workbench import beside
 from workbench.services.import_products import import_products
-from workbench.store import audit, audit_state, beside, products
+from workbench.store import audit, audit_state, products
 from workbench.store.audit_verify import verify
 from workbench.store.columns import BOOL_COLUMNS, PRODUCT_COLUMNS, TEXT_COLUMNS
 from workbench.store.schema import V1

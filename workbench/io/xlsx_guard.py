@@ -28,12 +28,14 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Optional
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from workbench.beside import Beside
 from workbench.errors import UserError
 from workbench.io.xml_safety import UnsafeXmlParser, require_safe_xml
 
@@ -270,6 +272,75 @@ def _workbook(path: Path, zf: zipfile.ZipFile) -> WorkbookFacts:
     return WorkbookFacts(sheets, date1904)
 
 
+_CHUNK = 1 << 20  # bytes of the sheet's XML scanned at a time
+# A sheet part of at least this many chunks (declared, uncompressed) is scanned by two processes at
+# once (workbench.beside): the first half here, the second in a forked child.
+SPLIT_FROM_CHUNKS = 8
+
+
+def _facts_of(fh, stop: int, limits: Limits, tail: bytes = b""):
+    """Per chunk of ``fh`` (up to ``stop`` chunks, or all when 0): (rows opened, the first far
+    reference or None, formulas?, hidden?, error values?); ``tail`` is the end of the chunk before
+    (the seam). The caller applies them in order, so a scan split in two stops at the same place,
+    with the same message, as one pass would."""
+    index = 0
+    while (not stop or index < stop) and (chunk := fh.read(_CHUNK)):
+        index += 1
+        seam, head = tail + chunk[:64], chunk[:64]
+        # (+ a rare <rowBreaks>: only ever over-counts); a "<row" cut by the seam counts once
+        rows = chunk.count(b"<row") + seam.count(b"<row") - tail.count(b"<row") - head.count(b"<row")
+        ref = None
+        formulas = hidden = errors = False
+        for window in (seam, chunk):  # the seam between chunks, then the chunk (no 1 MiB copy)
+            ref = ref or _far_reference(window, limits)
+            # plain substring tests first (fast; a lone byte first, a memchr); the regex only confirms a candidate
+            formulas = formulas or (b"f" in window and (b"<f" in window or b":f" in window)
+                                    and _FORMULA.search(window) is not None)
+            hidden = hidden or (b"h" in window and b"hidden=" in window and _HIDDEN.search(window) is not None)
+            errors = errors or b't="e"' in window or (b"'" in window and b"t='e'" in window)
+        tail = chunk[-64:]
+        yield rows, ref, formulas, hidden, errors
+
+
+def _chunk_facts(path: Path, part: str, skip: int, limits: Limits) -> list[tuple]:
+    """_facts_of for the chunks after the first ``skip`` (the seam with the last skipped one
+    included), read from a zip opened afresh; stops after the first chunk that would refuse the
+    file (a far reference, or more rows than allowed in these chunks alone)."""
+    out, rows = [], 0
+    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        tail = b""
+        for _ in range(skip):
+            tail = fh.read(_CHUNK)[-64:]
+        for fact in _facts_of(fh, 0, limits, tail):
+            out.append(fact)
+            rows += fact[0]
+            if fact[1] is not None or rows > limits.max_rows + 1:
+                break
+    return out
+
+
+def _answer(rest: Optional[Beside]):
+    """The child's chunk facts, asked for only once the first half is through."""
+    if rest is not None:
+        yield from rest.result()
+
+
+def _count_rows(path: Path, facts: SheetFacts, rows: int, limits: Limits) -> None:
+    facts.rows_seen += rows
+    if facts.rows_seen > limits.max_rows + 1:
+        raise UnsafeFile(f"{path.name}:{facts.name}: more than {limits.max_rows:,} rows "
+                         f"(expected at most {limits.max_rows:,}; split the file or raise the limit)")
+
+
+def _refuse_far(path: Path, facts: SheetFacts, ref: Optional[str], limits: Limits) -> None:
+    if ref is not None:
+        what = f"row {ref}" if ref.isdigit() else f"cell {ref}"
+        raise UnsafeFile(
+            f"{path.name}:{facts.name}: {what} lies beyond the import limits of "
+            f"{limits.max_rows:,} rows and {limits.max_columns:,} columns (expected the data near the "
+            "top left; a cell that far out makes a reader allocate the whole rectangle up to it)")
+
+
 def _scan_sheet(path: Path, zf: zipfile.ZipFile, facts: SheetFacts, limits: Limits) -> None:
     head = _check_prolog(path, zf, facts.part, limits)
     m = _DIMENSION.search(head)
@@ -284,27 +355,21 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, facts: SheetFacts, limits: Limi
                 f"{cols:,} columns), over the import limits of {limits.max_rows:,} rows and {limits.max_columns:,} "
                 "columns (expected a smaller sheet; if the sheet is really smaller, its size record is wrong: "
                 "re-save it in a spreadsheet program)")
+    chunks = zf.getinfo(facts.part).file_size // _CHUNK
+    # Chunks scanned here; the child scans the rest, after decompressing these too (a fifth of
+    # their cost), so this side takes a little more than half.
+    split = chunks * 4 // 7 if chunks >= SPLIT_FROM_CHUNKS else 0
+    rest = Beside(lambda _sha256: _chunk_facts(path, facts.part, split, limits), fork=split > 0) if split else None
     formulas = hidden = errors = False
-    tail = b""
-    with zf.open(facts.part) as fh:
-        while chunk := fh.read(1 << 20):
-            facts.rows_seen += chunk.count(b"<row")  # (+ a rare <rowBreaks>: only ever over-counts)
-            if facts.rows_seen > limits.max_rows + 1:
-                raise UnsafeFile(f"{path.name}:{facts.name}: more than {limits.max_rows:,} rows "
-                                 f"(expected at most {limits.max_rows:,}; split the file or raise the limit)")
-            for window in (tail + chunk[:64], chunk):  # the seam between chunks, then the chunk (no 1 MiB copy)
-                if (ref := _far_reference(window, limits)) is not None:
-                    what = f"row {ref}" if ref.isdigit() else f"cell {ref}"
-                    raise UnsafeFile(
-                        f"{path.name}:{facts.name}: {what} lies beyond the import limits of "
-                        f"{limits.max_rows:,} rows and {limits.max_columns:,} columns (expected the data near the "
-                        "top left; a cell that far out makes a reader allocate the whole rectangle up to it)")
-                # plain substring tests first (fast; a lone byte first, a memchr); the regex only confirms a candidate
-                formulas = formulas or (b"f" in window and (b"<f" in window or b":f" in window)
-                                        and _FORMULA.search(window) is not None)
-                hidden = hidden or (b"h" in window and b"hidden=" in window and _HIDDEN.search(window) is not None)
-                errors = errors or b't="e"' in window or (b"'" in window and b"t='e'" in window)
-            tail = chunk[-64:]
+    try:
+        with zf.open(facts.part) as fh:
+            for rows, ref, f, h, e in chain(_facts_of(fh, split, limits), _answer(rest)):
+                _count_rows(path, facts, rows, limits)
+                _refuse_far(path, facts, ref, limits)
+                formulas, hidden, errors = formulas or f, hidden or h, errors or e
+    finally:
+        if rest is not None:
+            rest.close()  # a refusal in the first half stops the child
     if formulas or hidden or errors:
         _walk_cells(path, zf, facts)
 

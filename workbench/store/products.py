@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from workbench.store import audit, audit_state
-from workbench.store.beside import Beside
+from workbench.beside import Beside
 from workbench.store.stored_rows import products_table_is_strict, stored_products
 from workbench.store.columns import BOOL_COLUMNS
 from workbench.store.columns import PRODUCT_COLUMNS as TEMPLATE_FIELDS  # the engine's field list (a test checks)
@@ -144,7 +144,7 @@ def write_products(conn: sqlite3.Connection, batch: ProductWrite, *, actor: Opti
     return audit.append(conn, [change], actor=actor, ruleset_sha256=ruleset_sha256, ts=ts, known=known)
 
 
-FORK_FROM = 2_000  # rows from which an import forks to compute its entry beside the insert (store.beside)
+FORK_FROM = 2_000  # rows from which an import forks to compute its entry beside the insert (workbench.beside)
 PARENT_SHARE = 5  # when it forks, the parent hashes 1/PARENT_SHARE of the new rows itself
 
 

@@ -1,17 +1,17 @@
 """Pure computation run in a forked child while this process goes on with its own work.
 
-An import of 50,000 rows spends about as long turning them into its audit entry (the payload's
-canonical JSON, the digest of every new row for the catalog's state) as SQLite spends inserting
-them. Both are Python work, and threads cannot overlap them: between rows the insert needs the
-GIL back, so a second thread only slows it down (measured: no gain at any switch interval). A
-forked child can: it is a copy of the process as it is, so nothing has to be sent to it, and it
-runs on the other core while the parent inserts.
+Two steps of a large import are Python work that threads cannot overlap (a second thread only
+slows the first: between steps each needs the GIL back; measured, no gain at any switch
+interval): the import's audit entry (its canonical JSON, the digest of every new row for the
+catalog's state) beside the insert of the rows, and the second half of a large sheet's security
+pre-flight beside the first. A forked child can: it is a copy of the process as it is, so nothing
+has to be sent to it, and it runs on the other core.
 
-The child only computes. It touches no database, file or widget, writes its result (marshal) to
-a pipe and leaves with ``os._exit`` (no cleanup, no buffered output flushed twice). It hashes with
-the interpreter's own SHA-256, not OpenSSL's, whose internal locks another thread may have held at
-the moment of the fork. Forking is used on Linux only (macOS system libraries do not support
-running on after a fork without exec; Windows has no fork).
+The child only computes. It touches no database, file it did not open itself, or widget, writes its
+result (marshal) to a pipe and leaves with ``os._exit`` (no cleanup, no buffered output flushed
+twice). Work that hashes gets the interpreter's own SHA-256, not OpenSSL's, whose internal locks
+another thread may have held at the moment of the fork. Forking is used on Linux only (macOS
+system libraries do not support running on after a fork without exec; Windows has no fork).
 
 Whatever goes wrong (no fork here, the child fails or is killed, returns something malformed, or
 takes longer than ``WAIT`` seconds) the parent computes the same thing itself: the answer is the
@@ -31,7 +31,7 @@ import time
 import warnings
 from typing import Callable, Optional
 
-log = logging.getLogger("workbench.store.beside")
+log = logging.getLogger("workbench.beside")
 
 WAIT = 60.0  # seconds the parent waits for the child's answer, counted from when it asks for it
 
