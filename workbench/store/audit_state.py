@@ -61,19 +61,14 @@ def row_digest(table: str, row: tuple) -> int:
     return int.from_bytes(hashlib.sha256(repr((table, tuple(row))).encode("utf-8")).digest(), "big")
 
 
-def _sum_rows(table: str, rows, sha256=hashlib.sha256) -> int:
-    """Sum of the row digests of ``rows`` (inlined row_digest: this runs per row)."""
+def rows_sum(table: str, rows, sha256=hashlib.sha256) -> int:
+    """Sum of the row digests of ``rows`` (inlined row_digest: this runs per row). ``sha256`` may
+    be the interpreter's own implementation, for a forked child that must not touch a lock another
+    thread may have held at the fork (workbench.beside)."""
     from_bytes, total = int.from_bytes, 0
     for row in rows:
         total += from_bytes(sha256(repr((table, row)).encode("utf-8")).digest(), "big")
     return total
-
-
-def rows_sum(table: str, rows, sha256=hashlib.sha256) -> int:
-    """Sum of the row digests of ``rows`` as read from ``table`` (for :class:`KnownRows`).
-    ``sha256`` may be the interpreter's own implementation, for a forked process that must not
-    touch a lock another thread may have held at the fork."""
-    return _sum_rows(table, rows, sha256)
 
 
 @dataclass(frozen=True)
@@ -206,7 +201,7 @@ def format_state(state: dict[str, int]) -> str:
 def current_state(conn: sqlite3.Connection) -> dict[str, int]:
     """Recompute every bound table's state from its rows (what verify compares with the log)."""
     present = _tables(conn)
-    return {table: (_sum_rows(table, conn.execute(f"SELECT {', '.join(cols)} FROM {table}")) % _MOD
+    return {table: (rows_sum(table, conn.execute(f"SELECT {', '.join(cols)} FROM {table}")) % _MOD
                     if table in present else 0)
             for table, cols in BOUND.items()}
 
@@ -231,17 +226,17 @@ def state_after_changes(conn: sqlite3.Connection, known: Optional[dict[str, Know
     for table in tracked:
         delta, cols = _delta_table(table), BOUND[table]
         mark = conn.execute(f"SELECT rid FROM {_MARK} WHERE tbl = ?", (table,)).fetchone()[0]
-        gone = _sum_rows(table, conn.execute(f"SELECT {', '.join(cols)} FROM {delta} WHERE existed = 1"))
+        gone = rows_sum(table, conn.execute(f"SELECT {', '.join(cols)} FROM {delta} WHERE existed = 1"))
         picked = ", ".join("t." + c for c in cols)
-        now = _sum_rows(table, conn.execute(f"SELECT {picked} FROM main.{table} AS t JOIN {delta} AS d "
+        now = rows_sum(table, conn.execute(f"SELECT {picked} FROM main.{table} AS t JOIN {delta} AS d "
                                             f"ON t.rowid = d.rid"))
         bulk = (known or {}).get(table)
         if bulk is not None and mark <= bulk.after <= bulk.upto:
-            now += bulk.digest + _sum_rows(table, conn.execute(
+            now += bulk.digest + rows_sum(table, conn.execute(
                 f"SELECT {', '.join(cols)} FROM main.{table} WHERE rowid > ? AND (rowid <= ? OR rowid > ?)",
                 (mark, bulk.after, bulk.upto)))
         else:
-            now += _sum_rows(table, conn.execute(f"SELECT {', '.join(cols)} FROM main.{table} WHERE rowid > ?", (mark,)))
+            now += rows_sum(table, conn.execute(f"SELECT {', '.join(cols)} FROM main.{table} WHERE rowid > ?", (mark,)))
         if gone != now:
             state[table] = (state.get(table, 0) + now - gone) % _MOD
         _start_window(conn, table)

@@ -13,8 +13,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from workbench.store import audit, audit_state
 from workbench.beside import Beside
+from workbench.store import audit, audit_state
 from workbench.store.stored_rows import products_table_is_strict, stored_products
 from workbench.store.columns import BOOL_COLUMNS
 from workbench.store.columns import PRODUCT_COLUMNS as TEMPLATE_FIELDS  # the engine's field list (a test checks)
@@ -173,7 +173,7 @@ def _known_rows(conn: sqlite3.Connection, batch: ProductWrite, top: int, digest:
         return None
     upto = _top_rowid(conn)
     updated = {new["part_number"] for new, _, _ in batch.updated}
-    if upto - top != len(batch.added) or (updated and any(_to_db(r)[PART] in updated for r in batch.added)):
+    if upto - top != len(batch.added) or not updated.isdisjoint(_parts(batch.added)):
         return None
     if not products_table_is_strict(conn):
         return None
