@@ -85,13 +85,19 @@ def test_catalog_model_formats_a_cell_once_per_classification(demo, monkeypatch)
     assert len(calls) == 4
 
 
-def test_catalog_model_filters_off_the_ui_thread_for_big_catalogs(qtbot, demo, monkeypatch):
+def _model_filtering_on_a_worker(qtbot, demo, monkeypatch) -> tuple[CatalogModel, TaskRunner]:
+    """A catalog model that filters on a worker (as for a big catalog), holding the demo classified."""
     _, snap, results = demo
     monkeypatch.setattr(CatalogModel, "SYNC_LIMIT", 0)
     runner = TaskRunner()
     model = CatalogModel(runner)
     with qtbot.waitSignal(model.rowsApplied, timeout=10000):
         model.set_data(snap, results["us-h200-2026-01"])
+    return model, runner
+
+
+def test_catalog_model_filters_off_the_ui_thread_for_big_catalogs(qtbot, demo, monkeypatch):
+    model, runner = _model_filtering_on_a_worker(qtbot, demo, monkeypatch)
     with qtbot.waitSignal(model.rowsApplied, timeout=10000) as blocker:
         model.set_query(cq.Query(text="h100"))
     assert blocker.args[0] == len(model.rows) > 0
@@ -341,12 +347,7 @@ def test_filter_steps_pause_and_give_the_same_rows(demo, monkeypatch):
 
 
 def test_a_newer_query_cancels_the_running_filter_job(qtbot, demo, monkeypatch):
-    _, snap, results = demo
-    monkeypatch.setattr(CatalogModel, "SYNC_LIMIT", 0)
-    runner = TaskRunner()
-    model = CatalogModel(runner)
-    with qtbot.waitSignal(model.rowsApplied, timeout=10000):
-        model.set_data(snap, results["us-h200-2026-01"])
+    model, runner = _model_filtering_on_a_worker(qtbot, demo, monkeypatch)
     model.set_query(cq.Query(text="h100"))
     first = model._filter_job
     with qtbot.waitSignal(model.rowsApplied, timeout=10000) as blocker:

@@ -274,7 +274,7 @@ def _workbook(path: Path, zf: zipfile.ZipFile) -> WorkbookFacts:
 
 _CHUNK = 1 << 20  # bytes of the sheet's XML scanned at a time
 # A sheet part of at least this many chunks (declared, uncompressed) is scanned by two processes at
-# once (workbench.beside): the first half here, the second in a forked child.
+# once (workbench.beside): the first four sevenths here, the rest in a forked child.
 SPLIT_FROM_CHUNKS = 8
 
 
