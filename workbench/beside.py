@@ -102,7 +102,7 @@ class Beside:
                     _, status = os.waitpid(pid, 0)
                     if os.waitstatus_to_exitcode(status) == 0:
                         return marshal.loads(data)
-                log.info("the child computing beside the insert gave no answer: computing in this process")
+                log.info("the forked child gave no answer: computing in this process")
             except (OSError, EOFError, ValueError, TypeError) as exc:
                 log.info("the child's answer could not be read (%s): computing in this process", exc)
             finally:
@@ -114,7 +114,7 @@ class Beside:
         while True:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self._fd], [], [], left)[0]:
-                log.info("the child computing beside the insert took longer than %.0f s", WAIT)
+                log.info("the forked child took longer than %.0f s", WAIT)
                 return None
             chunk = os.read(self._fd, 1 << 20)
             if not chunk:
