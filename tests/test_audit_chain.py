@@ -177,6 +177,25 @@ def test_row_hash_follows_the_documented_encoding():
     assert audit.row_hash("0" * 64, row) == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@pytest.mark.parametrize("json_chars", [audit._FED_FROM - 1, audit._FED_FROM, 3 * audit._FED_FROM])
+def test_an_entry_hashed_piece_by_piece_has_the_documented_hash(tmp_path, json_chars):
+    # From _FED_FROM characters of JSON an entry is fed to SHA-256 piece by piece: just below, at
+    # and above that edge the stored hash is row_hash's, with non-ASCII text, a state and a NULL.
+    conn = fresh_catalog(tmp_path)
+    before = {"changed": {}}  # 14 characters; the "after" below adds 17 around its two strings
+    half = (json_chars - 31) // 2
+    after = {"added": ["é" * half, "x" * (json_chars - 31 - half)]}
+    assert len(audit.canonical_json(before)) + len(audit.canonical_json(after)) == json_chars
+    with write_transaction(conn):
+        audit.append(conn, [audit.Change("test.large", "产品.xlsx", before, after)], actor="ann",
+                     ts="2026-01-01T00:00:00.000000Z")
+    cursor = conn.execute("SELECT * FROM audit ORDER BY seq DESC LIMIT 1")
+    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+    assert row["ruleset_sha256"] is None and row["state_sha256"]
+    assert row["hash"] == audit.row_hash(row["prev_hash"], row)
+    assert verify(conn).ok
+
+
 def test_appended_rows_store_canonical_before_and_after(tmp_path):
     conn = fresh_catalog(tmp_path)
     with write_transaction(conn):

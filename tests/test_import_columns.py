@@ -108,3 +108,20 @@ def test_columns_absent_from_the_sheet_take_the_model_defaults(tmp_path):
 def test_an_empty_choice_cell_means_the_default_not_unknown():
     parsed = parse_table(_table([["part_number", "product_type"], ["P1", None], ["P2", "board"]]))
     assert [r["product_type"] for r in parsed.records] == ["ic", "board"]
+
+
+def test_columns_split_row_by_row_equal_the_columns_read_down_the_sheet():
+    from operator import itemgetter
+
+    from workbench.io.template import _columns_of
+
+    grid = [["P1", 10.0, None, "yes"], ["P2", "", 3, True], ["P3", 1.5, "x", None]]
+    columns = {0: "part_number", 1: "fp16_tflops", 3: "datacenter"}
+    raws, kinds = _columns_of(grid, columns)
+    assert raws == {i: list(map(itemgetter(i), grid)) for i in columns}
+    assert kinds == {i: set(map(type, raws[i])) for i in columns}
+    # rows of different lengths (a CSV's extra cells) are read down each column, types left to the caller
+    ragged = [*grid, ["P4", 2.0, None, "no", "extra"]]
+    raws, kinds = _columns_of(ragged, columns)
+    assert raws == {i: list(map(itemgetter(i), ragged)) for i in columns} and kinds == dict.fromkeys(columns)
+    assert _columns_of([], columns) == ({i: [] for i in columns}, dict.fromkeys(columns))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 from types import NoneType
@@ -131,21 +131,40 @@ def parse_table(table: Table, choices: Optional[Choices] = None) -> ParsedProduc
     found: list[tuple[int, int, object]] = []  # (row index, column index, CellError | note text)
     bad: set[int] = set()
     converted: dict[str, list] = {}
+    raws, kinds = _columns_of(grid, columns)
     for index, target in columns.items():
-        raw = list(map(itemgetter(index), grid))
-        values = column_values(target, raw, table.text_only, index, found, bad, out.factors.get(index, 1.0))
+        values = column_values(target, raws[index], table.text_only, index, found, bad, out.factors.get(index, 1.0),
+                               kinds[index])
         _validate_column(target, values, index, found, bad)
         converted[target] = values
     _finish(table, out, columns, numbers, converted, found, bad)
     return out
 
 
+def _columns_of(grid: list[list], columns: dict[int, str]) -> tuple[dict[int, list], dict[int, Optional[set]]]:
+    """Each template column's cells, and the set of their types when that comes cheap.
+
+    A sheet's rows all have the same length (calamine's always do): then the grid is flattened
+    once in row order and each column is a strided slice, and so are the cells' types. Reading
+    row by row follows the order the cells were created in; going down one column touches each
+    row list again per column, and in a long-running process, whose memory is fragmented, those
+    scattered reads made the column split cost 0.05-0.1 s of a 50,000-row import."""
+    widths = set(map(len, grid))
+    if len(widths) != 1 or 0 in widths:  # no rows, empty rows, or rows of different lengths
+        return {i: list(map(itemgetter(i), grid)) for i in columns}, dict.fromkeys(columns)
+    width = widths.pop()
+    flat = list(chain.from_iterable(grid))
+    types = list(map(type, flat))
+    return {i: flat[i::width] for i in columns}, {i: set(types[i::width]) for i in columns}
+
+
 def column_values(target: str, raw: list, text_only: bool, index: int, found: list, bad: set[int],
-                  factor: float = 1.0) -> list:
+                  factor: float = 1.0, kinds: Optional[set] = None) -> list:
     """One column's typed values (None for empty). A column of plain non-negative finite floats,
     or of listed choices, is taken as it is; every other cell goes through the fast converter.
-    ``factor`` converts the header's unit to the field's (TB/s -> GB/s); a unit typed in a cell wins."""
-    kinds = set(map(type, raw))
+    ``factor`` converts the header's unit to the field's (TB/s -> GB/s); a unit typed in a cell wins.
+    ``kinds``: the set of the cells' types, when the caller has it already."""
+    kinds = set(map(type, raw)) if kinds is None else kinds
     if str in kinds and "" in raw:  # calamine reads an empty cell as ""
         raw = list(map(_EMPTY_IS_NONE.get, raw, raw))
         kinds = set(map(type, raw))
