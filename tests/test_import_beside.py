@@ -52,6 +52,7 @@ def _import_both_ways(tmp_path, path, monkeypatch, with_demo: bool) -> tuple[dic
     for name in ("beside", "read back"):
         if name == "beside":
             monkeypatch.setattr(products, "FORK_FROM", 1)
+            monkeypatch.setattr(products, "DIGEST_CHUNK", 1)  # a chunk per row: both processes take some
         else:
             monkeypatch.setattr(products, "FORK_FROM", 10 ** 9)
             monkeypatch.setattr(products, "_known_rows", lambda *a: None)
@@ -162,12 +163,17 @@ def _reaped(pid: int) -> bool:
     return False
 
 
-def test_the_child_answers_and_is_reaped():
+def test_the_child_answers_and_is_reaped_once_it_has_exited():
     entry = beside.Beside(_work, fork=True)
     pid = entry._pid
     assert entry.forked and pid
     assert entry.result() == ("answer", False)  # computed in the child, with the interpreter's own SHA-256
-    assert _reaped(pid)
+    entry.close()  # it has answered: not killed, only reaped once it has exited (without waiting for it)
+    deadline = time.monotonic() + 10
+    while pid in beside._dying and time.monotonic() < deadline:
+        time.sleep(0.01)
+        beside._reap_dying()
+    assert pid not in beside._dying and _reaped(pid)
 
 
 def _garbage(monkeypatch):
@@ -209,3 +215,51 @@ def test_an_error_in_the_parent_stops_the_child(tmp_path, monkeypatch):
     assert products.count_products(conn) == 0
     assert entries and pids[0] and _reaped(pids[0])
     conn.close()
+
+
+def test_chunks_shared_from_both_ends_are_each_taken_once_and_merged_in_order():
+    ends = beside.Ends(40)
+    entry = beside.Beside(lambda sha256: ends.front(lambda i: (time.sleep(0.002), ("child", i))[1]), fork=True)
+    back = ends.back(lambda i: (time.sleep(0.002), ("here", i))[1])
+    front = entry.result()
+    merged = ends.merge(front, back, lambda i: ("merge", i))
+    ends.close()
+    assert [i for _, i in merged] == list(range(40))
+    assert front and back  # not vacuous: each side took some chunks
+    assert {who for who, _ in merged} <= {"child", "here"}
+
+
+def test_without_a_child_this_process_takes_every_chunk():
+    ends = beside.Ends(4)
+    back = ends.back(lambda i: i * 10)
+    assert back == {3: 30, 2: 20, 1: 10, 0: 0} and ends.front(lambda i: -1) == []
+    assert ends.merge([], back, lambda i: -1) == [0, 10, 20, 30]
+    ends.close()
+
+
+def test_a_chunk_both_sides_took_counts_once_and_a_chunk_neither_took_is_computed():
+    ends = beside.Ends(5)
+    # both computed chunk 2 (one read the other's note late): the front side's result is kept
+    assert ends.merge(["f0", "f1", "f2"], {2: "b2", 3: "b3", 4: "b4"}, lambda i: f"m{i}") == ["f0", "f1", "f2", "b3", "b4"]
+    # nobody took chunk 2: it is computed at the merge
+    assert ends.merge(["f0", "f1"], {3: "b3", 4: "b4"}, lambda i: f"m{i}") == ["f0", "f1", "m2", "b3", "b4"]
+    ends.close()
+
+
+def test_a_child_that_fails_after_taking_chunks_leaves_them_to_this_process(monkeypatch):
+    monkeypatch.setattr(beside, "WAIT", 5.0)
+    ends = beside.Ends(6)
+
+    def dies_after_two(sha256):
+        if os.getpid() != parent:
+            ends.front(lambda i: os._exit(3) if i == 2 else i)
+        return ends.front(lambda i: ("here again", i))
+
+    parent = os.getpid()
+    entry = beside.Beside(dies_after_two, fork=True)
+    time.sleep(0.2)  # the child has claimed chunks 0-2 and died
+    back = ends.back(lambda i: ("back", i))
+    front = entry.result()  # computed here: takes every chunk the back side did not
+    merged = ends.merge(front, back, lambda i: ("merge", i))
+    ends.close()
+    assert [i for _, i in merged] == list(range(6)) and all(who in ("here again", "back") for who, _ in merged)
