@@ -263,3 +263,20 @@ def test_a_child_that_fails_after_taking_chunks_leaves_them_to_this_process(monk
     merged = ends.merge(front, back, lambda i: ("merge", i))
     ends.close()
     assert [i for _, i in merged] == list(range(6)) and all(who in ("here again", "back") for who, _ in merged)
+
+
+def _work_leaving_the_pipe_open(sha256):
+    if os.fork() == 0:  # a process that keeps a copy of the pipe's end open for 3 s
+        time.sleep(3)
+        os._exit(0)
+    return "answer"
+
+
+def test_the_answer_is_taken_once_the_child_says_so_even_if_the_pipe_stays_open(monkeypatch):
+    """Another thread's child, forked meanwhile, may hold the pipe's end open: the parent does not
+    wait for that one to exit, and on an answer it closes the pipe and the in-memory file at once."""
+    monkeypatch.setattr(beside, "WAIT", 10.0)
+    entry = beside.Beside(_work_leaving_the_pipe_open, fork=True)
+    started = time.monotonic()
+    assert entry.result() == "answer"
+    assert time.monotonic() - started < 2.0 and entry._fd is None and entry._answer is None

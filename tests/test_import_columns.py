@@ -4,6 +4,7 @@ result is exactly what validating each row with ProductSpec would give, in the s
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -125,3 +126,5 @@ def test_columns_split_row_by_row_equal_the_columns_read_down_the_sheet():
     raws, kinds = _columns_of(ragged, columns)
     assert raws == {i: list(map(itemgetter(i), ragged)) for i in columns} and kinds == dict.fromkeys(columns)
     assert _columns_of([], columns) == ({i: [] for i in columns}, dict.fromkeys(columns))
+    with pytest.raises(IndexError):  # rows too short for a column are never read across into the next row
+        _columns_of([["P1", 1.0], ["P2", 2.0]], columns)

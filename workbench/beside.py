@@ -137,7 +137,7 @@ class Beside:
         """The child's answer, or the same computed here when there is none."""
         if self._pid is not None:
             try:
-                data = self._read(time.monotonic() + WAIT)
+                data = self._read(time.monotonic() + WAIT, None if self._answer is None else _DONE)
                 if data is not None and (self._answer is None or data == _DONE):
                     if self._answer is None:
                         value = marshal.loads(data)  # a cut-off answer raises here
@@ -145,6 +145,7 @@ class Beside:
                         with mmap.mmap(self._answer, 0, access=mmap.ACCESS_READ) as view:
                             value = marshal.loads(view)
                     self._answered = True
+                    self.close()
                     return value
                 log.info("the forked child gave no answer: computing in this process")
             except (OSError, EOFError, ValueError, TypeError) as exc:
@@ -152,7 +153,9 @@ class Beside:
             self.close()
         return self._work(hashlib.sha256)
 
-    def _read(self, deadline: float) -> Optional[bytes]:
+    def _read(self, deadline: float, done: Optional[bytes] = None) -> Optional[bytes]:
+        """What the child writes to the pipe until it closes it, or just ``done`` once that has come
+        (another thread's child, forked meanwhile, may hold a copy of the pipe's end open)."""
         chunks = []
         while True:
             left = deadline - time.monotonic()
@@ -160,8 +163,8 @@ class Beside:
                 log.info("the forked child took longer than %.0f s", WAIT)
                 return None
             chunk = os.read(self._fd, 1 << 20)
-            if not chunk:
-                return b"".join(chunks)
+            if not chunk or (done is not None and b"".join(chunks) + chunk == done):
+                return b"".join(chunks) + chunk
             chunks.append(chunk)
 
     def close(self) -> None:

@@ -150,7 +150,7 @@ def _columns_of(grid: list[list], columns: dict[int, str]) -> tuple[dict[int, li
     row list again per column, and in a long-running process, whose memory is fragmented, those
     scattered reads made the column split cost 0.05-0.1 s of a 50,000-row import."""
     widths = set(map(len, grid))
-    if len(widths) != 1 or 0 in widths:  # no rows, empty rows, or rows of different lengths
+    if len(widths) != 1 or min(widths) <= max(columns, default=-1):  # no rows, ragged rows, or too short
         return {i: list(map(itemgetter(i), grid)) for i in columns}, dict.fromkeys(columns)
     width = widths.pop()
     flat = list(chain.from_iterable(grid))
