@@ -8,8 +8,8 @@ pre-flight beside the first. A forked child can: it is a copy of the process as 
 has to be sent to it, and it runs on the other core.
 
 The child only computes. It touches no database, file it did not open itself, or widget, writes its
-result (marshal) to a pipe and leaves with ``os._exit`` (no cleanup, no buffered output flushed
-twice). Work that hashes gets the interpreter's own SHA-256, not OpenSSL's, whose internal locks
+result (marshal) to an in-memory file (a pipe where there is none), says on a pipe that it is done
+and leaves with ``os._exit`` (no cleanup, no buffered output flushed twice). Work that hashes gets the interpreter's own SHA-256, not OpenSSL's, whose internal locks
 another thread may have held at the moment of the fork. Forking is used on Linux only (macOS
 system libraries do not support running on after a fork without exec; Windows has no fork).
 

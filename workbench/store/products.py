@@ -8,6 +8,7 @@ the audit rows commit together or not at all.
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from operator import itemgetter
 import sqlite3
 from dataclasses import dataclass, field
@@ -134,9 +135,10 @@ def write_products(conn: sqlite3.Connection, batch: ProductWrite, *, actor: Opti
         _write_rows(conn, batch, ts, progress)
         if progress:
             progress("audit", 0, len(batch.added) + len(batch.updated))
-        back = ends.back(lambda i: _chunk_digest(batch.added, i, hashlib.sha256))
+        here = partial(_chunk_digest, batch.added, sha256=hashlib.sha256)
+        back = ends.back(here)
         before, after, front = entry.result()
-        sums = ends.merge(front, back, lambda i: _chunk_digest(batch.added, i, hashlib.sha256))
+        sums = ends.merge(front, back, here)
     finally:
         entry.close()
         ends.close()
@@ -159,16 +161,13 @@ def _import_entry(batch: ProductWrite, sha256, ends: Ends) -> tuple[Optional[str
     an import's entry needs that costs Python time in proportion to its rows."""
     before, after = import_payload(batch)
     before, after = audit.canonical_json(before), audit.canonical_json(after)
-    return before, after, ends.front(lambda i: _chunk_digest(batch.added, i, sha256))
+    return before, after, ends.front(partial(_chunk_digest, batch.added, sha256=sha256))
 
 
 def _chunk_digest(records: list, i: int, sha256) -> Optional[int]:
-    return _added_digest(records[i * DIGEST_CHUNK:(i + 1) * DIGEST_CHUNK], sha256)
-
-
-def _added_digest(records: list, sha256) -> Optional[int]:
-    """The state digest of ``records`` once stored (0 for none), or None when it is not certain."""
-    rows = stored_products(map(_to_db, records))
+    """The state digest of chunk ``i`` of ``records`` once stored (0 for none), or None when it is
+    not certain."""
+    rows = stored_products(map(_to_db, records[i * DIGEST_CHUNK:(i + 1) * DIGEST_CHUNK]))
     return audit_state.rows_sum("products", rows, sha256) if rows is not None else None
 
 
